@@ -1,0 +1,174 @@
+//! The HTTP application: one route table, body limits and error mapping, request ids,
+//! the OpenAPI document and its docs page. `Application::build` binds the listener (port 0
+//! picks a free one) and reports the real port.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::{Next, from_fn};
+use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, HttpServer, get, web};
+use sqlx::PgPool;
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_scalar::{Scalar, Servable};
+
+use crate::config::ServerSettings;
+use crate::error::ApiError;
+use crate::llm::ModelRegistry;
+use crate::openapi::BaseDoc;
+use crate::runners::schema::SchemaCache;
+use crate::{health, runners, tasks};
+
+/// What handlers share. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub schemas: Arc<SchemaCache>,
+    pub models: Arc<ModelRegistry>,
+    /// The apalis queue new tasks are pushed to.
+    pub queue: String,
+}
+
+/// Registers every documented route.
+fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(
+            utoipa_actix_web::scope("/v1")
+                .service(runners::routes::create)
+                .service(runners::routes::list)
+                .service(runners::routes::get)
+                .service(runners::routes::replace)
+                .service(runners::routes::delete)
+                .service(tasks::routes::create)
+                .service(tasks::routes::list)
+                .service(tasks::routes::get)
+                .service(tasks::routes::cancel)
+                .service(tasks::routes::list_events),
+        );
+}
+
+/// The OpenAPI document, generated from the handlers.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    App::new()
+        .into_utoipa_app()
+        .openapi(BaseDoc::openapi())
+        .configure(configure)
+        .split_for_parts()
+        .1
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    pub fn build(state: AppState, settings: &ServerSettings) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind((settings.bind.as_str(), settings.port)).map_err(|e| {
+            anyhow::anyhow!("cannot listen on {}:{}: {e}", settings.bind, settings.port)
+        })?;
+        let port = listener.local_addr()?.port();
+        let doc = web::Data::new(openapi());
+        let state = web::Data::new(state);
+        let limit = settings.body_limit;
+        let server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .openapi(BaseDoc::openapi())
+                .app_data(state.clone())
+                .app_data(json_config(limit))
+                .app_data(web::QueryConfig::default().error_handler(query_error))
+                .app_data(web::PathConfig::default().error_handler(path_error))
+                .configure(configure)
+                .split_for_parts();
+            app.app_data(doc.clone())
+                .service(openapi_json)
+                .service(Scalar::with_url("/docs", doc.get_ref().clone()))
+                .default_service(web::to(not_found))
+                .wrap(from_fn(request_id_header))
+                .wrap(TracingLogger::default())
+        })
+        .disable_signals()
+        .shutdown_timeout(settings.shutdown_grace_seconds)
+        .listen(listener)?
+        .run();
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn into_server(self) -> Server {
+        self.server
+    }
+}
+
+fn json_config(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(limit)
+        .error_handler(move |err, _req| json_error(err, limit).into())
+}
+
+fn json_error(err: JsonPayloadError, limit: usize) -> ApiError {
+    match err {
+        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+            ApiError::PayloadTooLarge { limit }
+        }
+        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
+            "the request body must be JSON with `Content-Type: application/json`".into(),
+        ),
+        JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::Validation {
+            code: "invalid_body",
+            message: format!("the body does not have the expected shape: {e}"),
+            errors: Vec::new(),
+        },
+        JsonPayloadError::Deserialize(e) => {
+            ApiError::MalformedJson(format!("the body is not valid JSON: {e}"))
+        }
+        other => ApiError::MalformedJson(format!("cannot read the body: {other}")),
+    }
+}
+
+fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::InvalidRequest(format!("invalid query string: {err}")).into()
+}
+
+fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::InvalidRequest(format!("invalid path: {err}")).into()
+}
+
+async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::not_found(
+        "not_found",
+        format!("route {} {}", req.method(), req.path()),
+    ))
+}
+
+/// The OpenAPI document of this server.
+#[get("/openapi.json")]
+async fn openapi_json(doc: web::Data<utoipa::openapi::OpenApi>) -> HttpResponse {
+    HttpResponse::Ok().json(doc.get_ref())
+}
+
+/// Returns the request id the tracing span carries as `x-request-id`, so a client can
+/// quote it when reporting a problem.
+async fn request_id_header(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+    let mut res = next.call(req).await?;
+    if let Some(id) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        res.headers_mut()
+            .insert(HeaderName::from_static("x-request-id"), id);
+    }
+    Ok(res)
+}

@@ -1,0 +1,146 @@
+//! Command-line interface: `errand [serve|api|worker|migrate|openapi]`.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::config::{LogFormat, Settings};
+use crate::db::{self, Database};
+use crate::service::{self, Mode};
+
+#[derive(Debug, Parser)]
+#[command(name = "errand", version, about = "LLM task runners behind an HTTP API")]
+pub struct Cli {
+    /// Settings file (TOML); `errand.toml` in the working directory is read when present.
+    #[arg(long, global = true, env = "ERRAND_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Port to listen on [env: ERRAND_PORT] (default 8080; 0 picks a free port).
+    #[arg(long, global = true)]
+    pub port: Option<u16>,
+    /// Address to bind [env: ERRAND_BIND] (default 127.0.0.1).
+    #[arg(long, global = true)]
+    pub bind: Option<String>,
+    /// Where the managed PostgreSQL keeps its data when DATABASE_URL is unset
+    /// [env: ERRAND_DATA_DIR] (default ./.errand).
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Log as JSON lines [env: ERRAND_LOG_FORMAT=json].
+    #[arg(long, global = true)]
+    pub json_logs: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// API and worker in one process (the default).
+    Serve,
+    /// Only the HTTP API.
+    Api,
+    /// Only the worker.
+    Worker,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document (or write/check a file).
+    Openapi {
+        /// Write the document to this file.
+        #[arg(long, conflicts_with = "check")]
+        output: Option<PathBuf>,
+        /// Fail if this file differs from the generated document.
+        #[arg(long)]
+        check: Option<PathBuf>,
+    },
+}
+
+impl Cli {
+    pub fn settings(&self) -> anyhow::Result<Settings> {
+        let mut s = Settings::load(self.config.as_deref(), |k| std::env::var(k).ok())?;
+        if let Some(port) = self.port {
+            s.server.port = port;
+        }
+        if let Some(bind) = &self.bind {
+            s.server.bind.clone_from(bind);
+        }
+        if let Some(dir) = &self.data_dir {
+            s.database.data_dir.clone_from(dir);
+        }
+        if self.json_logs {
+            s.log.format = LogFormat::Json;
+        }
+        Ok(s)
+    }
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = cli.settings()?;
+    crate::telemetry::init(&settings.log);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings, Mode::ALL).await,
+        Command::Api => {
+            let mode = Mode {
+                api: true,
+                worker: false,
+            };
+            serve(settings, mode).await
+        }
+        Command::Worker => {
+            let mode = Mode {
+                api: false,
+                worker: true,
+            };
+            serve(settings, mode).await
+        }
+        Command::Migrate => {
+            let database = Database::open(&settings.database).await?;
+            let result = db::migrate(&database.pool).await;
+            database.close().await;
+            result?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Openapi { output, check } => openapi(output, check),
+    }
+}
+
+fn openapi(output: Option<PathBuf>, check: Option<PathBuf>) -> anyhow::Result<()> {
+    let text = crate::openapi::to_pretty_json(&crate::app::openapi());
+    if let Some(path) = check {
+        let committed = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        anyhow::ensure!(
+            committed == text,
+            "{} differs from the generated document; run `errand openapi --output {}`",
+            path.display(),
+            path.display()
+        );
+        return Ok(());
+    }
+    match output {
+        Some(path) => std::fs::write(&path, text)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => print!("{text}"),
+    }
+    Ok(())
+}
+
+async fn serve(settings: Settings, mode: Mode) -> anyhow::Result<()> {
+    let database = Database::open(&settings.database).await?;
+    let result = async {
+        db::migrate(&database.pool).await?;
+        let running =
+            service::start(&settings, database.pool.clone(), mode, crate::worker::unique_name())
+                .await?;
+        if let Some(port) = running.port {
+            tracing::info!(
+                "Errand listening on http://{}:{port} (docs at /docs)",
+                settings.server.bind
+            );
+        }
+        service::cancel_on_signal(running.shutdown_token())?;
+        running.run_until_shutdown().await
+    }
+    .await;
+    database.close().await;
+    result
+}

@@ -1,0 +1,250 @@
+//! Settings: built-in defaults, then an optional TOML file, then `ERRAND_*` variables,
+//! then command-line flags. Parsed once at start-up and passed down explicitly.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub worker: WorkerSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerSettings {
+    pub bind: String,
+    pub port: u16,
+    /// Largest accepted request body, in bytes.
+    pub body_limit: usize,
+    /// How long shutdown waits for in-flight HTTP requests and running tasks.
+    pub shutdown_grace_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// An external PostgreSQL; when unset a private server is started under `data_dir`.
+    pub url: Option<String>,
+    pub data_dir: PathBuf,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WorkerSettings {
+    /// Tasks one worker process runs at once.
+    pub concurrency: usize,
+    /// The apalis queue that carries task jobs.
+    pub queue: String,
+    /// A worker that misses `missed_heartbeats` beats of `heartbeat_seconds` is dead and
+    /// its tasks are handed to another worker: this product is the task lease.
+    pub heartbeat_seconds: u64,
+    pub missed_heartbeats: usize,
+    /// Fallback polling next to LISTEN/NOTIFY wake-ups (also picks up re-queued orphans).
+    pub poll_interval_ms: u64,
+    /// How often a running task checks whether it was cancelled.
+    pub cancel_check_ms: u64,
+    /// Base delay of the exponential back-off between attempts of a retryable failure.
+    pub retry_backoff_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    /// A `tracing` filter such as `info,errand=debug`.
+    pub filter: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1".into(),
+            port: 8080,
+            body_limit: 1024 * 1024,
+            shutdown_grace_seconds: 30,
+        }
+    }
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            url: None,
+            data_dir: PathBuf::from(".errand"),
+            max_connections: 20,
+        }
+    }
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        Self {
+            concurrency: 32,
+            queue: "errand.tasks".into(),
+            heartbeat_seconds: 5,
+            missed_heartbeats: 4,
+            poll_interval_ms: 1000,
+            cancel_check_ms: 500,
+            retry_backoff_ms: 1000,
+        }
+    }
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self {
+            format: LogFormat::Text,
+            filter: "info".into(),
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            server: ServerSettings::default(),
+            database: DatabaseSettings::default(),
+            worker: WorkerSettings::default(),
+            log: LogSettings::default(),
+        }
+    }
+}
+
+impl WorkerSettings {
+    pub fn lease(&self) -> Duration {
+        Duration::from_secs(self.heartbeat_seconds * self.missed_heartbeats as u64)
+    }
+}
+
+/// Every environment variable Errand reads, and the settings key it sets.
+const ENV_KEYS: &[(&str, &str)] = &[
+    ("ERRAND_BIND", "server.bind"),
+    ("ERRAND_PORT", "server.port"),
+    ("ERRAND_BODY_LIMIT", "server.body_limit"),
+    ("ERRAND_SHUTDOWN_GRACE_SECONDS", "server.shutdown_grace_seconds"),
+    ("DATABASE_URL", "database.url"),
+    ("ERRAND_DATABASE_URL", "database.url"),
+    ("ERRAND_DATA_DIR", "database.data_dir"),
+    ("ERRAND_DATABASE_MAX_CONNECTIONS", "database.max_connections"),
+    ("ERRAND_WORKER_CONCURRENCY", "worker.concurrency"),
+    ("ERRAND_WORKER_QUEUE", "worker.queue"),
+    ("ERRAND_WORKER_HEARTBEAT_SECONDS", "worker.heartbeat_seconds"),
+    ("ERRAND_WORKER_MISSED_HEARTBEATS", "worker.missed_heartbeats"),
+    ("ERRAND_WORKER_POLL_INTERVAL_MS", "worker.poll_interval_ms"),
+    ("ERRAND_WORKER_CANCEL_CHECK_MS", "worker.cancel_check_ms"),
+    ("ERRAND_WORKER_RETRY_BACKOFF_MS", "worker.retry_backoff_ms"),
+    ("ERRAND_LOG_FORMAT", "log.format"),
+    ("ERRAND_LOG", "log.filter"),
+];
+
+impl Settings {
+    /// Loads the file (explicit path, or `errand.toml` when present) and applies the
+    /// environment. `env` is passed in so callers and tests decide what it holds.
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<Self> {
+        let mut table = match file {
+            Some(path) => read_table(path)?,
+            None if Path::new("errand.toml").exists() => read_table(Path::new("errand.toml"))?,
+            None => toml::Table::new(),
+        };
+        for (var, key) in ENV_KEYS {
+            if let Some(value) = env(var).filter(|v| !v.is_empty()) {
+                set_key(&mut table, key, &value);
+            }
+        }
+        Self::from_table(table)
+    }
+
+    fn from_table(table: toml::Table) -> anyhow::Result<Self> {
+        let settings: Settings = toml::Value::Table(table)
+            .try_into()
+            .context("invalid settings")?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn check(&self) -> anyhow::Result<()> {
+        if self.worker.concurrency == 0 {
+            bail!("worker.concurrency must be at least 1");
+        }
+        if self.worker.heartbeat_seconds == 0 || self.worker.missed_heartbeats == 0 {
+            bail!("worker.heartbeat_seconds and worker.missed_heartbeats must be at least 1");
+        }
+        if self.database.max_connections < 2 {
+            bail!("database.max_connections must be at least 2");
+        }
+        Ok(())
+    }
+}
+
+fn read_table(path: &Path) -> anyhow::Result<toml::Table> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read settings file {}", path.display()))?;
+    text.parse::<toml::Table>()
+        .with_context(|| format!("invalid TOML in {}", path.display()))
+}
+
+/// Sets `section.key` to the string, typed as TOML would read it (numbers stay numbers).
+fn set_key(table: &mut toml::Table, key: &str, raw: &str) {
+    let (section, field) = key.split_once('.').unwrap_or(("", key));
+    let value = raw
+        .parse::<i64>()
+        .map(toml::Value::Integer)
+        .unwrap_or_else(|_| toml::Value::String(raw.to_owned()));
+    // Strings that look numeric (a port) and strings that must stay strings (a URL) both
+    // work: serde turns an integer into a string field only if we keep it a string there.
+    let value = match (key, value) {
+        ("database.url" | "database.data_dir" | "server.bind" | "worker.queue", _) => {
+            toml::Value::String(raw.to_owned())
+        }
+        (_, v) => v,
+    };
+    let entry = table
+        .entry(section.to_owned())
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    if let toml::Value::Table(t) = entry {
+        t.insert(field.to_owned(), value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_overrides_defaults_with_types() {
+        let env = |k: &str| match k {
+            "ERRAND_PORT" => Some("9000".to_string()),
+            "DATABASE_URL" => Some("postgres://x/y".to_string()),
+            "ERRAND_LOG_FORMAT" => Some("json".to_string()),
+            _ => None,
+        };
+        let s = Settings::load(None, env).expect("settings");
+        assert_eq!(s.server.port, 9000);
+        assert_eq!(s.database.url.as_deref(), Some("postgres://x/y"));
+        assert_eq!(s.log.format, LogFormat::Json);
+    }
+
+    #[test]
+    fn bad_values_are_reported() {
+        let env = |k: &str| (k == "ERRAND_PORT").then(|| "eighty".to_string());
+        assert!(Settings::load(None, env).is_err());
+    }
+}

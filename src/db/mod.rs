@@ -1,0 +1,138 @@
+//! Connection pool, migrations and the managed local PostgreSQL.
+
+pub mod local;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use apalis_postgres::PostgresStorage;
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use crate::config::DatabaseSettings;
+
+pub use local::LocalPostgres;
+
+/// Errand's own schema; apalis keeps its job tables in schema `apalis`.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Where the database is: an external URL, or the private server this process started.
+pub struct Database {
+    pub pool: PgPool,
+    /// Kept so shutdown can stop it; `None` with an external `DATABASE_URL`.
+    pub local: Option<LocalPostgres>,
+}
+
+impl Database {
+    /// Connects to `url`, or starts the managed server when none is configured.
+    pub async fn open(settings: &DatabaseSettings) -> anyhow::Result<Self> {
+        match &settings.url {
+            Some(url) => {
+                let options = PgConnectOptions::from_str(url).context("invalid DATABASE_URL")?;
+                let pool = pool(options, settings.max_connections).await?;
+                Ok(Self { pool, local: None })
+            }
+            None => {
+                let dir = settings.data_dir.clone();
+                let local = tokio::task::spawn_blocking(move || LocalPostgres::start(&dir))
+                    .await
+                    .context("local PostgreSQL start-up panicked")??;
+                let pool = pool(local.connect_options("postgres"), settings.max_connections).await;
+                let pool = match pool {
+                    Ok(pool) => pool,
+                    Err(e) => {
+                        local.stop();
+                        return Err(e);
+                    }
+                };
+                ensure_database(&pool, "errand").await?;
+                pool.close().await;
+                let pool = pool_for(&local, "errand", settings.max_connections).await?;
+                Ok(Self {
+                    pool,
+                    local: Some(local),
+                })
+            }
+        }
+    }
+
+    pub async fn close(self) {
+        self.pool.close().await;
+        if let Some(local) = self.local {
+            let _ = tokio::task::spawn_blocking(move || local.stop()).await;
+        }
+    }
+}
+
+/// A pool on a database of the managed server.
+pub async fn pool_for(local: &LocalPostgres, db: &str, max: u32) -> anyhow::Result<PgPool> {
+    pool(local.connect_options(db), max).await
+}
+
+async fn pool(options: PgConnectOptions, max: u32) -> anyhow::Result<PgPool> {
+    // A freshly started server accepts connections a moment after its socket appears.
+    let mut last_error = None;
+    for _ in 0..100 {
+        match PgPoolOptions::new()
+            .max_connections(max)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options.clone())
+            .await
+        {
+            Ok(pool) => return Ok(pool),
+            Err(e @ sqlx::Error::Io(_)) => last_error = Some(e),
+            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("57P03") => {
+                last_error = Some(sqlx::Error::Database(e));
+            }
+            Err(e) => return Err(e).context("cannot connect to PostgreSQL"),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(last_error.map_or_else(|| anyhow::anyhow!("no connection"), anyhow::Error::from))
+        .context("cannot connect to PostgreSQL")
+}
+
+/// Creates the database if it does not exist (used for `errand` and per-test databases).
+pub async fn ensure_database(pool: &PgPool, name: &str) -> anyhow::Result<()> {
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(name)
+            .fetch_one(pool)
+            .await?;
+    if !exists {
+        // Identifiers cannot be bound; the name is quoted.
+        let sql = format!("CREATE DATABASE \"{}\"", name.replace('"', "\"\""));
+        match sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(pool).await {
+            Ok(_) => {}
+            // Another process created it between the check and the create.
+            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P04") => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+/// Applies Errand's migrations and apalis's job tables.
+pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    PostgresStorage::setup(pool)
+        .await
+        .context("apalis job-table migrations failed")?;
+    MIGRATOR
+        .run(pool)
+        .await
+        .context("Errand migrations failed")?;
+    Ok(())
+}
+
+/// Whether every migration this binary knows has been applied.
+pub async fn migrations_applied(pool: &PgPool) -> anyhow::Result<bool> {
+    let latest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+    let applied: Option<i64> = sqlx::query_scalar(
+        "SELECT max(version) FROM _sqlx_migrations WHERE success AND version = $1",
+    )
+    .bind(latest)
+    .fetch_one(pool)
+    .await?;
+    Ok(applied == Some(latest))
+}

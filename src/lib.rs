@@ -1,0 +1,17 @@
+//! Errand: LLM task runners behind an HTTP API. See `docs/architecture.md` for the map.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod events;
+pub mod health;
+pub mod llm;
+pub mod openapi;
+pub mod pagination;
+pub mod runners;
+pub mod service;
+pub mod tasks;
+pub mod telemetry;
+pub mod worker;

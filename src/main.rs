@@ -1,0 +1,13 @@
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = errand::cli::Cli::parse();
+    match errand::cli::run(cli).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("errand: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

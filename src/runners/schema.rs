@@ -1,0 +1,155 @@
+//! JSON Schema checks: meta-validation of user-supplied schemas, and validation of task
+//! arguments and outputs with validators compiled once per runner version.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::error::Violation;
+
+/// Every problem of a user-supplied schema, with pointers into the request body
+/// (`at` is where the schema sits in it, e.g. `/input_schema`).
+pub fn schema_violations(schema: &Value, at: &str) -> Vec<Violation> {
+    if !schema.is_object() && !schema.is_boolean() {
+        return vec![Violation {
+            pointer: at.into(),
+            message: "a JSON Schema must be an object or a boolean".into(),
+        }];
+    }
+    // The meta-validator panics when it cannot tell the draft from `$schema`.
+    let meta = std::panic::catch_unwind(|| {
+        jsonschema::meta::validator_for(schema).map(|v| {
+            v.iter_errors(schema)
+                .map(|e| Violation {
+                    pointer: format!("{at}{}", e.instance_path().as_str()),
+                    message: e.to_string(),
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let violations = match meta {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => vec![Violation {
+            pointer: format!("{at}/$schema"),
+            message: format!("unsupported meta-schema: {e}"),
+        }],
+        Err(_) => vec![Violation {
+            pointer: format!("{at}/$schema"),
+            message: "unknown $schema: use draft 4, 6, 7, 2019-09 or 2020-12".into(),
+        }],
+    };
+    if !violations.is_empty() {
+        return violations;
+    }
+    // Valid against the meta-schema can still fail to compile: a bad regex, a `$ref` that
+    // does not resolve (remote references are not fetched).
+    match jsonschema::validator_for(schema) {
+        Ok(_) => Vec::new(),
+        Err(e) => vec![Violation {
+            pointer: format!("{at}{}", e.instance_path().as_str()),
+            message: e.to_string(),
+        }],
+    }
+}
+
+/// Which of a runner version's schemas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Which {
+    Input,
+    Output,
+}
+
+/// Compiled validators by runner version. Versions are immutable, so entries never go stale.
+#[derive(Default)]
+pub struct SchemaCache {
+    compiled: RwLock<HashMap<(Uuid, i32, Which), Arc<jsonschema::Validator>>>,
+}
+
+impl SchemaCache {
+    /// Validates `instance`, compiling `schema` on first use for this runner version.
+    pub fn violations(
+        &self,
+        key: (Uuid, i32, Which),
+        schema: &Value,
+        instance: &Value,
+    ) -> anyhow::Result<Vec<Violation>> {
+        let validator = self.validator(key, schema)?;
+        Ok(validator
+            .iter_errors(instance)
+            .map(|e| Violation {
+                pointer: e.instance_path().as_str().to_owned(),
+                message: e.to_string(),
+            })
+            .collect())
+    }
+
+    fn validator(
+        &self,
+        key: (Uuid, i32, Which),
+        schema: &Value,
+    ) -> anyhow::Result<Arc<jsonschema::Validator>> {
+        if let Some(v) = self.read().get(&key) {
+            return Ok(v.clone());
+        }
+        let compiled = Arc::new(
+            jsonschema::validator_for(schema)
+                .map_err(|e| anyhow::anyhow!("stored schema does not compile: {e}"))?,
+        );
+        let mut map = self
+            .compiled
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(map.entry(key).or_insert(compiled).clone())
+    }
+
+    fn read(
+        &self,
+    ) -> std::sync::RwLockReadGuard<'_, HashMap<(Uuid, i32, Which), Arc<jsonschema::Validator>>>
+    {
+        self.compiled
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// How many validators are compiled (exposed for tests of the cache).
+    pub fn len(&self) -> usize {
+        self.read().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reports_every_schema_problem_with_pointers() {
+        let schema = json!({"type": "objekt", "properties": {"a": {"minLength": -1}}});
+        let v = schema_violations(&schema, "/input_schema");
+        let pointers: Vec<_> = v.iter().map(|v| v.pointer.as_str()).collect();
+        assert!(pointers.contains(&"/input_schema/type"), "{v:?}");
+        assert!(
+            pointers.contains(&"/input_schema/properties/a/minLength"),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn accepts_a_plain_schema() {
+        let schema = json!({"type": "object", "required": ["x"]});
+        assert!(schema_violations(&schema, "/s").is_empty());
+    }
+
+    #[test]
+    fn rejects_non_schemas_and_unknown_drafts() {
+        assert_eq!(schema_violations(&json!(3), "/s")[0].pointer, "/s");
+        let odd = json!({"$schema": "https://example.com/my-draft", "type": "object"});
+        assert!(!schema_violations(&odd, "/s").is_empty());
+    }
+}

@@ -1,0 +1,209 @@
+//! Runner storage: `runners` holds identity and the current version, `runner_versions`
+//! the immutable definitions.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+use sqlx::types::Json;
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+use super::model::{Runner, RunnerDefinition};
+
+const SELECT: &str = "SELECT r.id, r.name, v.version, v.title, v.description, v.input_schema,
+        v.output_schema, v.rules, v.model, v.model_settings, v.timeout_seconds,
+        v.max_attempts, v.labels, r.created_at, v.created_at AS updated_at
+    FROM runners r JOIN runner_versions v ON v.runner_id = r.id";
+
+#[derive(sqlx::FromRow)]
+struct RunnerRow {
+    id: Uuid,
+    name: String,
+    version: i32,
+    title: String,
+    description: String,
+    input_schema: Value,
+    output_schema: Option<Value>,
+    rules: Json<Vec<String>>,
+    model: String,
+    model_settings: Json<Map<String, Value>>,
+    timeout_seconds: i32,
+    max_attempts: i32,
+    labels: Json<BTreeMap<String, String>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<RunnerRow> for Runner {
+    fn from(r: RunnerRow) -> Self {
+        Runner {
+            id: r.id,
+            name: r.name,
+            version: r.version,
+            title: r.title,
+            description: r.description,
+            input_schema: r.input_schema,
+            output_schema: r.output_schema,
+            rules: r.rules.0,
+            model: r.model,
+            model_settings: r.model_settings.0,
+            timeout_seconds: r.timeout_seconds,
+            max_attempts: r.max_attempts,
+            labels: r.labels.0,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+impl Runner {
+    pub fn definition(&self) -> RunnerDefinition {
+        RunnerDefinition {
+            name: self.name.clone(),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            input_schema: self.input_schema.clone(),
+            output_schema: self.output_schema.clone(),
+            rules: self.rules.clone(),
+            model: self.model.clone(),
+            model_settings: self.model_settings.clone(),
+            timeout_seconds: self.timeout_seconds,
+            max_attempts: self.max_attempts,
+            labels: self.labels.clone(),
+        }
+    }
+}
+
+/// The live runner called `name`, at its current version.
+pub async fn get(db: impl PgExecutor<'_>, name: &str) -> sqlx::Result<Option<Runner>> {
+    sqlx::query_as::<_, RunnerRow>(sqlx::AssertSqlSafe(format!(
+        "{SELECT} AND v.version = r.version WHERE r.name = $1 AND r.deleted_at IS NULL"
+    )))
+    .bind(name)
+    .fetch_optional(db)
+    .await
+    .map(|r| r.map(Runner::from))
+}
+
+/// A specific version, deleted runners included (queued tasks still run on them).
+pub async fn get_version(
+    db: impl PgExecutor<'_>,
+    id: Uuid,
+    version: i32,
+) -> sqlx::Result<Option<Runner>> {
+    sqlx::query_as::<_, RunnerRow>(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE r.id = $1 AND v.version = $2"
+    )))
+    .bind(id)
+    .bind(version)
+    .fetch_optional(db)
+    .await
+    .map(|r| r.map(Runner::from))
+}
+
+/// Live runners ordered by name, after the name `after`.
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    after: Option<&str>,
+    limit: i64,
+) -> sqlx::Result<Vec<Runner>> {
+    sqlx::query_as::<_, RunnerRow>(sqlx::AssertSqlSafe(format!(
+        "{SELECT} AND v.version = r.version
+         WHERE r.deleted_at IS NULL AND ($1::text IS NULL OR r.name > $1)
+         ORDER BY r.name LIMIT $2"
+    )))
+    .bind(after)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+    .map(|rows| rows.into_iter().map(Runner::from).collect())
+}
+
+/// Creates a runner at version 1. Fails with the `runners_name_live` constraint when the
+/// name is taken.
+pub async fn insert(conn: &mut PgConnection, def: &RunnerDefinition) -> sqlx::Result<Runner> {
+    let id = Uuid::now_v7();
+    sqlx::query("INSERT INTO runners (id, name, version) VALUES ($1, $2, 1)")
+        .bind(id)
+        .bind(&def.name)
+        .execute(&mut *conn)
+        .await?;
+    insert_version(&mut *conn, id, 1, def).await?;
+    Ok(get_version(&mut *conn, id, 1)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?)
+}
+
+/// Adds a version when `def` differs from the current one. Returns the runner and whether
+/// a version was added; `None` when there is no live runner of that name.
+pub async fn update(
+    conn: &mut PgConnection,
+    def: &RunnerDefinition,
+) -> sqlx::Result<Option<(Runner, bool)>> {
+    let current: Option<(Uuid, i32)> = sqlx::query_as(
+        "SELECT id, version FROM runners WHERE name = $1 AND deleted_at IS NULL FOR UPDATE",
+    )
+    .bind(&def.name)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((id, version)) = current else {
+        return Ok(None);
+    };
+    let existing = get_version(&mut *conn, id, version)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    if existing.definition() == *def {
+        return Ok(Some((existing, false)));
+    }
+    let next = version + 1;
+    insert_version(&mut *conn, id, next, def).await?;
+    sqlx::query("UPDATE runners SET version = $2, updated_at = now() WHERE id = $1")
+        .bind(id)
+        .bind(next)
+        .execute(&mut *conn)
+        .await?;
+    let runner = get_version(&mut *conn, id, next)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    Ok(Some((runner, true)))
+}
+
+async fn insert_version(
+    conn: &mut PgConnection,
+    id: Uuid,
+    version: i32,
+    def: &RunnerDefinition,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO runner_versions (runner_id, version, title, description, input_schema,
+            output_schema, rules, model, model_settings, timeout_seconds, max_attempts, labels)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(&def.title)
+    .bind(&def.description)
+    .bind(&def.input_schema)
+    .bind(&def.output_schema)
+    .bind(Json(&def.rules))
+    .bind(&def.model)
+    .bind(Json(&def.model_settings))
+    .bind(def.timeout_seconds)
+    .bind(def.max_attempts)
+    .bind(Json(&def.labels))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Soft-deletes the live runner; its versions stay for the tasks that used them.
+pub async fn delete(db: impl PgExecutor<'_>, name: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE runners SET deleted_at = now() WHERE name = $1 AND deleted_at IS NULL",
+    )
+    .bind(name)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,143 @@
+//! Starting and stopping the parts of a process: the HTTP API and/or the worker, on an
+//! already migrated database. `serve` runs both; `api` and `worker` run one each, so they
+//! scale out as separate processes on one PostgreSQL.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::PgPool;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::app::{AppState, Application};
+use crate::config::Settings;
+use crate::llm::ModelRegistry;
+use crate::runners::schema::SchemaCache;
+use crate::worker::{self, Runtime};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Mode {
+    pub api: bool,
+    pub worker: bool,
+}
+
+impl Mode {
+    pub const ALL: Mode = Mode {
+        api: true,
+        worker: true,
+    };
+}
+
+/// The running parts of a process.
+pub struct Running {
+    /// The HTTP port, when the API runs.
+    pub port: Option<u16>,
+    shutdown: CancellationToken,
+    server: Option<(actix_web::dev::ServerHandle, JoinHandle<std::io::Result<()>>)>,
+    worker: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+/// Starts the parts `mode` asks for. `worker_name` must be unique among live workers.
+pub async fn start(
+    settings: &Settings,
+    pool: PgPool,
+    mode: Mode,
+    worker_name: String,
+) -> anyhow::Result<Running> {
+    let schemas = Arc::new(SchemaCache::default());
+    let models = Arc::new(ModelRegistry::with_builtins());
+    let shutdown = CancellationToken::new();
+    let grace = Duration::from_secs(settings.server.shutdown_grace_seconds);
+
+    let worker = mode.worker.then(|| {
+        let rt = Arc::new(Runtime {
+            pool: pool.clone(),
+            schemas: schemas.clone(),
+            models: models.clone(),
+            settings: settings.worker.clone(),
+        });
+        tokio::spawn(worker::run(rt, worker_name, shutdown.clone(), grace))
+    });
+    let mut port = None;
+    let server = if mode.api {
+        let state = AppState {
+            pool,
+            schemas,
+            models,
+            queue: settings.worker.queue.clone(),
+        };
+        let app = Application::build(state, &settings.server)?;
+        port = Some(app.port());
+        let server = app.into_server();
+        Some((server.handle(), tokio::spawn(server)))
+    } else {
+        None
+    };
+    Ok(Running {
+        port,
+        shutdown,
+        server,
+        worker,
+    })
+}
+
+impl Running {
+    /// A token that stops everything when cancelled (e.g. by a signal).
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.clone()
+    }
+
+    /// Stops accepting requests, finishes in-flight ones and running tasks (up to the grace
+    /// period), and returns the first error any part ended with.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        self.shutdown.cancel();
+        let mut result = Ok(());
+        if let Some((handle, join)) = self.server {
+            handle.stop(true).await;
+            if let Ok(Err(e)) = join.await {
+                result = Err(e.into());
+            }
+        }
+        if let Some(worker) = self.worker {
+            match worker.await {
+                Ok(Err(e)) => result = result.and(Err(e)),
+                Err(e) => result = result.and(Err(e.into())),
+                Ok(Ok(())) => {}
+            }
+        }
+        result
+    }
+
+    /// Waits until the shutdown token fires or a part stops by itself, then stops the rest.
+    pub async fn run_until_shutdown(mut self) -> anyhow::Result<()> {
+        let token = self.shutdown.clone();
+        let server_done = async {
+            match &mut self.server {
+                Some((_, join)) => {
+                    let _ = join.await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            () = token.cancelled() => {}
+            () = server_done => tracing::error!("HTTP server stopped unexpectedly"),
+        }
+        self.stop().await
+    }
+}
+
+/// Cancels `token` on SIGINT (Ctrl-C) or SIGTERM.
+pub fn cancel_on_signal(token: CancellationToken) -> anyhow::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = term.recv() => tracing::info!("SIGTERM: shutting down"),
+            _ = int.recv() => tracing::info!("SIGINT: shutting down"),
+        }
+        token.cancel();
+    });
+    Ok(())
+}

@@ -1,0 +1,6 @@
+//! Tasks: submission (with idempotency), listing, cancellation and the event log view.
+
+pub mod idempotency;
+pub mod model;
+pub mod routes;
+pub mod store;

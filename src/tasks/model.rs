@@ -1,0 +1,187 @@
+//! Task request and response bodies.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+    TimedOut,
+}
+
+impl TaskStatus {
+    pub const ALL: [TaskStatus; 6] = [
+        Self::Queued,
+        Self::Running,
+        Self::Succeeded,
+        Self::Failed,
+        Self::Cancelled,
+        Self::TimedOut,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Cancelled => "cancelled",
+            Self::TimedOut => "timed_out",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    pub fn is_terminal(self) -> bool {
+        !matches!(self, Self::Queued | Self::Running)
+    }
+
+    /// The event type that ends a task's log in this status.
+    pub fn terminal_event(self) -> Option<&'static str> {
+        use crate::events::kind;
+        match self {
+            Self::Succeeded => Some(kind::SUCCEEDED),
+            Self::Failed => Some(kind::FAILED),
+            Self::Cancelled => Some(kind::CANCELLED),
+            Self::TimedOut => Some(kind::TIMED_OUT),
+            Self::Queued | Self::Running => None,
+        }
+    }
+}
+
+/// Why a task failed, timed out or was cancelled.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TaskError {
+    /// Stable code: `output_invalid`, `timeout`, `model_error`, `worker_lost`, `cancelled`, …
+    pub code: String,
+    pub message: String,
+    /// Code-specific data, e.g. the raw output and the schema violations for `output_invalid`.
+    #[schema(value_type = Object)]
+    #[serde(default)]
+    pub details: Value,
+}
+
+impl TaskError {
+    pub fn new(code: &str, message: impl Into<String>, details: Value) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+            details,
+        }
+    }
+}
+
+/// Token counts of a task (all attempts).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct TaskUsage {
+    pub input_tokens: i64,
+    pub output_tokens: i64,
+}
+
+/// A task: one run of a runner version on some arguments.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Task {
+    pub id: Uuid,
+    /// The runner's name.
+    pub runner: String,
+    pub runner_id: Uuid,
+    /// The runner version the task runs (and ran) with.
+    pub runner_version: i32,
+    pub status: TaskStatus,
+    #[schema(value_type = Object)]
+    pub arguments: Value,
+    /// The result: JSON valid against the runner's output schema, or the model's text.
+    #[schema(value_type = Option<Object>)]
+    pub output: Option<Value>,
+    pub error: Option<TaskError>,
+    pub model: String,
+    /// The runner's settings merged with the task's.
+    #[schema(value_type = Object)]
+    pub model_settings: Map<String, Value>,
+    /// Attempts started so far.
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub timeout_seconds: i32,
+    pub idempotency_key: Option<String>,
+    /// Set by `POST /v1/tasks/{id}/cancel` while the task runs; it reads `cancelled` once
+    /// the worker has stopped.
+    pub cancel_requested: bool,
+    pub usage: TaskUsage,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Body of `POST /v1/runners/{name}/tasks`.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTask {
+    /// Must satisfy the runner's `input_schema`.
+    #[serde(default = "empty_object")]
+    #[schema(value_type = Object)]
+    pub arguments: Value,
+    /// Overrides the runner's `model_settings`, key by key.
+    #[schema(value_type = Option<Object>)]
+    pub model_settings: Option<Map<String, Value>>,
+}
+
+fn empty_object() -> Value {
+    Value::Object(Map::new())
+}
+
+/// One page of tasks, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaskPage {
+    pub data: Vec<Task>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Filters of `GET /v1/tasks`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct TaskFilter {
+    /// Only tasks in this status.
+    pub status: Option<TaskStatus>,
+    /// Only tasks of this runner (by name).
+    pub runner: Option<String>,
+    /// Only tasks created at or after this time (RFC 3339).
+    pub created_after: Option<DateTime<Utc>>,
+    /// Only tasks created before this time (RFC 3339).
+    pub created_before: Option<DateTime<Utc>>,
+    /// Page size, 1 to 100 (default 20).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A page of a task's event log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventPage {
+    pub data: Vec<crate::events::TaskEvent>,
+    /// Pass as `after` to continue; equals the request's `after` when nothing is new.
+    pub next_after: i64,
+}
+
+/// Query of `GET /v1/tasks/{id}/events`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct EventQuery {
+    /// Return events with `seq` greater than this (default 0: from the start).
+    pub after: Option<i64>,
+    /// Page size, 1 to 1000 (default 100).
+    pub limit: Option<u32>,
+}

@@ -1,0 +1,257 @@
+//! Task handlers: submit (`/v1/runners/{name}/tasks`), list, get, cancel, events.
+
+use std::time::Duration;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::idempotency;
+use super::model::{CreateTask, EventPage, EventQuery, Task, TaskFilter, TaskPage};
+use super::store::{self, Cancelled, NewTask};
+use crate::app::AppState;
+use crate::error::{ApiError, Problem, Violation};
+use crate::events::{self, kind};
+use crate::llm::merge_settings;
+use crate::openapi::{BodyErrors, NotFound, QueryErrors, ServerErrors};
+use crate::pagination;
+use crate::runners::schema::Which;
+
+fn task_not_found(id: &str) -> ApiError {
+    ApiError::not_found("task_not_found", format!("task {id:?}"))
+}
+
+fn parse_id(id: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(id).map_err(|_| task_not_found(id))
+}
+
+fn accepted(task: &Task) -> HttpResponse {
+    HttpResponse::Accepted()
+        .insert_header((header::LOCATION, format!("/v1/tasks/{}", task.id)))
+        .json(task)
+}
+
+/// Submit a task
+///
+/// Validates the arguments against the runner's input schema and queues the task; the
+/// task row and its job are committed together. With `Idempotency-Key`, repeating the same
+/// request returns the same task (200) instead of creating another.
+#[utoipa::path(
+    tag = "tasks",
+    params(
+        ("name" = String, Path, description = "The runner's name"),
+        ("Idempotency-Key" = Option<String>, Header,
+            description = "Makes retries safe: the same key and body return the same task")
+    ),
+    request_body = CreateTask,
+    responses(
+        (status = 202, description = "Queued", body = Task,
+            headers(("Location" = String, description = "URL of the task"))),
+        (status = 200, description = "Replay of an earlier request with the same Idempotency-Key",
+            body = Task),
+        (status = 404, description = "No such runner (`runner_not_found`)",
+            body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Idempotency-Key used with a different request \
+            (`idempotency_key_reused`)", body = Problem, content_type = "application/problem+json"),
+        BodyErrors, ServerErrors
+    )
+)]
+#[post("/runners/{name}/tasks")]
+pub async fn create(
+    state: web::Data<AppState>,
+    name: web::Path<String>,
+    req: HttpRequest,
+    body: web::Json<CreateTask>,
+) -> Result<HttpResponse, ApiError> {
+    let key = idempotency::key_from(&req)?;
+    let body = body.into_inner();
+    let runner = crate::runners::store::get(&state.pool, &name)
+        .await?
+        .ok_or_else(|| ApiError::not_found("runner_not_found", format!("runner {name:?}")))?;
+
+    let mut errors: Vec<Violation> = state
+        .schemas
+        .violations(
+            (runner.id, runner.version, Which::Input),
+            &runner.input_schema,
+            &body.arguments,
+        )?
+        .into_iter()
+        .map(|v| Violation {
+            pointer: format!("/arguments{}", v.pointer),
+            message: v.message,
+        })
+        .collect();
+    let settings = merge_settings(&runner.model_settings, body.model_settings.as_ref());
+    if let Ok((provider, _)) = state.models.resolve(&runner.model) {
+        errors.extend(provider.settings_violations(&settings).into_iter().map(|v| Violation {
+            pointer: format!("/model_settings{}", v.pointer),
+            message: v.message,
+        }));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation {
+            code: "invalid_arguments",
+            message: format!(
+                "the task does not match runner {:?} ({} violation(s))",
+                runner.name,
+                errors.len()
+            ),
+            errors,
+        });
+    }
+
+    let hash = key
+        .as_ref()
+        .map(|_| idempotency::request_hash(&runner.name, &serde_json::to_value(&body).unwrap_or_default()));
+    let mut tx = state.pool.begin().await?;
+    let new = NewTask {
+        runner_id: runner.id,
+        runner_version: runner.version,
+        runner_name: &runner.name,
+        arguments: &body.arguments,
+        model: &runner.model,
+        model_settings: &settings,
+        max_attempts: runner.max_attempts,
+        timeout_seconds: runner.timeout_seconds,
+        idempotency_key: key.as_deref(),
+        request_hash: hash.as_deref(),
+    };
+    let Some(task) = store::insert(&mut tx, &new).await? else {
+        tx.rollback().await?;
+        return replay(&state, key.as_deref().unwrap_or_default(), hash.as_deref()).await;
+    };
+    events::append(&mut tx, task.id, kind::QUEUED, &json!({"attempt": 1})).await?;
+    crate::worker::job::enqueue(&mut tx, &state.queue, task.id, Duration::ZERO).await?;
+    tx.commit().await?;
+    tracing::info!(task_id = %task.id, runner = %runner.name, "task queued");
+    Ok(accepted(&task))
+}
+
+/// The answer to a request whose idempotency key is already taken.
+async fn replay(state: &AppState, key: &str, hash: Option<&str>) -> Result<HttpResponse, ApiError> {
+    let (task, stored) = store::by_idempotency_key(&state.pool, key)
+        .await?
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("idempotency key vanished")))?;
+    if stored.as_deref() != hash {
+        return Err(ApiError::conflict(
+            "idempotency_key_reused",
+            format!(
+                "Idempotency-Key {key:?} was used for a different request (task {})",
+                task.id
+            ),
+        ));
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header(("Idempotent-Replayed", "true"))
+        .insert_header((header::LOCATION, format!("/v1/tasks/{}", task.id)))
+        .json(task))
+}
+
+/// List tasks
+#[utoipa::path(
+    tag = "tasks",
+    params(TaskFilter),
+    responses((status = 200, description = "A page of tasks, newest first", body = TaskPage), QueryErrors, ServerErrors)
+)]
+#[get("/tasks")]
+pub async fn list(
+    state: web::Data<AppState>,
+    filter: web::Query<TaskFilter>,
+) -> Result<web::Json<TaskPage>, ApiError> {
+    let limit = pagination::limit(filter.limit, 20, 100)?;
+    let before = match filter.cursor.as_deref() {
+        Some(c) => Some(
+            Uuid::parse_str(&pagination::decode(c)?)
+                .map_err(|_| ApiError::InvalidRequest("invalid cursor".into()))?,
+        ),
+        None => None,
+    };
+    let mut data = store::list(&state.pool, &filter, before, limit + 1).await?;
+    let next_cursor = pagination::next(&mut data, limit, |t| t.id.to_string());
+    Ok(web::Json(TaskPage { data, next_cursor }))
+}
+
+/// Get a task
+#[utoipa::path(
+    tag = "tasks",
+    params(("id" = Uuid, Path, description = "The task id")),
+    responses((status = 200, description = "The task", body = Task), NotFound, ServerErrors)
+)]
+#[get("/tasks/{id}")]
+pub async fn get(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<web::Json<Task>, ApiError> {
+    let uuid = parse_id(&id)?;
+    store::get(&state.pool, uuid)
+        .await?
+        .map(web::Json)
+        .ok_or_else(|| task_not_found(&id))
+}
+
+/// Cancel a task
+///
+/// A queued task is cancelled at once and never runs (200). A running task is asked to stop
+/// (202): it reads `cancelled` once its worker has stopped.
+#[utoipa::path(
+    tag = "tasks",
+    params(("id" = Uuid, Path, description = "The task id")),
+    responses(
+        (status = 200, description = "Cancelled", body = Task),
+        (status = 202, description = "Cancellation requested; the worker is stopping", body = Task),
+        (status = 409, description = "The task already finished (`task_finished`)",
+            body = Problem, content_type = "application/problem+json"),
+        NotFound, ServerErrors
+    )
+)]
+#[post("/tasks/{id}/cancel")]
+pub async fn cancel(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let uuid = parse_id(&id)?;
+    let mut tx = state.pool.begin().await?;
+    let answer = match store::cancel(&mut tx, uuid).await? {
+        Cancelled::Now(task) => {
+            events::append(&mut tx, task.id, kind::CANCELLED, &json!({"task": task})).await?;
+            HttpResponse::Ok().json(task)
+        }
+        Cancelled::Requested(task) => HttpResponse::Accepted().json(task),
+        Cancelled::Finished(task) => {
+            return Err(ApiError::conflict(
+                "task_finished",
+                format!("task {} already ended as {}", task.id, task.status.as_str()),
+            ));
+        }
+        Cancelled::Missing => return Err(task_not_found(&id)),
+    };
+    tx.commit().await?;
+    Ok(answer)
+}
+
+/// List a task's events
+///
+/// The task's ordered event log (`seq` from 1), after `after`.
+#[utoipa::path(
+    tag = "tasks",
+    params(("id" = Uuid, Path, description = "The task id"), EventQuery),
+    responses((status = 200, description = "A page of events", body = EventPage), NotFound, QueryErrors, ServerErrors)
+)]
+#[get("/tasks/{id}/events")]
+pub async fn list_events(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    query: web::Query<EventQuery>,
+) -> Result<web::Json<EventPage>, ApiError> {
+    let uuid = parse_id(&id)?;
+    let limit = pagination::limit(query.limit, 100, 1000)?;
+    let after = query.after.unwrap_or(0);
+    if store::get(&state.pool, uuid).await?.is_none() {
+        return Err(task_not_found(&id));
+    }
+    let data = events::list(&state.pool, uuid, after, limit).await?;
+    let next_after = data.last().map_or(after, |e| e.seq);
+    Ok(web::Json(EventPage { data, next_after }))
+}

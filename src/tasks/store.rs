@@ -1,0 +1,313 @@
+//! Task storage. Every write a worker makes is fenced on `attempts`: the attempt that
+//! claimed the task owns it, and a stale worker's late write matches no row.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+use sqlx::types::Json;
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+use super::model::{Task, TaskError, TaskFilter, TaskStatus, TaskUsage};
+
+const COLUMNS: &str = "id, runner_id, runner_name, runner_version, status, arguments, output, error, model,
+    model_settings, attempts, max_attempts, timeout_seconds, idempotency_key, cancel_requested,
+    input_tokens, output_tokens, created_at, started_at, finished_at, updated_at";
+
+#[derive(sqlx::FromRow)]
+struct TaskRow {
+    id: Uuid,
+    runner_id: Uuid,
+    runner_name: String,
+    runner_version: i32,
+    status: String,
+    arguments: Value,
+    output: Option<Value>,
+    error: Option<Json<TaskError>>,
+    model: String,
+    model_settings: Json<Map<String, Value>>,
+    attempts: i32,
+    max_attempts: i32,
+    timeout_seconds: i32,
+    idempotency_key: Option<String>,
+    cancel_requested: bool,
+    input_tokens: i64,
+    output_tokens: i64,
+    created_at: DateTime<Utc>,
+    started_at: Option<DateTime<Utc>>,
+    finished_at: Option<DateTime<Utc>>,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<TaskRow> for Task {
+    type Error = sqlx::Error;
+    fn try_from(r: TaskRow) -> sqlx::Result<Task> {
+        let status = TaskStatus::parse(&r.status)
+            .ok_or_else(|| sqlx::Error::Decode(format!("bad task status {:?}", r.status).into()))?;
+        Ok(Task {
+            id: r.id,
+            runner: r.runner_name,
+            runner_id: r.runner_id,
+            runner_version: r.runner_version,
+            status,
+            arguments: r.arguments,
+            output: r.output,
+            error: r.error.map(|e| e.0),
+            model: r.model,
+            model_settings: r.model_settings.0,
+            attempts: r.attempts,
+            max_attempts: r.max_attempts,
+            timeout_seconds: r.timeout_seconds,
+            idempotency_key: r.idempotency_key,
+            cancel_requested: r.cancel_requested,
+            usage: TaskUsage {
+                input_tokens: r.input_tokens,
+                output_tokens: r.output_tokens,
+            },
+            created_at: r.created_at,
+            started_at: r.started_at,
+            finished_at: r.finished_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+fn one(row: Option<TaskRow>) -> sqlx::Result<Option<Task>> {
+    row.map(Task::try_from).transpose()
+}
+
+/// What a new task row holds.
+pub struct NewTask<'a> {
+    pub runner_id: Uuid,
+    pub runner_version: i32,
+    pub runner_name: &'a str,
+    pub arguments: &'a Value,
+    pub model: &'a str,
+    pub model_settings: &'a Map<String, Value>,
+    pub max_attempts: i32,
+    pub timeout_seconds: i32,
+    pub idempotency_key: Option<&'a str>,
+    pub request_hash: Option<&'a str>,
+}
+
+/// Inserts a queued task. With an idempotency key already in use, inserts nothing and
+/// returns `None` (the caller looks the holder up).
+pub async fn insert(conn: &mut PgConnection, t: &NewTask<'_>) -> sqlx::Result<Option<Task>> {
+    let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO tasks (id, runner_id, runner_version, runner_name, arguments, model,
+            model_settings, status, max_attempts, timeout_seconds, idempotency_key, request_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $11)
+         ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+         RETURNING {COLUMNS}"
+    )))
+    .bind(Uuid::now_v7())
+    .bind(t.runner_id)
+    .bind(t.runner_version)
+    .bind(t.runner_name)
+    .bind(t.arguments)
+    .bind(t.model)
+    .bind(Json(t.model_settings))
+    .bind(t.max_attempts)
+    .bind(t.timeout_seconds)
+    .bind(t.idempotency_key)
+    .bind(t.request_hash)
+    .fetch_optional(conn)
+    .await?;
+    one(row)
+}
+
+/// The task holding an idempotency key, with the hash of the request that created it.
+pub async fn by_idempotency_key(
+    db: impl PgExecutor<'_>,
+    key: &str,
+) -> sqlx::Result<Option<(Task, Option<String>)>> {
+    #[derive(sqlx::FromRow)]
+    struct Keyed {
+        #[sqlx(flatten)]
+        task: TaskRow,
+        request_hash: Option<String>,
+    }
+    let row = sqlx::query_as::<_, Keyed>(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS}, request_hash FROM tasks WHERE idempotency_key = $1"
+    )))
+    .bind(key)
+    .fetch_optional(db)
+    .await?;
+    row.map(|k| Ok((Task::try_from(k.task)?, k.request_hash)))
+        .transpose()
+}
+
+pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Task>> {
+    let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM tasks WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    one(row)
+}
+
+/// Tasks matching the filter, newest first, older than the cursor id.
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    f: &TaskFilter,
+    before: Option<Uuid>,
+    limit: i64,
+) -> sqlx::Result<Vec<Task>> {
+    let rows = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM tasks
+         WHERE ($1::text IS NULL OR status = $1)
+           AND ($2::text IS NULL OR runner_name = $2)
+           AND ($3::timestamptz IS NULL OR created_at >= $3)
+           AND ($4::timestamptz IS NULL OR created_at < $4)
+           AND ($5::uuid IS NULL OR id < $5)
+         ORDER BY id DESC LIMIT $6"
+    )))
+    .bind(f.status.map(TaskStatus::as_str))
+    .bind(f.runner.as_deref())
+    .bind(f.created_after)
+    .bind(f.created_before)
+    .bind(before)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter().map(Task::try_from).collect()
+}
+
+/// Result of a cancel request.
+pub enum Cancelled {
+    /// It was queued: now `cancelled`, it will never run.
+    Now(Task),
+    /// It is running: the worker has been asked to stop.
+    Requested(Task),
+    /// Already finished; nothing changed.
+    Finished(Task),
+    Missing,
+}
+
+pub async fn cancel(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Cancelled> {
+    let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
+        "UPDATE tasks SET
+            cancel_requested = true,
+            status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
+            error = CASE WHEN status = 'queued'
+                THEN jsonb_build_object('code', 'cancelled', 'message',
+                    'cancelled before it started', 'details', '{{}}'::jsonb)
+                ELSE error END,
+            finished_at = CASE WHEN status = 'queued' THEN now() ELSE finished_at END,
+            updated_at = now()
+         WHERE id = $1 AND status IN ('queued', 'running')
+         RETURNING {COLUMNS}"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match one(row)? {
+        Some(task) if task.status == TaskStatus::Cancelled => Ok(Cancelled::Now(task)),
+        Some(task) => Ok(Cancelled::Requested(task)),
+        None => Ok(match get(&mut *conn, id).await? {
+            Some(task) => Cancelled::Finished(task),
+            None => Cancelled::Missing,
+        }),
+    }
+}
+
+/// Starts the next attempt: a queued task, or a running one whose worker was lost.
+/// Returns the task with its new attempt number, or `None` if it must not run.
+pub async fn claim(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<Task>> {
+    let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
+        "UPDATE tasks SET status = 'running', attempts = attempts + 1, started_at = now(),
+            finished_at = NULL, updated_at = now()
+         WHERE id = $1 AND status IN ('queued', 'running') AND attempts < max_attempts
+           AND NOT cancel_requested
+         RETURNING {COLUMNS}"
+    )))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    one(row)
+}
+
+/// How an attempt ended.
+pub struct Outcome {
+    pub status: TaskStatus,
+    pub output: Option<Value>,
+    pub error: Option<TaskError>,
+}
+
+/// Ends the task if `attempt` still owns it; `None` means a newer attempt does (or the
+/// task already ended) and nothing was written.
+pub async fn finish(
+    conn: &mut PgConnection,
+    id: Uuid,
+    attempt: i32,
+    outcome: &Outcome,
+) -> sqlx::Result<Option<Task>> {
+    let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
+        "UPDATE tasks SET status = $3, output = $4, error = $5, finished_at = now(),
+            updated_at = now()
+         WHERE id = $1 AND attempts = $2 AND status IN ('queued', 'running')
+         RETURNING {COLUMNS}"
+    )))
+    .bind(id)
+    .bind(attempt)
+    .bind(outcome.status.as_str())
+    .bind(&outcome.output)
+    .bind(outcome.error.as_ref().map(Json))
+    .fetch_optional(conn)
+    .await?;
+    one(row)
+}
+
+/// Puts a running task back in the queue after a retryable failure (fenced like `finish`).
+pub async fn requeue(
+    conn: &mut PgConnection,
+    id: Uuid,
+    attempt: i32,
+    error: &TaskError,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE tasks SET status = 'queued', error = $3, updated_at = now()
+         WHERE id = $1 AND attempts = $2 AND status = 'running'",
+    )
+    .bind(id)
+    .bind(attempt)
+    .bind(Json(error))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Adds token counts of one model call (fenced like `finish`).
+pub async fn add_usage(
+    conn: &mut PgConnection,
+    id: Uuid,
+    attempt: i32,
+    input: i64,
+    output: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE tasks SET input_tokens = input_tokens + $3, output_tokens = output_tokens + $4
+         WHERE id = $1 AND attempts = $2 AND status = 'running'",
+    )
+    .bind(id)
+    .bind(attempt)
+    .bind(input)
+    .bind(output)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Whether the attempt should stop: cancellation was requested, or it no longer owns the
+/// task.
+pub async fn should_stop(db: impl PgExecutor<'_>, id: Uuid, attempt: i32) -> sqlx::Result<bool> {
+    let owned: Option<bool> = sqlx::query_scalar(
+        "SELECT NOT cancel_requested AND attempts = $2 AND status = 'running'
+         FROM tasks WHERE id = $1",
+    )
+    .bind(id)
+    .bind(attempt)
+    .fetch_optional(db)
+    .await?;
+    Ok(owned != Some(true))
+}

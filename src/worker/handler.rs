@@ -1,0 +1,178 @@
+//! One job delivery: claim the task for a new attempt, run it under its deadline while
+//! watching for cancellation, then record the outcome — fenced on the attempt, so a
+//! worker that lost the task (lease expired, another attempt started) changes nothing.
+
+use std::time::Duration;
+
+use serde_json::json;
+use uuid::Uuid;
+
+use super::Runtime;
+use super::attempt::{self, AttemptResult};
+use crate::events::{self, kind};
+use crate::runners;
+use crate::tasks::model::{Task, TaskError, TaskStatus};
+use crate::tasks::store::{self, Outcome};
+
+#[tracing::instrument(skip_all, fields(task_id = %task_id))]
+pub async fn execute(rt: &Runtime, task_id: Uuid) -> anyhow::Result<()> {
+    let mut tx = rt.pool.begin().await?;
+    let Some(task) = store::claim(&mut tx, task_id).await? else {
+        tx.rollback().await?;
+        return settle_unclaimable(rt, task_id).await;
+    };
+    let attempt = task.attempts;
+    events::append(&mut tx, task_id, kind::STARTED, &json!({"attempt": attempt})).await?;
+    tx.commit().await?;
+    tracing::info!(attempt, runner = %task.runner, "task started");
+
+    let result = run_until_stopped(rt, &task).await?;
+    let mut tx = rt.pool.begin().await?;
+    let recorded = match result {
+        Stopped::Finished(AttemptResult::Done(outcome)) => {
+            finish(&mut tx, &task, &outcome).await?
+        }
+        Stopped::Finished(AttemptResult::Retry(error)) => retry(rt, &mut tx, &task, error).await?,
+        Stopped::TimedOut => {
+            let error = TaskError::new(
+                "timeout",
+                format!("the attempt ran longer than {} s", task.timeout_seconds),
+                json!({"timeout_seconds": task.timeout_seconds, "attempt": attempt}),
+            );
+            finish(&mut tx, &task, &failed(TaskStatus::TimedOut, error)).await?
+        }
+        Stopped::Interrupted => {
+            let error = TaskError::new("cancelled", "cancelled while running", json!({}));
+            finish(&mut tx, &task, &failed(TaskStatus::Cancelled, error)).await?
+        }
+    };
+    if recorded {
+        tx.commit().await?;
+    } else {
+        tx.rollback().await?;
+        tracing::warn!(
+            attempt,
+            "attempt superseded: a newer attempt owns the task; result discarded"
+        );
+    }
+    Ok(())
+}
+
+enum Stopped {
+    Finished(AttemptResult),
+    TimedOut,
+    /// Cancelled, or no longer owned by this attempt.
+    Interrupted,
+}
+
+async fn run_until_stopped(rt: &Runtime, task: &Task) -> anyhow::Result<Stopped> {
+    let Some(runner) = runners::store::get_version(&rt.pool, task.runner_id, task.runner_version)
+        .await?
+    else {
+        anyhow::bail!("runner version of task {} is missing", task.id);
+    };
+    let deadline = Duration::from_secs(u64::try_from(task.timeout_seconds).unwrap_or(1));
+    let run = attempt::run(rt, task, &runner);
+    tokio::select! {
+        result = tokio::time::timeout(deadline, run) => match result {
+            Ok(result) => Ok(Stopped::Finished(result?)),
+            Err(_) => Ok(Stopped::TimedOut),
+        },
+        stop = watch_for_stop(rt, task) => {
+            stop?;
+            Ok(Stopped::Interrupted)
+        }
+    }
+}
+
+/// Resolves once the task was cancelled or taken over by another attempt. Dropping the
+/// attempt future then abandons the model call mid-stream.
+async fn watch_for_stop(rt: &Runtime, task: &Task) -> anyhow::Result<()> {
+    let every = Duration::from_millis(rt.settings.cancel_check_ms.max(10));
+    loop {
+        tokio::time::sleep(every).await;
+        if store::should_stop(&rt.pool, task.id, task.attempts).await? {
+            return Ok(());
+        }
+    }
+}
+
+fn failed(status: TaskStatus, error: TaskError) -> Outcome {
+    Outcome {
+        status,
+        output: None,
+        error: Some(error),
+    }
+}
+
+/// Records the outcome and its events; `false` when the attempt no longer owns the task.
+async fn finish(conn: &mut sqlx::PgConnection, task: &Task, outcome: &Outcome) -> anyhow::Result<bool> {
+    let Some(done) = store::finish(conn, task.id, task.attempts, outcome).await? else {
+        return Ok(false);
+    };
+    if let Some(output) = &done.output {
+        events::append(conn, task.id, kind::OUTPUT, &json!({"output": output})).await?;
+    }
+    let terminal = done.status.terminal_event().unwrap_or(kind::FAILED);
+    events::append(conn, task.id, terminal, &json!({"task": done})).await?;
+    tracing::info!(status = done.status.as_str(), attempt = task.attempts, "task finished");
+    Ok(true)
+}
+
+/// Re-queues after a retryable failure with exponential back-off, or fails the task when
+/// its attempts are used up.
+async fn retry(
+    rt: &Runtime,
+    conn: &mut sqlx::PgConnection,
+    task: &Task,
+    error: TaskError,
+) -> anyhow::Result<bool> {
+    if task.attempts >= task.max_attempts {
+        return finish(conn, task, &failed(TaskStatus::Failed, error)).await;
+    }
+    if !store::requeue(conn, task.id, task.attempts, &error).await? {
+        return Ok(false);
+    }
+    let exponent = u32::try_from(task.attempts - 1).unwrap_or(0).min(16);
+    let delay = Duration::from_millis(rt.settings.retry_backoff_ms.saturating_mul(1 << exponent))
+        .min(Duration::from_secs(300));
+    super::job::enqueue(conn, &rt.settings.queue, task.id, delay).await?;
+    let data = json!({"attempt": task.attempts + 1, "retry_in_ms": delay.as_millis() as u64, "error": error});
+    events::append(conn, task.id, kind::QUEUED, &data).await?;
+    tracing::info!(attempt = task.attempts, delay_ms = delay.as_millis() as u64, "task re-queued");
+    Ok(true)
+}
+
+/// A delivered job whose task cannot start another attempt: it already ended, it was
+/// cancelled while its worker was lost, or the lost worker used up the last attempt.
+async fn settle_unclaimable(rt: &Runtime, task_id: Uuid) -> anyhow::Result<()> {
+    let mut tx = rt.pool.begin().await?;
+    let Some(task) = store::get(&mut *tx, task_id).await? else {
+        return Ok(());
+    };
+    if task.status != TaskStatus::Running {
+        return Ok(());
+    }
+    let outcome = if task.cancel_requested {
+        failed(
+            TaskStatus::Cancelled,
+            TaskError::new("cancelled", "cancelled while its worker was lost", json!({})),
+        )
+    } else {
+        failed(
+            TaskStatus::Failed,
+            TaskError::new(
+                "worker_lost",
+                format!(
+                    "the worker running attempt {} stopped, and all {} attempts are used",
+                    task.attempts, task.max_attempts
+                ),
+                json!({"attempts": task.attempts}),
+            ),
+        )
+    };
+    if finish(&mut tx, &task, &outcome).await? {
+        tx.commit().await?;
+    }
+    Ok(())
+}
