@@ -10,7 +10,11 @@ use crate::db::{self, Database};
 use crate::service::{self, Mode};
 
 #[derive(Debug, Parser)]
-#[command(name = "errand", version, about = "LLM task runners behind an HTTP API")]
+#[command(
+    name = "errand",
+    version,
+    about = "LLM task runners behind an HTTP API"
+)]
 pub struct Cli {
     /// Settings file (TOML); `errand.toml` in the working directory is read when present.
     #[arg(long, global = true, env = "ERRAND_CONFIG")]
@@ -128,9 +132,13 @@ async fn serve(settings: Settings, mode: Mode) -> anyhow::Result<()> {
     let database = Database::open(&settings.database).await?;
     let result = async {
         db::migrate(&database.pool).await?;
-        let running =
-            service::start(&settings, database.pool.clone(), mode, crate::worker::unique_name())
-                .await?;
+        let running = service::start(
+            &settings,
+            database.pool.clone(),
+            mode,
+            crate::worker::unique_name(),
+        )
+        .await?;
         if let Some(port) = running.port {
             tracing::info!(
                 "Errand listening on http://{}:{port} (docs at /docs)",

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     pub server: ServerSettings,
@@ -114,17 +114,6 @@ impl Default for LogSettings {
     }
 }
 
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            server: ServerSettings::default(),
-            database: DatabaseSettings::default(),
-            worker: WorkerSettings::default(),
-            log: LogSettings::default(),
-        }
-    }
-}
-
 impl WorkerSettings {
     pub fn lease(&self) -> Duration {
         Duration::from_secs(self.heartbeat_seconds * self.missed_heartbeats as u64)
@@ -136,15 +125,27 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("ERRAND_BIND", "server.bind"),
     ("ERRAND_PORT", "server.port"),
     ("ERRAND_BODY_LIMIT", "server.body_limit"),
-    ("ERRAND_SHUTDOWN_GRACE_SECONDS", "server.shutdown_grace_seconds"),
+    (
+        "ERRAND_SHUTDOWN_GRACE_SECONDS",
+        "server.shutdown_grace_seconds",
+    ),
     ("DATABASE_URL", "database.url"),
     ("ERRAND_DATABASE_URL", "database.url"),
     ("ERRAND_DATA_DIR", "database.data_dir"),
-    ("ERRAND_DATABASE_MAX_CONNECTIONS", "database.max_connections"),
+    (
+        "ERRAND_DATABASE_MAX_CONNECTIONS",
+        "database.max_connections",
+    ),
     ("ERRAND_WORKER_CONCURRENCY", "worker.concurrency"),
     ("ERRAND_WORKER_QUEUE", "worker.queue"),
-    ("ERRAND_WORKER_HEARTBEAT_SECONDS", "worker.heartbeat_seconds"),
-    ("ERRAND_WORKER_MISSED_HEARTBEATS", "worker.missed_heartbeats"),
+    (
+        "ERRAND_WORKER_HEARTBEAT_SECONDS",
+        "worker.heartbeat_seconds",
+    ),
+    (
+        "ERRAND_WORKER_MISSED_HEARTBEATS",
+        "worker.missed_heartbeats",
+    ),
     ("ERRAND_WORKER_POLL_INTERVAL_MS", "worker.poll_interval_ms"),
     ("ERRAND_WORKER_CANCEL_CHECK_MS", "worker.cancel_check_ms"),
     ("ERRAND_WORKER_RETRY_BACKOFF_MS", "worker.retry_backoff_ms"),
@@ -155,10 +156,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
 impl Settings {
     /// Loads the file (explicit path, or `errand.toml` when present) and applies the
     /// environment. `env` is passed in so callers and tests decide what it holds.
-    pub fn load(
-        file: Option<&Path>,
-        env: impl Fn(&str) -> Option<String>,
-    ) -> anyhow::Result<Self> {
+    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
         let mut table = match file {
             Some(path) => read_table(path)?,
             None if Path::new("errand.toml").exists() => read_table(Path::new("errand.toml"))?,

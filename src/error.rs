@@ -51,10 +51,7 @@ pub enum ApiError {
     #[error("{what} not found")]
     NotFound { code: &'static str, what: String },
     #[error("{message}")]
-    Conflict {
-        code: &'static str,
-        message: String,
-    },
+    Conflict { code: &'static str, message: String },
     #[error("request body exceeds the limit of {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("{0}")]

@@ -32,7 +32,11 @@ pub async fn healthz() -> HttpResponse {
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let status = match crate::db::migrations_applied(&state.pool).await {
-        Ok(true) => return HttpResponse::Ok().json(Health { status: "ok".into() }),
+        Ok(true) => {
+            return HttpResponse::Ok().json(Health {
+                status: "ok".into(),
+            });
+        }
         Ok(false) => "migrations pending".to_owned(),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");

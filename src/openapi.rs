@@ -50,9 +50,18 @@ pub struct BodyErrors;
 impl IntoResponses for BodyErrors {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
         responses(&[
-            ("400", "Malformed JSON (`malformed_json`) or a bad query (`invalid_request`)"),
-            ("413", "The body exceeds the configured limit (`payload_too_large`)"),
-            ("415", "The body is not `application/json` (`unsupported_media_type`)"),
+            (
+                "400",
+                "Malformed JSON (`malformed_json`) or a bad query (`invalid_request`)",
+            ),
+            (
+                "413",
+                "The body exceeds the configured limit (`payload_too_large`)",
+            ),
+            (
+                "415",
+                "The body is not `application/json` (`unsupported_media_type`)",
+            ),
             (
                 "422",
                 "The body does not validate; `errors` lists every violation with its JSON pointer",
@@ -67,7 +76,10 @@ pub struct ServerErrors;
 impl IntoResponses for ServerErrors {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
         responses(&[
-            ("500", "An internal error (`internal_error`); the cause is in the server log"),
+            (
+                "500",
+                "An internal error (`internal_error`); the cause is in the server log",
+            ),
             ("503", "The database is unreachable (`service_unavailable`)"),
         ])
     }
@@ -87,7 +99,10 @@ pub struct NotFound;
 
 impl IntoResponses for NotFound {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
-        responses(&[("404", "No such resource (`runner_not_found`, `task_not_found`)")])
+        responses(&[(
+            "404",
+            "No such resource (`runner_not_found`, `task_not_found`)",
+        )])
     }
 }
 

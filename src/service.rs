@@ -33,7 +33,10 @@ pub struct Running {
     /// The HTTP port, when the API runs.
     pub port: Option<u16>,
     shutdown: CancellationToken,
-    server: Option<(actix_web::dev::ServerHandle, JoinHandle<std::io::Result<()>>)>,
+    server: Option<(
+        actix_web::dev::ServerHandle,
+        JoinHandle<std::io::Result<()>>,
+    )>,
     worker: Option<JoinHandle<anyhow::Result<()>>>,
 }
 

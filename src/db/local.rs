@@ -28,7 +28,7 @@ pub struct LocalPostgres {
 
 struct ChildServer {
     pid: Pid,
-    exited: std::sync::mpsc::Receiver<()>,
+    exited: std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
 }
 
 struct RunAs {
@@ -92,7 +92,11 @@ impl LocalPostgres {
     pub fn stop(mut self) {
         if let Some(child) = self.child.take() {
             let _ = kill(child.pid, Signal::SIGINT);
-            if child.exited.recv_timeout(Duration::from_secs(20)).is_err() {
+            let exited = child
+                .exited
+                .lock()
+                .map(|rx| rx.recv_timeout(Duration::from_secs(20)));
+            if !matches!(exited, Ok(Ok(()))) {
                 tracing::warn!("local PostgreSQL did not stop in time; sending SIGQUIT");
                 let _ = kill(child.pid, Signal::SIGQUIT);
             }
@@ -148,7 +152,7 @@ impl LocalPostgres {
             .context("cannot start postgres")?;
         Ok(ChildServer {
             pid: Pid::from_raw(i32::try_from(pid)?),
-            exited: exited_rx,
+            exited: std::sync::Mutex::new(exited_rx),
         })
     }
 
@@ -161,7 +165,7 @@ impl LocalPostgres {
                 return Ok(());
             }
             if let Some(child) = &self.child
-                && child.exited.try_recv().is_ok()
+                && child.exited.lock().is_ok_and(|rx| rx.try_recv().is_ok())
             {
                 bail!(
                     "local PostgreSQL exited at start-up; see {}",

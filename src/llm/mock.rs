@@ -112,7 +112,11 @@ impl ModelProvider for MockProvider {
                     retryable: e.retryable,
                 });
             }
-            let prompt: String = request.messages.iter().map(|m| m.content.as_str()).collect();
+            let prompt: String = request
+                .messages
+                .iter()
+                .map(|m| m.content.as_str())
+                .collect();
             Ok(Completion {
                 usage: Usage {
                     input_tokens: tokens(&prompt),

@@ -89,7 +89,9 @@ pub struct ModelRegistry {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("unknown model {model:?}: use `mock` or `<provider>/<model>` with a configured provider ({known})")]
+#[error(
+    "unknown model {model:?}: use `mock` or `<provider>/<model>` with a configured provider ({known})"
+)]
 pub struct UnknownModel {
     pub model: String,
     pub known: String,
@@ -118,13 +120,21 @@ impl ModelRegistry {
             .map(|p| (p.clone(), name.to_owned()))
             .ok_or_else(|| UnknownModel {
                 model: model.to_owned(),
-                known: self.providers.keys().cloned().collect::<Vec<_>>().join(", "),
+                known: self
+                    .providers
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", "),
             })
     }
 }
 
 /// The task's settings override the runner's, key by key.
-pub fn merge_settings(runner: &Map<String, Value>, task: Option<&Map<String, Value>>) -> Map<String, Value> {
+pub fn merge_settings(
+    runner: &Map<String, Value>,
+    task: Option<&Map<String, Value>>,
+) -> Map<String, Value> {
     let mut merged = runner.clone();
     if let Some(task) = task {
         for (k, v) in task {

@@ -147,7 +147,10 @@ impl RunnerInput {
             );
         }
         if !(1..=MAX_ATTEMPTS).contains(&self.max_attempts) {
-            add("/max_attempts", format!("must be between 1 and {MAX_ATTEMPTS}"));
+            add(
+                "/max_attempts",
+                format!("must be between 1 and {MAX_ATTEMPTS}"),
+            );
         }
         if self.model.trim().is_empty() {
             add("/model", "must not be empty".into());

@@ -119,7 +119,11 @@ pub async fn list(
     query: web::Query<ListQuery>,
 ) -> Result<web::Json<RunnerPage>, ApiError> {
     let limit = crate::pagination::limit(query.limit, 20, 100)?;
-    let after = query.cursor.as_deref().map(crate::pagination::decode).transpose()?;
+    let after = query
+        .cursor
+        .as_deref()
+        .map(crate::pagination::decode)
+        .transpose()?;
     let mut data = store::list(&state.pool, after.as_deref(), limit + 1).await?;
     let next_cursor = crate::pagination::next(&mut data, limit, |r| r.name.clone());
     Ok(web::Json(RunnerPage { data, next_cursor }))

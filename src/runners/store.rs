@@ -130,9 +130,9 @@ pub async fn insert(conn: &mut PgConnection, def: &RunnerDefinition) -> sqlx::Re
         .execute(&mut *conn)
         .await?;
     insert_version(&mut *conn, id, 1, def).await?;
-    Ok(get_version(&mut *conn, id, 1)
+    get_version(&mut *conn, id, 1)
         .await?
-        .ok_or(sqlx::Error::RowNotFound)?)
+        .ok_or(sqlx::Error::RowNotFound)
 }
 
 /// Adds a version when `def` differs from the current one. Returns the runner and whether
@@ -199,11 +199,10 @@ async fn insert_version(
 
 /// Soft-deletes the live runner; its versions stay for the tasks that used them.
 pub async fn delete(db: impl PgExecutor<'_>, name: &str) -> sqlx::Result<bool> {
-    let done = sqlx::query(
-        "UPDATE runners SET deleted_at = now() WHERE name = $1 AND deleted_at IS NULL",
-    )
-    .bind(name)
-    .execute(db)
-    .await?;
+    let done =
+        sqlx::query("UPDATE runners SET deleted_at = now() WHERE name = $1 AND deleted_at IS NULL")
+            .bind(name)
+            .execute(db)
+            .await?;
     Ok(done.rows_affected() == 1)
 }

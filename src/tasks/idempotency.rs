@@ -79,6 +79,9 @@ mod tests {
             serde_json::from_str(r#"{"arguments":{"y":[1,{"a":1,"b":2}],"x":1}}"#).expect("json");
         assert_eq!(request_hash("r", &a), request_hash("r", &b));
         assert_ne!(request_hash("r", &a), request_hash("other", &a));
-        assert_ne!(request_hash("r", &a), request_hash("r", &json!({"arguments": {"x": 2}})));
+        assert_ne!(
+            request_hash("r", &a),
+            request_hash("r", &json!({"arguments": {"x": 2}}))
+        );
     }
 }

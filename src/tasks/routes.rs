@@ -85,10 +85,15 @@ pub async fn create(
         .collect();
     let settings = merge_settings(&runner.model_settings, body.model_settings.as_ref());
     if let Ok((provider, _)) = state.models.resolve(&runner.model) {
-        errors.extend(provider.settings_violations(&settings).into_iter().map(|v| Violation {
-            pointer: format!("/model_settings{}", v.pointer),
-            message: v.message,
-        }));
+        errors.extend(
+            provider
+                .settings_violations(&settings)
+                .into_iter()
+                .map(|v| Violation {
+                    pointer: format!("/model_settings{}", v.pointer),
+                    message: v.message,
+                }),
+        );
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation {
@@ -102,9 +107,12 @@ pub async fn create(
         });
     }
 
-    let hash = key
-        .as_ref()
-        .map(|_| idempotency::request_hash(&runner.name, &serde_json::to_value(&body).unwrap_or_default()));
+    let hash = key.as_ref().map(|_| {
+        idempotency::request_hash(
+            &runner.name,
+            &serde_json::to_value(&body).unwrap_or_default(),
+        )
+    });
     let mut tx = state.pool.begin().await?;
     let new = NewTask {
         runner_id: runner.id,

@@ -9,7 +9,8 @@ use uuid::Uuid;
 
 use super::model::{Task, TaskError, TaskFilter, TaskStatus, TaskUsage};
 
-const COLUMNS: &str = "id, runner_id, runner_name, runner_version, status, arguments, output, error, model,
+const COLUMNS: &str =
+    "id, runner_id, runner_name, runner_version, status, arguments, output, error, model,
     model_settings, attempts, max_attempts, timeout_seconds, idempotency_key, cancel_requested,
     input_tokens, output_tokens, created_at, started_at, finished_at, updated_at";
 

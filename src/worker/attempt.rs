@@ -38,7 +38,12 @@ pub async fn run(rt: &Runtime, task: &Task, runner: &Runner) -> anyhow::Result<A
         attempt: task.attempts,
     };
     let (deltas, pieces) = mpsc::unbounded_channel();
-    let forwarder = tokio::spawn(forward_deltas(rt.pool.clone(), task.id, task.attempts, pieces));
+    let forwarder = tokio::spawn(forward_deltas(
+        rt.pool.clone(),
+        task.id,
+        task.attempts,
+        pieces,
+    ));
     let completion = provider.complete(&request, &deltas).await;
     drop(deltas);
     // Every delta is logged before the outcome, so the log reads in order.
@@ -60,7 +65,12 @@ pub async fn run(rt: &Runtime, task: &Task, runner: &Runner) -> anyhow::Result<A
         }
     };
     record_completion(&rt.pool, task, &completion).await?;
-    Ok(AttemptResult::Done(check_output(rt, task, runner, completion.text)?))
+    Ok(AttemptResult::Done(check_output(
+        rt,
+        task,
+        runner,
+        completion.text,
+    )?))
 }
 
 fn failure(error: TaskError) -> Outcome {
@@ -81,8 +91,13 @@ async fn record_completion(
     let input = i64::try_from(usage.input_tokens)?;
     let output = i64::try_from(usage.output_tokens)?;
     if store::add_usage(&mut tx, task.id, task.attempts, input, output).await? {
-        events::append(&mut tx, task.id, kind::MESSAGE_COMPLETED, &json!({"text": completion.text}))
-            .await?;
+        events::append(
+            &mut tx,
+            task.id,
+            kind::MESSAGE_COMPLETED,
+            &json!({"text": completion.text}),
+        )
+        .await?;
         events::append(&mut tx, task.id, kind::USAGE, &json!(usage)).await?;
         tx.commit().await?;
     }
@@ -91,7 +106,12 @@ async fn record_completion(
 
 /// The task's output: the reply parsed and validated when the runner has an output schema,
 /// else the text itself. An invalid reply fails with `output_invalid`, keeping the raw text.
-fn check_output(rt: &Runtime, task: &Task, runner: &Runner, text: String) -> anyhow::Result<Outcome> {
+fn check_output(
+    rt: &Runtime,
+    task: &Task,
+    runner: &Runner,
+    text: String,
+) -> anyhow::Result<Outcome> {
     let Some(schema) = &runner.output_schema else {
         return Ok(Outcome {
             status: TaskStatus::Succeeded,
@@ -119,7 +139,10 @@ fn check_output(rt: &Runtime, task: &Task, runner: &Runner, text: String) -> any
     };
     let error = TaskError::new(
         "output_invalid",
-        format!("the model's output does not match the output schema ({} errors)", errors.len()),
+        format!(
+            "the model's output does not match the output schema ({} errors)",
+            errors.len()
+        ),
         json!({"raw_output": text, "errors": errors}),
     );
     tracing::info!(task_id = %task.id, "output invalid");
@@ -147,7 +170,13 @@ async fn forward_deltas(
             while pieces.recv().await.is_some() {}
             return Ok(());
         }
-        events::append(&mut tx, task_id, kind::MESSAGE_DELTA, &json!({"text": text})).await?;
+        events::append(
+            &mut tx,
+            task_id,
+            kind::MESSAGE_DELTA,
+            &json!({"text": text}),
+        )
+        .await?;
         tx.commit().await?;
     }
     Ok(())

@@ -22,16 +22,20 @@ pub async fn execute(rt: &Runtime, task_id: Uuid) -> anyhow::Result<()> {
         return settle_unclaimable(rt, task_id).await;
     };
     let attempt = task.attempts;
-    events::append(&mut tx, task_id, kind::STARTED, &json!({"attempt": attempt})).await?;
+    events::append(
+        &mut tx,
+        task_id,
+        kind::STARTED,
+        &json!({"attempt": attempt}),
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(attempt, runner = %task.runner, "task started");
 
     let result = run_until_stopped(rt, &task).await?;
     let mut tx = rt.pool.begin().await?;
     let recorded = match result {
-        Stopped::Finished(AttemptResult::Done(outcome)) => {
-            finish(&mut tx, &task, &outcome).await?
-        }
+        Stopped::Finished(AttemptResult::Done(outcome)) => finish(&mut tx, &task, &outcome).await?,
         Stopped::Finished(AttemptResult::Retry(error)) => retry(rt, &mut tx, &task, error).await?,
         Stopped::TimedOut => {
             let error = TaskError::new(
@@ -66,8 +70,8 @@ enum Stopped {
 }
 
 async fn run_until_stopped(rt: &Runtime, task: &Task) -> anyhow::Result<Stopped> {
-    let Some(runner) = runners::store::get_version(&rt.pool, task.runner_id, task.runner_version)
-        .await?
+    let Some(runner) =
+        runners::store::get_version(&rt.pool, task.runner_id, task.runner_version).await?
     else {
         anyhow::bail!("runner version of task {} is missing", task.id);
     };
@@ -106,7 +110,11 @@ fn failed(status: TaskStatus, error: TaskError) -> Outcome {
 }
 
 /// Records the outcome and its events; `false` when the attempt no longer owns the task.
-async fn finish(conn: &mut sqlx::PgConnection, task: &Task, outcome: &Outcome) -> anyhow::Result<bool> {
+async fn finish(
+    conn: &mut sqlx::PgConnection,
+    task: &Task,
+    outcome: &Outcome,
+) -> anyhow::Result<bool> {
     let Some(done) = store::finish(conn, task.id, task.attempts, outcome).await? else {
         return Ok(false);
     };
@@ -115,7 +123,11 @@ async fn finish(conn: &mut sqlx::PgConnection, task: &Task, outcome: &Outcome) -
     }
     let terminal = done.status.terminal_event().unwrap_or(kind::FAILED);
     events::append(conn, task.id, terminal, &json!({"task": done})).await?;
-    tracing::info!(status = done.status.as_str(), attempt = task.attempts, "task finished");
+    tracing::info!(
+        status = done.status.as_str(),
+        attempt = task.attempts,
+        "task finished"
+    );
     Ok(true)
 }
 
@@ -139,7 +151,11 @@ async fn retry(
     super::job::enqueue(conn, &rt.settings.queue, task.id, delay).await?;
     let data = json!({"attempt": task.attempts + 1, "retry_in_ms": delay.as_millis() as u64, "error": error});
     events::append(conn, task.id, kind::QUEUED, &data).await?;
-    tracing::info!(attempt = task.attempts, delay_ms = delay.as_millis() as u64, "task re-queued");
+    tracing::info!(
+        attempt = task.attempts,
+        delay_ms = delay.as_millis() as u64,
+        "task re-queued"
+    );
     Ok(true)
 }
 
@@ -156,7 +172,11 @@ async fn settle_unclaimable(rt: &Runtime, task_id: Uuid) -> anyhow::Result<()> {
     let outcome = if task.cancel_requested {
         failed(
             TaskStatus::Cancelled,
-            TaskError::new("cancelled", "cancelled while its worker was lost", json!({})),
+            TaskError::new(
+                "cancelled",
+                "cancelled while its worker was lost",
+                json!({}),
+            ),
         )
     } else {
         failed(

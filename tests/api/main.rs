@@ -1,1 +1,12 @@
-fn main(){}
+//! Integration tests: HTTP against a real server and a real PostgreSQL. One binary, so
+//! the managed PostgreSQL starts once and link time is paid once.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+mod errors;
+mod helpers;
+mod idempotency;
+mod openapi;
+mod operations;
+mod runners;
+mod tasks;
+mod worker;

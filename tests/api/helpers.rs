@@ -1,0 +1,324 @@
+//! Test harness: one managed PostgreSQL per test binary (the same code path as `serve`),
+//! a fresh database per test, the app on a random port, optional worker child processes.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use errand::config::Settings;
+use errand::db::{self, LocalPostgres};
+use errand::service::{self, Mode, Running};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+
+fn postgres() -> &'static LocalPostgres {
+    static PG: OnceLock<LocalPostgres> = OnceLock::new();
+    PG.get_or_init(|| {
+        let base = std::env::temp_dir();
+        remove_stale_clusters(&base);
+        let dir = base.join(format!("errand-tests-{}", std::process::id()));
+        LocalPostgres::start(&dir).expect("start the managed PostgreSQL for tests")
+    })
+}
+
+/// Data directories of earlier test runs whose process is gone.
+fn remove_stale_clusters(base: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = name
+            .strip_prefix("errand-tests-")
+            .and_then(|p| p.parse::<u32>().ok())
+            && !PathBuf::from(format!("/proc/{pid}")).exists()
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+pub fn test_settings() -> Settings {
+    let mut s = Settings::default();
+    s.server.port = 0;
+    s.server.shutdown_grace_seconds = 5;
+    s.database.max_connections = 10;
+    s.worker.heartbeat_seconds = 1;
+    s.worker.missed_heartbeats = 3;
+    s.worker.poll_interval_ms = 200;
+    s.worker.cancel_check_ms = 100;
+    s.worker.retry_backoff_ms = 100;
+    s.log.filter = std::env::var("TEST_LOG").unwrap_or_else(|_| "warn".into());
+    s
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub pool: PgPool,
+    /// `DATABASE_URL` of this test's database, for worker child processes.
+    pub database_url: String,
+    pub settings: Settings,
+    running: Option<Running>,
+    children: Vec<WorkerProcess>,
+}
+
+/// The API alone: tasks stay queued until a worker is started.
+pub async fn spawn_api() -> TestApp {
+    spawn(
+        Mode {
+            api: true,
+            worker: false,
+        },
+        test_settings(),
+    )
+    .await
+}
+
+/// API and worker in one process, like `errand serve`.
+pub async fn spawn_app() -> TestApp {
+    spawn(Mode::ALL, test_settings()).await
+}
+
+pub async fn spawn(mode: Mode, settings: Settings) -> TestApp {
+    errand::telemetry::init(&settings.log);
+    let pg = postgres();
+    let name = format!("t_{}", uuid::Uuid::now_v7().simple());
+    let admin = db::pool_for(pg, "postgres", 2).await.expect("admin pool");
+    db::ensure_database(&admin, &name)
+        .await
+        .expect("create test database");
+    admin.close().await;
+    let pool = db::pool_for(pg, &name, settings.database.max_connections)
+        .await
+        .expect("test pool");
+    db::migrate(&pool).await.expect("migrate");
+    let running = service::start(&settings, pool.clone(), mode, errand::worker::unique_name())
+        .await
+        .expect("start app");
+    let port = running.port.expect("api port");
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        client: reqwest::Client::new(),
+        pool,
+        database_url: pg.url(&name),
+        settings,
+        running: Some(running),
+        children: Vec::new(),
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .put(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn delete(&self, path: &str) -> reqwest::Response {
+        self.client
+            .delete(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Registers a runner and asserts it was created.
+    pub async fn create_runner(&self, body: Value) -> Value {
+        let res = self.post("/v1/runners", &body).await;
+        let status = res.status();
+        let body = res.json::<Value>().await.expect("json");
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body
+    }
+
+    /// Submits a task and asserts it was accepted.
+    pub async fn submit(&self, runner: &str, body: Value) -> Value {
+        let res = self
+            .post(&format!("/v1/runners/{runner}/tasks"), &body)
+            .await;
+        let status = res.status();
+        let body = res.json::<Value>().await.expect("json");
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        body
+    }
+
+    pub async fn task(&self, id: &str) -> Value {
+        let res = self.get(&format!("/v1/tasks/{id}")).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json().await.expect("json")
+    }
+
+    /// Polls the task until `done` holds, or panics after `limit`.
+    pub async fn wait_for(
+        &self,
+        id: &str,
+        limit: Duration,
+        done: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let start = Instant::now();
+        loop {
+            let task = self.task(id).await;
+            if done(&task) {
+                return task;
+            }
+            assert!(
+                start.elapsed() < limit,
+                "task did not reach the state in {limit:?}: {task}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn wait_for_status(&self, id: &str, status: &str) -> Value {
+        self.wait_for(id, Duration::from_secs(30), |t| t["status"] == status)
+            .await
+    }
+
+    pub async fn events(&self, id: &str) -> Vec<Value> {
+        let page: Value = self
+            .get(&format!("/v1/tasks/{id}/events?limit=1000"))
+            .await
+            .json()
+            .await
+            .expect("json");
+        page["data"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Starts `errand worker` as a child process on this test's database.
+    pub fn spawn_worker_process(&mut self) -> usize {
+        let s = &self.settings.worker;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_errand"))
+            .arg("worker")
+            .env("DATABASE_URL", &self.database_url)
+            .env(
+                "ERRAND_WORKER_HEARTBEAT_SECONDS",
+                s.heartbeat_seconds.to_string(),
+            )
+            .env(
+                "ERRAND_WORKER_MISSED_HEARTBEATS",
+                s.missed_heartbeats.to_string(),
+            )
+            .env(
+                "ERRAND_WORKER_POLL_INTERVAL_MS",
+                s.poll_interval_ms.to_string(),
+            )
+            .env(
+                "ERRAND_WORKER_CANCEL_CHECK_MS",
+                s.cancel_check_ms.to_string(),
+            )
+            .env("ERRAND_LOG", "info")
+            .env("NO_COLOR", "1")
+            .env_remove("RUST_LOG")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn errand worker");
+        let log = Arc::new(Mutex::new(String::new()));
+        let stderr = child.stderr.take().expect("stderr");
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
+                sink.lock().expect("log").push_str(&(line + "\n"));
+            }
+        });
+        self.children.push(WorkerProcess { child, log });
+        self.children.len() - 1
+    }
+
+    pub fn worker_pid(&self, index: usize) -> nix::unistd::Pid {
+        nix::unistd::Pid::from_raw(self.children[index].child.id() as i32)
+    }
+
+    pub fn worker_log(&self, index: usize) -> String {
+        self.children[index].log.lock().expect("log").clone()
+    }
+
+    /// Waits until the worker's log contains `needle`.
+    pub async fn wait_for_log(&self, index: usize, needle: &str, limit: Duration) {
+        let start = Instant::now();
+        while !self.worker_log(index).contains(needle) {
+            assert!(
+                start.elapsed() < limit,
+                "worker log lacks {needle:?}:\n{}",
+                self.worker_log(index)
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(running) = self.running.take() {
+            running.stop().await.expect("clean stop");
+        }
+    }
+}
+
+struct WorkerProcess {
+    child: Child,
+    log: Arc<Mutex<String>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        for w in &mut self.children {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(w.child.id() as i32),
+                nix::sys::signal::Signal::SIGCONT,
+            );
+            let _ = w.child.kill();
+            let _ = w.child.wait();
+        }
+    }
+}
+
+/// A runner on `mock` whose output must be an object with a string `text`.
+pub fn echo_runner(name: &str) -> Value {
+    json!({
+        "name": name,
+        "title": "Echo",
+        "description": "Echoes its arguments",
+        "input_schema": {
+            "type": "object",
+            "properties": {"text": {"type": "string"}, "n": {"type": "integer", "minimum": 0}},
+            "required": ["text"]
+        },
+        "output_schema": {
+            "type": "object",
+            "properties": {"text": {"type": "string"}},
+            "required": ["text"]
+        },
+        "rules": ["Repeat the input."],
+        "model": "mock"
+    })
+}
