@@ -50,7 +50,7 @@ pub fn test_settings() -> Settings {
     s.worker.poll_interval_ms = 200;
     s.worker.cancel_check_ms = 100;
     s.worker.retry_backoff_ms = 100;
-    s.log.filter = std::env::var("TEST_LOG").unwrap_or_else(|_| "warn".into());
+    s.log.filter = std::env::var("TEST_LOG").unwrap_or_else(|_| "error".into());
     s
 }
 
