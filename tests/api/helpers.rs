@@ -322,3 +322,17 @@ pub fn echo_runner(name: &str) -> Value {
         "model": "mock"
     })
 }
+
+/// Asserts a 422 problem with `code` and returns the pointers of its violations.
+pub async fn violation_pointers(res: reqwest::Response, code: &str) -> Vec<String> {
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let problem: Value = res.json().await.expect("json");
+    assert_eq!(problem["code"], code, "{problem}");
+    problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["pointer"].as_str().expect("pointer").to_owned())
+        .collect()
+}

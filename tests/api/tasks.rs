@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{echo_runner, spawn_api, spawn_app};
+use crate::helpers::{echo_runner, spawn_api, spawn_app, violation_pointers};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_task_runs_to_succeeded_with_validated_output() {
@@ -142,21 +142,12 @@ async fn arguments_are_validated_with_every_pointer() {
             &json!({"arguments": {"n": -3, "extra": {"deep": 1}}}),
         )
         .await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(res.headers()["content-type"], "application/problem+json");
-    let problem: Value = res.json().await.unwrap();
-    assert_eq!(problem["code"], "invalid_arguments");
-    let pointers: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["pointer"].as_str().unwrap())
-        .collect();
+    let pointers = violation_pointers(res, "invalid_arguments").await;
     assert!(
-        pointers.contains(&"/arguments"),
+        pointers.iter().any(|p| p == "/arguments"),
         "missing required text: {pointers:?}"
     );
-    assert!(pointers.contains(&"/arguments/n"), "{pointers:?}");
+    assert!(pointers.iter().any(|p| p == "/arguments/n"), "{pointers:?}");
     // Nothing was stored.
     let page: Value = app.get("/v1/tasks").await.json().await.unwrap();
     assert_eq!(page["data"].as_array().unwrap().len(), 0);
