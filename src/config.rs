@@ -2,7 +2,6 @@
 //! then command-line flags. Parsed once at start-up and passed down explicitly.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use anyhow::{Context, bail};
 use serde::Deserialize;
@@ -111,12 +110,6 @@ impl Default for LogSettings {
             format: LogFormat::Text,
             filter: "info".into(),
         }
-    }
-}
-
-impl WorkerSettings {
-    pub fn lease(&self) -> Duration {
-        Duration::from_secs(self.heartbeat_seconds * self.missed_heartbeats as u64)
     }
 }
 

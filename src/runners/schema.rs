@@ -112,15 +112,6 @@ impl SchemaCache {
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
-
-    /// How many validators are compiled (exposed for tests of the cache).
-    pub fn len(&self) -> usize {
-        self.read().len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 #[cfg(test)]

@@ -42,10 +42,6 @@ impl TaskStatus {
         Self::ALL.into_iter().find(|st| st.as_str() == s)
     }
 
-    pub fn is_terminal(self) -> bool {
-        !matches!(self, Self::Queued | Self::Running)
-    }
-
     /// The event type that ends a task's log in this status.
     pub fn terminal_event(self) -> Option<&'static str> {
         use crate::events::kind;
