@@ -124,6 +124,13 @@ impl TestApp {
             .expect("request")
     }
 
+    /// GETs a JSON body, asserting 200.
+    pub async fn get_json(&self, path: &str) -> Value {
+        let res = self.get(path).await;
+        assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+        res.json().await.expect("json")
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))
@@ -334,5 +341,15 @@ pub async fn violation_pointers(res: reqwest::Response, code: &str) -> Vec<Strin
         .expect("errors")
         .iter()
         .map(|e| e["pointer"].as_str().expect("pointer").to_owned())
+        .collect()
+}
+
+/// One field of every item of a list page, in order.
+pub fn column(page: &Value, field: &str) -> Vec<Value> {
+    page["data"]
+        .as_array()
+        .expect("a page")
+        .iter()
+        .map(|item| item[field].clone())
         .collect()
 }

@@ -39,7 +39,7 @@ async fn same_key_same_body_returns_the_same_task() {
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(problem["code"], "idempotency_key_reused");
 
-    let page: Value = app.get("/v1/tasks").await.json().await.unwrap();
+    let page: Value = app.get_json("/v1/tasks").await;
     assert_eq!(page["data"].as_array().unwrap().len(), 1);
 
     let (status, problem) = submit_with_key(&app, "", &body).await;
@@ -63,7 +63,7 @@ async fn concurrent_duplicates_create_one_task() {
     assert_eq!((created, replayed), (1, 11), "{results:?}");
     let id = &results[0].1["id"];
     assert!(results.iter().all(|(_, t)| &t["id"] == id));
-    let page: Value = app.get("/v1/tasks").await.json().await.unwrap();
+    let page: Value = app.get_json("/v1/tasks").await;
     assert_eq!(page["data"].as_array().unwrap().len(), 1);
     let jobs: i64 = sqlx::query_scalar("SELECT count(*) FROM apalis.jobs")
         .fetch_one(&app.pool)

@@ -51,7 +51,7 @@ fn every_operation_is_documented_with_errors() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_serves_the_same_document() {
     let app = spawn_api().await;
-    let served: Value = app.get("/openapi.json").await.json().await.unwrap();
+    let served: Value = app.get_json("/openapi.json").await;
     assert_eq!(
         served,
         serde_json::to_value(errand::app::openapi()).unwrap()

@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{echo_runner, spawn_api, violation_pointers};
+use crate::helpers::{column, echo_runner, spawn_api, violation_pointers};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn runner_crud_and_versions() {
@@ -19,7 +19,7 @@ async fn runner_crud_and_versions() {
     let problem: Value = res.json().await.unwrap();
     assert_eq!(problem["code"], "runner_exists");
 
-    let got: Value = app.get("/v1/runners/echo").await.json().await.unwrap();
+    let got: Value = app.get_json("/v1/runners/echo").await;
     assert_eq!(got["id"], created["id"]);
 
     // A task submitted now records version 1.
@@ -86,27 +86,14 @@ async fn runner_list_is_cursor_paginated() {
     for name in ["c-runner", "a-runner", "b-runner"] {
         app.create_runner(json!({"name": name})).await;
     }
-    let page: Value = app.get("/v1/runners?limit=2").await.json().await.unwrap();
-    let names: Vec<&str> = page["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["name"].as_str().unwrap())
-        .collect();
+    let page: Value = app.get_json("/v1/runners?limit=2").await;
+    let names = column(&page, "name");
     assert_eq!(names, ["a-runner", "b-runner"]);
     let cursor = page["next_cursor"].as_str().expect("a next page");
     let page: Value = app
-        .get(&format!("/v1/runners?limit=2&cursor={cursor}"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let names: Vec<&str> = page["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["name"].as_str().unwrap())
-        .collect();
+        .get_json(&format!("/v1/runners?limit=2&cursor={cursor}"))
+        .await;
+    let names = column(&page, "name");
     assert_eq!(names, ["c-runner"]);
     assert!(page["next_cursor"].is_null());
 

@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{echo_runner, spawn_api, spawn_app, violation_pointers};
+use crate::helpers::{column, echo_runner, spawn_api, spawn_app, violation_pointers};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_task_runs_to_succeeded_with_validated_output() {
@@ -149,7 +149,7 @@ async fn arguments_are_validated_with_every_pointer() {
     );
     assert!(pointers.iter().any(|p| p == "/arguments/n"), "{pointers:?}");
     // Nothing was stored.
-    let page: Value = app.get("/v1/tasks").await.json().await.unwrap();
+    let page: Value = app.get_json("/v1/tasks").await;
     assert_eq!(page["data"].as_array().unwrap().len(), 0);
     app.stop().await;
 }
@@ -176,53 +176,29 @@ async fn tasks_are_listed_with_filters_and_cursors() {
         .await;
     assert_eq!(cancelled.status(), StatusCode::OK);
 
-    let page: Value = app
-        .get("/v1/tasks?runner=one&limit=2")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let got: Vec<Value> = page["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["id"].clone())
-        .collect();
+    let page: Value = app.get_json("/v1/tasks?runner=one&limit=2").await;
+    let got = column(&page, "id");
     assert_eq!(got, vec![ids[2].clone(), ids[1].clone()], "newest first");
     let cursor = page["next_cursor"].as_str().unwrap();
     let page: Value = app
-        .get(&format!("/v1/tasks?runner=one&limit=2&cursor={cursor}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/v1/tasks?runner=one&limit=2&cursor={cursor}"))
+        .await;
     assert_eq!(page["data"][0]["id"], ids[0]);
     assert!(page["next_cursor"].is_null());
 
-    let page: Value = app
-        .get("/v1/tasks?status=cancelled")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let page: Value = app.get_json("/v1/tasks?status=cancelled").await;
     assert_eq!(page["data"].as_array().unwrap().len(), 1);
     assert_eq!(page["data"][0]["id"], ids[0]);
 
     let after = other["created_at"].as_str().unwrap().replace('+', "%2B");
     let page: Value = app
-        .get(&format!("/v1/tasks?created_after={after}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/v1/tasks?created_after={after}"))
+        .await;
     assert_eq!(page["data"].as_array().unwrap().len(), 1);
     assert_eq!(page["data"][0]["id"], other["id"]);
     let page: Value = app
-        .get(&format!("/v1/tasks?created_before={after}&status=queued"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/v1/tasks?created_before={after}&status=queued"))
+        .await;
     assert_eq!(page["data"].as_array().unwrap().len(), 2);
 
     let res = app.get("/v1/tasks?status=sleeping").await;
