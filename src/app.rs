@@ -23,6 +23,7 @@ use crate::error::ApiError;
 use crate::llm::ModelRegistry;
 use crate::openapi::BaseDoc;
 use crate::runners::schema::SchemaCache;
+use crate::tools::ToolRegistry;
 use crate::{health, runners, tasks};
 
 /// What handlers share. Cheap to clone.
@@ -31,6 +32,7 @@ pub struct AppState {
     pub pool: PgPool,
     pub schemas: Arc<SchemaCache>,
     pub models: Arc<ModelRegistry>,
+    pub tools: Arc<ToolRegistry>,
     /// The apalis queue new tasks are pushed to.
     pub queue: String,
 }

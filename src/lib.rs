@@ -14,4 +14,5 @@ pub mod runners;
 pub mod service;
 pub mod tasks;
 pub mod telemetry;
+pub mod tools;
 pub mod worker;

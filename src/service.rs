@@ -13,6 +13,7 @@ use crate::app::{AppState, Application};
 use crate::config::Settings;
 use crate::llm::ModelRegistry;
 use crate::runners::schema::SchemaCache;
+use crate::tools::ToolRegistry;
 use crate::worker::{self, Runtime};
 
 #[derive(Debug, Clone, Copy)]
@@ -48,7 +49,8 @@ pub async fn start(
     worker_name: String,
 ) -> anyhow::Result<Running> {
     let schemas = Arc::new(SchemaCache::default());
-    let models = Arc::new(ModelRegistry::with_builtins());
+    let models = Arc::new(ModelRegistry::from_settings(&settings.providers)?);
+    let tools = Arc::new(ToolRegistry::with_builtins());
     let shutdown = CancellationToken::new();
     let grace = Duration::from_secs(settings.server.shutdown_grace_seconds);
 
@@ -57,6 +59,7 @@ pub async fn start(
             pool: pool.clone(),
             schemas: schemas.clone(),
             models: models.clone(),
+            tools: tools.clone(),
             settings: settings.worker.clone(),
         });
         tokio::spawn(worker::run(rt, worker_name, shutdown.clone(), grace))
@@ -67,6 +70,7 @@ pub async fn start(
             pool,
             schemas,
             models,
+            tools,
             queue: settings.worker.queue.clone(),
         };
         let app = Application::build(state, &settings.server)?;

@@ -15,6 +15,8 @@ pub mod kind {
     pub const STARTED: &str = "task.started";
     pub const MESSAGE_DELTA: &str = "message.delta";
     pub const MESSAGE_COMPLETED: &str = "message.completed";
+    pub const TOOL_CALL_STARTED: &str = "tool_call.started";
+    pub const TOOL_CALL_COMPLETED: &str = "tool_call.completed";
     pub const OUTPUT: &str = "task.output";
     pub const USAGE: &str = "usage";
     pub const SUCCEEDED: &str = "task.succeeded";

@@ -2,8 +2,10 @@
 //! `model_settings.mock`:
 //!
 //! - `text`: the reply; `json`: a structured reply (sent as its JSON text)
+//! - `tool_calls`: `[{name, arguments}]`, calls the model makes in this reply
 //! - `delay_ms`: spread over the reply, which arrives in up to ten pieces
 //! - `error`: `{code, message, retryable?}` makes the call fail
+//! - `turns`: a list of scripts, one per model call of an attempt (the last one repeats)
 //! - `attempts`: a list of scripts, one per task attempt (the last one repeats)
 //!
 //! With no script the reply echoes the task's arguments as JSON.
@@ -13,9 +15,12 @@ use std::time::Duration;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
-use super::{Completion, CompletionRequest, DeltaSink, LlmError, ModelProvider, Usage};
+use super::message::{Role, ToolCall};
+use super::{
+    Completion, CompletionRequest, DeltaSink, LlmError, ModelProvider, ProviderInfo, Usage,
+};
 use crate::error::Violation;
 
 pub struct MockProvider;
@@ -29,7 +34,20 @@ struct Script {
     delay_ms: u64,
     error: Option<ScriptedError>,
     #[serde(default)]
+    tool_calls: Vec<ScriptedCall>,
+    #[serde(default)]
+    turns: Vec<Script>,
+    #[serde(default)]
     attempts: Vec<Script>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScriptedCall {
+    name: String,
+    /// An object (sent as JSON text) or a string sent as it is.
+    #[serde(default)]
+    arguments: Value,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -52,13 +70,19 @@ fn script(settings: &Map<String, Value>) -> Result<Script, serde_json::Error> {
 
 impl Script {
     fn for_attempt(self, attempt: i32) -> Script {
-        if self.attempts.is_empty() {
-            return self;
-        }
         let index = usize::try_from(attempt.max(1) - 1).unwrap_or(0);
-        let last = self.attempts.len() - 1;
-        self.attempts[index.min(last)].clone()
+        pick(self.attempts.clone(), index).unwrap_or(self)
     }
+
+    fn for_turn(self, turn: usize) -> Script {
+        pick(self.turns.clone(), turn).unwrap_or(self)
+    }
+}
+
+/// The `index`th script, the last one repeating; `None` when there are none.
+fn pick(scripts: Vec<Script>, index: usize) -> Option<Script> {
+    let last = scripts.len().checked_sub(1)?;
+    scripts.into_iter().nth(index.min(last))
 }
 
 /// A rough, deterministic token count (about four characters a token).
@@ -86,14 +110,36 @@ impl ModelProvider for MockProvider {
             let script = script(&request.settings)
                 .map_err(|e| LlmError {
                     provider: "mock".into(),
-                    code: "invalid_script".into(),
+                    code: "model_error",
                     message: e.to_string(),
                     retryable: false,
+                    details: json!({"provider_code": "invalid_script"}),
                 })?
                 .for_attempt(request.attempt);
+            let turn = request
+                .messages
+                .iter()
+                .filter(|m| m.role == Role::Assistant)
+                .count();
+            let script = script.for_turn(turn);
+            let tool_calls: Vec<ToolCall> = script
+                .tool_calls
+                .iter()
+                .enumerate()
+                .map(|(i, c)| ToolCall {
+                    id: format!("call_{turn}_{i}"),
+                    name: c.name.clone(),
+                    arguments: match &c.arguments {
+                        Value::String(s) => s.clone(),
+                        Value::Null => "{}".into(),
+                        v => v.to_string(),
+                    },
+                })
+                .collect();
             let reply = match (&script.text, &script.json) {
                 (Some(text), _) => text.clone(),
                 (None, Some(json)) => json.to_string(),
+                (None, None) if !tool_calls.is_empty() => String::new(),
                 (None, None) => request.arguments.to_string(),
             };
             let pieces = split(&reply, if script.delay_ms > 0 { PIECES } else { 1 });
@@ -102,14 +148,17 @@ impl ModelProvider for MockProvider {
                 if !pause.is_zero() {
                     tokio::time::sleep(pause).await;
                 }
-                let _ = deltas.send(piece);
+                if !piece.is_empty() {
+                    let _ = deltas.send(piece);
+                }
             }
             if let Some(e) = script.error {
                 return Err(LlmError {
                     provider: "mock".into(),
-                    code: e.code,
+                    code: "model_error",
                     message: e.message,
                     retryable: e.retryable,
+                    details: json!({"provider_code": e.code}),
                 });
             }
             let prompt: String = request
@@ -121,11 +170,32 @@ impl ModelProvider for MockProvider {
                 usage: Usage {
                     input_tokens: tokens(&prompt),
                     output_tokens: tokens(&reply),
+                    ..Usage::default()
                 },
+                finish_reason: Some(
+                    if tool_calls.is_empty() {
+                        "stop"
+                    } else {
+                        "tool_calls"
+                    }
+                    .into(),
+                ),
                 text: reply,
+                tool_calls,
             })
         }
         .boxed()
+    }
+
+    fn info(&self) -> ProviderInfo {
+        ProviderInfo {
+            name: "mock".into(),
+            kind: "mock".into(),
+            base_url: None,
+            models: vec!["mock".into()],
+            max_concurrent_requests: None,
+            prices: Default::default(),
+        }
     }
 }
 

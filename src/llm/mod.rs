@@ -1,31 +1,55 @@
 //! Model providers. A runner's `model` names a provider (`mock`, or `provider/model`); the
-//! worker asks the registry for it and calls `complete`. Real OpenAI-compatible providers
-//! plug in here as further `ModelProvider` implementations.
+//! worker asks the registry for it and calls `complete`. The built-in `mock` runs offline;
+//! every configured provider is an OpenAI-compatible endpoint (`openai.rs`).
 
+pub mod http;
+pub mod message;
 pub mod mock;
+pub mod openai;
+pub mod wire;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::time::Instant;
+use utoipa::ToSchema;
 
+use crate::config::providers::{Price, ProviderSettings};
 use crate::error::Violation;
+use message::{ChatMessage, ToolCall, ToolSpec};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    System,
-    User,
-    Assistant,
+/// How a runner asks for structured output when it has an `output_schema`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StructuredOutput {
+    /// `response_format: json_schema` (strict when the schema allows it).
+    #[default]
+    JsonSchema,
+    /// `response_format: json_object`, for servers without JSON Schema support.
+    JsonObject,
+    /// No `response_format`: the schema goes into the instructions only.
+    Off,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct ChatMessage {
-    pub role: Role,
-    pub content: String,
+impl StructuredOutput {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::JsonSchema => "json_schema",
+            Self::JsonObject => "json_object",
+            Self::Off => "off",
+        }
+    }
+}
+
+/// The structured reply a call asks for.
+#[derive(Debug, Clone)]
+pub struct ResponseFormat {
+    pub mode: StructuredOutput,
+    pub schema: Value,
 }
 
 /// One model call.
@@ -34,40 +58,83 @@ pub struct CompletionRequest {
     /// The model within the provider (`gpt-4.1-mini` of `openai/gpt-4.1-mini`).
     pub model: String,
     pub messages: Vec<ChatMessage>,
-    /// Merged runner and task settings.
+    pub tools: Vec<ToolSpec>,
+    /// Merged runner and task settings, passed to the provider (temperature, …).
     pub settings: Map<String, Value>,
-    /// When set, the reply must be JSON valid against it.
-    pub output_schema: Option<Value>,
+    pub response_format: Option<ResponseFormat>,
     /// The task's arguments as submitted (the mock echoes them).
     pub arguments: Value,
-    /// 1-based attempt of the task (lets scripts differ per attempt).
+    /// 1-based attempt of the task (lets mock scripts differ per attempt).
     pub attempt: i32,
+    /// The attempt's deadline: retries that cannot finish before it are not started.
+    pub deadline: Instant,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// Tokens of one call, or summed over a task. Cached tokens are part of the input and
+/// reasoning tokens part of the output, as providers report them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Usage {
     pub input_tokens: u64,
+    pub cached_input_tokens: u64,
     pub output_tokens: u64,
+    pub reasoning_tokens: u64,
 }
 
-#[derive(Debug, Clone)]
+impl Usage {
+    /// USD at `price` per million tokens.
+    pub fn cost(&self, price: &Price) -> f64 {
+        let cached = self.cached_input_tokens.min(self.input_tokens) as f64;
+        let fresh = self.input_tokens as f64 - cached;
+        let cached_price = price
+            .cached_input_per_million
+            .unwrap_or(price.input_per_million);
+        (fresh * price.input_per_million
+            + cached * cached_price
+            + self.output_tokens as f64 * price.output_per_million)
+            / 1_000_000.0
+    }
+}
+
+#[derive(Debug, Clone, Default)]
 pub struct Completion {
     pub text: String,
+    pub tool_calls: Vec<ToolCall>,
     pub usage: Usage,
+    pub finish_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{provider} error {code}: {message}")]
+#[error("{provider}: {message}")]
 pub struct LlmError {
     pub provider: String,
-    pub code: String,
+    /// The task error code it becomes: `provider_error` (the endpoint refused or failed)
+    /// or `model_error` (the built-in mock's scripted failures).
+    pub code: &'static str,
     pub message: String,
-    /// Worth another attempt (rate limits, overload), not a permanent refusal.
+    /// Worth another attempt (rate limits, overload, network), not a permanent refusal.
     pub retryable: bool,
+    /// HTTP status, the provider's own error code and type, when there are any.
+    pub details: Value,
 }
 
 /// Where streamed text goes as it arrives.
 pub type DeltaSink = UnboundedSender<String>;
+
+/// What `GET /v1/models` shows of a provider.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProviderInfo {
+    /// Use models as `<name>/<model>` (the built-in `mock` is just `mock`).
+    pub name: String,
+    /// `mock` or `openai_compatible`.
+    pub kind: String,
+    pub base_url: Option<String>,
+    /// Models named in the settings; runners may use others the endpoint serves.
+    pub models: Vec<String>,
+    pub max_concurrent_requests: Option<usize>,
+    /// USD per million tokens, by model.
+    #[schema(value_type = Object)]
+    pub prices: BTreeMap<String, Price>,
+}
 
 pub trait ModelProvider: Send + Sync {
     /// Checks provider-specific settings at registration and submission time, so a mistake
@@ -75,12 +142,14 @@ pub trait ModelProvider: Send + Sync {
     fn settings_violations(&self, settings: &Map<String, Value>) -> Vec<Violation>;
 
     /// Runs one completion, sending text pieces to `deltas` as they arrive. Dropping the
-    /// future abandons the call (that is how cancellation and timeouts stop it).
+    /// future abandons the call and closes its connection (cancellation and timeouts).
     fn complete<'a>(
         &'a self,
         request: &'a CompletionRequest,
         deltas: &'a DeltaSink,
     ) -> BoxFuture<'a, Result<Completion, LlmError>>;
+
+    fn info(&self) -> ProviderInfo;
 }
 
 /// The configured providers by name.
@@ -98,15 +167,25 @@ pub struct UnknownModel {
 }
 
 impl ModelRegistry {
-    /// The built-in providers; configured OpenAI-compatible ones are added with `insert`.
-    pub fn with_builtins() -> Self {
+    /// The built-in `mock` and every configured provider.
+    pub fn from_settings(settings: &BTreeMap<String, ProviderSettings>) -> anyhow::Result<Self> {
         let mut providers: BTreeMap<String, Arc<dyn ModelProvider>> = BTreeMap::new();
         providers.insert("mock".into(), Arc::new(mock::MockProvider));
-        Self { providers }
+        for (name, p) in settings {
+            let provider = openai::OpenAiProvider::new(name, p)?;
+            providers.insert(name.clone(), Arc::new(provider));
+        }
+        Ok(Self { providers })
     }
 
-    pub fn insert(&mut self, name: impl Into<String>, provider: Arc<dyn ModelProvider>) {
-        self.providers.insert(name.into(), provider);
+    pub fn infos(&self) -> Vec<ProviderInfo> {
+        self.providers.values().map(|p| p.info()).collect()
+    }
+
+    /// The price of `provider/model`, when the settings give one.
+    pub fn price(&self, model: &str) -> Option<Price> {
+        let (provider, name) = self.resolve(model).ok()?;
+        provider.info().prices.get(&name).copied()
     }
 
     /// `mock` → (mock, "mock"); `openai/gpt-4.1-mini` → (openai, "gpt-4.1-mini").
@@ -142,25 +221,4 @@ pub fn merge_settings(
         }
     }
     merged
-}
-
-/// The conversation for a task: rules as the system prompt, the arguments as the user turn
-/// (a string `prompt` argument is used as the text; otherwise the arguments as JSON).
-pub fn build_messages(rules: &[String], arguments: &Value) -> Vec<ChatMessage> {
-    let mut messages = Vec::new();
-    if !rules.is_empty() {
-        messages.push(ChatMessage {
-            role: Role::System,
-            content: rules.join("\n"),
-        });
-    }
-    let content = match arguments.get("prompt") {
-        Some(Value::String(prompt)) => prompt.clone(),
-        _ => arguments.to_string(),
-    };
-    messages.push(ChatMessage {
-        role: Role::User,
-        content,
-    });
-    messages
 }

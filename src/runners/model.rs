@@ -9,9 +9,13 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::error::Violation;
+use crate::llm::StructuredOutput;
 
 pub const MAX_TIMEOUT_SECONDS: u32 = 24 * 3600;
 pub const MAX_ATTEMPTS: u32 = 20;
+pub const MAX_TURNS: u32 = 100;
+pub const MAX_REPAIR_TURNS: u32 = 10;
+pub const MAX_TOOL_TIMEOUT_SECONDS: u32 = 3600;
 
 /// A runner definition, as registered (`POST /v1/runners`) or replaced (`PUT`).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -54,6 +58,38 @@ pub struct RunnerInput {
     pub max_attempts: u32,
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+    /// Tools offered to the model as functions: `calculator`, `current_time`.
+    #[serde(default)]
+    #[schema(example = json!(["calculator"]))]
+    pub toolkits: Vec<String>,
+    /// Model calls one attempt may make (repair turns not counted); reaching it with
+    /// tool calls still pending fails the task with `max_turns_exceeded`.
+    #[serde(default = "default_max_turns")]
+    #[schema(minimum = 1, maximum = 100, example = 10)]
+    pub max_turns: u32,
+    /// Extra model calls that feed output-schema violations back to the model before the
+    /// task fails with `output_invalid`.
+    #[serde(default = "default_repair_turns")]
+    #[schema(minimum = 0, maximum = 10, example = 2)]
+    pub repair_turns: u32,
+    /// How the output schema is requested: `json_schema` (strict when the schema allows
+    /// it), `json_object`, or `off` for servers that reject `response_format`.
+    #[serde(default)]
+    pub structured_output: StructuredOutput,
+    /// Limit of one tool call.
+    #[serde(default = "default_tool_timeout")]
+    #[schema(minimum = 1, maximum = 3600, example = 60)]
+    pub tool_timeout_seconds: u32,
+}
+
+fn default_max_turns() -> u32 {
+    10
+}
+fn default_repair_turns() -> u32 {
+    2
+}
+fn default_tool_timeout() -> u32 {
+    60
 }
 
 fn any_object() -> Value {
@@ -89,6 +125,11 @@ pub struct Runner {
     pub timeout_seconds: i32,
     pub max_attempts: i32,
     pub labels: BTreeMap<String, String>,
+    pub toolkits: Vec<String>,
+    pub max_turns: i32,
+    pub repair_turns: i32,
+    pub structured_output: StructuredOutput,
+    pub tool_timeout_seconds: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -115,6 +156,11 @@ pub struct RunnerDefinition {
     pub timeout_seconds: i32,
     pub max_attempts: i32,
     pub labels: BTreeMap<String, String>,
+    pub toolkits: Vec<String>,
+    pub max_turns: i32,
+    pub repair_turns: i32,
+    pub structured_output: StructuredOutput,
+    pub tool_timeout_seconds: i32,
 }
 
 pub fn valid_name(name: &str) -> bool {
@@ -152,6 +198,21 @@ impl RunnerInput {
                 format!("must be between 1 and {MAX_ATTEMPTS}"),
             );
         }
+        if !(1..=MAX_TURNS).contains(&self.max_turns) {
+            add("/max_turns", format!("must be between 1 and {MAX_TURNS}"));
+        }
+        if self.repair_turns > MAX_REPAIR_TURNS {
+            add(
+                "/repair_turns",
+                format!("must be between 0 and {MAX_REPAIR_TURNS}"),
+            );
+        }
+        if !(1..=MAX_TOOL_TIMEOUT_SECONDS).contains(&self.tool_timeout_seconds) {
+            add(
+                "/tool_timeout_seconds",
+                format!("must be between 1 and {MAX_TOOL_TIMEOUT_SECONDS}"),
+            );
+        }
         if self.model.trim().is_empty() {
             add("/model", "must not be empty".into());
         }
@@ -172,6 +233,11 @@ impl RunnerInput {
             timeout_seconds: self.timeout_seconds as i32,
             max_attempts: self.max_attempts as i32,
             labels: self.labels,
+            toolkits: self.toolkits,
+            max_turns: self.max_turns as i32,
+            repair_turns: self.repair_turns as i32,
+            structured_output: self.structured_output,
+            tool_timeout_seconds: self.tool_timeout_seconds as i32,
         }
     }
 }

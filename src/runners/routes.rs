@@ -34,6 +34,17 @@ fn check(state: &AppState, input: RunnerInput, name: String) -> Result<RunnerDef
             message: e.to_string(),
         }),
     }
+    for (i, toolkit) in input.toolkits.iter().enumerate() {
+        if state.tools.get(toolkit).is_none() {
+            errors.push(Violation {
+                pointer: format!("/toolkits/{i}"),
+                message: format!(
+                    "unknown toolkit {toolkit:?}; available: {}",
+                    state.tools.names().join(", ")
+                ),
+            });
+        }
+    }
     if errors.is_empty() {
         Ok(input.into_definition(name))
     } else {

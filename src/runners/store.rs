@@ -13,7 +13,8 @@ use super::model::{Runner, RunnerDefinition};
 
 const SELECT: &str = "SELECT r.id, r.name, v.version, v.title, v.description, v.input_schema,
         v.output_schema, v.rules, v.model, v.model_settings, v.timeout_seconds,
-        v.max_attempts, v.labels, r.created_at, v.created_at AS updated_at
+        v.max_attempts, v.labels, v.toolkits, v.max_turns, v.repair_turns, v.structured_output,
+        v.tool_timeout_seconds, r.created_at, v.created_at AS updated_at
     FROM runners r JOIN runner_versions v ON v.runner_id = r.id";
 
 #[derive(sqlx::FromRow)]
@@ -31,6 +32,11 @@ struct RunnerRow {
     timeout_seconds: i32,
     max_attempts: i32,
     labels: Json<BTreeMap<String, String>>,
+    toolkits: Json<Vec<String>>,
+    max_turns: i32,
+    repair_turns: i32,
+    structured_output: String,
+    tool_timeout_seconds: i32,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -51,6 +57,12 @@ impl From<RunnerRow> for Runner {
             timeout_seconds: r.timeout_seconds,
             max_attempts: r.max_attempts,
             labels: r.labels.0,
+            toolkits: r.toolkits.0,
+            max_turns: r.max_turns,
+            repair_turns: r.repair_turns,
+            structured_output: serde_json::from_value(Value::String(r.structured_output))
+                .unwrap_or_default(),
+            tool_timeout_seconds: r.tool_timeout_seconds,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -71,6 +83,11 @@ impl Runner {
             timeout_seconds: self.timeout_seconds,
             max_attempts: self.max_attempts,
             labels: self.labels.clone(),
+            toolkits: self.toolkits.clone(),
+            max_turns: self.max_turns,
+            repair_turns: self.repair_turns,
+            structured_output: self.structured_output,
+            tool_timeout_seconds: self.tool_timeout_seconds,
         }
     }
 }
@@ -177,8 +194,9 @@ async fn insert_version(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO runner_versions (runner_id, version, title, description, input_schema,
-            output_schema, rules, model, model_settings, timeout_seconds, max_attempts, labels)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            output_schema, rules, model, model_settings, timeout_seconds, max_attempts, labels,
+            toolkits, max_turns, repair_turns, structured_output, tool_timeout_seconds)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(id)
     .bind(version)
@@ -192,6 +210,11 @@ async fn insert_version(
     .bind(def.timeout_seconds)
     .bind(def.max_attempts)
     .bind(Json(&def.labels))
+    .bind(Json(&def.toolkits))
+    .bind(def.max_turns)
+    .bind(def.repair_turns)
+    .bind(def.structured_output.as_str())
+    .bind(def.tool_timeout_seconds)
     .execute(conn)
     .await?;
     Ok(())

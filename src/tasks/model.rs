@@ -77,11 +77,18 @@ impl TaskError {
     }
 }
 
-/// Token counts of a task (all attempts).
+/// Tokens and cost of a task, summed over its model calls (all attempts; a replayed
+/// step is not counted twice).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct TaskUsage {
     pub input_tokens: i64,
+    /// Part of `input_tokens` served from the provider's prompt cache.
+    pub cached_input_tokens: i64,
     pub output_tokens: i64,
+    /// Part of `output_tokens` spent on reasoning.
+    pub reasoning_tokens: i64,
+    /// USD, when the provider settings price the model; `null` otherwise.
+    pub cost_usd: Option<f64>,
 }
 
 /// A task: one run of a runner version on some arguments.
@@ -112,6 +119,8 @@ pub struct Task {
     /// Set by `POST /v1/tasks/{id}/cancel` while the task runs; it reads `cancelled` once
     /// the worker has stopped.
     pub cancel_requested: bool,
+    /// Extra rules given at submission, after the runner's.
+    pub rules: Vec<String>,
     pub usage: TaskUsage,
     pub created_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
@@ -130,6 +139,9 @@ pub struct CreateTask {
     /// Overrides the runner's `model_settings`, key by key.
     #[schema(value_type = Option<Object>)]
     pub model_settings: Option<Map<String, Value>>,
+    /// Extra instructions for this task, added after the runner's rules.
+    #[serde(default)]
+    pub rules: Vec<String>,
 }
 
 fn empty_object() -> Value {

@@ -121,6 +121,7 @@ pub async fn create(
         arguments: &body.arguments,
         model: &runner.model,
         model_settings: &settings,
+        rules: &body.rules,
         max_attempts: runner.max_attempts,
         timeout_seconds: runner.timeout_seconds,
         idempotency_key: key.as_deref(),

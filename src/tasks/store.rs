@@ -8,11 +8,13 @@ use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
 use super::model::{Task, TaskError, TaskFilter, TaskStatus, TaskUsage};
+use crate::llm::Usage;
 
 const COLUMNS: &str =
     "id, runner_id, runner_name, runner_version, status, arguments, output, error, model,
     model_settings, attempts, max_attempts, timeout_seconds, idempotency_key, cancel_requested,
-    input_tokens, output_tokens, created_at, started_at, finished_at, updated_at";
+    rules, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, cost_usd,
+    created_at, started_at, finished_at, updated_at";
 
 #[derive(sqlx::FromRow)]
 struct TaskRow {
@@ -31,8 +33,12 @@ struct TaskRow {
     timeout_seconds: i32,
     idempotency_key: Option<String>,
     cancel_requested: bool,
+    rules: Json<Vec<String>>,
     input_tokens: i64,
+    cached_input_tokens: i64,
     output_tokens: i64,
+    reasoning_tokens: i64,
+    cost_usd: Option<f64>,
     created_at: DateTime<Utc>,
     started_at: Option<DateTime<Utc>>,
     finished_at: Option<DateTime<Utc>>,
@@ -60,9 +66,13 @@ impl TryFrom<TaskRow> for Task {
             timeout_seconds: r.timeout_seconds,
             idempotency_key: r.idempotency_key,
             cancel_requested: r.cancel_requested,
+            rules: r.rules.0,
             usage: TaskUsage {
                 input_tokens: r.input_tokens,
+                cached_input_tokens: r.cached_input_tokens,
                 output_tokens: r.output_tokens,
+                reasoning_tokens: r.reasoning_tokens,
+                cost_usd: r.cost_usd,
             },
             created_at: r.created_at,
             started_at: r.started_at,
@@ -84,6 +94,7 @@ pub struct NewTask<'a> {
     pub arguments: &'a Value,
     pub model: &'a str,
     pub model_settings: &'a Map<String, Value>,
+    pub rules: &'a [String],
     pub max_attempts: i32,
     pub timeout_seconds: i32,
     pub idempotency_key: Option<&'a str>,
@@ -95,8 +106,9 @@ pub struct NewTask<'a> {
 pub async fn insert(conn: &mut PgConnection, t: &NewTask<'_>) -> sqlx::Result<Option<Task>> {
     let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
         "INSERT INTO tasks (id, runner_id, runner_version, runner_name, arguments, model,
-            model_settings, status, max_attempts, timeout_seconds, idempotency_key, request_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $11)
+            model_settings, status, max_attempts, timeout_seconds, idempotency_key, request_hash,
+            rules)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $11, $12)
          ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING {COLUMNS}"
     )))
@@ -111,6 +123,7 @@ pub async fn insert(conn: &mut PgConnection, t: &NewTask<'_>) -> sqlx::Result<Op
     .bind(t.timeout_seconds)
     .bind(t.idempotency_key)
     .bind(t.request_hash)
+    .bind(Json(t.rules))
     .fetch_optional(conn)
     .await?;
     one(row)
@@ -278,22 +291,31 @@ pub async fn requeue(
     Ok(done.rows_affected() == 1)
 }
 
-/// Adds token counts of one model call (fenced like `finish`).
+/// Adds the usage of one model call, and its cost when priced (fenced like `finish`).
 pub async fn add_usage(
     conn: &mut PgConnection,
     id: Uuid,
     attempt: i32,
-    input: i64,
-    output: i64,
+    usage: &Usage,
+    cost: Option<f64>,
 ) -> sqlx::Result<bool> {
+    let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
     let done = sqlx::query(
-        "UPDATE tasks SET input_tokens = input_tokens + $3, output_tokens = output_tokens + $4
+        "UPDATE tasks SET input_tokens = input_tokens + $3,
+            cached_input_tokens = cached_input_tokens + $4,
+            output_tokens = output_tokens + $5,
+            reasoning_tokens = reasoning_tokens + $6,
+            cost_usd = CASE WHEN $7::float8 IS NULL THEN cost_usd
+                ELSE coalesce(cost_usd, 0) + $7 END
          WHERE id = $1 AND attempts = $2 AND status = 'running'",
     )
     .bind(id)
     .bind(attempt)
-    .bind(input)
-    .bind(output)
+    .bind(n(usage.input_tokens))
+    .bind(n(usage.cached_input_tokens))
+    .bind(n(usage.output_tokens))
+    .bind(n(usage.reasoning_tokens))
+    .bind(cost)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

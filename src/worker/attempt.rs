@@ -1,183 +1,260 @@
-//! One attempt of a task: build the conversation, call the model (streaming its text into
-//! the event log), check the output against the runner's schema.
+//! One attempt of a task: the tool-calling loop. The model is called with the runner's
+//! tools; its tool calls run (in parallel) and their results go back to it, until it gives
+//! a final answer or `max_turns` is reached. A final answer is checked against the output
+//! schema, and violations are fed back for up to `repair_turns` more calls.
+//!
+//! The loop is deterministic given the journal, so a retried attempt walks the same path
+//! and replays each step an earlier attempt committed (see `steps.rs`).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::{Value, json};
-use sqlx::PgPool;
-use tokio::sync::mpsc;
-use uuid::Uuid;
+use tokio::time::Instant;
 
 use super::Runtime;
+use super::steps::{Partial, Run, Superseded};
 use crate::error::Violation;
-use crate::events::{self, kind};
-use crate::llm::{self, CompletionRequest};
+use crate::llm::message::{self, ChatMessage};
+use crate::llm::{CompletionRequest, LlmError, ResponseFormat, StructuredOutput};
 use crate::runners::model::Runner;
 use crate::runners::schema::Which;
 use crate::tasks::model::{Task, TaskError, TaskStatus};
-use crate::tasks::store::{self, Outcome};
+use crate::tasks::store::Outcome;
+use crate::tools::Tool;
 
 pub enum AttemptResult {
     Done(Outcome),
     /// A transient failure: try again if attempts remain.
     Retry(TaskError),
+    /// A newer attempt owns the task; this one must write nothing more.
+    Superseded,
 }
 
-pub async fn run(rt: &Runtime, task: &Task, runner: &Runner) -> anyhow::Result<AttemptResult> {
-    let (provider, model) = match rt.models.resolve(&task.model) {
-        Ok(found) => found,
-        Err(e) => {
-            let error = TaskError::new("model_unavailable", e.to_string(), json!({}));
-            return Ok(AttemptResult::Done(failure(error)));
-        }
-    };
-    let request = CompletionRequest {
-        model,
-        messages: llm::build_messages(&runner.rules, &task.arguments),
-        settings: task.model_settings.clone(),
-        output_schema: runner.output_schema.clone(),
-        arguments: task.arguments.clone(),
-        attempt: task.attempts,
-    };
-    let (deltas, pieces) = mpsc::unbounded_channel();
-    let forwarder = tokio::spawn(forward_deltas(
-        rt.pool.clone(),
-        task.id,
-        task.attempts,
-        pieces,
-    ));
-    let completion = provider.complete(&request, &deltas).await;
-    drop(deltas);
-    // Every delta is logged before the outcome, so the log reads in order.
-    forwarder.await??;
-
-    let completion = match completion {
-        Ok(c) => c,
-        Err(e) => {
-            let error = TaskError::new(
-                "model_error",
-                e.message.clone(),
-                json!({"provider": e.provider, "provider_code": e.code, "retryable": e.retryable}),
-            );
-            return Ok(if e.retryable {
-                AttemptResult::Retry(error)
-            } else {
-                AttemptResult::Done(failure(error))
-            });
-        }
-    };
-    record_completion(&rt.pool, task, &completion).await?;
-    Ok(AttemptResult::Done(check_output(
-        rt,
-        task,
-        runner,
-        completion.text,
-    )?))
-}
-
-fn failure(error: TaskError) -> Outcome {
-    Outcome {
-        status: TaskStatus::Failed,
-        output: None,
-        error: Some(error),
-    }
-}
-
-async fn record_completion(
-    pool: &PgPool,
-    task: &Task,
-    completion: &llm::Completion,
-) -> anyhow::Result<()> {
-    let mut tx = pool.begin().await?;
-    let usage = &completion.usage;
-    let input = i64::try_from(usage.input_tokens)?;
-    let output = i64::try_from(usage.output_tokens)?;
-    if store::add_usage(&mut tx, task.id, task.attempts, input, output).await? {
-        events::append(
-            &mut tx,
-            task.id,
-            kind::MESSAGE_COMPLETED,
-            &json!({"text": completion.text}),
-        )
-        .await?;
-        events::append(&mut tx, task.id, kind::USAGE, &json!(usage)).await?;
-        tx.commit().await?;
-    }
-    Ok(())
-}
-
-/// The task's output: the reply parsed and validated when the runner has an output schema,
-/// else the text itself. An invalid reply fails with `output_invalid`, keeping the raw text.
-fn check_output(
+pub async fn run(
     rt: &Runtime,
     task: &Task,
     runner: &Runner,
-    text: String,
-) -> anyhow::Result<Outcome> {
-    let Some(schema) = &runner.output_schema else {
-        return Ok(Outcome {
-            status: TaskStatus::Succeeded,
-            output: Some(Value::String(text)),
-            error: None,
-        });
+    deadline: Instant,
+    partial: Partial,
+) -> anyhow::Result<AttemptResult> {
+    match run_loop(rt, task, runner, deadline, partial).await {
+        Err(e) if e.is::<Superseded>() => Ok(AttemptResult::Superseded),
+        other => other,
+    }
+}
+
+async fn run_loop(
+    rt: &Runtime,
+    task: &Task,
+    runner: &Runner,
+    deadline: Instant,
+    partial: Partial,
+) -> anyhow::Result<AttemptResult> {
+    let (provider, model) = match rt.models.resolve(&task.model) {
+        Ok(found) => found,
+        Err(e) => return Ok(failed("model_unavailable", e.to_string(), json!({}))),
     };
-    let errors = match serde_json::from_str::<Value>(&text) {
-        Err(e) => vec![Violation {
-            pointer: String::new(),
-            message: format!("the reply is not JSON: {e}"),
-        }],
-        Ok(value) => {
-            let key = (runner.id, runner.version, Which::Output);
-            let errors = rt.schemas.violations(key, schema, &value)?;
-            if errors.is_empty() {
-                return Ok(Outcome {
+    let tools: BTreeMap<String, Arc<dyn Tool>> = match rt.tools.resolve(&runner.toolkits) {
+        Ok(tools) => tools.into_iter().map(|t| (t.spec().name, t)).collect(),
+        Err(name) => {
+            let message = format!("toolkit {name:?} is not available in this worker");
+            return Ok(failed(
+                "tool_unavailable",
+                message,
+                json!({"toolkit": name}),
+            ));
+        }
+    };
+    let mut request = CompletionRequest {
+        model,
+        messages: opening(runner, task),
+        tools: tools.values().map(|t| t.spec()).collect(),
+        settings: task.model_settings.clone(),
+        response_format: runner.output_schema.clone().map(|schema| ResponseFormat {
+            mode: runner.structured_output,
+            schema,
+        }),
+        arguments: task.arguments.clone(),
+        attempt: task.attempts,
+        deadline,
+    };
+    let tool_limit = Duration::from_secs(u64::try_from(runner.tool_timeout_seconds).unwrap_or(60));
+    let mut run = Run::open(rt, task, partial).await?;
+    let (mut turns, mut repairs) = (0, 0);
+    let mut purpose = "turn";
+    let result = loop {
+        let completion = match run.model_call(provider.as_ref(), &request, purpose).await? {
+            Ok(c) => c,
+            Err(e) => break provider_failure(e),
+        };
+        if purpose == "turn" {
+            turns += 1;
+        }
+        request.messages.push(ChatMessage::assistant(
+            completion.text.clone(),
+            completion.tool_calls.clone(),
+        ));
+        if !completion.tool_calls.is_empty() {
+            if turns >= runner.max_turns {
+                break failed(
+                    "max_turns_exceeded",
+                    format!(
+                        "the model still called tools after {} turns (max_turns)",
+                        runner.max_turns
+                    ),
+                    json!({"max_turns": runner.max_turns, "pending_tool_calls": completion.tool_calls}),
+                );
+            }
+            let results = run
+                .tool_calls(&completion.tool_calls, &tools, tool_limit)
+                .await?;
+            for (call, result) in completion.tool_calls.iter().zip(&results) {
+                request
+                    .messages
+                    .push(ChatMessage::tool(&call.id, result.content()));
+            }
+            purpose = "turn";
+            continue;
+        }
+        match check_output(rt, runner, &completion.text)? {
+            Ok(output) => {
+                break AttemptResult::Done(Outcome {
                     status: TaskStatus::Succeeded,
-                    output: Some(value),
+                    output: Some(output),
                     error: None,
                 });
             }
-            errors
+            Err(errors) if repairs < runner.repair_turns => {
+                repairs += 1;
+                request
+                    .messages
+                    .push(ChatMessage::user(repair_prompt(&errors)));
+                purpose = "repair";
+            }
+            Err(errors) => {
+                tracing::info!(task_id = %task.id, repairs, "output invalid");
+                break failed(
+                    "output_invalid",
+                    format!(
+                        "the model's output does not match the output schema ({} errors, {repairs} repair turns)",
+                        errors.len()
+                    ),
+                    json!({"raw_output": completion.text, "errors": errors, "repair_turns": repairs}),
+                );
+            }
         }
     };
-    let error = TaskError::new(
-        "output_invalid",
-        format!(
-            "the model's output does not match the output schema ({} errors)",
-            errors.len()
-        ),
-        json!({"raw_output": text, "errors": errors}),
-    );
-    tracing::info!(task_id = %task.id, "output invalid");
-    Ok(failure(error))
+    if run.replayed > 0 {
+        tracing::info!(task_id = %task.id, steps = run.replayed, "replayed journaled steps");
+    }
+    Ok(result)
 }
 
-/// Appends streamed text as `message.delta` events, joining pieces that queue up while an
-/// insert is in flight.
-async fn forward_deltas(
-    pool: PgPool,
-    task_id: Uuid,
-    attempt: i32,
-    mut pieces: mpsc::UnboundedReceiver<String>,
-) -> anyhow::Result<()> {
-    while let Some(mut text) = pieces.recv().await {
-        while let Ok(more) = pieces.try_recv() {
-            text.push_str(&more);
-        }
-        if text.is_empty() {
-            continue;
-        }
-        let mut tx = pool.begin().await?;
-        if store::should_stop(&mut *tx, task_id, attempt).await? {
-            // Lost the task: stop logging for it, but drain so the sender never blocks.
-            while pieces.recv().await.is_some() {}
-            return Ok(());
-        }
-        events::append(
-            &mut tx,
-            task_id,
-            kind::MESSAGE_DELTA,
-            &json!({"text": text}),
-        )
-        .await?;
-        tx.commit().await?;
+/// The rules, the task's extra rules and — when the output schema is not sent as
+/// `response_format: json_schema` — the schema as an instruction; then the user turn.
+fn opening(runner: &Runner, task: &Task) -> Vec<ChatMessage> {
+    let mut rules = runner.rules.clone();
+    if let Some(schema) = &runner.output_schema
+        && runner.structured_output != StructuredOutput::JsonSchema
+    {
+        rules.push(format!(
+            "Reply with only a JSON value (no prose, no code fences) valid against this JSON Schema: {schema}"
+        ));
     }
-    Ok(())
+    message::opening(&rules, &task.rules, &task.arguments)
+}
+
+fn repair_prompt(errors: &[Violation]) -> String {
+    let list: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            let at = if e.pointer.is_empty() {
+                "/"
+            } else {
+                &e.pointer
+            };
+            format!("- at {at}: {}", e.message)
+        })
+        .collect();
+    format!(
+        "Your reply does not match the required output schema:\n{}\nReply again with only the corrected JSON.",
+        list.join("\n")
+    )
+}
+
+fn failed(code: &str, message: String, details: Value) -> AttemptResult {
+    AttemptResult::Done(Outcome {
+        status: TaskStatus::Failed,
+        output: None,
+        error: Some(TaskError::new(code, message, details)),
+    })
+}
+
+fn provider_failure(e: LlmError) -> AttemptResult {
+    let mut details = e.details;
+    if let Value::Object(d) = &mut details {
+        d.insert("provider".into(), json!(e.provider));
+        d.insert("retryable".into(), json!(e.retryable));
+    }
+    let error = TaskError::new(e.code, e.message, details);
+    if e.retryable {
+        AttemptResult::Retry(error)
+    } else {
+        AttemptResult::Done(Outcome {
+            status: TaskStatus::Failed,
+            output: None,
+            error: Some(error),
+        })
+    }
+}
+
+/// The task's output: the reply parsed and validated when the runner has an output schema,
+/// else the text itself. `Err` lists what is wrong, with pointers into the reply.
+fn check_output(
+    rt: &Runtime,
+    runner: &Runner,
+    text: &str,
+) -> anyhow::Result<Result<Value, Vec<Violation>>> {
+    let Some(schema) = &runner.output_schema else {
+        return Ok(Ok(Value::String(text.to_owned())));
+    };
+    let value = match serde_json::from_str::<Value>(strip_fences(text)) {
+        Ok(v) => v,
+        Err(e) => {
+            return Ok(Err(vec![Violation {
+                pointer: String::new(),
+                message: format!("the reply is not JSON: {e}"),
+            }]));
+        }
+    };
+    let key = (runner.id, runner.version, Which::Output);
+    let errors = rt.schemas.violations(key, schema, &value)?;
+    Ok(if errors.is_empty() {
+        Ok(value)
+    } else {
+        Err(errors)
+    })
+}
+
+/// Models often wrap JSON in a Markdown code fence even when told not to.
+fn strip_fences(text: &str) -> &str {
+    let t = text.trim();
+    let Some(inner) = t.strip_prefix("```") else {
+        return t;
+    };
+    let inner = inner.strip_prefix("json").unwrap_or(inner);
+    inner.strip_suffix("```").unwrap_or(inner).trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_fences;
+
+    #[test]
+    fn fences_are_removed() {
+        assert_eq!(strip_fences("```json\n{\"a\":1}\n```"), "{\"a\":1}");
+        assert_eq!(strip_fences(" {\"a\":1} "), "{\"a\":1}");
+    }
 }

@@ -5,10 +5,12 @@
 use std::time::Duration;
 
 use serde_json::json;
+use tokio::time::Instant;
 use uuid::Uuid;
 
 use super::Runtime;
 use super::attempt::{self, AttemptResult};
+use super::steps::Partial;
 use crate::events::{self, kind};
 use crate::runners;
 use crate::tasks::model::{Task, TaskError, TaskStatus};
@@ -32,11 +34,13 @@ pub async fn execute(rt: &Runtime, task_id: Uuid) -> anyhow::Result<()> {
     tx.commit().await?;
     tracing::info!(attempt, runner = %task.runner, "task started");
 
-    let result = run_until_stopped(rt, &task).await?;
+    let partial = Partial::default();
+    let result = run_until_stopped(rt, &task, partial.clone()).await?;
     let mut tx = rt.pool.begin().await?;
     let recorded = match result {
         Stopped::Finished(AttemptResult::Done(outcome)) => finish(&mut tx, &task, &outcome).await?,
         Stopped::Finished(AttemptResult::Retry(error)) => retry(rt, &mut tx, &task, error).await?,
+        Stopped::Finished(AttemptResult::Superseded) => false,
         Stopped::TimedOut => {
             let error = TaskError::new(
                 "timeout",
@@ -46,7 +50,11 @@ pub async fn execute(rt: &Runtime, task_id: Uuid) -> anyhow::Result<()> {
             finish(&mut tx, &task, &failed(TaskStatus::TimedOut, error)).await?
         }
         Stopped::Interrupted => {
-            let error = TaskError::new("cancelled", "cancelled while running", json!({}));
+            // The model stream and pending tool calls were dropped with the attempt; keep
+            // what the model had streamed so far.
+            let text = partial.lock().map(|p| p.clone()).unwrap_or_default();
+            let details = json!({"attempt": attempt, "partial_output": text});
+            let error = TaskError::new("cancelled", "cancelled while running", details);
             finish(&mut tx, &task, &failed(TaskStatus::Cancelled, error)).await?
         }
     };
@@ -69,14 +77,14 @@ enum Stopped {
     Interrupted,
 }
 
-async fn run_until_stopped(rt: &Runtime, task: &Task) -> anyhow::Result<Stopped> {
+async fn run_until_stopped(rt: &Runtime, task: &Task, partial: Partial) -> anyhow::Result<Stopped> {
     let Some(runner) =
         runners::store::get_version(&rt.pool, task.runner_id, task.runner_version).await?
     else {
         anyhow::bail!("runner version of task {} is missing", task.id);
     };
     let deadline = Duration::from_secs(u64::try_from(task.timeout_seconds).unwrap_or(1));
-    let run = attempt::run(rt, task, &runner);
+    let run = attempt::run(rt, task, &runner, Instant::now() + deadline, partial);
     tokio::select! {
         result = tokio::time::timeout(deadline, run) => match result {
             Ok(result) => Ok(Stopped::Finished(result?)),

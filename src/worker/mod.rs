@@ -4,6 +4,8 @@
 mod attempt;
 mod handler;
 pub mod job;
+mod journal;
+mod steps;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::WorkerSettings;
 use crate::llm::ModelRegistry;
 use crate::runners::schema::SchemaCache;
+use crate::tools::ToolRegistry;
 
 pub use job::TaskJob;
 
@@ -24,6 +27,7 @@ pub struct Runtime {
     pub pool: PgPool,
     pub schemas: Arc<SchemaCache>,
     pub models: Arc<ModelRegistry>,
+    pub tools: Arc<ToolRegistry>,
     pub settings: WorkerSettings,
 }
 

@@ -40,6 +40,15 @@ fn remove_stale_clusters(base: &std::path::Path) {
     }
 }
 
+/// A plain HTTP client (reqwest is built without a default TLS provider; give it ring's).
+pub fn http_client() -> reqwest::Client {
+    let tls = errand::llm::http::tls_config().expect("tls config");
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .build()
+        .expect("http client")
+}
+
 pub fn test_settings() -> Settings {
     let mut s = Settings::default();
     s.server.port = 0;
@@ -101,7 +110,7 @@ pub async fn spawn(mode: Mode, settings: Settings) -> TestApp {
     let port = running.port.expect("api port");
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
-        client: reqwest::Client::new(),
+        client: http_client(),
         pool,
         database_url: pg.url(&name),
         settings,

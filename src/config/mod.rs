@@ -1,6 +1,9 @@
 //! Settings: built-in defaults, then an optional TOML file, then `ERRAND_*` variables,
 //! then command-line flags. Parsed once at start-up and passed down explicitly.
 
+pub mod providers;
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -13,6 +16,8 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub worker: WorkerSettings,
     pub log: LogSettings,
+    /// OpenAI-compatible endpoints by name; a model `name/model` runs on provider `name`.
+    pub providers: BTreeMap<String, providers::ProviderSettings>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -160,7 +165,9 @@ impl Settings {
                 set_key(&mut table, key, &value);
             }
         }
-        Self::from_table(table)
+        let mut settings = Self::from_table(table)?;
+        providers::resolve(&mut settings.providers, &env)?;
+        Ok(settings)
     }
 
     fn from_table(table: toml::Table) -> anyhow::Result<Self> {

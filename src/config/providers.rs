@@ -1,0 +1,192 @@
+//! Model provider settings: named OpenAI-compatible endpoints. API keys come from
+//! environment variables named in the settings, so a key is never written to a file or the
+//! database, and never printed (`ApiKey`'s `Debug` hides it).
+
+use std::collections::BTreeMap;
+
+use anyhow::bail;
+use serde::Deserialize;
+
+pub const OPENAI_DEFAULT_URL: &str = "https://api.openai.com/v1";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderSettings {
+    /// The API root, e.g. `https://api.openai.com/v1` or `http://localhost:11434/v1`.
+    pub base_url: String,
+    /// Name of the environment variable holding the API key (`OPENAI_API_KEY` by default
+    /// for the provider called `openai`). Local servers usually need none.
+    #[serde(default)]
+    pub api_key_env: Option<String>,
+    /// Resolved from `api_key_env` when the settings are loaded.
+    #[serde(skip)]
+    pub api_key: Option<ApiKey>,
+    /// Sent with every request (e.g. `OpenAI-Organization`, `HTTP-Referer`).
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Longest wait for a response to start, and for each streamed piece after that.
+    #[serde(default = "default_request_timeout")]
+    pub request_timeout_seconds: u64,
+    /// Requests this process sends to the provider at once; further calls wait their turn.
+    #[serde(default = "default_max_concurrent")]
+    pub max_concurrent_requests: usize,
+    /// Models to list in `GET /v1/models`. Runners may name others.
+    #[serde(default)]
+    pub models: Vec<String>,
+    /// USD per million tokens, by model; a task's cost is computed when its model is here.
+    #[serde(default)]
+    pub prices: BTreeMap<String, Price>,
+    /// First back-off after a 429, 5xx or network error (doubled each time, with jitter,
+    /// unless the provider sends `Retry-After`).
+    #[serde(default = "default_retry_initial_ms")]
+    pub retry_initial_ms: u64,
+    /// Longest single back-off.
+    #[serde(default = "default_retry_max_ms")]
+    pub retry_max_ms: u64,
+    /// Retries of one model call before the attempt gives up (the task's deadline bounds
+    /// them too).
+    #[serde(default = "default_max_retries")]
+    pub max_retries: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Price {
+    pub input_per_million: f64,
+    /// Price of cached prompt tokens; defaults to the input price.
+    #[serde(default)]
+    pub cached_input_per_million: Option<f64>,
+    pub output_per_million: f64,
+}
+
+/// A secret that prints as `***`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    pub fn new(key: String) -> Self {
+        Self(key)
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+fn default_request_timeout() -> u64 {
+    120
+}
+fn default_max_concurrent() -> usize {
+    16
+}
+fn default_retry_initial_ms() -> u64 {
+    500
+}
+fn default_retry_max_ms() -> u64 {
+    30_000
+}
+fn default_max_retries() -> u32 {
+    8
+}
+
+impl ProviderSettings {
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            api_key_env: None,
+            api_key: None,
+            headers: BTreeMap::new(),
+            request_timeout_seconds: default_request_timeout(),
+            max_concurrent_requests: default_max_concurrent(),
+            models: Vec::new(),
+            prices: BTreeMap::new(),
+            retry_initial_ms: default_retry_initial_ms(),
+            retry_max_ms: default_retry_max_ms(),
+            max_retries: default_max_retries(),
+        }
+    }
+}
+
+/// Adds the `openai` provider when `OPENAI_API_KEY` is set, applies `OPENAI_BASE_URL`, and
+/// resolves every provider's key from its environment variable.
+pub fn resolve(
+    providers: &mut BTreeMap<String, ProviderSettings>,
+    env: &impl Fn(&str) -> Option<String>,
+) -> anyhow::Result<()> {
+    let var = |name: &str| env(name).filter(|v| !v.is_empty());
+    if !providers.contains_key("openai") && var("OPENAI_API_KEY").is_some() {
+        providers.insert("openai".into(), ProviderSettings::new(OPENAI_DEFAULT_URL));
+    }
+    if let (Some(openai), Some(url)) = (providers.get_mut("openai"), var("OPENAI_BASE_URL")) {
+        openai.base_url = url;
+    }
+    for (name, p) in providers.iter_mut() {
+        check_name(name)?;
+        if !(p.base_url.starts_with("http://") || p.base_url.starts_with("https://")) {
+            bail!("providers.{name}.base_url must be an http(s) URL");
+        }
+        if p.max_concurrent_requests == 0 || p.request_timeout_seconds == 0 {
+            bail!(
+                "providers.{name}: max_concurrent_requests and request_timeout_seconds must be at least 1"
+            );
+        }
+        let key_var = match (&p.api_key_env, name.as_str()) {
+            (Some(v), _) => Some(v.clone()),
+            (None, "openai") => Some("OPENAI_API_KEY".to_owned()),
+            (None, _) => None,
+        };
+        if let Some(v) = key_var {
+            p.api_key = var(&v).map(ApiKey::new);
+            if p.api_key.is_none() && p.api_key_env.is_some() {
+                bail!("providers.{name}.api_key_env names {v}, which is not set");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_name(name: &str) -> anyhow::Result<()> {
+    let ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if !ok || name == "mock" {
+        bail!("provider name {name:?} must use a-z, 0-9, '-' and '_' (and `mock` is built in)");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn openai_key_alone_configures_openai() {
+        let env = |k: &str| match k {
+            "OPENAI_API_KEY" => Some("sk-test".to_string()),
+            "OPENAI_BASE_URL" => Some("http://127.0.0.1:9/v1".to_string()),
+            _ => None,
+        };
+        let mut providers = BTreeMap::new();
+        resolve(&mut providers, &env).expect("resolve");
+        let openai = &providers["openai"];
+        assert_eq!(openai.base_url, "http://127.0.0.1:9/v1");
+        assert_eq!(openai.api_key.as_ref().map(ApiKey::expose), Some("sk-test"));
+        assert_eq!(format!("{openai:?}").contains("sk-test"), false);
+    }
+
+    #[test]
+    fn a_named_key_variable_must_be_set() {
+        let mut providers = BTreeMap::new();
+        let mut p = ProviderSettings::new("http://localhost:8000/v1");
+        p.api_key_env = Some("VLLM_KEY".into());
+        providers.insert("vllm".to_string(), p);
+        assert!(resolve(&mut providers, &|_: &str| None).is_err());
+    }
+}

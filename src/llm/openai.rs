@@ -1,0 +1,296 @@
+//! An OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, llama.cpp, OpenRouter, …) through
+//! async-openai: streamed Chat Completions with usage, a per-provider limit on concurrent
+//! requests, and retries of 429/5xx/network failures that honour `Retry-After` and stop
+//! before the task's deadline.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_openai::Client;
+use async_openai::config::OpenAIConfig;
+use async_openai::error::OpenAIError;
+use futures::future::BoxFuture;
+use futures::{FutureExt, StreamExt};
+use reqwest::header::HeaderName;
+use serde_json::{Map, Value, json};
+use tokio::sync::Semaphore;
+use tokio::time::Instant;
+
+use super::http::{self, HttpFailure, Transport};
+use super::wire::{self, Assembler};
+use super::{Completion, CompletionRequest, DeltaSink, LlmError, ModelProvider, ProviderInfo};
+use crate::config::providers::ProviderSettings;
+use crate::error::Violation;
+
+pub struct OpenAiProvider {
+    name: String,
+    settings: ProviderSettings,
+    client: Client<OpenAIConfig>,
+    permits: Arc<Semaphore>,
+}
+
+/// Why one try of a call failed.
+struct Failure {
+    retryable: bool,
+    retry_after: Option<Duration>,
+    status: Option<u16>,
+    message: String,
+    code: Option<String>,
+    kind: Option<String>,
+}
+
+impl OpenAiProvider {
+    pub fn new(name: &str, settings: &ProviderSettings) -> anyhow::Result<Self> {
+        let mut config = OpenAIConfig::new()
+            .with_api_base(settings.base_url.trim_end_matches('/'))
+            .with_api_key(settings.api_key.as_ref().map_or("", |k| k.expose()))
+            .with_org_id("")
+            .with_project_id("");
+        for (key, value) in &settings.headers {
+            let header = HeaderName::from_bytes(key.as_bytes())
+                .map_err(|e| anyhow::anyhow!("providers.{name}.headers: {key:?}: {e}"))?;
+            config = config
+                .with_header(header, value.as_str())
+                .map_err(|e| anyhow::anyhow!("providers.{name}.headers: {key:?}: {e}"))?;
+        }
+        let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(http::tls_config()?)
+            .connect_timeout(Duration::from_secs(
+                settings.request_timeout_seconds.min(30),
+            ))
+            .build()?;
+        let client = Client::with_config(config).with_http_service(Transport::new(http));
+        Ok(Self {
+            name: name.to_owned(),
+            settings: settings.clone(),
+            client,
+            permits: Arc::new(Semaphore::new(settings.max_concurrent_requests)),
+        })
+    }
+
+    /// One streamed request. Text goes to `deltas` as it arrives.
+    async fn stream_once(&self, body: &Value, deltas: &DeltaSink) -> Result<Completion, Failure> {
+        let idle = Duration::from_secs(self.settings.request_timeout_seconds);
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| Failure::closed())?;
+        let opened = tokio::time::timeout(
+            idle,
+            self.client.chat().create_stream_byot::<&Value, Value>(body),
+        )
+        .await
+        .map_err(|_| Failure::timeout(idle, "a response"))?;
+        let mut stream = opened.map_err(Failure::from)?;
+        let mut assembler = Assembler::default();
+        loop {
+            let next = tokio::time::timeout(idle, stream.next())
+                .await
+                .map_err(|_| Failure::timeout(idle, "the next streamed chunk"))?;
+            let Some(chunk) = next else { break };
+            let text = assembler
+                .push(&chunk.map_err(Failure::from)?)
+                .map_err(|p| Failure {
+                    retryable: true,
+                    retry_after: None,
+                    status: None,
+                    message: p.message,
+                    code: p.code,
+                    kind: None,
+                })?;
+            if !text.is_empty() {
+                let _ = deltas.send(text);
+            }
+        }
+        Ok(assembler.finish())
+    }
+
+    async fn complete_with_retries(
+        &self,
+        request: &CompletionRequest,
+        deltas: &DeltaSink,
+    ) -> Result<Completion, LlmError> {
+        let body = wire::request_body(request);
+        let initial = Duration::from_millis(self.settings.retry_initial_ms);
+        let max = Duration::from_millis(self.settings.retry_max_ms);
+        let mut retry = 0;
+        loop {
+            let failure = match self.stream_once(&body, deltas).await {
+                Ok(completion) => return Ok(completion),
+                Err(f) => f,
+            };
+            if !failure.retryable || retry >= self.settings.max_retries {
+                return Err(self.error(failure, retry));
+            }
+            let wait = http::backoff(retry, initial, max, failure.retry_after);
+            if Instant::now() + wait >= request.deadline {
+                // The wait would outlast the attempt: hand back a retryable error so the
+                // task is re-queued (keeping its journal) instead of timing out here.
+                return Err(self.error(failure, retry));
+            }
+            tracing::warn!(
+                provider = %self.name,
+                status = failure.status,
+                wait_ms = wait.as_millis() as u64,
+                retry = retry + 1,
+                "model call failed, retrying: {}",
+                failure.message
+            );
+            tokio::time::sleep(wait).await;
+            retry += 1;
+        }
+    }
+
+    fn error(&self, f: Failure, retries: u32) -> LlmError {
+        LlmError {
+            provider: self.name.clone(),
+            code: "provider_error",
+            message: f.message,
+            retryable: f.retryable,
+            details: json!({
+                "provider": self.name,
+                "status": f.status,
+                "provider_code": f.code,
+                "type": f.kind,
+                "retries": retries,
+                "retry_after_ms": f.retry_after.map(|d| d.as_millis() as u64),
+            }),
+        }
+    }
+}
+
+impl Failure {
+    fn timeout(idle: Duration, what: &str) -> Self {
+        Self {
+            retryable: true,
+            retry_after: None,
+            status: None,
+            message: format!("no {what} within {} s", idle.as_secs()),
+            code: Some("timeout".into()),
+            kind: None,
+        }
+    }
+
+    fn closed() -> Self {
+        Self {
+            retryable: false,
+            retry_after: None,
+            status: None,
+            message: "the provider is shutting down".into(),
+            code: None,
+            kind: None,
+        }
+    }
+}
+
+impl From<OpenAIError> for Failure {
+    fn from(e: OpenAIError) -> Self {
+        let network = |message: String| Failure {
+            retryable: true,
+            retry_after: None,
+            status: None,
+            message,
+            code: Some("network".into()),
+            kind: None,
+        };
+        match e {
+            OpenAIError::Boxed(inner) => match inner.downcast::<HttpFailure>() {
+                Ok(h) => Failure {
+                    retryable: h.retryable(),
+                    retry_after: h.retry_after,
+                    status: Some(h.status.as_u16()),
+                    message: h.message,
+                    code: h.code,
+                    kind: h.kind,
+                },
+                Err(other) => network(other.to_string()),
+            },
+            OpenAIError::ApiError(api) => Failure {
+                retryable: api.status_code.as_u16() == 429 || api.status_code.is_server_error(),
+                retry_after: None,
+                status: Some(api.status_code.as_u16()),
+                message: api.api_error.message,
+                code: api.api_error.code,
+                kind: api.api_error.r#type,
+            },
+            OpenAIError::Reqwest(e) => network(format!("request failed: {e}")),
+            OpenAIError::StreamError(e) => network(format!("stream broke: {e}")),
+            other => Failure {
+                retryable: false,
+                retry_after: None,
+                status: None,
+                message: other.to_string(),
+                code: Some("invalid_response".into()),
+                kind: None,
+            },
+        }
+    }
+}
+
+impl ModelProvider for OpenAiProvider {
+    fn settings_violations(&self, settings: &Map<String, Value>) -> Vec<Violation> {
+        let mut v = Vec::new();
+        for key in settings.keys() {
+            if wire::RESERVED_KEYS.contains(&key.as_str()) {
+                v.push(Violation {
+                    pointer: format!("/{key}"),
+                    message: format!("`{key}` is set by Errand and cannot be overridden"),
+                });
+            } else if key == "mock" {
+                v.push(Violation {
+                    pointer: "/mock".into(),
+                    message: format!(
+                        "only the `mock` model reads scripts; this runs on {}",
+                        self.name
+                    ),
+                });
+            }
+        }
+        let numeric = [
+            "temperature",
+            "top_p",
+            "presence_penalty",
+            "frequency_penalty",
+        ];
+        for key in numeric {
+            if settings.get(key).is_some_and(|v| !v.is_number()) {
+                v.push(Violation {
+                    pointer: format!("/{key}"),
+                    message: "must be a number".into(),
+                });
+            }
+        }
+        for key in ["max_tokens", "max_completion_tokens", "seed"] {
+            if settings
+                .get(key)
+                .is_some_and(|v| !(v.is_i64() || v.is_u64()))
+            {
+                v.push(Violation {
+                    pointer: format!("/{key}"),
+                    message: "must be an integer".into(),
+                });
+            }
+        }
+        v
+    }
+
+    fn complete<'a>(
+        &'a self,
+        request: &'a CompletionRequest,
+        deltas: &'a DeltaSink,
+    ) -> BoxFuture<'a, Result<Completion, LlmError>> {
+        self.complete_with_retries(request, deltas).boxed()
+    }
+
+    fn info(&self) -> ProviderInfo {
+        ProviderInfo {
+            name: self.name.clone(),
+            kind: "openai_compatible".into(),
+            base_url: Some(self.settings.base_url.clone()),
+            models: self.settings.models.clone(),
+            max_concurrent_requests: Some(self.settings.max_concurrent_requests),
+            prices: self.settings.prices.clone(),
+        }
+    }
+}

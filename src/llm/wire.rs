@@ -1,0 +1,292 @@
+//! The Chat Completions wire format: the streamed request body we send, and the assembly
+//! of streamed chunks (text pieces, tool calls split across deltas, the usage chunk) into
+//! one `Completion`.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+
+use super::message::{ChatMessage, Role, ToolCall};
+use super::{Completion, CompletionRequest, ResponseFormat, StructuredOutput, Usage};
+
+/// Request keys Errand sets itself; `model_settings` may not override them.
+pub const RESERVED_KEYS: &[&str] = &[
+    "model",
+    "messages",
+    "stream",
+    "stream_options",
+    "tools",
+    "response_format",
+    "n",
+];
+
+/// The body of a streamed `POST /chat/completions`. `stream: true` is set here: the
+/// bring-your-own-types call of async-openai does not set it.
+pub fn request_body(request: &CompletionRequest) -> Value {
+    let mut body = Map::new();
+    for (key, value) in &request.settings {
+        if !RESERVED_KEYS.contains(&key.as_str()) && key != "mock" {
+            body.insert(key.clone(), value.clone());
+        }
+    }
+    body.insert("model".into(), json!(request.model));
+    body.insert(
+        "messages".into(),
+        request.messages.iter().map(message).collect(),
+    );
+    body.insert("stream".into(), json!(true));
+    body.insert("stream_options".into(), json!({"include_usage": true}));
+    if !request.tools.is_empty() {
+        let tools: Vec<Value> = request
+            .tools
+            .iter()
+            .map(|t| {
+                json!({"type": "function", "function": {
+                    "name": t.name, "description": t.description, "parameters": t.parameters
+                }})
+            })
+            .collect();
+        body.insert("tools".into(), Value::Array(tools));
+    }
+    if let Some(format) = request.response_format.as_ref().and_then(response_format) {
+        body.insert("response_format".into(), format);
+    }
+    Value::Object(body)
+}
+
+fn message(m: &ChatMessage) -> Value {
+    match m.role {
+        Role::System => json!({"role": "system", "content": m.content}),
+        Role::User => json!({"role": "user", "content": m.content}),
+        Role::Tool => json!({"role": "tool", "tool_call_id": m.tool_call_id, "content": m.content}),
+        Role::Assistant if m.tool_calls.is_empty() => {
+            json!({"role": "assistant", "content": m.content})
+        }
+        Role::Assistant => {
+            let calls: Vec<Value> = m
+                .tool_calls
+                .iter()
+                .map(|c| {
+                    json!({"id": c.id, "type": "function",
+                       "function": {"name": c.name, "arguments": c.arguments}})
+                })
+                .collect();
+            let content = (!m.content.is_empty()).then_some(&m.content);
+            json!({"role": "assistant", "content": content, "tool_calls": calls})
+        }
+    }
+}
+
+fn response_format(f: &ResponseFormat) -> Option<Value> {
+    match f.mode {
+        StructuredOutput::Off => None,
+        StructuredOutput::JsonObject => Some(json!({"type": "json_object"})),
+        StructuredOutput::JsonSchema => Some(json!({"type": "json_schema", "json_schema": {
+            "name": "output",
+            "schema": f.schema,
+            "strict": strict_compatible(&f.schema),
+        }})),
+    }
+}
+
+/// Keywords OpenAI's strict mode rejects.
+const NOT_STRICT: &[&str] = &[
+    "patternProperties",
+    "propertyNames",
+    "unevaluatedProperties",
+    "dependentRequired",
+    "dependentSchemas",
+    "if",
+    "then",
+    "else",
+    "not",
+    "contains",
+];
+
+/// Strict structured output needs every object closed (`additionalProperties: false`)
+/// with all its properties required, and none of the keywords above.
+pub fn strict_compatible(schema: &Value) -> bool {
+    let Value::Object(s) = schema else {
+        return true;
+    };
+    if NOT_STRICT.iter().any(|k| s.contains_key(*k)) {
+        return false;
+    }
+    let is_object = s.get("type") == Some(&json!("object")) || s.contains_key("properties");
+    if is_object {
+        let props = s.get("properties").and_then(Value::as_object);
+        let required: Vec<&str> = s
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let closed = s.get("additionalProperties") == Some(&json!(false));
+        let all_required = props.is_none_or(|p| p.keys().all(|k| required.contains(&k.as_str())));
+        if !closed || !all_required {
+            return false;
+        }
+    }
+    s.iter().all(|(key, value)| match key.as_str() {
+        "properties" | "$defs" | "definitions" => value
+            .as_object()
+            .is_none_or(|m| m.values().all(strict_compatible)),
+        "items" | "additionalProperties" => strict_compatible(value),
+        "anyOf" | "allOf" | "oneOf" | "prefixItems" => value
+            .as_array()
+            .is_none_or(|a| a.iter().all(strict_compatible)),
+        _ => true,
+    })
+}
+
+/// A problem in the stream itself: an error event, or a chunk that is not a completion.
+#[derive(Debug, Clone)]
+pub struct StreamProblem {
+    pub message: String,
+    pub code: Option<String>,
+}
+
+/// Collects streamed chunks into one completion.
+#[derive(Debug, Default)]
+pub struct Assembler {
+    text: String,
+    calls: BTreeMap<u64, ToolCall>,
+    usage: Usage,
+    finish_reason: Option<String>,
+}
+
+impl Assembler {
+    /// Takes one chunk and returns the text it adds.
+    pub fn push(&mut self, chunk: &Value) -> Result<String, StreamProblem> {
+        if let Some(error) = chunk.get("error") {
+            return Err(StreamProblem {
+                message: error
+                    .get("message")
+                    .and_then(Value::as_str)
+                    .map_or_else(|| error.to_string(), str::to_owned),
+                code: error.get("code").and_then(Value::as_str).map(str::to_owned),
+            });
+        }
+        if let Some(usage) = chunk.get("usage").filter(|u| !u.is_null()) {
+            self.usage = parse_usage(usage);
+        }
+        let mut added = String::new();
+        let choices = chunk.get("choices").and_then(Value::as_array);
+        for choice in choices.into_iter().flatten() {
+            if let Some(reason) = choice.get("finish_reason").and_then(Value::as_str) {
+                self.finish_reason = Some(reason.to_owned());
+            }
+            let Some(delta) = choice.get("delta") else {
+                continue;
+            };
+            if let Some(text) = delta.get("content").and_then(Value::as_str) {
+                added.push_str(text);
+            }
+            let calls = delta.get("tool_calls").and_then(Value::as_array);
+            for call in calls.into_iter().flatten() {
+                self.push_call(call);
+            }
+        }
+        self.text.push_str(&added);
+        Ok(added)
+    }
+
+    /// A tool call arrives in pieces keyed by `index`: the id and name first, the
+    /// arguments text spread over any number of deltas.
+    fn push_call(&mut self, call: &Value) {
+        let index = call
+            .get("index")
+            .and_then(Value::as_u64)
+            .unwrap_or(self.calls.len() as u64);
+        let entry = self.calls.entry(index).or_insert_with(|| ToolCall {
+            id: String::new(),
+            name: String::new(),
+            arguments: String::new(),
+        });
+        if let Some(id) = call.get("id").and_then(Value::as_str) {
+            entry.id = id.to_owned();
+        }
+        let function = call.get("function");
+        if let Some(name) = function.and_then(|f| f.get("name")).and_then(Value::as_str) {
+            entry.name.push_str(name);
+        }
+        if let Some(args) = function
+            .and_then(|f| f.get("arguments"))
+            .and_then(Value::as_str)
+        {
+            entry.arguments.push_str(args);
+        }
+    }
+
+    pub fn finish(self) -> Completion {
+        let tool_calls = self
+            .calls
+            .into_iter()
+            .map(|(index, mut call)| {
+                if call.id.is_empty() {
+                    // Some local servers omit ids; the conversation still needs one.
+                    call.id = format!("call_{index}");
+                }
+                call
+            })
+            .collect();
+        Completion {
+            text: self.text,
+            tool_calls,
+            usage: self.usage,
+            finish_reason: self.finish_reason,
+        }
+    }
+}
+
+fn parse_usage(u: &Value) -> Usage {
+    let n = |v: Option<&Value>| v.and_then(Value::as_u64).unwrap_or(0);
+    Usage {
+        input_tokens: n(u.get("prompt_tokens")),
+        cached_input_tokens: n(u.pointer("/prompt_tokens_details/cached_tokens")),
+        output_tokens: n(u.get("completion_tokens")),
+        reasoning_tokens: n(u.pointer("/completion_tokens_details/reasoning_tokens")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tool_calls_split_across_deltas_are_joined() {
+        let mut a = Assembler::default();
+        let chunks = [
+            json!({"choices": [{"index": 0, "delta": {"role": "assistant", "tool_calls": [
+                {"index": 0, "id": "c1", "type": "function", "function": {"name": "calculator", "arguments": ""}},
+                {"index": 1, "id": "c2", "type": "function", "function": {"name": "current_time", "arguments": "{}"}}
+            ]}}]}),
+            json!({"choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "function": {"arguments": "{\"expression\":"}}]}}]}),
+            json!({"choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "function": {"arguments": "\"2+2\"}"}}]}, "finish_reason": "tool_calls"}]}),
+            json!({"choices": [], "usage": {"prompt_tokens": 10, "completion_tokens": 5,
+                "prompt_tokens_details": {"cached_tokens": 4}, "completion_tokens_details": {"reasoning_tokens": 2}}}),
+        ];
+        for c in &chunks {
+            a.push(c).expect("chunk");
+        }
+        let done = a.finish();
+        assert_eq!(done.tool_calls.len(), 2);
+        assert_eq!(done.tool_calls[0].arguments, "{\"expression\":\"2+2\"}");
+        assert_eq!(done.tool_calls[1].name, "current_time");
+        assert_eq!(done.finish_reason.as_deref(), Some("tool_calls"));
+        assert_eq!(done.usage.cached_input_tokens, 4);
+        assert_eq!(done.usage.reasoning_tokens, 2);
+    }
+
+    #[test]
+    fn strictness_follows_the_schema() {
+        let closed = json!({"type": "object", "properties": {"a": {"type": "string"}},
+            "required": ["a"], "additionalProperties": false});
+        assert!(strict_compatible(&closed));
+        let open =
+            json!({"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]});
+        assert!(!strict_compatible(&open));
+        let nested = json!({"type": "object", "properties": {"b": open}, "required": ["b"],
+            "additionalProperties": false});
+        assert!(!strict_compatible(&nested));
+    }
+}

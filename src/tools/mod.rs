@@ -1,0 +1,67 @@
+//! Tools a runner offers its model as functions. A runner lists them in `toolkits`; the
+//! worker executes the calls the model makes. Built in: `calculator` and `current_time`,
+//! which need no network.
+
+pub mod calculator;
+pub mod clock;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use crate::llm::message::ToolSpec;
+
+pub trait Tool: Send + Sync {
+    fn spec(&self) -> ToolSpec;
+
+    /// Runs one call. An `Err` is a message for the model (bad arguments, a failed
+    /// lookup), not a failure of the task.
+    fn call(&self, arguments: Value) -> BoxFuture<'_, Result<Value, String>>;
+}
+
+/// What `GET /v1/tools` would list of a tool; also used in runner validation messages.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ToolInfo {
+    pub name: String,
+    pub description: String,
+    #[schema(value_type = Object)]
+    pub input_schema: Value,
+}
+
+/// The tools this process can run, by name.
+pub struct ToolRegistry {
+    tools: BTreeMap<String, Arc<dyn Tool>>,
+}
+
+impl ToolRegistry {
+    pub fn with_builtins() -> Self {
+        let mut tools: BTreeMap<String, Arc<dyn Tool>> = BTreeMap::new();
+        for tool in [
+            Arc::new(calculator::Calculator) as Arc<dyn Tool>,
+            Arc::new(clock::CurrentTime),
+        ] {
+            tools.insert(tool.spec().name, tool);
+        }
+        Self { tools }
+    }
+
+    pub fn get(&self, name: &str) -> Option<Arc<dyn Tool>> {
+        self.tools.get(name).cloned()
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.tools.keys().cloned().collect()
+    }
+
+    /// The tools a runner's `toolkits` name, or the first unknown name.
+    pub fn resolve(&self, toolkits: &[String]) -> Result<Vec<Arc<dyn Tool>>, String> {
+        toolkits
+            .iter()
+            .map(|name| self.get(name).ok_or_else(|| name.clone()))
+            .collect()
+    }
+}

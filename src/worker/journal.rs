@@ -1,0 +1,70 @@
+//! The step journal (`task_steps`): each model call and each tool result, committed before
+//! the run moves on. Steps are numbered by their place in the run, not by attempt, so a
+//! retried attempt finds the steps an earlier one finished and replays them.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::types::Json;
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+use crate::llm::Usage;
+
+pub const MODEL_CALL: &str = "model_call";
+pub const TOOL_RESULT: &str = "tool_result";
+
+/// A committed step, as a replay needs it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Step {
+    pub index: i32,
+    pub kind: String,
+    pub response: Value,
+}
+
+/// Every committed step of a task, by index.
+pub async fn load(db: impl PgExecutor<'_>, task_id: Uuid) -> sqlx::Result<BTreeMap<i32, Step>> {
+    let rows: Vec<Step> = sqlx::query_as(
+        "SELECT index, kind, response FROM task_steps WHERE task_id = $1 ORDER BY index",
+    )
+    .bind(task_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|s| (s.index, s)).collect())
+}
+
+pub struct NewStep<'a> {
+    pub task_id: Uuid,
+    pub attempt: i32,
+    pub index: i32,
+    pub kind: &'static str,
+    pub request: &'a Value,
+    pub response: &'a Value,
+    pub usage: Option<&'a Usage>,
+    pub cost_usd: Option<f64>,
+    pub started_at: DateTime<Utc>,
+}
+
+/// Commits a step if `attempt` still owns the running task; `false` when it does not.
+pub async fn record(conn: &mut PgConnection, step: &NewStep<'_>) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO task_steps (task_id, index, attempt, kind, request, response, usage,
+            cost_usd, started_at)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM tasks
+         WHERE id = $1 AND attempts = $3 AND status = 'running'
+         ON CONFLICT (task_id, index) DO NOTHING",
+    )
+    .bind(step.task_id)
+    .bind(step.index)
+    .bind(step.attempt)
+    .bind(step.kind)
+    .bind(step.request)
+    .bind(step.response)
+    .bind(step.usage.map(Json))
+    .bind(step.cost_usd)
+    .bind(step.started_at)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,333 @@
+//! Journaled steps of one attempt. A model call or tool call whose step is already in the
+//! journal is replayed from it; otherwise it runs, and its step, usage and events commit
+//! in one transaction before the run moves on.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::Utc;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use super::Runtime;
+use super::journal::{self, MODEL_CALL, NewStep, Step, TOOL_RESULT};
+use crate::events::{self, kind};
+use crate::llm::message::ToolCall;
+use crate::llm::{Completion, CompletionRequest, LlmError, ModelProvider};
+use crate::tasks::model::Task;
+use crate::tasks::store;
+use crate::tools::Tool;
+
+/// Text streamed by the model call in flight; kept as the partial output when the task
+/// is cancelled mid-call.
+pub type Partial = Arc<Mutex<String>>;
+
+/// The attempt lost the task to a newer attempt: stop without writing anything more.
+#[derive(Debug, thiserror::Error)]
+#[error("attempt superseded")]
+pub struct Superseded;
+
+/// What a tool call produced, as journaled and as the model sees it.
+#[derive(Debug, Clone)]
+pub enum ToolResult {
+    Output(Value),
+    Error(String),
+}
+
+impl ToolResult {
+    fn to_json(&self) -> Value {
+        match self {
+            Self::Output(v) => json!({"output": v}),
+            Self::Error(e) => json!({"error": e}),
+        }
+    }
+
+    fn from_json(v: &Value) -> Self {
+        match v.get("error").and_then(Value::as_str) {
+            Some(e) => Self::Error(e.to_owned()),
+            None => Self::Output(v.get("output").cloned().unwrap_or(Value::Null)),
+        }
+    }
+
+    /// The tool message content.
+    pub fn content(&self) -> String {
+        match self {
+            Self::Output(Value::String(s)) => s.clone(),
+            Self::Output(v) => v.to_string(),
+            Self::Error(e) => format!("error: {e}"),
+        }
+    }
+}
+
+pub struct Run<'a> {
+    pub rt: &'a Runtime,
+    pub task: &'a Task,
+    journal: BTreeMap<i32, Step>,
+    next_index: i32,
+    /// Steps served from the journal in this attempt.
+    pub replayed: usize,
+    partial: Partial,
+}
+
+impl<'a> Run<'a> {
+    pub async fn open(rt: &'a Runtime, task: &'a Task, partial: Partial) -> anyhow::Result<Self> {
+        let journal = journal::load(&rt.pool, task.id).await?;
+        Ok(Self {
+            rt,
+            task,
+            journal,
+            next_index: 0,
+            replayed: 0,
+            partial,
+        })
+    }
+
+    /// The journaled step at the next index, when it is of `kind`.
+    fn replay(&mut self, kind: &str) -> anyhow::Result<Option<Value>> {
+        let index = self.next_index;
+        let Some(step) = self.journal.get(&index) else {
+            return Ok(None);
+        };
+        anyhow::ensure!(
+            step.kind == kind,
+            "journal of task {} has a {} at step {index} where the run expects a {kind}",
+            self.task.id,
+            step.kind
+        );
+        self.next_index += 1;
+        self.replayed += 1;
+        Ok(Some(step.response.clone()))
+    }
+
+    /// One model call: replayed from the journal, or made and journaled.
+    pub async fn model_call(
+        &mut self,
+        provider: &dyn ModelProvider,
+        request: &CompletionRequest,
+        purpose: &str,
+    ) -> anyhow::Result<Result<Completion, LlmError>> {
+        if let Some(response) = self.replay(MODEL_CALL)? {
+            return Ok(Ok(completion_from_json(&response)));
+        }
+        let started_at = Utc::now();
+        self.partial.lock().map(|mut p| p.clear()).ok();
+        let (deltas, pieces) = mpsc::unbounded_channel();
+        let forwarder = tokio::spawn(forward_deltas(
+            self.rt.pool.clone(),
+            self.task.id,
+            self.task.attempts,
+            pieces,
+            self.partial.clone(),
+        ));
+        let result = provider.complete(request, &deltas).await;
+        drop(deltas);
+        // Every delta is logged before the outcome, so the log reads in order.
+        forwarder.await??;
+        let completion = match result {
+            Ok(c) => c,
+            Err(e) => return Ok(Err(e)),
+        };
+        let request_summary = json!({
+            "model": self.task.model,
+            "purpose": purpose,
+            "messages": request.messages.len(),
+            "tools": request.tools.iter().map(|t| &t.name).collect::<Vec<_>>(),
+            "response_format": request.response_format.as_ref().map(|f| f.mode.as_str()),
+        });
+        let response = json!({
+            "text": completion.text,
+            "tool_calls": completion.tool_calls,
+            "finish_reason": completion.finish_reason,
+        });
+        let cost = self
+            .rt
+            .models
+            .price(&self.task.model)
+            .map(|p| completion.usage.cost(&p));
+        let mut tx = self.rt.pool.begin().await?;
+        let step = NewStep {
+            task_id: self.task.id,
+            attempt: self.task.attempts,
+            index: self.next_index,
+            kind: MODEL_CALL,
+            request: &request_summary,
+            response: &response,
+            usage: Some(&completion.usage),
+            cost_usd: cost,
+            started_at,
+        };
+        if !journal::record(&mut tx, &step).await? {
+            return Err(Superseded.into());
+        }
+        store::add_usage(
+            &mut tx,
+            self.task.id,
+            self.task.attempts,
+            &completion.usage,
+            cost,
+        )
+        .await?;
+        let id = self.task.id;
+        let completed = json!({"text": completion.text, "tool_calls": completion.tool_calls});
+        events::append(&mut tx, id, kind::MESSAGE_COMPLETED, &completed).await?;
+        let mut usage = serde_json::to_value(completion.usage)?;
+        usage["cost_usd"] = json!(cost);
+        events::append(&mut tx, id, kind::USAGE, &usage).await?;
+        tx.commit().await?;
+        self.next_index += 1;
+        Ok(Ok(completion))
+    }
+
+    /// Runs the calls of one model turn in parallel, each under `limit`; calls already in
+    /// the journal are not run again. Results come back in call order.
+    pub async fn tool_calls(
+        &mut self,
+        calls: &[ToolCall],
+        tools: &BTreeMap<String, Arc<dyn Tool>>,
+        limit: Duration,
+    ) -> anyhow::Result<Vec<ToolResult>> {
+        let base = self.next_index;
+        let mut pending = Vec::new();
+        let mut results: Vec<Option<ToolResult>> = vec![None; calls.len()];
+        for (i, call) in calls.iter().enumerate() {
+            let index = base + i as i32;
+            match self.journal.get(&index) {
+                Some(step) if step.kind == TOOL_RESULT => {
+                    results[i] = Some(ToolResult::from_json(&step.response));
+                    self.replayed += 1;
+                }
+                Some(step) => anyhow::bail!(
+                    "journal of task {} has a {} at step {index} where the run expects a tool result",
+                    self.task.id,
+                    step.kind
+                ),
+                None => pending.push((i, index, call)),
+            }
+        }
+        let this = &*self;
+        let runs = pending.into_iter().map(|(i, index, call)| async move {
+            let result = this.tool_call(index, call, tools, limit).await;
+            result.map(|r| (i, r))
+        });
+        for done in futures::future::join_all(runs).await {
+            let (i, result) = done?;
+            results[i] = Some(result);
+        }
+        self.next_index = base + calls.len() as i32;
+        Ok(results.into_iter().flatten().collect())
+    }
+
+    async fn tool_call(
+        &self,
+        index: i32,
+        call: &ToolCall,
+        tools: &BTreeMap<String, Arc<dyn Tool>>,
+        limit: Duration,
+    ) -> anyhow::Result<ToolResult> {
+        let (id, attempt) = (self.task.id, self.task.attempts);
+        let request = json!({"id": call.id, "name": call.name, "arguments": call.arguments});
+        let mut tx = self.rt.pool.begin().await?;
+        events::append(&mut tx, id, kind::TOOL_CALL_STARTED, &request).await?;
+        tx.commit().await?;
+        let started_at = Utc::now();
+        let result = execute(call, tools, limit).await;
+        let response = result.to_json();
+        let mut tx = self.rt.pool.begin().await?;
+        let step = NewStep {
+            task_id: id,
+            attempt,
+            index,
+            kind: TOOL_RESULT,
+            request: &request,
+            response: &response,
+            usage: None,
+            cost_usd: None,
+            started_at,
+        };
+        if !journal::record(&mut tx, &step).await? {
+            return Err(Superseded.into());
+        }
+        let mut completed = response.clone();
+        completed["id"] = json!(call.id);
+        events::append(&mut tx, id, kind::TOOL_CALL_COMPLETED, &completed).await?;
+        tx.commit().await?;
+        Ok(result)
+    }
+}
+
+async fn execute(
+    call: &ToolCall,
+    tools: &BTreeMap<String, Arc<dyn Tool>>,
+    limit: Duration,
+) -> ToolResult {
+    let Some(tool) = tools.get(&call.name) else {
+        let known: Vec<&str> = tools.keys().map(String::as_str).collect();
+        return ToolResult::Error(format!(
+            "there is no tool {:?}; available: {}",
+            call.name,
+            known.join(", ")
+        ));
+    };
+    let arguments: Value = match call.arguments.trim() {
+        "" => json!({}),
+        text => match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => return ToolResult::Error(format!("the arguments are not valid JSON: {e}")),
+        },
+    };
+    match tokio::time::timeout(limit, tool.call(arguments)).await {
+        Ok(Ok(output)) => ToolResult::Output(output),
+        Ok(Err(message)) => ToolResult::Error(message),
+        Err(_) => ToolResult::Error(format!("timed out after {} s", limit.as_secs())),
+    }
+}
+
+fn completion_from_json(v: &Value) -> Completion {
+    Completion {
+        text: v["text"].as_str().unwrap_or_default().to_owned(),
+        tool_calls: serde_json::from_value(v["tool_calls"].clone()).unwrap_or_default(),
+        usage: Default::default(),
+        finish_reason: v["finish_reason"].as_str().map(str::to_owned),
+    }
+}
+
+/// Appends streamed text as `message.delta` events, joining pieces that queue up while an
+/// insert is in flight, and keeps the text so far in `partial`.
+async fn forward_deltas(
+    pool: PgPool,
+    task_id: Uuid,
+    attempt: i32,
+    mut pieces: mpsc::UnboundedReceiver<String>,
+    partial: Partial,
+) -> anyhow::Result<()> {
+    while let Some(mut text) = pieces.recv().await {
+        while let Ok(more) = pieces.try_recv() {
+            text.push_str(&more);
+        }
+        if text.is_empty() {
+            continue;
+        }
+        partial.lock().map(|mut p| p.push_str(&text)).ok();
+        let mut tx = pool.begin().await?;
+        if store::should_stop(&mut *tx, task_id, attempt).await? {
+            // Stopping: keep the partial text, but log no more and drain so the sender
+            // never blocks.
+            while let Some(more) = pieces.recv().await {
+                partial.lock().map(|mut p| p.push_str(&more)).ok();
+            }
+            return Ok(());
+        }
+        events::append(
+            &mut tx,
+            task_id,
+            kind::MESSAGE_DELTA,
+            &json!({"text": text}),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
