@@ -24,7 +24,7 @@ use crate::llm::ModelRegistry;
 use crate::openapi::BaseDoc;
 use crate::runners::schema::SchemaCache;
 use crate::tools::ToolRegistry;
-use crate::{health, runners, tasks};
+use crate::{health, llm, runners, tasks};
 
 /// What handlers share. Cheap to clone.
 #[derive(Clone)]
@@ -52,7 +52,8 @@ fn configure(cfg: &mut ServiceConfig) {
                 .service(tasks::routes::list)
                 .service(tasks::routes::get)
                 .service(tasks::routes::cancel)
-                .service(tasks::routes::list_events),
+                .service(tasks::routes::list_events)
+                .service(llm::routes::list),
         );
 }
 

@@ -1,13 +1,17 @@
-//! Command-line interface: `errand [serve|api|worker|migrate|openapi]`.
+//! Command-line interface: `errand [serve|api|worker|migrate|run|openapi]`.
 
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+use std::process::ExitCode;
+
 use crate::config::{LogFormat, Settings};
 use crate::db::{self, Database};
 use crate::service::{self, Mode};
+use crate::tasks::model::{CreateTask, TaskStatus};
+use crate::worker::oneshot::{self, RunError};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -46,6 +50,18 @@ pub enum Command {
     Worker,
     /// Apply database migrations and exit.
     Migrate,
+    /// Run one task here and print its output (exit 1 if it fails, 2 if it is rejected).
+    Run {
+        /// The runner's name.
+        #[arg(long)]
+        runner: String,
+        /// The task's arguments as JSON, or `-` to read them from standard input.
+        #[arg(long)]
+        input: String,
+        /// An extra rule for this task (repeatable).
+        #[arg(long = "rule")]
+        rules: Vec<String>,
+    },
     /// Print the OpenAPI document (or write/check a file).
     Openapi {
         /// Write the document to this file.
@@ -76,10 +92,29 @@ impl Cli {
     }
 }
 
-pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let settings = cli.settings()?;
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut settings = cli.settings()?;
+    let command = cli.command.unwrap_or(Command::Serve);
+    if matches!(command, Command::Run { .. }) && settings.log.filter == "info" {
+        // A command-line run prints its result; progress logs would only be noise.
+        settings.log.filter = "warn".into();
+    }
     crate::telemetry::init(&settings.log);
-    match cli.command.unwrap_or(Command::Serve) {
+    if let Command::Run {
+        runner,
+        input,
+        rules,
+    } = command
+    {
+        return run_one(&settings, &runner, &input, rules).await;
+    }
+    run_service(settings, command)
+        .await
+        .map(|()| ExitCode::SUCCESS)
+}
+
+async fn run_service(settings: Settings, command: Command) -> anyhow::Result<()> {
+    match command {
         Command::Serve => serve(settings, Mode::ALL).await,
         Command::Api => {
             let mode = Mode {
@@ -104,6 +139,57 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Openapi { output, check } => openapi(output, check),
+        Command::Run { .. } => anyhow::bail!("`run` is handled before the services start"),
+    }
+}
+
+/// `errand run`: exit 0 with the output on stdout, 1 when the task did not succeed, 2 when
+/// the input was rejected; the error goes to stderr as JSON.
+async fn run_one(
+    settings: &Settings,
+    runner: &str,
+    input: &str,
+    rules: Vec<String>,
+) -> anyhow::Result<ExitCode> {
+    let text = if input == "-" {
+        std::io::read_to_string(std::io::stdin()).context("cannot read standard input")?
+    } else {
+        input.to_owned()
+    };
+    let arguments: serde_json::Value =
+        serde_json::from_str(&text).context("--input is not valid JSON")?;
+    let body = CreateTask {
+        arguments,
+        model_settings: None,
+        rules,
+    };
+    let database = Database::open(&settings.database).await?;
+    let result = async {
+        db::migrate(&database.pool).await?;
+        anyhow::Ok(oneshot::run(settings, database.pool.clone(), runner, body).await)
+    }
+    .await;
+    database.close().await;
+    match result? {
+        Ok(task) if task.status == TaskStatus::Succeeded => {
+            match task.output {
+                Some(serde_json::Value::String(text)) => println!("{text}"),
+                Some(value) => println!("{}", serde_json::to_string_pretty(&value)?),
+                None => {}
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok(task) => {
+            let report =
+                serde_json::json!({"task_id": task.id, "status": task.status, "error": task.error});
+            eprintln!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(ExitCode::from(1))
+        }
+        Err(RunError::Rejected(e)) => {
+            eprintln!("{}", serde_json::to_string_pretty(&e.problem())?);
+            Ok(ExitCode::from(2))
+        }
+        Err(RunError::Internal(e)) => Err(e),
     }
 }
 

@@ -4,7 +4,7 @@ use clap::Parser;
 async fn main() -> std::process::ExitCode {
     let cli = errand::cli::Cli::parse();
     match errand::cli::run(cli).await {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("errand: {e:#}");
             std::process::ExitCode::FAILURE

@@ -20,6 +20,7 @@ use crate::error::{Problem, Violation};
     tags(
         (name = "runners", description = "Named, versioned task definitions"),
         (name = "tasks", description = "Runs of a runner on some arguments"),
+        (name = "models", description = "Model providers and tools"),
         (name = "operations", description = "Health and readiness")
     )
 )]

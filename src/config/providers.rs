@@ -178,7 +178,7 @@ mod tests {
         let openai = &providers["openai"];
         assert_eq!(openai.base_url, "http://127.0.0.1:9/v1");
         assert_eq!(openai.api_key.as_ref().map(ApiKey::expose), Some("sk-test"));
-        assert_eq!(format!("{openai:?}").contains("sk-test"), false);
+        assert!(!format!("{openai:?}").contains("sk-test"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod http;
 pub mod message;
 pub mod mock;
 pub mod openai;
+pub mod routes;
 pub mod wire;
 
 use std::collections::BTreeMap;

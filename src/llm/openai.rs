@@ -59,7 +59,7 @@ impl OpenAiProvider {
                 settings.request_timeout_seconds.min(30),
             ))
             .build()?;
-        let client = Client::with_config(config).with_http_service(Transport::new(http));
+        let client = Client::build(http.clone(), config).with_http_service(Transport::new(http));
         Ok(Self {
             name: name.to_owned(),
             settings: settings.clone(),

@@ -4,3 +4,4 @@ pub mod idempotency;
 pub mod model;
 pub mod routes;
 pub mod store;
+pub mod submit;

@@ -9,14 +9,13 @@ use uuid::Uuid;
 
 use super::idempotency;
 use super::model::{CreateTask, EventPage, EventQuery, Task, TaskFilter, TaskPage};
-use super::store::{self, Cancelled, NewTask};
+use super::store::{self, Cancelled};
+use super::submit::{Submitted, Submitter};
 use crate::app::AppState;
-use crate::error::{ApiError, Problem, Violation};
+use crate::error::{ApiError, Problem};
 use crate::events::{self, kind};
-use crate::llm::merge_settings;
 use crate::openapi::{BodyErrors, NotFound, QueryErrors, ServerErrors};
 use crate::pagination;
-use crate::runners::schema::Which;
 
 fn task_not_found(id: &str) -> ApiError {
     ApiError::not_found("task_not_found", format!("task {id:?}"))
@@ -65,77 +64,21 @@ pub async fn create(
     body: web::Json<CreateTask>,
 ) -> Result<HttpResponse, ApiError> {
     let key = idempotency::key_from(&req)?;
-    let body = body.into_inner();
-    let runner = crate::runners::store::get(&state.pool, &name)
+    let submitter = Submitter {
+        pool: &state.pool,
+        schemas: &state.schemas,
+        models: &state.models,
+        queue: &state.queue,
+    };
+    match submitter
+        .submit(&name, body.into_inner(), key.as_deref(), Duration::ZERO)
         .await?
-        .ok_or_else(|| ApiError::not_found("runner_not_found", format!("runner {name:?}")))?;
-
-    let mut errors: Vec<Violation> = state
-        .schemas
-        .violations(
-            (runner.id, runner.version, Which::Input),
-            &runner.input_schema,
-            &body.arguments,
-        )?
-        .into_iter()
-        .map(|v| Violation {
-            pointer: format!("/arguments{}", v.pointer),
-            message: v.message,
-        })
-        .collect();
-    let settings = merge_settings(&runner.model_settings, body.model_settings.as_ref());
-    if let Ok((provider, _)) = state.models.resolve(&runner.model) {
-        errors.extend(
-            provider
-                .settings_violations(&settings)
-                .into_iter()
-                .map(|v| Violation {
-                    pointer: format!("/model_settings{}", v.pointer),
-                    message: v.message,
-                }),
-        );
+    {
+        Submitted::Created(task) => Ok(accepted(&task)),
+        Submitted::Taken { hash } => {
+            replay(&state, key.as_deref().unwrap_or_default(), hash.as_deref()).await
+        }
     }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation {
-            code: "invalid_arguments",
-            message: format!(
-                "the task does not match runner {:?} ({} violation(s))",
-                runner.name,
-                errors.len()
-            ),
-            errors,
-        });
-    }
-
-    let hash = key.as_ref().map(|_| {
-        idempotency::request_hash(
-            &runner.name,
-            &serde_json::to_value(&body).unwrap_or_default(),
-        )
-    });
-    let mut tx = state.pool.begin().await?;
-    let new = NewTask {
-        runner_id: runner.id,
-        runner_version: runner.version,
-        runner_name: &runner.name,
-        arguments: &body.arguments,
-        model: &runner.model,
-        model_settings: &settings,
-        rules: &body.rules,
-        max_attempts: runner.max_attempts,
-        timeout_seconds: runner.timeout_seconds,
-        idempotency_key: key.as_deref(),
-        request_hash: hash.as_deref(),
-    };
-    let Some(task) = store::insert(&mut tx, &new).await? else {
-        tx.rollback().await?;
-        return replay(&state, key.as_deref().unwrap_or_default(), hash.as_deref()).await;
-    };
-    events::append(&mut tx, task.id, kind::QUEUED, &json!({"attempt": 1})).await?;
-    crate::worker::job::enqueue(&mut tx, &state.queue, task.id, Duration::ZERO).await?;
-    tx.commit().await?;
-    tracing::info!(task_id = %task.id, runner = %runner.name, "task queued");
-    Ok(accepted(&task))
 }
 
 /// The answer to a request whose idempotency key is already taken.

@@ -225,17 +225,23 @@ pub async fn cancel(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Cancelled
     }
 }
 
-/// Starts the next attempt: a queued task, or a running one whose worker was lost.
-/// Returns the task with its new attempt number, or `None` if it must not run.
-pub async fn claim(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<Task>> {
+/// Starts the next attempt: a queued task, or (with `take_over`) a running one whose
+/// worker was lost. Returns the task with its new attempt number, or `None` if it must not
+/// run.
+pub async fn claim(
+    conn: &mut PgConnection,
+    id: Uuid,
+    take_over: bool,
+) -> sqlx::Result<Option<Task>> {
     let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
         "UPDATE tasks SET status = 'running', attempts = attempts + 1, started_at = now(),
             finished_at = NULL, updated_at = now()
-         WHERE id = $1 AND status IN ('queued', 'running') AND attempts < max_attempts
-           AND NOT cancel_requested
+         WHERE id = $1 AND (status = 'queued' OR ($2 AND status = 'running'))
+           AND attempts < max_attempts AND NOT cancel_requested
          RETURNING {COLUMNS}"
     )))
     .bind(id)
+    .bind(take_over)
     .fetch_optional(conn)
     .await?;
     one(row)

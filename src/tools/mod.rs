@@ -23,7 +23,7 @@ pub trait Tool: Send + Sync {
     fn call(&self, arguments: Value) -> BoxFuture<'_, Result<Value, String>>;
 }
 
-/// What `GET /v1/tools` would list of a tool; also used in runner validation messages.
+/// A tool as `GET /v1/models` lists it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ToolInfo {
     pub name: String,
@@ -51,6 +51,20 @@ impl ToolRegistry {
 
     pub fn get(&self, name: &str) -> Option<Arc<dyn Tool>> {
         self.tools.get(name).cloned()
+    }
+
+    pub fn infos(&self) -> Vec<ToolInfo> {
+        self.tools
+            .values()
+            .map(|t| {
+                let spec = t.spec();
+                ToolInfo {
+                    name: spec.name,
+                    description: spec.description,
+                    input_schema: spec.parameters,
+                }
+            })
+            .collect()
     }
 
     pub fn names(&self) -> Vec<String> {

@@ -16,12 +16,27 @@ use crate::runners;
 use crate::tasks::model::{Task, TaskError, TaskStatus};
 use crate::tasks::store::{self, Outcome};
 
-#[tracing::instrument(skip_all, fields(task_id = %task_id))]
+/// A delivered job: its task may be queued, or running on a worker that was lost (apalis
+/// re-delivers a dead worker's jobs), which this attempt then takes over.
 pub async fn execute(rt: &Runtime, task_id: Uuid) -> anyhow::Result<()> {
+    execute_claiming(rt, task_id, true).await.map(|_| ())
+}
+
+/// Runs the next attempt of a task; `take_over` also claims a running task. Returns
+/// whether an attempt ran here.
+#[tracing::instrument(skip_all, fields(task_id = %task_id))]
+pub async fn execute_claiming(
+    rt: &Runtime,
+    task_id: Uuid,
+    take_over: bool,
+) -> anyhow::Result<bool> {
     let mut tx = rt.pool.begin().await?;
-    let Some(task) = store::claim(&mut tx, task_id).await? else {
+    let Some(task) = store::claim(&mut tx, task_id, take_over).await? else {
         tx.rollback().await?;
-        return settle_unclaimable(rt, task_id).await;
+        if take_over {
+            settle_unclaimable(rt, task_id).await?;
+        }
+        return Ok(false);
     };
     let attempt = task.attempts;
     events::append(
@@ -67,7 +82,7 @@ pub async fn execute(rt: &Runtime, task_id: Uuid) -> anyhow::Result<()> {
             "attempt superseded: a newer attempt owns the task; result discarded"
         );
     }
-    Ok(())
+    Ok(true)
 }
 
 enum Stopped {
@@ -153,9 +168,7 @@ async fn retry(
     if !store::requeue(conn, task.id, task.attempts, &error).await? {
         return Ok(false);
     }
-    let exponent = u32::try_from(task.attempts - 1).unwrap_or(0).min(16);
-    let delay = Duration::from_millis(rt.settings.retry_backoff_ms.saturating_mul(1 << exponent))
-        .min(Duration::from_secs(300));
+    let delay = backoff(rt, task);
     super::job::enqueue(conn, &rt.settings.queue, task.id, delay).await?;
     let data = json!({"attempt": task.attempts + 1, "retry_in_ms": delay.as_millis() as u64, "error": error});
     events::append(conn, task.id, kind::QUEUED, &data).await?;
@@ -165,6 +178,13 @@ async fn retry(
         "task re-queued"
     );
     Ok(true)
+}
+
+/// The wait before the attempt after `task.attempts`: exponential, at most 5 minutes.
+pub fn backoff(rt: &Runtime, task: &Task) -> Duration {
+    let exponent = u32::try_from(task.attempts - 1).unwrap_or(0).min(16);
+    Duration::from_millis(rt.settings.retry_backoff_ms.saturating_mul(1 << exponent))
+        .min(Duration::from_secs(300))
 }
 
 /// A delivered job whose task cannot start another attempt: it already ended, it was

@@ -2,9 +2,10 @@
 //! LISTEN/NOTIFY, with interval polling as a fallback) that runs each task's attempt.
 
 mod attempt;
-mod handler;
+pub mod handler;
 pub mod job;
 mod journal;
+pub mod oneshot;
 mod steps;
 
 use std::sync::Arc;

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use errand::config::Settings;
+use errand::config::providers::{ApiKey, Price, ProviderSettings};
 use errand::db::{self, LocalPostgres};
 use errand::service::{self, Mode, Running};
 use reqwest::StatusCode;
@@ -72,6 +73,33 @@ pub struct TestApp {
     pub settings: Settings,
     running: Option<Running>,
     children: Vec<WorkerProcess>,
+}
+
+/// Settings for a provider called `fake` at `base_url`, with the key `sk-fake`, quick
+/// retries and a price for `gpt-test`.
+pub fn fake_provider(base_url: &str) -> ProviderSettings {
+    let mut p = ProviderSettings::new(base_url);
+    p.api_key = Some(ApiKey::new("sk-fake".into()));
+    p.retry_initial_ms = 50;
+    p.retry_max_ms = 500;
+    p.request_timeout_seconds = 5;
+    p.models = vec!["gpt-test".into()];
+    p.prices.insert(
+        "gpt-test".into(),
+        Price {
+            input_per_million: 2.0,
+            cached_input_per_million: Some(0.5),
+            output_per_million: 8.0,
+        },
+    );
+    p
+}
+
+/// API and worker in one process, with the provider `fake` at `base_url`.
+pub async fn spawn_with_provider(provider: ProviderSettings) -> TestApp {
+    let mut settings = test_settings();
+    settings.providers.insert("fake".into(), provider);
+    spawn(Mode::ALL, settings).await
 }
 
 /// The API alone: tasks stay queued until a worker is started.
@@ -229,9 +257,16 @@ impl TestApp {
 
     /// Starts `errand worker` as a child process on this test's database.
     pub fn spawn_worker_process(&mut self) -> usize {
+        self.spawn_worker_process_with(&[], &[])
+    }
+
+    /// Like `spawn_worker_process`, with extra arguments and environment variables.
+    pub fn spawn_worker_process_with(&mut self, args: &[&str], env: &[(&str, &str)]) -> usize {
         let s = &self.settings.worker;
         let mut child = Command::new(env!("CARGO_BIN_EXE_errand"))
+            .args(args)
             .arg("worker")
+            .envs(env.iter().copied())
             .env("DATABASE_URL", &self.database_url)
             .env(
                 "ERRAND_WORKER_HEARTBEAT_SECONDS",

@@ -3,8 +3,10 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod errors;
+mod fake_openai;
 mod helpers;
 mod idempotency;
+mod llm;
 mod openapi;
 mod operations;
 mod runners;

@@ -1,0 +1,34 @@
+//! `GET /v1/models`: the configured providers and their models.
+
+use actix_web::{get, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::ProviderInfo;
+use crate::app::AppState;
+use crate::openapi::ServerErrors;
+use crate::tools::ToolInfo;
+
+/// The providers a runner's `model` can name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ModelList {
+    pub data: Vec<ProviderInfo>,
+    /// Tools a runner can list in `toolkits`.
+    pub toolkits: Vec<ToolInfo>,
+}
+
+/// List model providers
+///
+/// The built-in `mock` and every configured OpenAI-compatible provider, with the models and
+/// prices its settings name. API keys are never shown.
+#[utoipa::path(
+    tag = "models",
+    responses((status = 200, description = "The configured providers", body = ModelList), ServerErrors)
+)]
+#[get("/models")]
+pub async fn list(state: web::Data<AppState>) -> web::Json<ModelList> {
+    web::Json(ModelList {
+        data: state.models.infos(),
+        toolkits: state.tools.infos(),
+    })
+}

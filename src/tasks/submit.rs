@@ -1,0 +1,113 @@
+//! Submitting a task: check the arguments and settings against the runner, then commit the
+//! task row, its `task.queued` event and its job together. Shared by the API and by
+//! `errand run`.
+
+use std::time::Duration;
+
+use serde_json::json;
+use sqlx::PgPool;
+
+use super::idempotency;
+use super::model::{CreateTask, Task};
+use super::store::{self, NewTask};
+use crate::error::{ApiError, Violation};
+use crate::events::{self, kind};
+use crate::llm::{ModelRegistry, merge_settings};
+use crate::runners::schema::{SchemaCache, Which};
+
+pub struct Submitter<'a> {
+    pub pool: &'a PgPool,
+    pub schemas: &'a SchemaCache,
+    pub models: &'a ModelRegistry,
+    pub queue: &'a str,
+}
+
+pub enum Submitted {
+    Created(Box<Task>),
+    /// The idempotency key is taken; `hash` is this request's, to compare with the holder's.
+    Taken {
+        hash: Option<String>,
+    },
+}
+
+impl Submitter<'_> {
+    /// Validates and queues a task of runner `name`; its job becomes runnable after
+    /// `job_delay`.
+    pub async fn submit(
+        &self,
+        name: &str,
+        body: CreateTask,
+        key: Option<&str>,
+        job_delay: Duration,
+    ) -> Result<Submitted, ApiError> {
+        let runner = crate::runners::store::get(self.pool, name)
+            .await?
+            .ok_or_else(|| ApiError::not_found("runner_not_found", format!("runner {name:?}")))?;
+        let mut errors: Vec<Violation> = self
+            .schemas
+            .violations(
+                (runner.id, runner.version, Which::Input),
+                &runner.input_schema,
+                &body.arguments,
+            )?
+            .into_iter()
+            .map(|v| Violation {
+                pointer: format!("/arguments{}", v.pointer),
+                message: v.message,
+            })
+            .collect();
+        let settings = merge_settings(&runner.model_settings, body.model_settings.as_ref());
+        if let Ok((provider, _)) = self.models.resolve(&runner.model) {
+            errors.extend(
+                provider
+                    .settings_violations(&settings)
+                    .into_iter()
+                    .map(|v| Violation {
+                        pointer: format!("/model_settings{}", v.pointer),
+                        message: v.message,
+                    }),
+            );
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::Validation {
+                code: "invalid_arguments",
+                message: format!(
+                    "the task does not match runner {:?} ({} violation(s))",
+                    runner.name,
+                    errors.len()
+                ),
+                errors,
+            });
+        }
+
+        let hash = key.map(|_| {
+            idempotency::request_hash(
+                &runner.name,
+                &serde_json::to_value(&body).unwrap_or_default(),
+            )
+        });
+        let mut tx = self.pool.begin().await?;
+        let new = NewTask {
+            runner_id: runner.id,
+            runner_version: runner.version,
+            runner_name: &runner.name,
+            arguments: &body.arguments,
+            model: &runner.model,
+            model_settings: &settings,
+            rules: &body.rules,
+            max_attempts: runner.max_attempts,
+            timeout_seconds: runner.timeout_seconds,
+            idempotency_key: key,
+            request_hash: hash.as_deref(),
+        };
+        let Some(task) = store::insert(&mut tx, &new).await? else {
+            tx.rollback().await?;
+            return Ok(Submitted::Taken { hash });
+        };
+        events::append(&mut tx, task.id, kind::QUEUED, &json!({"attempt": 1})).await?;
+        crate::worker::job::enqueue(&mut tx, self.queue, task.id, job_delay).await?;
+        tx.commit().await?;
+        tracing::info!(task_id = %task.id, runner = %runner.name, "task queued");
+        Ok(Submitted::Created(Box::new(task)))
+    }
+}
