@@ -53,6 +53,7 @@ fn configure(cfg: &mut ServiceConfig) {
                 .service(tasks::routes::get)
                 .service(tasks::routes::cancel)
                 .service(tasks::routes::list_events)
+                .service(tasks::routes::list_steps)
                 .service(llm::routes::list),
         );
 }

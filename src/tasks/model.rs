@@ -193,3 +193,22 @@ pub struct EventQuery {
     /// Page size, 1 to 1000 (default 100).
     pub limit: Option<u32>,
 }
+
+/// A page of a task's step journal.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StepPage {
+    pub data: Vec<super::journal::TaskStep>,
+    /// Pass as `after` to continue; equals the request's `after` when nothing is new.
+    pub next_after: i32,
+}
+
+/// Query of `GET /v1/tasks/{id}/steps`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct StepQuery {
+    /// Return steps with `index` greater than this (default -1: from the first, index 0).
+    pub after: Option<i32>,
+    /// Page size, 1 to 1000 (default 100).
+    pub limit: Option<u32>,
+}

@@ -8,7 +8,10 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::idempotency;
-use super::model::{CreateTask, EventPage, EventQuery, Task, TaskFilter, TaskPage};
+use super::journal;
+use super::model::{
+    CreateTask, EventPage, EventQuery, StepPage, StepQuery, Task, TaskFilter, TaskPage,
+};
 use super::store::{self, Cancelled};
 use super::submit::{Submitted, Submitter};
 use crate::app::AppState;
@@ -206,4 +209,30 @@ pub async fn list_events(
     let data = events::list(&state.pool, uuid, after, limit).await?;
     let next_after = data.last().map_or(after, |e| e.seq);
     Ok(web::Json(EventPage { data, next_after }))
+}
+
+/// List a task's steps
+///
+/// The step journal: every model call and tool result, in run order, with usage and
+/// timings. A retried task replays the steps earlier attempts committed.
+#[utoipa::path(
+    tag = "tasks",
+    params(("id" = Uuid, Path, description = "The task id"), StepQuery),
+    responses((status = 200, description = "A page of steps", body = StepPage), NotFound, QueryErrors, ServerErrors)
+)]
+#[get("/tasks/{id}/steps")]
+pub async fn list_steps(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    query: web::Query<StepQuery>,
+) -> Result<web::Json<StepPage>, ApiError> {
+    let uuid = parse_id(&id)?;
+    let limit = pagination::limit(query.limit, 100, 1000)?;
+    let after = query.after.unwrap_or(-1);
+    if store::get(&state.pool, uuid).await?.is_none() {
+        return Err(task_not_found(&id));
+    }
+    let data = journal::list(&state.pool, uuid, after, limit).await?;
+    let next_after = data.last().map_or(after, |s| s.index);
+    Ok(web::Json(StepPage { data, next_after }))
 }

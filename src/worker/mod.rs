@@ -4,7 +4,6 @@
 mod attempt;
 pub mod handler;
 pub mod job;
-mod journal;
 pub mod oneshot;
 mod steps;
 

@@ -13,10 +13,10 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use super::Runtime;
-use super::journal::{self, MODEL_CALL, NewStep, Step, TOOL_RESULT};
 use crate::events::{self, kind};
 use crate::llm::message::ToolCall;
 use crate::llm::{Completion, CompletionRequest, LlmError, ModelProvider};
+use crate::tasks::journal::{self, MODEL_CALL, NewStep, Step, TOOL_RESULT};
 use crate::tasks::model::Task;
 use crate::tasks::store;
 use crate::tools::Tool;

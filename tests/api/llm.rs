@@ -26,13 +26,22 @@ fn answer_schema() -> Value {
            "required": ["answer"], "additionalProperties": false})
 }
 
-/// (index, attempt, kind) of every journaled step.
-async fn steps(app: &TestApp, task_id: &str) -> Vec<(i32, i32, String)> {
-    sqlx::query_as("SELECT index, attempt, kind FROM task_steps WHERE task_id = $1 ORDER BY index")
-        .bind(Uuid::parse_str(task_id).expect("uuid"))
-        .fetch_all(&app.pool)
-        .await
+/// (index, attempt, kind) of every journaled step, from `GET /v1/tasks/{id}/steps`.
+async fn steps(app: &TestApp, task_id: &str) -> Vec<(i64, i64, String)> {
+    let page = app.get_json(&format!("/v1/tasks/{task_id}/steps")).await;
+    page["data"]
+        .as_array()
         .expect("steps")
+        .iter()
+        .map(|s| {
+            let n = |k: &str| s[k].as_i64().expect("number");
+            (
+                n("index"),
+                n("attempt"),
+                s["kind"].as_str().expect("kind").to_owned(),
+            )
+        })
+        .collect()
 }
 
 fn types(events: &[Value]) -> Vec<&str> {
@@ -102,7 +111,18 @@ async fn a_streamed_text_answer_records_usage_and_cost() {
         .find(|e| e["type"] == "usage")
         .expect("usage event");
     assert_eq!(usage_event["data"]["input_tokens"], 1000);
-    assert_eq!(steps(&app, done["id"].as_str().expect("id")).await.len(), 1);
+    let page = app
+        .get_json(&format!(
+            "/v1/tasks/{}/steps",
+            done["id"].as_str().expect("id")
+        ))
+        .await;
+    let journal = page["data"].as_array().expect("steps");
+    assert_eq!(journal.len(), 1);
+    assert_eq!(journal[0]["kind"], "model_call");
+    assert_eq!(journal[0]["usage"]["cached_input_tokens"], 500);
+    assert_eq!(journal[0]["response"]["text"], "Hello there, Ada!");
+    assert!((journal[0]["cost_usd"].as_f64().expect("cost") - 0.00285).abs() < 1e-9);
 }
 
 #[tokio::test]

@@ -46,6 +46,48 @@ pub struct NewStep<'a> {
     pub started_at: DateTime<Utc>,
 }
 
+/// A journaled step as `GET /v1/tasks/{id}/steps` shows it.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct TaskStep {
+    /// The step's place in the run, from 0; shared by all attempts.
+    pub index: i32,
+    /// The attempt that made the step (a retry replays earlier attempts' steps).
+    pub attempt: i32,
+    /// `model_call` or `tool_result`.
+    pub kind: String,
+    /// A model call: model, purpose (`turn` or `repair`), message count, tools offered.
+    /// A tool result: the call's id, name and arguments.
+    #[schema(value_type = Object)]
+    pub request: Value,
+    /// A model call: text, tool calls, finish reason. A tool result: `output` or `error`.
+    #[schema(value_type = Object)]
+    pub response: Value,
+    /// Tokens of a model call.
+    #[schema(value_type = Option<Object>)]
+    pub usage: Option<Value>,
+    pub cost_usd: Option<f64>,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+}
+
+/// Steps of a task after `after` (an index), in order.
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    task_id: Uuid,
+    after: i32,
+    limit: i64,
+) -> sqlx::Result<Vec<TaskStep>> {
+    sqlx::query_as(
+        "SELECT index, attempt, kind, request, response, usage, cost_usd, started_at, finished_at
+         FROM task_steps WHERE task_id = $1 AND index > $2 ORDER BY index LIMIT $3",
+    )
+    .bind(task_id)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
 /// Commits a step if `attempt` still owns the running task; `false` when it does not.
 pub async fn record(conn: &mut PgConnection, step: &NewStep<'_>) -> sqlx::Result<bool> {
     let done = sqlx::query(
