@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -41,6 +42,17 @@ pub struct Running {
     worker: Option<JoinHandle<anyhow::Result<()>>>,
 }
 
+/// The API's own pool. actix-web runs handlers on its worker threads' runtimes, and a
+/// connection opened there breaks when the server stops; kept apart, such connections can
+/// never reach the worker (whose LISTEN connection would otherwise fail at shutdown).
+fn api_pool(pool: &PgPool) -> PgPool {
+    let options = pool.options();
+    PgPoolOptions::new()
+        .max_connections(options.get_max_connections())
+        .acquire_timeout(options.get_acquire_timeout())
+        .connect_lazy_with((*pool.connect_options()).clone())
+}
+
 /// Starts the parts `mode` asks for. `worker_name` must be unique among live workers.
 pub async fn start(
     settings: &Settings,
@@ -67,7 +79,7 @@ pub async fn start(
     let mut port = None;
     let server = if mode.api {
         let state = AppState {
-            pool,
+            pool: api_pool(&pool),
             schemas,
             models,
             tools,
