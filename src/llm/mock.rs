@@ -21,6 +21,7 @@ use super::message::{Role, ToolCall};
 use super::{
     Completion, CompletionRequest, DeltaSink, LlmError, ModelProvider, ProviderInfo, Usage,
 };
+use crate::config::providers::Price;
 use crate::error::Violation;
 
 pub struct MockProvider;
@@ -196,6 +197,10 @@ impl ModelProvider for MockProvider {
             max_concurrent_requests: None,
             prices: Default::default(),
         }
+    }
+
+    fn price(&self, _model: &str) -> Option<Price> {
+        None
     }
 }
 

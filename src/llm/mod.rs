@@ -151,6 +151,9 @@ pub trait ModelProvider: Send + Sync {
     ) -> BoxFuture<'a, Result<Completion, LlmError>>;
 
     fn info(&self) -> ProviderInfo;
+
+    /// USD per million tokens of `model`, when the settings give a price.
+    fn price(&self, model: &str) -> Option<Price>;
 }
 
 /// The configured providers by name.
@@ -186,7 +189,7 @@ impl ModelRegistry {
     /// The price of `provider/model`, when the settings give one.
     pub fn price(&self, model: &str) -> Option<Price> {
         let (provider, name) = self.resolve(model).ok()?;
-        provider.info().prices.get(&name).copied()
+        provider.price(&name)
     }
 
     /// `mock` → (mock, "mock"); `openai/gpt-4.1-mini` → (openai, "gpt-4.1-mini").

@@ -19,7 +19,7 @@ use tokio::time::Instant;
 use super::http::{self, HttpFailure, Transport};
 use super::wire::{self, Assembler};
 use super::{Completion, CompletionRequest, DeltaSink, LlmError, ModelProvider, ProviderInfo};
-use crate::config::providers::ProviderSettings;
+use crate::config::providers::{Price, ProviderSettings};
 use crate::error::Violation;
 
 pub struct OpenAiProvider {
@@ -91,14 +91,7 @@ impl OpenAiProvider {
             let Some(chunk) = next else { break };
             let text = assembler
                 .push(&chunk.map_err(Failure::from)?)
-                .map_err(|p| Failure {
-                    retryable: true,
-                    retry_after: None,
-                    status: None,
-                    message: p.message,
-                    code: p.code,
-                    kind: None,
-                })?;
+                .map_err(|p| Failure::local(true, p.message, p.code.as_deref()))?;
             if !text.is_empty() {
                 let _ = deltas.send(text);
             }
@@ -161,39 +154,31 @@ impl OpenAiProvider {
 }
 
 impl Failure {
-    fn timeout(idle: Duration, what: &str) -> Self {
+    /// A failure without an HTTP status.
+    fn local(retryable: bool, message: String, code: Option<&str>) -> Self {
         Self {
-            retryable: true,
+            retryable,
             retry_after: None,
             status: None,
-            message: format!("no {what} within {} s", idle.as_secs()),
-            code: Some("timeout".into()),
+            message,
+            code: code.map(str::to_owned),
             kind: None,
         }
     }
 
+    fn timeout(idle: Duration, what: &str) -> Self {
+        let message = format!("no {what} within {} s", idle.as_secs());
+        Self::local(true, message, Some("timeout"))
+    }
+
     fn closed() -> Self {
-        Self {
-            retryable: false,
-            retry_after: None,
-            status: None,
-            message: "the provider is shutting down".into(),
-            code: None,
-            kind: None,
-        }
+        Self::local(false, "the provider is shutting down".into(), None)
     }
 }
 
 impl From<OpenAIError> for Failure {
     fn from(e: OpenAIError) -> Self {
-        let network = |message: String| Failure {
-            retryable: true,
-            retry_after: None,
-            status: None,
-            message,
-            code: Some("network".into()),
-            kind: None,
-        };
+        let network = |message: String| Failure::local(true, message, Some("network"));
         match e {
             OpenAIError::Boxed(inner) => match inner.downcast::<HttpFailure>() {
                 Ok(h) => Failure {
@@ -216,14 +201,7 @@ impl From<OpenAIError> for Failure {
             },
             OpenAIError::Reqwest(e) => network(format!("request failed: {e}")),
             OpenAIError::StreamError(e) => network(format!("stream broke: {e}")),
-            other => Failure {
-                retryable: false,
-                retry_after: None,
-                status: None,
-                message: other.to_string(),
-                code: Some("invalid_response".into()),
-                kind: None,
-            },
+            other => Failure::local(false, other.to_string(), Some("invalid_response")),
         }
     }
 }
@@ -292,5 +270,9 @@ impl ModelProvider for OpenAiProvider {
             max_concurrent_requests: Some(self.settings.max_concurrent_requests),
             prices: self.settings.prices.clone(),
         }
+    }
+
+    fn price(&self, model: &str) -> Option<Price> {
+        self.settings.prices.get(model).copied()
     }
 }

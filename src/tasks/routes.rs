@@ -1,7 +1,5 @@
 //! Task handlers: submit (`/v1/runners/{name}/tasks`), list, get, cancel, events.
 
-use std::time::Duration;
-
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde_json::json;
@@ -13,7 +11,7 @@ use super::model::{
     CreateTask, EventPage, EventQuery, StepPage, StepQuery, Task, TaskFilter, TaskPage,
 };
 use super::store::{self, Cancelled};
-use super::submit::{Submitted, Submitter};
+use super::submit::{JobStart, Submitted, Submitter};
 use crate::app::AppState;
 use crate::error::{ApiError, Problem};
 use crate::events::{self, kind};
@@ -26,6 +24,15 @@ fn task_not_found(id: &str) -> ApiError {
 
 fn parse_id(id: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(id).map_err(|_| task_not_found(id))
+}
+
+/// The id of a task that exists, or 404.
+async fn existing_task(state: &AppState, id: &str) -> Result<Uuid, ApiError> {
+    let uuid = parse_id(id)?;
+    match store::get(&state.pool, uuid).await? {
+        Some(_) => Ok(uuid),
+        None => Err(task_not_found(id)),
+    }
 }
 
 fn accepted(task: &Task) -> HttpResponse {
@@ -74,7 +81,7 @@ pub async fn create(
         queue: &state.queue,
     };
     match submitter
-        .submit(&name, body.into_inner(), key.as_deref(), Duration::ZERO)
+        .submit(&name, body.into_inner(), key.as_deref(), JobStart::Now)
         .await?
     {
         Submitted::Created(task) => Ok(accepted(&task)),
@@ -200,12 +207,9 @@ pub async fn list_events(
     id: web::Path<String>,
     query: web::Query<EventQuery>,
 ) -> Result<web::Json<EventPage>, ApiError> {
-    let uuid = parse_id(&id)?;
     let limit = pagination::limit(query.limit, 100, 1000)?;
+    let uuid = existing_task(&state, &id).await?;
     let after = query.after.unwrap_or(0);
-    if store::get(&state.pool, uuid).await?.is_none() {
-        return Err(task_not_found(&id));
-    }
     let data = events::list(&state.pool, uuid, after, limit).await?;
     let next_after = data.last().map_or(after, |e| e.seq);
     Ok(web::Json(EventPage { data, next_after }))
@@ -226,12 +230,9 @@ pub async fn list_steps(
     id: web::Path<String>,
     query: web::Query<StepQuery>,
 ) -> Result<web::Json<StepPage>, ApiError> {
-    let uuid = parse_id(&id)?;
     let limit = pagination::limit(query.limit, 100, 1000)?;
+    let uuid = existing_task(&state, &id).await?;
     let after = query.after.unwrap_or(-1);
-    if store::get(&state.pool, uuid).await?.is_none() {
-        return Err(task_not_found(&id));
-    }
     let data = journal::list(&state.pool, uuid, after, limit).await?;
     let next_after = data.last().map_or(after, |s| s.index);
     Ok(web::Json(StepPage { data, next_after }))

@@ -22,6 +22,15 @@ pub struct Submitter<'a> {
     pub queue: &'a str,
 }
 
+/// When the task's job becomes runnable.
+#[derive(Debug, Clone, Copy)]
+pub enum JobStart {
+    Now,
+    /// A minute after the runner's timeout: a safety net for a task this process runs
+    /// itself (`errand run`) — if the process dies, a worker finishes the task.
+    AfterTimeout,
+}
+
 pub enum Submitted {
     Created(Box<Task>),
     /// The idempotency key is taken; `hash` is this request's, to compare with the holder's.
@@ -31,14 +40,13 @@ pub enum Submitted {
 }
 
 impl Submitter<'_> {
-    /// Validates and queues a task of runner `name`; its job becomes runnable after
-    /// `job_delay`.
+    /// Validates and queues a task of runner `name`.
     pub async fn submit(
         &self,
         name: &str,
         body: CreateTask,
         key: Option<&str>,
-        job_delay: Duration,
+        start: JobStart,
     ) -> Result<Submitted, ApiError> {
         let runner = crate::runners::store::get(self.pool, name)
             .await?
@@ -105,7 +113,13 @@ impl Submitter<'_> {
             return Ok(Submitted::Taken { hash });
         };
         events::append(&mut tx, task.id, kind::QUEUED, &json!({"attempt": 1})).await?;
-        crate::worker::job::enqueue(&mut tx, self.queue, task.id, job_delay).await?;
+        let delay = match start {
+            JobStart::Now => Duration::ZERO,
+            JobStart::AfterTimeout => {
+                Duration::from_secs(u64::try_from(task.timeout_seconds).unwrap_or(0) + 60)
+            }
+        };
+        crate::worker::job::enqueue(&mut tx, self.queue, task.id, delay).await?;
         tx.commit().await?;
         tracing::info!(task_id = %task.id, runner = %runner.name, "task queued");
         Ok(Submitted::Created(Box::new(task)))

@@ -15,7 +15,7 @@ use crate::llm::ModelRegistry;
 use crate::runners::schema::SchemaCache;
 use crate::tasks::model::{CreateTask, Task, TaskStatus};
 use crate::tasks::store;
-use crate::tasks::submit::{Submitted, Submitter};
+use crate::tasks::submit::{JobStart, Submitted, Submitter};
 use crate::tools::ToolRegistry;
 
 /// Why a run did not produce a task to report.
@@ -41,19 +41,16 @@ pub async fn run(
         tools: Arc::new(ToolRegistry::with_builtins()),
         settings: settings.worker.clone(),
     };
-    let runner = crate::runners::store::get(&pool, name)
-        .await
-        .map_err(anyhow::Error::from)?;
-    let safety_net = runner.map_or(Duration::ZERO, |r| {
-        Duration::from_secs(u64::try_from(r.timeout_seconds).unwrap_or(0) + 60)
-    });
     let submitter = Submitter {
         pool: &pool,
         schemas: &rt.schemas,
         models: &rt.models,
         queue: &rt.settings.queue,
     };
-    let task = match submitter.submit(name, body, None, safety_net).await {
+    let task = match submitter
+        .submit(name, body, None, JobStart::AfterTimeout)
+        .await
+    {
         Ok(Submitted::Created(task)) => *task,
         // `submit` reports a taken key only when given one, and none is given here.
         Ok(Submitted::Taken { .. }) => {
