@@ -85,9 +85,9 @@ impl<'a> Run<'a> {
         })
     }
 
-    /// The journaled step at the next index, when it is of `kind`.
-    fn replay(&mut self, kind: &str) -> anyhow::Result<Option<Value>> {
-        let index = self.next_index;
+    /// The response journaled at `index`, counted as replayed; an error when the step
+    /// there is not of `kind` (the run no longer matches its journal).
+    fn journaled(&mut self, index: i32, kind: &str) -> anyhow::Result<Option<Value>> {
         let Some(step) = self.journal.get(&index) else {
             return Ok(None);
         };
@@ -97,9 +97,17 @@ impl<'a> Run<'a> {
             self.task.id,
             step.kind
         );
-        self.next_index += 1;
         self.replayed += 1;
         Ok(Some(step.response.clone()))
+    }
+
+    /// The journaled step at the next index, when there is one.
+    fn replay(&mut self, kind: &str) -> anyhow::Result<Option<Value>> {
+        let response = self.journaled(self.next_index, kind)?;
+        if response.is_some() {
+            self.next_index += 1;
+        }
+        Ok(response)
     }
 
     /// One model call: replayed from the journal, or made and journaled.
@@ -194,16 +202,8 @@ impl<'a> Run<'a> {
         let mut results: Vec<Option<ToolResult>> = vec![None; calls.len()];
         for (i, call) in calls.iter().enumerate() {
             let index = base + i as i32;
-            match self.journal.get(&index) {
-                Some(step) if step.kind == TOOL_RESULT => {
-                    results[i] = Some(ToolResult::from_json(&step.response));
-                    self.replayed += 1;
-                }
-                Some(step) => anyhow::bail!(
-                    "journal of task {} has a {} at step {index} where the run expects a tool result",
-                    self.task.id,
-                    step.kind
-                ),
+            match self.journaled(index, TOOL_RESULT)? {
+                Some(response) => results[i] = Some(ToolResult::from_json(&response)),
                 None => pending.push((i, index, call)),
             }
         }
