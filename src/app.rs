@@ -4,12 +4,14 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::middleware::{Next, from_fn};
+use actix_cors::Cors;
+use actix_web::middleware::{Condition, Next, from_fn};
 use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, HttpServer, get, web};
 use sqlx::PgPool;
 use tracing_actix_web::{RequestId, TracingLogger};
@@ -18,7 +20,8 @@ use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_scalar::{Scalar, Servable};
 
-use crate::config::ServerSettings;
+use crate::config::{ServerSettings, Settings};
+use crate::events::hub::Hub;
 use crate::error::ApiError;
 use crate::llm::ModelRegistry;
 use crate::openapi::BaseDoc;
@@ -33,8 +36,28 @@ pub struct AppState {
     pub schemas: Arc<SchemaCache>,
     pub models: Arc<ModelRegistry>,
     pub tools: Arc<ToolRegistry>,
+    /// Live task events of this process.
+    pub hub: Hub,
     /// The apalis queue new tasks are pushed to.
     pub queue: String,
+    pub streams: StreamSettings,
+}
+
+/// How waiting requests and event streams behave.
+#[derive(Debug, Clone, Copy)]
+pub struct StreamSettings {
+    pub heartbeat: Duration,
+    /// The longest `wait` a request may ask for.
+    pub max_wait: Duration,
+}
+
+impl From<&Settings> for StreamSettings {
+    fn from(s: &Settings) -> Self {
+        Self {
+            heartbeat: Duration::from_secs(s.events.heartbeat_seconds),
+            max_wait: Duration::from_secs(s.server.max_wait_seconds),
+        }
+    }
 }
 
 /// Registers every documented route.
@@ -82,6 +105,7 @@ impl Application {
         let doc = web::Data::new(openapi());
         let state = web::Data::new(state);
         let limit = settings.body_limit;
+        let origins = settings.cors_allowed_origins.clone();
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
@@ -97,6 +121,7 @@ impl Application {
                 .service(Scalar::with_url("/docs", doc.get_ref().clone()))
                 .default_service(web::to(not_found))
                 .wrap(from_fn(request_id_header))
+                .wrap(Condition::new(!origins.is_empty(), cors(&origins)))
                 .wrap(TracingLogger::default())
         })
         .disable_signals()
@@ -113,6 +138,36 @@ impl Application {
     pub fn into_server(self) -> Server {
         self.server
     }
+}
+
+/// Lets browser apps on the allowed origins call the API, `EventSource` included.
+fn cors(origins: &[String]) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "DELETE"])
+        .allowed_headers([
+            "accept",
+            "authorization",
+            "cache-control",
+            "content-type",
+            "idempotency-key",
+            "last-event-id",
+            "prefer",
+        ])
+        .expose_headers([
+            "location",
+            "x-request-id",
+            "idempotent-replayed",
+            "preference-applied",
+        ])
+        .max_age(3600);
+    if origins.iter().any(|o| o == "*") {
+        cors = cors.allow_any_origin().send_wildcard();
+    } else {
+        for origin in origins {
+            cors = cors.allowed_origin(origin);
+        }
+    }
+    cors
 }
 
 fn json_config(limit: usize) -> web::JsonConfig {

@@ -10,7 +10,8 @@ use sqlx::postgres::PgPoolOptions;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::app::{AppState, Application};
+use crate::app::{AppState, Application, StreamSettings};
+use crate::events::hub::Hub;
 use crate::config::Settings;
 use crate::llm::ModelRegistry;
 use crate::runners::schema::SchemaCache;
@@ -40,6 +41,8 @@ pub struct Running {
         JoinHandle<std::io::Result<()>>,
     )>,
     worker: Option<JoinHandle<anyhow::Result<()>>>,
+    /// The event hub and the retention sweeper.
+    background: Vec<JoinHandle<()>>,
 }
 
 /// The API's own pool. actix-web runs handlers on its worker threads' runtimes, and a
@@ -50,6 +53,14 @@ fn api_pool(pool: &PgPool) -> PgPool {
     PgPoolOptions::new()
         .max_connections(options.get_max_connections())
         .acquire_timeout(options.get_acquire_timeout())
+        .connect_lazy_with((*pool.connect_options()).clone())
+}
+
+/// The event hub's pool: its listening connection and the reads of new events.
+fn hub_pool(pool: &PgPool) -> PgPool {
+    PgPoolOptions::new()
+        .max_connections(3)
+        .acquire_timeout(pool.options().get_acquire_timeout())
         .connect_lazy_with((*pool.connect_options()).clone())
 }
 
@@ -66,6 +77,11 @@ pub async fn start(
     let shutdown = CancellationToken::new();
     let grace = Duration::from_secs(settings.server.shutdown_grace_seconds);
 
+    let mut background = Vec::new();
+    if let (true, Some(days)) = (mode.worker, settings.events.retention_days) {
+        let sweeper = crate::events::retention::run(pool.clone(), days, shutdown.clone());
+        background.push(tokio::spawn(sweeper));
+    }
     let worker = mode.worker.then(|| {
         let rt = Arc::new(Runtime {
             pool: pool.clone(),
@@ -73,17 +89,27 @@ pub async fn start(
             models: models.clone(),
             tools: tools.clone(),
             settings: settings.worker.clone(),
+            events: settings.events.clone(),
         });
         tokio::spawn(worker::run(rt, worker_name, shutdown.clone(), grace))
     });
     let mut port = None;
     let server = if mode.api {
+        let (hub, hub_task) = Hub::start(
+            hub_pool(&pool),
+            settings.events.subscriber_buffer,
+            shutdown.clone(),
+        )
+        .await?;
+        background.push(hub_task);
         let state = AppState {
             pool: api_pool(&pool),
             schemas,
             models,
             tools,
+            hub,
             queue: settings.worker.queue.clone(),
+            streams: StreamSettings::from(settings),
         };
         let app = Application::build(state, &settings.server)?;
         port = Some(app.port());
@@ -97,6 +123,7 @@ pub async fn start(
         shutdown,
         server,
         worker,
+        background,
     })
 }
 
@@ -111,6 +138,11 @@ impl Running {
     pub async fn stop(self) -> anyhow::Result<()> {
         self.shutdown.cancel();
         let mut result = Ok(());
+        // The hub stops first, which ends open event streams and waits, so the server's
+        // graceful stop is not held up by them.
+        for task in self.background {
+            let _ = task.await;
+        }
         if let Some((handle, join)) = self.server {
             handle.stop(true).await;
             if let Ok(Err(e)) = join.await {

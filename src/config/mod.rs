@@ -15,6 +15,7 @@ pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub worker: WorkerSettings,
+    pub events: EventSettings,
     pub log: LogSettings,
     /// OpenAI-compatible endpoints by name; a model `name/model` runs on provider `name`.
     pub providers: BTreeMap<String, providers::ProviderSettings>,
@@ -29,6 +30,11 @@ pub struct ServerSettings {
     pub body_limit: usize,
     /// How long shutdown waits for in-flight HTTP requests and running tasks.
     pub shutdown_grace_seconds: u64,
+    /// The longest `?wait=` / `Prefer: wait=` a request may ask for.
+    pub max_wait_seconds: u64,
+    /// Origins a browser app may call the API from (`*` for any); empty sends no CORS
+    /// headers.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -59,6 +65,24 @@ pub struct WorkerSettings {
     pub retry_backoff_ms: u64,
 }
 
+/// The task event log and its live streams.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EventSettings {
+    /// Streamed model text is logged as one `message.delta` per `delta_flush_ms`, or
+    /// sooner once `delta_flush_bytes` have gathered.
+    pub delta_flush_ms: u64,
+    pub delta_flush_bytes: usize,
+    /// A comment line on idle SSE streams, so proxies keep them open and dead clients
+    /// are noticed.
+    pub heartbeat_seconds: u64,
+    /// Live events buffered per watched task for a slow subscriber; one that falls
+    /// further behind catches up from the database.
+    pub subscriber_buffer: usize,
+    /// Events of tasks finished longer ago than this are deleted; unset keeps them.
+    pub retention_days: Option<u32>,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LogSettings {
@@ -81,6 +105,8 @@ impl Default for ServerSettings {
             port: 8080,
             body_limit: 1024 * 1024,
             shutdown_grace_seconds: 30,
+            max_wait_seconds: 60,
+            cors_allowed_origins: Vec::new(),
         }
     }
 }
@@ -109,6 +135,18 @@ impl Default for WorkerSettings {
     }
 }
 
+impl Default for EventSettings {
+    fn default() -> Self {
+        Self {
+            delta_flush_ms: 50,
+            delta_flush_bytes: 512,
+            heartbeat_seconds: 15,
+            subscriber_buffer: 256,
+            retention_days: None,
+        }
+    }
+}
+
 impl Default for LogSettings {
     fn default() -> Self {
         Self {
@@ -127,6 +165,8 @@ const ENV_KEYS: &[(&str, &str)] = &[
         "ERRAND_SHUTDOWN_GRACE_SECONDS",
         "server.shutdown_grace_seconds",
     ),
+    ("ERRAND_MAX_WAIT_SECONDS", "server.max_wait_seconds"),
+    ("ERRAND_CORS_ALLOWED_ORIGINS", "server.cors_allowed_origins"),
     ("DATABASE_URL", "database.url"),
     ("ERRAND_DATABASE_URL", "database.url"),
     ("ERRAND_DATA_DIR", "database.data_dir"),
@@ -147,6 +187,11 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("ERRAND_WORKER_POLL_INTERVAL_MS", "worker.poll_interval_ms"),
     ("ERRAND_WORKER_CANCEL_CHECK_MS", "worker.cancel_check_ms"),
     ("ERRAND_WORKER_RETRY_BACKOFF_MS", "worker.retry_backoff_ms"),
+    ("ERRAND_EVENTS_DELTA_FLUSH_MS", "events.delta_flush_ms"),
+    ("ERRAND_EVENTS_DELTA_FLUSH_BYTES", "events.delta_flush_bytes"),
+    ("ERRAND_EVENTS_HEARTBEAT_SECONDS", "events.heartbeat_seconds"),
+    ("ERRAND_EVENTS_SUBSCRIBER_BUFFER", "events.subscriber_buffer"),
+    ("ERRAND_EVENTS_RETENTION_DAYS", "events.retention_days"),
     ("ERRAND_LOG_FORMAT", "log.format"),
     ("ERRAND_LOG", "log.filter"),
 ];
@@ -185,6 +230,19 @@ impl Settings {
         if self.worker.heartbeat_seconds == 0 || self.worker.missed_heartbeats == 0 {
             bail!("worker.heartbeat_seconds and worker.missed_heartbeats must be at least 1");
         }
+        if self.events.heartbeat_seconds == 0 || self.events.subscriber_buffer == 0 {
+            bail!("events.heartbeat_seconds and events.subscriber_buffer must be at least 1");
+        }
+        for origin in &self.server.cors_allowed_origins {
+            let web = origin.starts_with("http://") || origin.starts_with("https://");
+            let bare = origin.splitn(4, '/').nth(3).is_none();
+            if origin != "*" && !(web && bare) {
+                bail!(
+                    "server.cors_allowed_origins: {origin:?} is not an origin \
+                     (scheme://host[:port], no path) or \"*\""
+                );
+            }
+        }
         if self.database.max_connections < 2 {
             bail!("database.max_connections must be at least 2");
         }
@@ -212,6 +270,14 @@ fn set_key(table: &mut toml::Table, key: &str, raw: &str) {
         ("database.url" | "database.data_dir" | "server.bind" | "worker.queue", _) => {
             toml::Value::String(raw.to_owned())
         }
+        // A comma-separated list.
+        ("server.cors_allowed_origins", _) => toml::Value::Array(
+            raw.split(',')
+                .map(str::trim)
+                .filter(|o| !o.is_empty())
+                .map(|o| toml::Value::String(o.to_owned()))
+                .collect(),
+        ),
         (_, v) => v,
     };
     let entry = table
@@ -232,9 +298,16 @@ mod tests {
             "ERRAND_PORT" => Some("9000".to_string()),
             "DATABASE_URL" => Some("postgres://x/y".to_string()),
             "ERRAND_LOG_FORMAT" => Some("json".to_string()),
+            "ERRAND_CORS_ALLOWED_ORIGINS" => Some("http://a.test, http://b.test".to_string()),
+            "ERRAND_EVENTS_RETENTION_DAYS" => Some("7".to_string()),
             _ => None,
         };
         let s = Settings::load(None, env).expect("settings");
+        assert_eq!(
+            s.server.cors_allowed_origins,
+            ["http://a.test", "http://b.test"]
+        );
+        assert_eq!(s.events.retention_days, Some(7));
         assert_eq!(s.server.port, 9000);
         assert_eq!(s.database.url.as_deref(), Some("postgres://x/y"));
         assert_eq!(s.log.format, LogFormat::Json);

@@ -19,7 +19,7 @@ use serde_json::{Map, Value, json};
 
 use super::message::{Role, ToolCall};
 use super::{
-    Completion, CompletionRequest, DeltaSink, LlmError, ModelProvider, ProviderInfo, Usage,
+    Completion, CompletionRequest, Delta, DeltaSink, LlmError, ModelProvider, ProviderInfo, Usage,
 };
 use crate::config::providers::Price;
 use crate::error::Violation;
@@ -150,7 +150,7 @@ impl ModelProvider for MockProvider {
                     tokio::time::sleep(pause).await;
                 }
                 if !piece.is_empty() {
-                    let _ = deltas.send(piece);
+                    let _ = deltas.send(Delta::Text(piece));
                 }
             }
             if let Some(e) = script.error {

@@ -118,8 +118,17 @@ pub struct LlmError {
     pub details: Value,
 }
 
+/// What a model call streams while it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delta {
+    /// The next piece of the reply text.
+    Text(String),
+    /// The call is being retried: the text streamed so far for it is void.
+    Reset,
+}
+
 /// Where streamed text goes as it arrives.
-pub type DeltaSink = UnboundedSender<String>;
+pub type DeltaSink = UnboundedSender<Delta>;
 
 /// What `GET /v1/models` shows of a provider.
 #[derive(Debug, Clone, Serialize, ToSchema)]

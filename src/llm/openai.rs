@@ -18,7 +18,7 @@ use tokio::time::Instant;
 
 use super::http::{self, HttpFailure, Transport};
 use super::wire::{self, Assembler};
-use super::{Completion, CompletionRequest, DeltaSink, LlmError, ModelProvider, ProviderInfo};
+use super::{Completion, CompletionRequest, Delta, DeltaSink, LlmError, ModelProvider, ProviderInfo};
 use crate::config::providers::{Price, ProviderSettings};
 use crate::error::Violation;
 
@@ -93,7 +93,7 @@ impl OpenAiProvider {
                 .push(&chunk.map_err(Failure::from)?)
                 .map_err(|p| Failure::local(true, p.message, p.code.as_deref()))?;
             if !text.is_empty() {
-                let _ = deltas.send(text);
+                let _ = deltas.send(Delta::Text(text));
             }
         }
         Ok(assembler.finish())
@@ -130,6 +130,8 @@ impl OpenAiProvider {
                 "model call failed, retrying: {}",
                 failure.message
             );
+            // The next try streams its reply from the start.
+            let _ = deltas.send(Delta::Reset);
             tokio::time::sleep(wait).await;
             retry += 1;
         }

@@ -1,7 +1,9 @@
-//! Tasks: submission (with idempotency), listing, cancellation and the event log view.
+//! Tasks: submission (with idempotency), listing, cancellation, waiting, and the event log
+//! as a page or a live stream.
 
 pub mod idempotency;
 pub mod journal;
+pub mod live;
 pub mod model;
 pub mod routes;
 pub mod store;

@@ -188,10 +188,33 @@ pub struct EventPage {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EventQuery {
-    /// Return events with `seq` greater than this (default 0: from the start).
+    /// Return events with `seq` greater than this (default 0: from the start). On a
+    /// stream, the `Last-Event-ID` header takes precedence.
     pub after: Option<i64>,
-    /// Page size, 1 to 1000 (default 100).
+    /// Page size, 1 to 1000 (default 100); not used by a stream.
     pub limit: Option<u32>,
+}
+
+/// Query of `GET /v1/tasks/{id}`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct TaskQuery {
+    /// Wait up to this many seconds (at most `server.max_wait_seconds`, default 60) for
+    /// the task to end, then answer with the task as it is.
+    pub wait: Option<u64>,
+}
+
+/// Query of `POST /v1/runners/{name}/tasks`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitQuery {
+    /// Wait up to this many seconds for the task to end: 200 with the final task if it
+    /// does, else 202 as without it. Same as `Prefer: wait=N`.
+    pub wait: Option<u64>,
+    /// Answer with the new task's event stream (`text/event-stream`) instead of the task.
+    pub stream: Option<bool>,
 }
 
 /// A page of a task's step journal.

@@ -1,14 +1,16 @@
 //! Task handlers: submit (`/v1/runners/{name}/tasks`), list, get, cancel, events.
 
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::idempotency;
 use super::journal;
+use super::live;
 use super::model::{
-    CreateTask, EventPage, EventQuery, StepPage, StepQuery, Task, TaskFilter, TaskPage,
+    CreateTask, EventPage, EventQuery, StepPage, StepQuery, SubmitQuery, Task, TaskFilter,
+    TaskPage, TaskQuery,
 };
 use super::store::{self, Cancelled};
 use super::submit::{JobStart, Submitted, Submitter};
@@ -26,19 +28,12 @@ fn parse_id(id: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(id).map_err(|_| task_not_found(id))
 }
 
-/// The id of a task that exists, or 404.
-async fn existing_task(state: &AppState, id: &str) -> Result<Uuid, ApiError> {
+/// The task, or 404.
+async fn existing_task(state: &AppState, id: &str) -> Result<Task, ApiError> {
     let uuid = parse_id(id)?;
-    match store::get(&state.pool, uuid).await? {
-        Some(_) => Ok(uuid),
-        None => Err(task_not_found(id)),
-    }
-}
-
-fn accepted(task: &Task) -> HttpResponse {
-    HttpResponse::Accepted()
-        .insert_header((header::LOCATION, format!("/v1/tasks/{}", task.id)))
-        .json(task)
+    store::get(&state.pool, uuid)
+        .await?
+        .ok_or_else(|| task_not_found(id))
 }
 
 /// Submit a task
@@ -46,19 +41,29 @@ fn accepted(task: &Task) -> HttpResponse {
 /// Validates the arguments against the runner's input schema and queues the task; the
 /// task row and its job are committed together. With `Idempotency-Key`, repeating the same
 /// request returns the same task (200) instead of creating another.
+///
+/// With `?wait=N` or `Prefer: wait=N` the answer waits up to N seconds for the task to
+/// end: 200 with the final task if it does, else 202. With `?stream=true` the answer is
+/// the new task's event stream (see `GET /v1/tasks/{id}/events`).
 #[utoipa::path(
     tag = "tasks",
     params(
         ("name" = String, Path, description = "The runner's name"),
+        SubmitQuery,
         ("Idempotency-Key" = Option<String>, Header,
-            description = "Makes retries safe: the same key and body return the same task")
+            description = "Makes retries safe: the same key and body return the same task"),
+        ("Prefer" = Option<String>, Header,
+            description = "`wait=N`: like `?wait=N`; more than the maximum waits the maximum")
     ),
     request_body = CreateTask,
     responses(
-        (status = 202, description = "Queued", body = Task,
+        (status = 202, description = "Queued (or, when waiting, still unfinished)", body = Task,
             headers(("Location" = String, description = "URL of the task"))),
-        (status = 200, description = "Replay of an earlier request with the same Idempotency-Key",
-            body = Task),
+        (status = 200, description = "The task ended while the request waited, or a replay of \
+            an earlier request with the same Idempotency-Key; with `stream=true`, the event stream",
+            content((Task = "application/json"), (String = "text/event-stream")),
+            headers(("Location" = String, description = "URL of the task"),
+                ("Preference-Applied" = String, description = "`wait=N` when `Prefer: wait` was honoured"))),
         (status = 404, description = "No such runner (`runner_not_found`)",
             body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Idempotency-Key used with a different request \
@@ -70,29 +75,63 @@ fn accepted(task: &Task) -> HttpResponse {
 pub async fn create(
     state: web::Data<AppState>,
     name: web::Path<String>,
+    query: web::Query<SubmitQuery>,
     req: HttpRequest,
     body: web::Json<CreateTask>,
 ) -> Result<HttpResponse, ApiError> {
     let key = idempotency::key_from(&req)?;
+    let max = state.streams.max_wait;
+    let stream = query.stream.unwrap_or(false);
+    let preferred = live::prefer_wait(&req, max);
+    let wait = live::query_wait(query.wait, max)?.or(preferred);
+    if stream && wait.is_some() {
+        return Err(ApiError::InvalidRequest(
+            "ask for either `stream=true` or a wait, not both".into(),
+        ));
+    }
     let submitter = Submitter {
         pool: &state.pool,
         schemas: &state.schemas,
         models: &state.models,
         queue: &state.queue,
     };
-    match submitter
+    let (task, replayed) = match submitter
         .submit(&name, body.into_inner(), key.as_deref(), JobStart::Now)
         .await?
     {
-        Submitted::Created(task) => Ok(accepted(&task)),
+        Submitted::Created(task) => (*task, false),
         Submitted::Taken { hash } => {
-            replay(&state, key.as_deref().unwrap_or_default(), hash.as_deref()).await
+            let key = key.as_deref().unwrap_or_default();
+            (replayed_task(&state, key, hash.as_deref()).await?, true)
         }
+    };
+    let mut response = HttpResponse::Ok();
+    response.insert_header((header::LOCATION, format!("/v1/tasks/{}", task.id)));
+    if replayed {
+        response.insert_header(("Idempotent-Replayed", "true"));
     }
+    if stream {
+        return live::stream(&state, &task, 0, response).await;
+    }
+    let task = match wait {
+        Some(wait) => live::until_ended(&state, task.id, wait)
+            .await?
+            .unwrap_or(task),
+        None => task,
+    };
+    if let Some(applied) = preferred.filter(|_| query.wait.is_none()) {
+        response.insert_header(("Preference-Applied", format!("wait={}", applied.as_secs())));
+    }
+    let ended = task.status.terminal_event().is_some();
+    // 202 says "not finished yet": a plain submission, or a wait that ran out.
+    if !(ended && wait.is_some()) && !(replayed && wait.is_none()) {
+        response.status(StatusCode::ACCEPTED);
+    }
+    Ok(response.json(task))
 }
 
-/// The answer to a request whose idempotency key is already taken.
-async fn replay(state: &AppState, key: &str, hash: Option<&str>) -> Result<HttpResponse, ApiError> {
+/// The task holding an idempotency key, when the request matches the one that created it.
+async fn replayed_task(state: &AppState, key: &str, hash: Option<&str>) -> Result<Task, ApiError> {
     let (task, stored) = store::by_idempotency_key(&state.pool, key)
         .await?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("idempotency key vanished")))?;
@@ -105,10 +144,7 @@ async fn replay(state: &AppState, key: &str, hash: Option<&str>) -> Result<HttpR
             ),
         ));
     }
-    Ok(HttpResponse::Ok()
-        .insert_header(("Idempotent-Replayed", "true"))
-        .insert_header((header::LOCATION, format!("/v1/tasks/{}", task.id)))
-        .json(task))
+    Ok(task)
 }
 
 /// List tasks
@@ -136,21 +172,26 @@ pub async fn list(
 }
 
 /// Get a task
+///
+/// With `?wait=N`, long-polls: answers as soon as the task ends, or after N seconds with
+/// the task as it is then.
 #[utoipa::path(
     tag = "tasks",
-    params(("id" = Uuid, Path, description = "The task id")),
-    responses((status = 200, description = "The task", body = Task), NotFound, ServerErrors)
+    params(("id" = Uuid, Path, description = "The task id"), TaskQuery),
+    responses((status = 200, description = "The task", body = Task), NotFound, QueryErrors, ServerErrors)
 )]
 #[get("/tasks/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
+    query: web::Query<TaskQuery>,
 ) -> Result<web::Json<Task>, ApiError> {
     let uuid = parse_id(&id)?;
-    store::get(&state.pool, uuid)
-        .await?
-        .map(web::Json)
-        .ok_or_else(|| task_not_found(&id))
+    let task = match live::query_wait(query.wait, state.streams.max_wait)? {
+        Some(wait) => live::until_ended(&state, uuid, wait).await?,
+        None => store::get(&state.pool, uuid).await?,
+    };
+    task.map(web::Json).ok_or_else(|| task_not_found(&id))
 }
 
 /// Cancel a task
@@ -193,26 +234,48 @@ pub async fn cancel(
     Ok(answer)
 }
 
-/// List a task's events
+/// List or stream a task's events
 ///
-/// The task's ordered event log (`seq` from 1), after `after`.
+/// The task's ordered event log (`seq` from 1, gapless), after `after`. With
+/// `Accept: text/event-stream` it is a Server-Sent Events stream instead: every event after
+/// `Last-Event-ID` (or `after`), then live ones as they happen, each frame with `id:` (the
+/// seq), `event:` (the type) and `data:` (the event as JSON); a comment line every
+/// `events.heartbeat_seconds`; closed after the terminal event. A task that has ended with
+/// nothing newer answers 204, which stops an `EventSource` from reconnecting.
 #[utoipa::path(
     tag = "tasks",
-    params(("id" = Uuid, Path, description = "The task id"), EventQuery),
-    responses((status = 200, description = "A page of events", body = EventPage), NotFound, QueryErrors, ServerErrors)
+    params(
+        ("id" = Uuid, Path, description = "The task id"),
+        EventQuery,
+        ("Accept" = Option<String>, Header, description = "`text/event-stream` for a stream"),
+        ("Last-Event-ID" = Option<i64>, Header,
+            description = "Resume a stream after this seq (sent by a reconnecting EventSource)")
+    ),
+    responses(
+        (status = 200, description = "A page of events, or the event stream",
+            content((EventPage = "application/json"), (String = "text/event-stream"))),
+        (status = 204, description = "Stream only: the task ended and no event is newer"),
+        NotFound, QueryErrors, ServerErrors
+    )
 )]
 #[get("/tasks/{id}/events")]
 pub async fn list_events(
     state: web::Data<AppState>,
     id: web::Path<String>,
     query: web::Query<EventQuery>,
-) -> Result<web::Json<EventPage>, ApiError> {
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    if live::wants_stream(&req) {
+        let task = existing_task(&state, &id).await?;
+        let after = live::last_event_id(&req)?.or(query.after).unwrap_or(0);
+        return live::stream(&state, &task, after, HttpResponse::Ok()).await;
+    }
     let limit = pagination::limit(query.limit, 100, 1000)?;
-    let uuid = existing_task(&state, &id).await?;
+    let uuid = existing_task(&state, &id).await?.id;
     let after = query.after.unwrap_or(0);
     let data = events::list(&state.pool, uuid, after, limit).await?;
     let next_after = data.last().map_or(after, |e| e.seq);
-    Ok(web::Json(EventPage { data, next_after }))
+    Ok(HttpResponse::Ok().json(EventPage { data, next_after }))
 }
 
 /// List a task's steps
@@ -231,7 +294,7 @@ pub async fn list_steps(
     query: web::Query<StepQuery>,
 ) -> Result<web::Json<StepPage>, ApiError> {
     let limit = pagination::limit(query.limit, 100, 1000)?;
-    let uuid = existing_task(&state, &id).await?;
+    let uuid = existing_task(&state, &id).await?.id;
     let after = query.after.unwrap_or(-1);
     let data = journal::list(&state.pool, uuid, after, limit).await?;
     let next_after = data.last().map_or(after, |s| s.index);

@@ -15,7 +15,7 @@ use apalis_postgres::{Config, PostgresStorage};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::WorkerSettings;
+use crate::config::{EventSettings, WorkerSettings};
 use crate::llm::ModelRegistry;
 use crate::runners::schema::SchemaCache;
 use crate::tools::ToolRegistry;
@@ -29,6 +29,7 @@ pub struct Runtime {
     pub models: Arc<ModelRegistry>,
     pub tools: Arc<ToolRegistry>,
     pub settings: WorkerSettings,
+    pub events: EventSettings,
 }
 
 async fn run_job(job: TaskJob, rt: Data<Arc<Runtime>>) -> Result<(), BoxDynError> {

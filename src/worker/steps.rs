@@ -10,12 +10,14 @@ use chrono::Utc;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 use uuid::Uuid;
 
 use super::Runtime;
 use crate::events::{self, kind};
 use crate::llm::message::ToolCall;
-use crate::llm::{Completion, CompletionRequest, LlmError, ModelProvider};
+use crate::config::EventSettings;
+use crate::llm::{Completion, CompletionRequest, Delta, LlmError, ModelProvider};
 use crate::tasks::journal::{self, MODEL_CALL, NewStep, Step, TOOL_RESULT};
 use crate::tasks::model::Task;
 use crate::tasks::store;
@@ -125,18 +127,26 @@ impl<'a> Run<'a> {
         let (deltas, pieces) = mpsc::unbounded_channel();
         let forwarder = tokio::spawn(forward_deltas(
             self.rt.pool.clone(),
-            self.task.id,
-            self.task.attempts,
+            Flush::from(&self.rt.events),
+            (self.task.id, self.task.attempts),
             pieces,
             self.partial.clone(),
         ));
         let result = provider.complete(request, &deltas).await;
         drop(deltas);
-        // Every delta is logged before the outcome, so the log reads in order.
-        forwarder.await??;
+        // Every delta is logged before the outcome, so the log reads in order; text not
+        // yet flushed goes into the step's own transaction.
+        let tail = forwarder.await??;
         let completion = match result {
             Ok(c) => c,
-            Err(e) => return Ok(Err(e)),
+            Err(e) => {
+                if !tail.is_empty() {
+                    let mut tx = self.rt.pool.begin().await?;
+                    self.delta(&mut tx, tail).await?;
+                    tx.commit().await?;
+                }
+                return Ok(Err(e));
+            }
         };
         let request_summary = json!({
             "model": self.task.model,
@@ -167,6 +177,9 @@ impl<'a> Run<'a> {
             cost_usd: cost,
             started_at,
         };
+        if !tail.is_empty() {
+            self.delta(&mut tx, tail).await?;
+        }
         if !journal::record(&mut tx, &step).await? {
             return Err(Superseded.into());
         }
@@ -187,6 +200,15 @@ impl<'a> Run<'a> {
         tx.commit().await?;
         self.next_index += 1;
         Ok(Ok(completion))
+    }
+
+    /// Logs streamed text, unless the attempt lost the task or is being cancelled (the
+    /// step's own fence, or the cancellation watch, then stops the attempt).
+    async fn delta(&self, conn: &mut sqlx::PgConnection, text: String) -> anyhow::Result<()> {
+        let (id, attempt) = (self.task.id, self.task.attempts);
+        let data = json!({"text": text});
+        events::append_for_attempt(conn, id, attempt, kind::MESSAGE_DELTA, &data).await?;
+        Ok(())
     }
 
     /// Runs the calls of one model turn in parallel, each under `limit`; calls already in
@@ -230,7 +252,9 @@ impl<'a> Run<'a> {
         let (id, attempt) = (self.task.id, self.task.attempts);
         let request = json!({"id": call.id, "name": call.name, "arguments": call.arguments});
         let mut tx = self.rt.pool.begin().await?;
-        events::append(&mut tx, id, kind::TOOL_CALL_STARTED, &request).await?;
+        // Progress only: a crash before the result re-runs the call and logs it again.
+        relaxed_commit(&mut tx).await?;
+        events::append_for_attempt(&mut tx, id, attempt, kind::TOOL_CALL_STARTED, &request).await?;
         tx.commit().await?;
         let started_at = Utc::now();
         let result = execute(call, tools, limit).await;
@@ -294,40 +318,115 @@ fn completion_from_json(v: &Value) -> Completion {
     }
 }
 
-/// Appends streamed text as `message.delta` events, joining pieces that queue up while an
-/// insert is in flight, and keeps the text so far in `partial`.
+/// When streamed text is logged.
+#[derive(Debug, Clone, Copy)]
+struct Flush {
+    every: Duration,
+    bytes: usize,
+}
+
+impl From<&EventSettings> for Flush {
+    fn from(s: &EventSettings) -> Self {
+        Self {
+            every: Duration::from_millis(s.delta_flush_ms),
+            bytes: s.delta_flush_bytes.max(1),
+        }
+    }
+}
+
+/// Progress events may be lost in a database crash without harm: they are replayed or
+/// superseded (a lost delta's call is re-run, since its step was never journaled). Skipping
+/// the wait for the WAL flush makes them cheap; seq stays gapless, as the seq counter is
+/// written in the same transaction.
+async fn relaxed_commit(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> {
+    sqlx::query("SET LOCAL synchronous_commit = off")
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Logs streamed text as `message.delta` events, coalesced: one event per `flush.every`
+/// or per `flush.bytes`, whichever comes first. Returns the text not yet logged when the
+/// call ends, which the caller logs with the step. Keeps all the text of the call in
+/// `partial`. A `Reset` (the call is being retried) voids the text so far and, when some
+/// was logged, logs a delta with `reset: true`.
 async fn forward_deltas(
     pool: PgPool,
+    flush: Flush,
+    (task_id, attempt): (Uuid, i32),
+    mut pieces: mpsc::UnboundedReceiver<Delta>,
+    partial: Partial,
+) -> anyhow::Result<String> {
+    let mut pending = String::new();
+    let mut due: Option<Instant> = None;
+    let mut logged = false;
+    loop {
+        // `None` here means the flush is due.
+        let piece = match due {
+            Some(at) => tokio::select! {
+                piece = pieces.recv() => Some(piece),
+                () = tokio::time::sleep_until(at) => None,
+            },
+            None => Some(pieces.recv().await),
+        };
+        let flush_now = match piece {
+            None => true,
+            Some(None) => return Ok(pending),
+            Some(Some(Delta::Text(text))) => {
+                partial.lock().map(|mut p| p.push_str(&text)).ok();
+                pending.push_str(&text);
+                due.get_or_insert_with(|| Instant::now() + flush.every);
+                pending.len() >= flush.bytes
+            }
+            Some(Some(Delta::Reset)) => {
+                partial.lock().map(|mut p| p.clear()).ok();
+                pending.clear();
+                due = None;
+                if std::mem::take(&mut logged) {
+                    let data = json!({"text": "", "reset": true});
+                    if !log_progress(&pool, task_id, attempt, &data).await? {
+                        return drain(pieces, partial).await;
+                    }
+                }
+                false
+            }
+        };
+        if flush_now && !pending.is_empty() {
+            let data = json!({"text": std::mem::take(&mut pending)});
+            if !log_progress(&pool, task_id, attempt, &data).await? {
+                return drain(pieces, partial).await;
+            }
+            logged = true;
+            due = None;
+        }
+    }
+}
+
+/// One `message.delta`; `false` when the attempt no longer owns the task.
+async fn log_progress(
+    pool: &PgPool,
     task_id: Uuid,
     attempt: i32,
-    mut pieces: mpsc::UnboundedReceiver<String>,
+    data: &Value,
+) -> anyhow::Result<bool> {
+    let mut tx = pool.begin().await?;
+    relaxed_commit(&mut tx).await?;
+    let seq =
+        events::append_for_attempt(&mut tx, task_id, attempt, kind::MESSAGE_DELTA, data).await?;
+    tx.commit().await?;
+    Ok(seq.is_some())
+}
+
+/// Stopping (cancelled or superseded): keep the text as the partial output, log no more.
+async fn drain(
+    mut pieces: mpsc::UnboundedReceiver<Delta>,
     partial: Partial,
-) -> anyhow::Result<()> {
-    while let Some(mut text) = pieces.recv().await {
-        while let Ok(more) = pieces.try_recv() {
-            text.push_str(&more);
-        }
-        if text.is_empty() {
-            continue;
-        }
-        partial.lock().map(|mut p| p.push_str(&text)).ok();
-        let mut tx = pool.begin().await?;
-        if store::should_stop(&mut *tx, task_id, attempt).await? {
-            // Stopping: keep the partial text, but log no more and drain so the sender
-            // never blocks.
-            while let Some(more) = pieces.recv().await {
-                partial.lock().map(|mut p| p.push_str(&more)).ok();
-            }
-            return Ok(());
-        }
-        events::append(
-            &mut tx,
-            task_id,
-            kind::MESSAGE_DELTA,
-            &json!({"text": text}),
-        )
-        .await?;
-        tx.commit().await?;
+) -> anyhow::Result<String> {
+    while let Some(piece) = pieces.recv().await {
+        match piece {
+            Delta::Text(text) => partial.lock().map(|mut p| p.push_str(&text)).ok(),
+            Delta::Reset => partial.lock().map(|mut p| p.clear()).ok(),
+        };
     }
-    Ok(())
+    Ok(String::new())
 }

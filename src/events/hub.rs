@@ -1,0 +1,322 @@
+//! Live fan-out of task events inside one process. ONE connection LISTENs on the events
+//! channel, whose notifications name a task and a seq but carry no data. For the tasks
+//! somebody here watches, the hub reads the new rows once per batch of notifications (one
+//! query for all of them) and broadcasts each event, rendered once as an SSE frame, to
+//! every subscriber in memory. So any API process can stream a task any worker runs, and
+//! 10,000 watchers of one task cost one read per event, not 10,000.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use sqlx::PgPool;
+use sqlx::postgres::PgListener;
+use tokio::sync::{broadcast, mpsc};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+use super::{CHANNEL, TaskEvent, kind};
+
+/// One event as subscribers receive it.
+#[derive(Debug)]
+pub struct LiveEvent {
+    pub seq: i64,
+    pub terminal: bool,
+    /// The complete SSE frame: `id:`, `event:` and `data:` lines.
+    pub frame: Bytes,
+}
+
+impl LiveEvent {
+    pub fn new(event: &TaskEvent) -> Self {
+        Self {
+            seq: event.seq,
+            terminal: kind::is_terminal(&event.kind),
+            frame: frame(event),
+        }
+    }
+}
+
+/// The SSE frame of an event; `data:` is the event object as the JSON page shows it.
+pub fn frame(event: &TaskEvent) -> Bytes {
+    // serde_json escapes newlines inside strings, so the data is always one line.
+    let data = serde_json::to_string(event).unwrap_or_else(|_| "{}".into());
+    Bytes::from(format!(
+        "id: {}\nevent: {}\ndata: {data}\n\n",
+        event.seq, event.kind
+    ))
+}
+
+/// Live events of one task, from the moment of subscribing.
+pub type Subscription = broadcast::Receiver<Arc<LiveEvent>>;
+
+/// A handle on the process's hub. Cheap to clone.
+#[derive(Clone)]
+pub struct Hub {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// Watched tasks; `None` once the hub stopped, which closes every subscription.
+    channels: Mutex<Option<HashMap<Uuid, Channel>>>,
+    capacity: usize,
+}
+
+struct Channel {
+    sender: broadcast::Sender<Arc<LiveEvent>>,
+    /// The last seq broadcast; `None` before the first (earlier events predate every
+    /// subscriber, which read them from the database).
+    last: Option<i64>,
+}
+
+enum Note {
+    Appended { task_id: Uuid, seq: i64 },
+    /// The listening connection was lost and re-established: notifications may be lost.
+    Reconnected,
+}
+
+/// Channels nobody listens to any more are dropped this often.
+const SWEEP_EVERY: Duration = Duration::from_secs(10);
+
+impl Hub {
+    /// Connects the listener and starts the hub's two tasks (listen, fan out) on the
+    /// current runtime; they stop when `shutdown` fires. `pool` is the hub's own: it holds
+    /// the listening connection and reads new events.
+    pub async fn start(
+        pool: PgPool,
+        capacity: usize,
+        shutdown: CancellationToken,
+    ) -> anyhow::Result<(Self, JoinHandle<()>)> {
+        let mut listener = PgListener::connect_with(&pool).await?;
+        listener.listen(CHANNEL).await?;
+        let hub = Self {
+            inner: Arc::new(Inner {
+                channels: Mutex::new(Some(HashMap::new())),
+                capacity: capacity.max(1),
+            }),
+        };
+        let (notes, received) = mpsc::unbounded_channel();
+        let listening = tokio::spawn(listen(listener, notes, shutdown.clone()));
+        let fan_out = hub.clone();
+        let handle = tokio::spawn(async move {
+            fan_out.fan_out(pool, received, shutdown).await;
+            listening.abort();
+            // Dropping every sender ends every subscription.
+            fan_out.lock().take();
+        });
+        Ok((hub, handle))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<HashMap<Uuid, Channel>>> {
+        self.inner
+            .channels
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Live events of `task_id` appended from now on. Read the backlog from the database
+    /// only after subscribing, so nothing falls between the two.
+    pub fn subscribe(&self, task_id: Uuid) -> Subscription {
+        let mut guard = self.lock();
+        match guard.as_mut() {
+            Some(channels) => channels
+                .entry(task_id)
+                .or_insert_with(|| Channel {
+                    sender: broadcast::channel(self.inner.capacity).0,
+                    last: None,
+                })
+                .sender
+                .subscribe(),
+            // Stopped: a subscription that is already closed.
+            None => broadcast::channel(1).1,
+        }
+    }
+
+    /// Watched tasks (for tests and metrics).
+    pub fn watched(&self) -> usize {
+        self.lock().as_ref().map_or(0, HashMap::len)
+    }
+
+    async fn fan_out(
+        &self,
+        pool: PgPool,
+        mut received: mpsc::UnboundedReceiver<Note>,
+        shutdown: CancellationToken,
+    ) {
+        let mut sweep = tokio::time::interval(SWEEP_EVERY);
+        loop {
+            let first = tokio::select! {
+                () = shutdown.cancelled() => return,
+                _ = sweep.tick() => {
+                    if let Some(channels) = self.lock().as_mut() {
+                        channels.retain(|_, c| c.sender.receiver_count() > 0);
+                    }
+                    continue;
+                }
+                note = received.recv() => match note {
+                    Some(note) => note,
+                    None => return,
+                },
+            };
+            let mut batch = vec![first];
+            while batch.len() < 4096 {
+                match received.try_recv() {
+                    Ok(note) => batch.push(note),
+                    Err(_) => break,
+                }
+            }
+            let wanted = self.wanted(&batch);
+            if wanted.is_empty() {
+                continue;
+            }
+            let rows = tokio::select! {
+                () = shutdown.cancelled() => return,
+                rows = read_until_done(&pool, &wanted) => rows,
+            };
+            self.broadcast(rows);
+        }
+    }
+
+    /// For each watched task in the batch, the seq after which to read.
+    fn wanted(&self, batch: &[Note]) -> HashMap<Uuid, i64> {
+        let mut wanted = HashMap::new();
+        let mut guard = self.lock();
+        let Some(channels) = guard.as_mut() else {
+            return wanted;
+        };
+        for note in batch {
+            match *note {
+                Note::Reconnected => {
+                    for (id, channel) in channels.iter() {
+                        wanted.insert(*id, channel.last.unwrap_or(0));
+                    }
+                }
+                Note::Appended { task_id, seq } => {
+                    let Some(channel) = channels.get(&task_id) else {
+                        continue;
+                    };
+                    if channel.last.is_some_and(|last| seq <= last) {
+                        continue;
+                    }
+                    let after = channel.last.unwrap_or(seq - 1);
+                    wanted
+                        .entry(task_id)
+                        .and_modify(|a: &mut i64| *a = (*a).min(after))
+                        .or_insert(after);
+                }
+            }
+        }
+        wanted
+    }
+
+    fn broadcast(&self, rows: Vec<TaskEvent>) {
+        let mut guard = self.lock();
+        let Some(channels) = guard.as_mut() else {
+            return;
+        };
+        for row in rows {
+            let Some(channel) = channels.get_mut(&row.task_id) else {
+                continue;
+            };
+            if channel.last.is_some_and(|last| row.seq <= last) {
+                continue;
+            }
+            channel.last = Some(row.seq);
+            let event = Arc::new(LiveEvent::new(&row));
+            let terminal = event.terminal;
+            // No receivers is not an error: the sweep drops the channel later.
+            let _ = channel.sender.send(event);
+            if terminal {
+                // Nothing follows a terminal event; subscribers still get what is buffered.
+                channels.remove(&row.task_id);
+            }
+        }
+    }
+}
+
+/// Reads the new events, retrying a failed read: a notification is announced only once,
+/// so giving up would leave watchers waiting.
+async fn read_until_done(pool: &PgPool, wanted: &HashMap<Uuid, i64>) -> Vec<TaskEvent> {
+    let (ids, afters): (Vec<Uuid>, Vec<i64>) = wanted.iter().map(|(k, v)| (*k, *v)).unzip();
+    let mut wait = Duration::from_millis(50);
+    loop {
+        let rows = sqlx::query_as(
+            "SELECT e.task_id, e.seq, e.type, e.data, e.created_at
+             FROM unnest($1::uuid[], $2::int8[]) AS w(task_id, after)
+             JOIN task_events e ON e.task_id = w.task_id AND e.seq > w.after
+             ORDER BY e.task_id, e.seq",
+        )
+        .bind(&ids)
+        .bind(&afters)
+        .fetch_all(pool)
+        .await;
+        match rows {
+            Ok(rows) => return rows,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read new task events; retrying");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(5));
+            }
+        }
+    }
+}
+
+/// Forwards notifications; after the connection was lost, says so, so the fan-out re-reads
+/// every watched task.
+async fn listen(
+    mut listener: PgListener,
+    notes: mpsc::UnboundedSender<Note>,
+    shutdown: CancellationToken,
+) {
+    let mut lost = false;
+    loop {
+        let received = tokio::select! {
+            () = shutdown.cancelled() => return,
+            r = listener.try_recv() => r,
+        };
+        let note = match received {
+            Ok(Some(notification)) => {
+                if std::mem::take(&mut lost) && notes.send(Note::Reconnected).is_err() {
+                    return;
+                }
+                match parse(notification.payload()) {
+                    Some(note) => note,
+                    None => {
+                        tracing::warn!(payload = notification.payload(), "unknown notification");
+                        continue;
+                    }
+                }
+            }
+            Ok(None) => {
+                tracing::warn!("event listener reconnected; re-reading watched tasks");
+                lost = false;
+                Note::Reconnected
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "event listener lost its connection; retrying");
+                // Re-read now (the read retries until the database is back) and again at
+                // the first notification after the reconnection.
+                lost = true;
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                Note::Reconnected
+            }
+        };
+        if notes.send(note).is_err() {
+            return;
+        }
+    }
+}
+
+fn parse(payload: &str) -> Option<Note> {
+    #[derive(serde::Deserialize)]
+    struct Payload {
+        task_id: Uuid,
+        seq: i64,
+    }
+    let p: Payload = serde_json::from_str(payload).ok()?;
+    Some(Note::Appended {
+        task_id: p.task_id,
+        seq: p.seq,
+    })
+}

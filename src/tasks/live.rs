@@ -1,0 +1,137 @@
+//! Watching a task as it runs: its event stream (SSE), and waiting for its end
+//! (`?wait=`, `Prefer: wait=`). Both ride on the process's event hub, so a waiting request
+//! costs no polling.
+
+use std::time::Duration;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
+use tokio::sync::broadcast::error::RecvError;
+use uuid::Uuid;
+
+use super::model::Task;
+use super::store;
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::events::sse::Tail;
+
+pub const EVENT_STREAM: &str = "text/event-stream";
+
+/// Whether the client asked for `text/event-stream`.
+pub fn wants_stream(req: &HttpRequest) -> bool {
+    req.headers()
+        .get_all(header::ACCEPT)
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(',').any(|t| t.trim().starts_with(EVENT_STREAM)))
+}
+
+/// The `Last-Event-ID` a reconnecting `EventSource` sends.
+pub fn last_event_id(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
+    let Some(value) = req.headers().get("last-event-id") else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or_default().trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse::<i64>().map(Some).map_err(|_| {
+        ApiError::InvalidRequest(format!(
+            "Last-Event-ID must be an event seq (an integer), not {text:?}"
+        ))
+    })
+}
+
+/// A `wait` query value as a duration; more than the maximum is refused.
+pub fn query_wait(seconds: Option<u64>, max: Duration) -> Result<Option<Duration>, ApiError> {
+    match seconds {
+        None | Some(0) => Ok(None),
+        Some(s) if s > max.as_secs() => Err(ApiError::InvalidRequest(format!(
+            "wait must be at most {} seconds, not {s}",
+            max.as_secs()
+        ))),
+        Some(s) => Ok(Some(Duration::from_secs(s))),
+    }
+}
+
+/// `Prefer: wait=N` (RFC 7240). A preference, so a longer wait is cut to the maximum
+/// rather than refused.
+pub fn prefer_wait(req: &HttpRequest, max: Duration) -> Option<Duration> {
+    req.headers()
+        .get_all("prefer")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split([',', ';']))
+        .filter_map(|p| p.trim().strip_prefix("wait="))
+        .filter_map(|n| n.trim().trim_matches('"').parse::<u64>().ok())
+        .next()
+        .filter(|s| *s > 0)
+        .map(|s| Duration::from_secs(s).min(max))
+}
+
+/// Waits until the task ends or `wait` passes, and returns it as it then is; `None` when
+/// there is no such task. Ends early when the process shuts down.
+pub async fn until_ended(
+    state: &AppState,
+    id: Uuid,
+    wait: Duration,
+) -> Result<Option<Task>, ApiError> {
+    // Subscribe before reading, so an end between the two is not missed.
+    let mut live = state.hub.subscribe(id);
+    let Some(task) = store::get(&state.pool, id).await? else {
+        return Ok(None);
+    };
+    if task.status.terminal_event().is_some() {
+        return Ok(Some(task));
+    }
+    let deadline = tokio::time::sleep(wait);
+    tokio::pin!(deadline);
+    loop {
+        tokio::select! {
+            () = &mut deadline => break,
+            received = live.recv() => match received {
+                Ok(event) if event.terminal => break,
+                Ok(_) => {}
+                // Missed some: the end may be among them.
+                Err(RecvError::Lagged(_)) => {
+                    let now = store::get(&state.pool, id).await?;
+                    if now.as_ref().is_none_or(|t| t.status.terminal_event().is_some()) {
+                        return Ok(now);
+                    }
+                }
+                Err(RecvError::Closed) => break,
+            },
+        }
+    }
+    Ok(store::get(&state.pool, id).await?)
+}
+
+/// The task's events after `after` as an SSE response built on `response` (status and
+/// extra headers set by the caller): the backlog, then live events, closed after the
+/// terminal event. A task that ended with nothing after `after` gets `204 No Content`,
+/// which tells an `EventSource` to stop reconnecting.
+pub async fn stream(
+    state: &AppState,
+    task: &Task,
+    after: i64,
+    mut response: HttpResponseBuilder,
+) -> Result<HttpResponse, ApiError> {
+    let live = state.hub.subscribe(task.id);
+    let ended = task.status.terminal_event().is_some();
+    let tail = Tail::open(
+        live,
+        state.pool.clone(),
+        task.id,
+        after,
+        ended,
+        state.streams.heartbeat,
+    )
+    .await?;
+    if tail.is_exhausted() {
+        return Ok(HttpResponse::NoContent().finish());
+    }
+    Ok(response
+        .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(EVENT_STREAM)))
+        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+        // Tells nginx (and proxies that follow it) not to buffer the stream.
+        .insert_header(("X-Accel-Buffering", HeaderValue::from_static("no")))
+        .streaming(tail.into_stream()))
+}
