@@ -6,11 +6,11 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
+use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_cors::Cors;
 use actix_web::middleware::{Condition, Next, from_fn};
 use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, HttpServer, get, web};
 use sqlx::PgPool;
@@ -21,8 +21,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_scalar::{Scalar, Servable};
 
 use crate::config::{ServerSettings, Settings};
-use crate::events::hub::Hub;
 use crate::error::ApiError;
+use crate::events::hub::Hub;
 use crate::llm::ModelRegistry;
 use crate::openapi::BaseDoc;
 use crate::runners::schema::SchemaCache;

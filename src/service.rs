@@ -11,8 +11,8 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::{AppState, Application, StreamSettings};
-use crate::events::hub::Hub;
 use crate::config::Settings;
+use crate::events::hub::Hub;
 use crate::llm::ModelRegistry;
 use crate::runners::schema::SchemaCache;
 use crate::tools::ToolRegistry;

@@ -188,9 +188,18 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("ERRAND_WORKER_CANCEL_CHECK_MS", "worker.cancel_check_ms"),
     ("ERRAND_WORKER_RETRY_BACKOFF_MS", "worker.retry_backoff_ms"),
     ("ERRAND_EVENTS_DELTA_FLUSH_MS", "events.delta_flush_ms"),
-    ("ERRAND_EVENTS_DELTA_FLUSH_BYTES", "events.delta_flush_bytes"),
-    ("ERRAND_EVENTS_HEARTBEAT_SECONDS", "events.heartbeat_seconds"),
-    ("ERRAND_EVENTS_SUBSCRIBER_BUFFER", "events.subscriber_buffer"),
+    (
+        "ERRAND_EVENTS_DELTA_FLUSH_BYTES",
+        "events.delta_flush_bytes",
+    ),
+    (
+        "ERRAND_EVENTS_HEARTBEAT_SECONDS",
+        "events.heartbeat_seconds",
+    ),
+    (
+        "ERRAND_EVENTS_SUBSCRIBER_BUFFER",
+        "events.subscriber_buffer",
+    ),
     ("ERRAND_EVENTS_RETENTION_DAYS", "events.retention_days"),
     ("ERRAND_LOG_FORMAT", "log.format"),
     ("ERRAND_LOG", "log.filter"),

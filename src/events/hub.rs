@@ -71,7 +71,10 @@ struct Channel {
 }
 
 enum Note {
-    Appended { task_id: Uuid, seq: i64 },
+    Appended {
+        task_id: Uuid,
+        seq: i64,
+    },
     /// The listening connection was lost and re-established: notifications may be lost.
     Reconnected,
 }

@@ -49,7 +49,8 @@ impl Tail {
         ended: bool,
         heartbeat: Duration,
     ) -> sqlx::Result<Self> {
-        let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + heartbeat, heartbeat);
+        let mut heartbeat =
+            tokio::time::interval_at(tokio::time::Instant::now() + heartbeat, heartbeat);
         heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut tail = Self {
             live,

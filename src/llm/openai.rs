@@ -18,7 +18,9 @@ use tokio::time::Instant;
 
 use super::http::{self, HttpFailure, Transport};
 use super::wire::{self, Assembler};
-use super::{Completion, CompletionRequest, Delta, DeltaSink, LlmError, ModelProvider, ProviderInfo};
+use super::{
+    Completion, CompletionRequest, Delta, DeltaSink, LlmError, ModelProvider, ProviderInfo,
+};
 use crate::config::providers::{Price, ProviderSettings};
 use crate::error::Violation;
 

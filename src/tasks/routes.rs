@@ -123,8 +123,13 @@ pub async fn create(
         response.insert_header(("Preference-Applied", format!("wait={}", applied.as_secs())));
     }
     let ended = task.status.terminal_event().is_some();
-    // 202 says "not finished yet": a plain submission, or a wait that ran out.
-    if !(ended && wait.is_some()) && !(replayed && wait.is_none()) {
+    // 200 for a wait that saw the end, or (without a wait) a replay; otherwise 202 says
+    // "not finished yet".
+    let finished_or_replayed = match wait {
+        Some(_) => ended,
+        None => replayed,
+    };
+    if !finished_or_replayed {
         response.status(StatusCode::ACCEPTED);
     }
     Ok(response.json(task))

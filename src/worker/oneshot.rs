@@ -40,7 +40,7 @@ pub async fn run(
         models: Arc::new(ModelRegistry::from_settings(&settings.providers)?),
         tools: Arc::new(ToolRegistry::with_builtins()),
         settings: settings.worker.clone(),
-            events: settings.events.clone(),
+        events: settings.events.clone(),
     };
     let submitter = Submitter {
         pool: &pool,

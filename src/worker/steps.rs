@@ -14,9 +14,9 @@ use tokio::time::Instant;
 use uuid::Uuid;
 
 use super::Runtime;
+use crate::config::EventSettings;
 use crate::events::{self, kind};
 use crate::llm::message::ToolCall;
-use crate::config::EventSettings;
 use crate::llm::{Completion, CompletionRequest, Delta, LlmError, ModelProvider};
 use crate::tasks::journal::{self, MODEL_CALL, NewStep, Step, TOOL_RESULT};
 use crate::tasks::model::Task;

@@ -262,10 +262,42 @@ impl TestApp {
 
     /// Like `spawn_worker_process`, with extra arguments and environment variables.
     pub fn spawn_worker_process_with(&mut self, args: &[&str], env: &[(&str, &str)]) -> usize {
+        self.spawn_process("worker", args, env)
+    }
+
+    /// Starts `errand api` as a child process on this test's database and returns its
+    /// base URL once it answers.
+    pub async fn spawn_api_process(&mut self, env: &[(&str, &str)]) -> String {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let index = self.spawn_process("api", &["--port", &port.to_string()], env);
+        let base = format!("http://127.0.0.1:{port}");
+        let start = Instant::now();
+        while self
+            .client
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .map_or(true, |r| !r.status().is_success())
+        {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "errand api did not start:\n{}",
+                self.worker_log(index)
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        base
+    }
+
+    /// Starts `errand <command>` as a child process on this test's database.
+    pub fn spawn_process(&mut self, command: &str, args: &[&str], env: &[(&str, &str)]) -> usize {
         let s = &self.settings.worker;
         let mut child = Command::new(env!("CARGO_BIN_EXE_errand"))
             .args(args)
-            .arg("worker")
+            .arg(command)
             .envs(env.iter().copied())
             .env("DATABASE_URL", &self.database_url)
             .env(
@@ -290,7 +322,7 @@ impl TestApp {
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
-            .expect("spawn errand worker");
+            .expect("spawn errand");
         let log = Arc::new(Mutex::new(String::new()));
         let stderr = child.stderr.take().expect("stderr");
         let sink = log.clone();

@@ -2,6 +2,7 @@
 //! the managed PostgreSQL starts once and link time is paid once.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+mod browser;
 mod cli_run;
 mod errors;
 mod fake_openai;
@@ -10,6 +11,9 @@ mod idempotency;
 mod llm;
 mod openapi;
 mod operations;
+mod processes;
 mod runners;
+mod sse_client;
+mod streams;
 mod tasks;
 mod worker;
