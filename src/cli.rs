@@ -1,4 +1,4 @@
-//! Command-line interface: `errand [serve|api|worker|migrate|run|openapi]`.
+//! Command-line interface: `errand [serve|api|worker|migrate|run|bench|openapi]`.
 
 use std::path::PathBuf;
 
@@ -62,6 +62,8 @@ pub enum Command {
         #[arg(long = "rule")]
         rules: Vec<String>,
     },
+    /// Measure throughput, latency and SSE fan-out on a throwaway database.
+    Bench(crate::bench::BenchArgs),
     /// Print the OpenAPI document (or write/check a file).
     Openapi {
         /// Write the document to this file.
@@ -108,6 +110,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     {
         return run_one(&settings, &runner, &input, rules).await;
     }
+    if let Command::Bench(args) = command {
+        crate::bench::run(settings.database.url.clone(), args).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
     run_service(settings, command)
         .await
         .map(|()| ExitCode::SUCCESS)
@@ -139,7 +145,9 @@ async fn run_service(settings: Settings, command: Command) -> anyhow::Result<()>
             Ok(())
         }
         Command::Openapi { output, check } => openapi(output, check),
-        Command::Run { .. } => anyhow::bail!("`run` is handled before the services start"),
+        Command::Run { .. } | Command::Bench(_) => {
+            anyhow::bail!("`run` and `bench` are handled before the services start")
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Errand: LLM task runners behind an HTTP API. See `docs/architecture.md` for the map.
 
 pub mod app;
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod db;

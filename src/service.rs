@@ -88,6 +88,7 @@ pub async fn start(
             schemas: schemas.clone(),
             models: models.clone(),
             tools: tools.clone(),
+            runners: Default::default(),
             settings: settings.worker.clone(),
             events: settings.events.clone(),
         });
@@ -191,4 +192,16 @@ pub fn cancel_on_signal(token: CancellationToken) -> anyhow::Result<()> {
         token.cancel();
     });
     Ok(())
+}
+
+/// Raises the soft limit on open files to the hard limit, so long-lived connections (event
+/// streams, waits) are bounded by the system, not by the conservative default soft limit.
+pub fn raise_open_files_limit() {
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    if let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE)
+        && soft < hard
+        && let Err(e) = setrlimit(Resource::RLIMIT_NOFILE, hard, hard)
+    {
+        eprintln!("errand: cannot raise the open-files limit from {soft} to {hard}: {e}");
+    }
 }

@@ -128,7 +128,7 @@ impl Default for WorkerSettings {
             queue: "errand.tasks".into(),
             heartbeat_seconds: 5,
             missed_heartbeats: 4,
-            poll_interval_ms: 1000,
+            poll_interval_ms: 100,
             cancel_check_ms: 500,
             retry_backoff_ms: 1000,
         }

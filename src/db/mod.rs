@@ -113,6 +113,19 @@ pub async fn ensure_database(pool: &PgPool, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Lets the current transaction commit without waiting for its WAL flush. Only for writes
+/// whose loss in a database crash is harmless: progress events (replayed or superseded when
+/// the attempt re-runs) and the claim of an attempt (lost, the job is simply delivered
+/// again). A later durable commit flushes the WAL up to it, so nothing that depends on such
+/// a write can survive without it; a seq counter bumped in the same transaction stays
+/// gapless.
+pub async fn relax_durability(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> {
+    sqlx::query("SET LOCAL synchronous_commit = off")
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
 /// Applies Errand's migrations and apalis's job tables.
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     PostgresStorage::setup(pool)

@@ -51,6 +51,10 @@ pub fn frame(event: &TaskEvent) -> Bytes {
 /// Live events of one task, from the moment of subscribing.
 pub type Subscription = broadcast::Receiver<Arc<LiveEvent>>;
 
+/// Fires when the task's terminal event is appended (and, to be safe, after the listener
+/// reconnected); closed when the hub stops. Costs no read of the log.
+pub type EndSignal = broadcast::Receiver<()>;
+
 /// A handle on the process's hub. Cheap to clone.
 #[derive(Clone)]
 pub struct Hub {
@@ -58,9 +62,17 @@ pub struct Hub {
 }
 
 struct Inner {
-    /// Watched tasks; `None` once the hub stopped, which closes every subscription.
-    channels: Mutex<Option<HashMap<Uuid, Channel>>>,
+    /// `None` once the hub stopped, which closes every subscription.
+    watched: Mutex<Option<Watched>>,
     capacity: usize,
+}
+
+#[derive(Default)]
+struct Watched {
+    /// Tasks whose events somebody streams.
+    streams: HashMap<Uuid, Channel>,
+    /// Tasks whose end somebody waits for.
+    ends: HashMap<Uuid, broadcast::Sender<()>>,
 }
 
 struct Channel {
@@ -74,6 +86,7 @@ enum Note {
     Appended {
         task_id: Uuid,
         seq: i64,
+        end: bool,
     },
     /// The listening connection was lost and re-established: notifications may be lost.
     Reconnected,
@@ -95,7 +108,7 @@ impl Hub {
         listener.listen(CHANNEL).await?;
         let hub = Self {
             inner: Arc::new(Inner {
-                channels: Mutex::new(Some(HashMap::new())),
+                watched: Mutex::new(Some(Watched::default())),
                 capacity: capacity.max(1),
             }),
         };
@@ -111,9 +124,9 @@ impl Hub {
         Ok((hub, handle))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<HashMap<Uuid, Channel>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Watched>> {
         self.inner
-            .channels
+            .watched
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
@@ -123,7 +136,8 @@ impl Hub {
     pub fn subscribe(&self, task_id: Uuid) -> Subscription {
         let mut guard = self.lock();
         match guard.as_mut() {
-            Some(channels) => channels
+            Some(watched) => watched
+                .streams
                 .entry(task_id)
                 .or_insert_with(|| Channel {
                     sender: broadcast::channel(self.inner.capacity).0,
@@ -136,9 +150,17 @@ impl Hub {
         }
     }
 
-    /// Watched tasks (for tests and metrics).
-    pub fn watched(&self) -> usize {
-        self.lock().as_ref().map_or(0, HashMap::len)
+    /// A signal for the end of `task_id` from now on. Check the task only after taking it.
+    pub fn watch_end(&self, task_id: Uuid) -> EndSignal {
+        let mut guard = self.lock();
+        match guard.as_mut() {
+            Some(watched) => watched
+                .ends
+                .entry(task_id)
+                .or_insert_with(|| broadcast::channel(1).0)
+                .subscribe(),
+            None => broadcast::channel(1).1,
+        }
     }
 
     async fn fan_out(
@@ -152,8 +174,9 @@ impl Hub {
             let first = tokio::select! {
                 () = shutdown.cancelled() => return,
                 _ = sweep.tick() => {
-                    if let Some(channels) = self.lock().as_mut() {
-                        channels.retain(|_, c| c.sender.receiver_count() > 0);
+                    if let Some(watched) = self.lock().as_mut() {
+                        watched.streams.retain(|_, c| c.sender.receiver_count() > 0);
+                        watched.ends.retain(|_, e| e.receiver_count() > 0);
                     }
                     continue;
                 }
@@ -181,21 +204,30 @@ impl Hub {
         }
     }
 
-    /// For each watched task in the batch, the seq after which to read.
+    /// Signals the ends in the batch, and returns for each streamed task in it the seq
+    /// after which to read.
     fn wanted(&self, batch: &[Note]) -> HashMap<Uuid, i64> {
         let mut wanted = HashMap::new();
         let mut guard = self.lock();
-        let Some(channels) = guard.as_mut() else {
+        let Some(watched) = guard.as_mut() else {
             return wanted;
         };
+        let channels = &watched.streams;
         for note in batch {
             match *note {
                 Note::Reconnected => {
                     for (id, channel) in channels.iter() {
                         wanted.insert(*id, channel.last.unwrap_or(0));
                     }
+                    // Waiters re-read their task and wait on if it has not ended.
+                    for end in watched.ends.values() {
+                        let _ = end.send(());
+                    }
                 }
-                Note::Appended { task_id, seq } => {
+                Note::Appended { task_id, seq, end } => {
+                    if end && let Some(signal) = watched.ends.remove(&task_id) {
+                        let _ = signal.send(());
+                    }
                     let Some(channel) = channels.get(&task_id) else {
                         continue;
                     };
@@ -215,7 +247,7 @@ impl Hub {
 
     fn broadcast(&self, rows: Vec<TaskEvent>) {
         let mut guard = self.lock();
-        let Some(channels) = guard.as_mut() else {
+        let Some(channels) = guard.as_mut().map(|w| &mut w.streams) else {
             return;
         };
         for row in rows {
@@ -245,9 +277,13 @@ async fn read_until_done(pool: &PgPool, wanted: &HashMap<Uuid, i64>) -> Vec<Task
     let mut wait = Duration::from_millis(50);
     loop {
         let rows = sqlx::query_as(
+            // LATERAL keeps this an index range scan per task; a plain join may hash the
+            // whole log.
             "SELECT e.task_id, e.seq, e.type, e.data, e.created_at
              FROM unnest($1::uuid[], $2::int8[]) AS w(task_id, after)
-             JOIN task_events e ON e.task_id = w.task_id AND e.seq > w.after
+             CROSS JOIN LATERAL (
+                SELECT * FROM task_events
+                WHERE task_id = w.task_id AND seq > w.after ORDER BY seq) e
              ORDER BY e.task_id, e.seq",
         )
         .bind(&ids)
@@ -316,10 +352,13 @@ fn parse(payload: &str) -> Option<Note> {
     struct Payload {
         task_id: Uuid,
         seq: i64,
+        #[serde(default)]
+        end: bool,
     }
     let p: Payload = serde_json::from_str(payload).ok()?;
     Some(Note::Appended {
         task_id: p.task_id,
         seq: p.seq,
+        end: p.end,
     })
 }

@@ -11,7 +11,8 @@ use serde_json::Value;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-/// The NOTIFY channel; the payload is `{"task_id", "seq"}`, never the data.
+/// The NOTIFY channel; the payload is `{"task_id", "seq", "end"}` (`end`: the task's
+/// terminal event is among those appended), never the data.
 pub const CHANNEL: &str = "errand_task_events";
 
 pub mod kind {
@@ -41,16 +42,8 @@ pub async fn append(
     kind: &str,
     data: &Value,
 ) -> sqlx::Result<i64> {
-    // Taking the seq from the task row serialises appends per task without scanning.
-    let seq: i64 = sqlx::query_scalar(
-        "UPDATE tasks SET last_event_seq = last_event_seq + 1 WHERE id = $1
-         RETURNING last_event_seq",
-    )
-    .bind(task_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    insert(conn, task_id, seq, kind, data).await?;
-    Ok(seq)
+    let seq = append_all(conn, task_id, None, &[(kind, data)]).await?;
+    seq.ok_or_else(|| sqlx::Error::RowNotFound)
 }
 
 /// Appends one progress event of a running attempt, only while that attempt owns the task
@@ -62,41 +55,50 @@ pub async fn append_for_attempt(
     kind: &str,
     data: &Value,
 ) -> sqlx::Result<Option<i64>> {
-    let seq: Option<i64> = sqlx::query_scalar(
-        "UPDATE tasks SET last_event_seq = last_event_seq + 1
-         WHERE id = $1 AND attempts = $2 AND status = 'running' AND NOT cancel_requested
-         RETURNING last_event_seq",
-    )
-    .bind(task_id)
-    .bind(attempt)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(seq) = seq {
-        insert(conn, task_id, seq, kind, data).await?;
-    }
-    Ok(seq)
+    append_all(conn, task_id, Some(attempt), &[(kind, data)]).await
 }
 
-async fn insert(
+/// Appends events in order, in ONE statement: the seq counter on the task row (which
+/// serialises appends per task without scanning the log), the rows, and a single NOTIFY
+/// with the last seq (a listener reads everything after what it has) and whether the task
+/// ended. With `attempt`, only
+/// while that attempt owns the running, uncancelled task. Returns the last seq, or `None`
+/// when nothing was written.
+pub async fn append_all(
     conn: &mut PgConnection,
     task_id: Uuid,
-    seq: i64,
-    kind: &str,
-    data: &Value,
-) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO task_events (task_id, seq, type, data) VALUES ($1, $2, $3, $4)")
-        .bind(task_id)
-        .bind(seq)
-        .bind(kind)
-        .bind(data)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(CHANNEL)
-        .bind(serde_json::json!({"task_id": task_id, "seq": seq}).to_string())
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    attempt: Option<i32>,
+    events: &[(&str, &Value)],
+) -> sqlx::Result<Option<i64>> {
+    if events.is_empty() {
+        return Ok(None);
+    }
+    let kinds: Vec<&str> = events.iter().map(|(k, _)| *k).collect();
+    let data: Vec<&Value> = events.iter().map(|(_, d)| *d).collect();
+    sqlx::query_scalar(
+        "WITH counter AS (
+            UPDATE tasks SET last_event_seq = last_event_seq + cardinality($2::text[])
+            WHERE id = $1 AND ($4::int IS NULL
+                OR (attempts = $4 AND status = 'running' AND NOT cancel_requested))
+            RETURNING last_event_seq),
+         added AS (
+            INSERT INTO task_events (task_id, seq, type, data)
+            SELECT $1, counter.last_event_seq - cardinality($2::text[]) + e.n, e.type, e.data
+            FROM counter, unnest($2::text[], $3::jsonb[]) WITH ORDINALITY AS e(type, data, n)
+            RETURNING seq)
+         SELECT last.seq FROM (SELECT max(seq) AS seq FROM added) last,
+         LATERAL (SELECT pg_notify($5, json_build_object(
+                    'task_id', $1, 'seq', last.seq, 'end', $6::bool)::text)
+                  WHERE last.seq IS NOT NULL) announced",
+    )
+    .bind(task_id)
+    .bind(&kinds)
+    .bind(&data)
+    .bind(attempt)
+    .bind(CHANNEL)
+    .bind(kinds.iter().any(|k| kind::is_terminal(k)))
+    .fetch_optional(conn)
+    .await
 }
 
 /// One logged event.

@@ -74,34 +74,28 @@ pub async fn until_ended(
     id: Uuid,
     wait: Duration,
 ) -> Result<Option<Task>, ApiError> {
-    // Subscribe before reading, so an end between the two is not missed.
-    let mut live = state.hub.subscribe(id);
-    let Some(task) = store::get(&state.pool, id).await? else {
-        return Ok(None);
-    };
-    if task.status.terminal_event().is_some() {
-        return Ok(Some(task));
-    }
+    // Watch before reading, so an end between the two is not missed.
+    let mut end = state.hub.watch_end(id);
     let deadline = tokio::time::sleep(wait);
     tokio::pin!(deadline);
     loop {
+        let task = store::get(&state.pool, id).await?;
+        if task
+            .as_ref()
+            .is_none_or(|t| t.status.terminal_event().is_some())
+        {
+            return Ok(task);
+        }
         tokio::select! {
-            () = &mut deadline => break,
-            received = live.recv() => match received {
-                Ok(event) if event.terminal => break,
-                Ok(_) => {}
-                // Missed some: the end may be among them.
-                Err(RecvError::Lagged(_)) => {
-                    let now = store::get(&state.pool, id).await?;
-                    if now.as_ref().is_none_or(|t| t.status.terminal_event().is_some()) {
-                        return Ok(now);
-                    }
-                }
-                Err(RecvError::Closed) => break,
+            () = &mut deadline => return Ok(store::get(&state.pool, id).await?),
+            signal = end.recv() => match signal {
+                // Ended, or the hub's listener reconnected: read the task again.
+                Ok(()) | Err(RecvError::Lagged(_)) => {}
+                // The hub stopped: this process is shutting down.
+                Err(RecvError::Closed) => return Ok(store::get(&state.pool, id).await?),
             },
         }
     }
-    Ok(store::get(&state.pool, id).await?)
 }
 
 /// The task's events after `after` as an SSE response built on `response` (status and

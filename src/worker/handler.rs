@@ -12,7 +12,6 @@ use super::Runtime;
 use super::attempt::{self, AttemptResult};
 use super::steps::Partial;
 use crate::events::{self, kind};
-use crate::runners;
 use crate::tasks::model::{Task, TaskError, TaskStatus};
 use crate::tasks::store::{self, Outcome};
 
@@ -31,6 +30,7 @@ pub async fn execute_claiming(
     take_over: bool,
 ) -> anyhow::Result<bool> {
     let mut tx = rt.pool.begin().await?;
+    crate::db::relax_durability(&mut tx).await?;
     let Some(task) = store::claim(&mut tx, task_id, take_over).await? else {
         tx.rollback().await?;
         if take_over {
@@ -93,8 +93,10 @@ enum Stopped {
 }
 
 async fn run_until_stopped(rt: &Runtime, task: &Task, partial: Partial) -> anyhow::Result<Stopped> {
-    let Some(runner) =
-        runners::store::get_version(&rt.pool, task.runner_id, task.runner_version).await?
+    let Some(runner) = rt
+        .runners
+        .get(&rt.pool, task.runner_id, task.runner_version)
+        .await?
     else {
         anyhow::bail!("runner version of task {} is missing", task.id);
     };
@@ -141,11 +143,15 @@ async fn finish(
     let Some(done) = store::finish(conn, task.id, task.attempts, outcome).await? else {
         return Ok(false);
     };
-    if let Some(output) = &done.output {
-        events::append(conn, task.id, kind::OUTPUT, &json!({"output": output})).await?;
-    }
     let terminal = done.status.terminal_event().unwrap_or(kind::FAILED);
-    events::append(conn, task.id, terminal, &json!({"task": done})).await?;
+    let output = json!({"output": done.output});
+    let end = json!({"task": done});
+    let mut logged = Vec::with_capacity(2);
+    if done.output.is_some() {
+        logged.push((kind::OUTPUT, &output));
+    }
+    logged.push((terminal, &end));
+    events::append_all(conn, task.id, None, &logged).await?;
     tracing::info!(
         status = done.status.as_str(),
         attempt = task.attempts,

@@ -18,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::{EventSettings, WorkerSettings};
 use crate::llm::ModelRegistry;
 use crate::runners::schema::SchemaCache;
+use crate::runners::versions::VersionCache;
 use crate::tools::ToolRegistry;
 
 pub use job::TaskJob;
@@ -28,6 +29,7 @@ pub struct Runtime {
     pub schemas: Arc<SchemaCache>,
     pub models: Arc<ModelRegistry>,
     pub tools: Arc<ToolRegistry>,
+    pub runners: VersionCache,
     pub settings: WorkerSettings,
     pub events: EventSettings,
 }
@@ -52,7 +54,11 @@ pub async fn run(
         .queue(&s.queue)
         .batch_size(s.concurrency.min(50))
         .heartbeat_interval(Duration::from_secs(s.heartbeat_seconds))
-        .missed_heartbeats(s.missed_heartbeats);
+        .missed_heartbeats(s.missed_heartbeats)
+        // A fetched job is already marked with this worker (`Queued`, `lock_by`), which is
+        // all the orphan sweep needs; the extra `Running` write per job buys nothing, as
+        // the task row's fenced claim is what makes an attempt exclusive.
+        .lock_tasks(false);
     let backend = PostgresStorage::<TaskJob>::new(&rt.pool)
         .with_config(config)
         .with_pubsub()

@@ -39,6 +39,7 @@ pub async fn run(
         schemas: Arc::new(SchemaCache::default()),
         models: Arc::new(ModelRegistry::from_settings(&settings.providers)?),
         tools: Arc::new(ToolRegistry::with_builtins()),
+        runners: Default::default(),
         settings: settings.worker.clone(),
         events: settings.events.clone(),
     };

@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::Runtime;
 use crate::config::EventSettings;
+use crate::db;
 use crate::events::{self, kind};
 use crate::llm::message::ToolCall;
 use crate::llm::{Completion, CompletionRequest, Delta, LlmError, ModelProvider};
@@ -76,7 +77,12 @@ pub struct Run<'a> {
 
 impl<'a> Run<'a> {
     pub async fn open(rt: &'a Runtime, task: &'a Task, partial: Partial) -> anyhow::Result<Self> {
-        let journal = journal::load(&rt.pool, task.id).await?;
+        // A first attempt has nothing journaled yet.
+        let journal = if task.attempts > 1 {
+            journal::load(&rt.pool, task.id).await?
+        } else {
+            BTreeMap::new()
+        };
         Ok(Self {
             rt,
             task,
@@ -177,9 +183,6 @@ impl<'a> Run<'a> {
             cost_usd: cost,
             started_at,
         };
-        if !tail.is_empty() {
-            self.delta(&mut tx, tail).await?;
-        }
         if !journal::record(&mut tx, &step).await? {
             return Err(Superseded.into());
         }
@@ -191,12 +194,18 @@ impl<'a> Run<'a> {
             cost,
         )
         .await?;
-        let id = self.task.id;
+        // The text not flushed yet, then the call's outcome, in one append.
+        let delta = json!({"text": tail});
         let completed = json!({"text": completion.text, "tool_calls": completion.tool_calls});
-        events::append(&mut tx, id, kind::MESSAGE_COMPLETED, &completed).await?;
         let mut usage = serde_json::to_value(completion.usage)?;
         usage["cost_usd"] = json!(cost);
-        events::append(&mut tx, id, kind::USAGE, &usage).await?;
+        let mut logged = Vec::with_capacity(3);
+        if !tail.is_empty() {
+            logged.push((kind::MESSAGE_DELTA, &delta));
+        }
+        logged.push((kind::MESSAGE_COMPLETED, &completed));
+        logged.push((kind::USAGE, &usage));
+        events::append_all(&mut tx, self.task.id, None, &logged).await?;
         tx.commit().await?;
         self.next_index += 1;
         Ok(Ok(completion))
@@ -253,7 +262,7 @@ impl<'a> Run<'a> {
         let request = json!({"id": call.id, "name": call.name, "arguments": call.arguments});
         let mut tx = self.rt.pool.begin().await?;
         // Progress only: a crash before the result re-runs the call and logs it again.
-        relaxed_commit(&mut tx).await?;
+        db::relax_durability(&mut tx).await?;
         events::append_for_attempt(&mut tx, id, attempt, kind::TOOL_CALL_STARTED, &request).await?;
         tx.commit().await?;
         let started_at = Utc::now();
@@ -334,17 +343,6 @@ impl From<&EventSettings> for Flush {
     }
 }
 
-/// Progress events may be lost in a database crash without harm: they are replayed or
-/// superseded (a lost delta's call is re-run, since its step was never journaled). Skipping
-/// the wait for the WAL flush makes them cheap; seq stays gapless, as the seq counter is
-/// written in the same transaction.
-async fn relaxed_commit(conn: &mut sqlx::PgConnection) -> sqlx::Result<()> {
-    sqlx::query("SET LOCAL synchronous_commit = off")
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
-
 /// Logs streamed text as `message.delta` events, coalesced: one event per `flush.every`
 /// or per `flush.bytes`, whichever comes first. Returns the text not yet logged when the
 /// call ends, which the caller logs with the step. Keeps all the text of the call in
@@ -410,7 +408,7 @@ async fn log_progress(
     data: &Value,
 ) -> anyhow::Result<bool> {
     let mut tx = pool.begin().await?;
-    relaxed_commit(&mut tx).await?;
+    db::relax_durability(&mut tx).await?;
     let seq =
         events::append_for_attempt(&mut tx, task_id, attempt, kind::MESSAGE_DELTA, data).await?;
     tx.commit().await?;

@@ -1,0 +1,257 @@
+//! `errand bench`: measures the service as shipped, on a throwaway managed PostgreSQL
+//! (fsync on) or `DATABASE_URL`. Errand runs as child processes of this binary, so the
+//! figures include HTTP, the queue and the database, and its memory is measured apart
+//! from the load generator's.
+//!
+//! 1. Submit -> succeeded: `mock` tasks through `POST …/tasks?wait=`, at each concurrency
+//!    level; throughput, latency, pickup latency (queued -> started, from the event log)
+//!    and the database transactions and WAL flushes each task costs.
+//! 2. SSE fan-out: N streams on one task of one `errand api`; events are appended straight
+//!    to the log and timed from their commit to each client.
+
+mod fanout;
+mod stats;
+mod tasks;
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use serde_json::{Value, json};
+use sqlx::PgPool;
+
+use crate::db::{self, LocalPostgres};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Part {
+    All,
+    /// Submit -> succeeded only.
+    Tasks,
+    /// SSE fan-out only.
+    Fanout,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct BenchArgs {
+    /// Which benchmarks to run.
+    #[arg(long, value_enum, default_value_t = Part::All)]
+    pub part: Part,
+    /// Tasks per concurrency level.
+    #[arg(long, default_value_t = 2000)]
+    pub tasks: usize,
+    /// Concurrency levels of the submit benchmark.
+    #[arg(long, value_delimiter = ',', default_value = "1,16,64")]
+    pub concurrency: Vec<usize>,
+    /// Numbers of concurrent SSE streams of the fan-out benchmark.
+    #[arg(long, value_delimiter = ',', default_value = "1000,10000")]
+    pub streams: Vec<usize>,
+    /// Events appended in each fan-out run.
+    #[arg(long, default_value_t = 50)]
+    pub events: usize,
+    /// Pause between appended events, in milliseconds.
+    #[arg(long, default_value_t = 20)]
+    pub interval_ms: u64,
+    /// Tasks one worker runs at once (`worker.concurrency`).
+    #[arg(long, default_value_t = 64)]
+    pub worker_concurrency: usize,
+}
+
+/// The database the bench runs on, and the server it may have started.
+struct BenchDb {
+    pool: PgPool,
+    url: String,
+    local: Option<(LocalPostgres, PathBuf)>,
+}
+
+pub async fn run(database_url: Option<String>, args: BenchArgs) -> anyhow::Result<()> {
+    let db = open_db(database_url).await?;
+    let result = run_on(&db, &args).await;
+    db.pool.close().await;
+    if let Some((local, dir)) = db.local {
+        let _ = tokio::task::spawn_blocking(move || local.stop()).await;
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    result
+}
+
+async fn run_on(db: &BenchDb, args: &BenchArgs) -> anyhow::Result<()> {
+    print_machine(&db.pool).await?;
+    let client = client()?;
+    if args.part != Part::Fanout {
+        let mut serve = Errand::start("serve", &db.url, args)?;
+        serve.ready(&client).await?;
+        let result = tasks::run(&client, &db.pool, &serve.base, args).await;
+        serve.stop();
+        result?;
+    }
+    if args.part != Part::Tasks {
+        let mut api = Errand::start("api", &db.url, args)?;
+        api.ready(&client).await?;
+        let result = fanout::run(&db.pool, &api, args).await;
+        api.stop();
+        result?;
+    }
+    Ok(())
+}
+
+async fn open_db(database_url: Option<String>) -> anyhow::Result<BenchDb> {
+    if let Some(url) = database_url {
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(8)
+            .connect(&url)
+            .await
+            .context("cannot connect to DATABASE_URL")?;
+        db::migrate(&pool).await?;
+        return Ok(BenchDb {
+            pool,
+            url,
+            local: None,
+        });
+    }
+    let dir = std::env::temp_dir().join(format!("errand-bench-{}", std::process::id()));
+    let start_dir = dir.clone();
+    let local = tokio::task::spawn_blocking(move || LocalPostgres::start(&start_dir))
+        .await
+        .context("local PostgreSQL start-up panicked")??;
+    let admin = db::pool_for(&local, "postgres", 2).await?;
+    db::ensure_database(&admin, "errand_bench").await?;
+    admin.close().await;
+    let pool = db::pool_for(&local, "errand_bench", 8).await?;
+    db::migrate(&pool).await?;
+    let url = local.url("errand_bench");
+    Ok(BenchDb {
+        pool,
+        url,
+        local: Some((local, dir)),
+    })
+}
+
+async fn print_machine(pool: &PgPool) -> anyhow::Result<()> {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("model name")
+                .map(|m| m.trim_start_matches([' ', '\t', ':']))
+        })
+        .unwrap_or("unknown CPU");
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let memory = meminfo
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .map_or("?".into(), |m| m.trim().to_owned());
+    let version: String = sqlx::query_scalar("SELECT current_setting('server_version')")
+        .fetch_one(pool)
+        .await?;
+    let fsync: String = sqlx::query_scalar("SHOW fsync").fetch_one(pool).await?;
+    let sync_commit: String = sqlx::query_scalar("SHOW synchronous_commit")
+        .fetch_one(pool)
+        .await?;
+    println!("# errand bench");
+    println!("machine: {cores} cores ({model}), {memory} memory");
+    println!("PostgreSQL {version}, fsync={fsync}, synchronous_commit={sync_commit}");
+    println!(
+        "errand {} (release build: {})",
+        env!("CARGO_PKG_VERSION"),
+        !cfg!(debug_assertions)
+    );
+    Ok(())
+}
+
+fn client() -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .tls_backend_preconfigured(crate::llm::http::tls_config()?)
+        .pool_max_idle_per_host(usize::MAX)
+        .build()?)
+}
+
+/// An Errand child process on a free port.
+pub struct Errand {
+    child: Child,
+    pub base: String,
+}
+
+impl Errand {
+    fn start(command: &str, database_url: &str, args: &BenchArgs) -> anyhow::Result<Self> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let child = Command::new(std::env::current_exe()?)
+            .args(["--port", &port.to_string(), command])
+            .env("DATABASE_URL", database_url)
+            .env(
+                "ERRAND_WORKER_CONCURRENCY",
+                args.worker_concurrency.to_string(),
+            )
+            .env("ERRAND_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .with_context(|| format!("cannot start errand {command}"))?;
+        Ok(Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        })
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    async fn ready(&mut self, client: &reqwest::Client) -> anyhow::Result<()> {
+        let start = Instant::now();
+        loop {
+            if let Ok(res) = client.get(format!("{}/readyz", self.base)).send().await
+                && res.status().is_success()
+            {
+                return Ok(());
+            }
+            if let Some(status) = self.child.try_wait()? {
+                anyhow::bail!("errand exited during start-up: {status}");
+            }
+            anyhow::ensure!(
+                start.elapsed() < Duration::from_secs(30),
+                "errand did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    fn stop(&mut self) {
+        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Errand {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Registers the benchmark's `mock` runner.
+pub async fn create_runner(client: &reqwest::Client, base: &str, name: &str) -> anyhow::Result<()> {
+    let body: Value = json!({
+        "name": name,
+        "title": "Bench",
+        "description": "Answers at once",
+        "input_schema": {"type": "object"},
+        "model": "mock",
+        "model_settings": {"mock": {"text": "ok"}}
+    });
+    let res = client
+        .post(format!("{base}/v1/runners"))
+        .json(&body)
+        .send()
+        .await?;
+    anyhow::ensure!(
+        res.status().is_success(),
+        "cannot create the runner: {}",
+        res.status()
+    );
+    Ok(())
+}
