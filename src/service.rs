@@ -45,24 +45,20 @@ pub struct Running {
     background: Vec<JoinHandle<()>>,
 }
 
-/// The API's own pool. actix-web runs handlers on its worker threads' runtimes, and a
-/// connection opened there breaks when the server stops; kept apart, such connections can
-/// never reach the worker (whose LISTEN connection would otherwise fail at shutdown).
-fn api_pool(pool: &PgPool) -> PgPool {
-    let options = pool.options();
+/// A pool of its own on the same database, connected lazily. The API gets one because
+/// actix-web runs handlers on its worker threads' runtimes, and a connection opened there
+/// breaks when the server stops; kept apart, such connections can never reach the worker
+/// (whose LISTEN connection would otherwise fail at shutdown). The event hub gets a small
+/// one for its listening connection and its reads.
+fn own_pool(pool: &PgPool, max_connections: u32) -> PgPool {
     PgPoolOptions::new()
-        .max_connections(options.get_max_connections())
-        .acquire_timeout(options.get_acquire_timeout())
-        .connect_lazy_with((*pool.connect_options()).clone())
-}
-
-/// The event hub's pool: its listening connection and the reads of new events.
-fn hub_pool(pool: &PgPool) -> PgPool {
-    PgPoolOptions::new()
-        .max_connections(3)
+        .max_connections(max_connections)
         .acquire_timeout(pool.options().get_acquire_timeout())
         .connect_lazy_with((*pool.connect_options()).clone())
 }
+
+/// The hub's listening connection, and reads of new events.
+const HUB_CONNECTIONS: u32 = 3;
 
 /// Starts the parts `mode` asks for. `worker_name` must be unique among live workers.
 pub async fn start(
@@ -97,14 +93,14 @@ pub async fn start(
     let mut port = None;
     let server = if mode.api {
         let (hub, hub_task) = Hub::start(
-            hub_pool(&pool),
+            own_pool(&pool, HUB_CONNECTIONS),
             settings.events.subscriber_buffer,
             shutdown.clone(),
         )
         .await?;
         background.push(hub_task);
         let state = AppState {
-            pool: api_pool(&pool),
+            pool: own_pool(&pool, pool.options().get_max_connections()),
             schemas,
             models,
             tools,

@@ -147,9 +147,8 @@ impl<'a> Run<'a> {
             Ok(c) => c,
             Err(e) => {
                 if !tail.is_empty() {
-                    let mut tx = self.rt.pool.begin().await?;
-                    self.delta(&mut tx, tail).await?;
-                    tx.commit().await?;
+                    let (id, attempt) = (self.task.id, self.task.attempts);
+                    log_progress(&self.rt.pool, id, attempt, &json!({"text": tail})).await?;
                 }
                 return Ok(Err(e));
             }
@@ -209,15 +208,6 @@ impl<'a> Run<'a> {
         tx.commit().await?;
         self.next_index += 1;
         Ok(Ok(completion))
-    }
-
-    /// Logs streamed text, unless the attempt lost the task or is being cancelled (the
-    /// step's own fence, or the cancellation watch, then stops the attempt).
-    async fn delta(&self, conn: &mut sqlx::PgConnection, text: String) -> anyhow::Result<()> {
-        let (id, attempt) = (self.task.id, self.task.attempts);
-        let data = json!({"text": text});
-        events::append_for_attempt(conn, id, attempt, kind::MESSAGE_DELTA, &data).await?;
-        Ok(())
     }
 
     /// Runs the calls of one model turn in parallel, each under `limit`; calls already in
@@ -400,7 +390,8 @@ async fn forward_deltas(
     }
 }
 
-/// One `message.delta`; `false` when the attempt no longer owns the task.
+/// One `message.delta`; `false` when the attempt no longer owns the task or is being
+/// cancelled (the step's fence, or the cancellation watch, then stops the attempt).
 async fn log_progress(
     pool: &PgPool,
     task_id: Uuid,
