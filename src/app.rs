@@ -9,7 +9,7 @@ use std::time::Duration;
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::{Condition, Next, from_fn};
 use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, HttpServer, get, web};
@@ -20,8 +20,9 @@ use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_scalar::{Scalar, Servable};
 
+use crate::body::BodyConfig;
 use crate::config::{ServerSettings, Settings};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 use crate::events::hub::Hub;
 use crate::llm::ModelRegistry;
 use crate::openapi::BaseDoc;
@@ -41,6 +42,8 @@ pub struct AppState {
     /// The apalis queue new tasks are pushed to.
     pub queue: String,
     pub streams: StreamSettings,
+    /// Whether this process's worker still runs (`None`: no worker here).
+    pub worker_alive: Option<Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// How waiting requests and event streams behave.
@@ -111,7 +114,10 @@ impl Application {
                 .into_utoipa_app()
                 .openapi(BaseDoc::openapi())
                 .app_data(state.clone())
-                .app_data(json_config(limit))
+                .app_data(BodyConfig {
+                    limit,
+                    max_violations: crate::runners::schema::MAX_VIOLATIONS,
+                })
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .app_data(web::PathConfig::default().error_handler(path_error))
                 .configure(configure)
@@ -170,44 +176,18 @@ fn cors(origins: &[String]) -> Cors {
     cors
 }
 
-fn json_config(limit: usize) -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(limit)
-        .error_handler(move |err, _req| json_error(err, limit).into())
-}
-
-fn json_error(err: JsonPayloadError, limit: usize) -> ApiError {
-    match err {
-        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-            ApiError::PayloadTooLarge { limit }
-        }
-        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
-            "the request body must be JSON with `Content-Type: application/json`".into(),
-        ),
-        JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::Validation {
-            code: "invalid_body",
-            message: format!("the body does not have the expected shape: {e}"),
-            errors: Vec::new(),
-        },
-        JsonPayloadError::Deserialize(e) => {
-            ApiError::MalformedJson(format!("the body is not valid JSON: {e}"))
-        }
-        other => ApiError::MalformedJson(format!("cannot read the body: {other}")),
-    }
-}
-
 fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::InvalidRequest(format!("invalid query string: {err}")).into()
+    ApiError::bad_request(format!("invalid query string: {err}")).into()
 }
 
 fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
-    ApiError::InvalidRequest(format!("invalid path: {err}")).into()
+    ApiError::bad_request(format!("invalid path: {err}")).into()
 }
 
 async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::not_found(
-        "not_found",
-        format!("route {} {}", req.method(), req.path()),
+    Err(ApiError::new(
+        ErrorCode::NotFound,
+        format!("no route {} {}", req.method(), req.path()),
     ))
 }
 

@@ -50,7 +50,8 @@ pub enum Command {
     Worker,
     /// Apply database migrations and exit.
     Migrate,
-    /// Run one task here and print its output (exit 1 if it fails, 2 if it is rejected).
+    /// Run one task here and print its output (exit 1 if it fails, 2 if it is rejected, 3 if
+    /// it cannot run).
     Run {
         /// The runner's name.
         #[arg(long)]
@@ -152,7 +153,8 @@ async fn run_service(settings: Settings, command: Command) -> anyhow::Result<()>
 }
 
 /// `errand run`: exit 0 with the output on stdout, 1 when the task did not succeed, 2 when
-/// the input was rejected; the error goes to stderr as JSON.
+/// the input was rejected (the error goes to stderr as JSON), 3 when it could not run (the
+/// database is unreachable, say).
 async fn run_one(
     settings: &Settings,
     runner: &str,
@@ -164,21 +166,37 @@ async fn run_one(
     } else {
         input.to_owned()
     };
-    let arguments: serde_json::Value =
-        serde_json::from_str(&text).context("--input is not valid JSON")?;
+    // The same checks as a request body: valid JSON, no NUL, with pointers.
+    let arguments = match crate::body::parse::<serde_json::Value>(text.as_bytes(), 100) {
+        Ok(arguments) => arguments,
+        Err(e) => {
+            eprintln!("{}", serde_json::to_string_pretty(&e.problem())?);
+            return Ok(ExitCode::from(2));
+        }
+    };
     let body = CreateTask {
         arguments,
         model_settings: None,
         rules,
     };
-    let database = Database::open(&settings.database).await?;
+    let database = match Database::open(&settings.database).await {
+        Ok(database) => database,
+        Err(e) => {
+            eprintln!("errand: {e:#}");
+            return Ok(ExitCode::from(3));
+        }
+    };
     let result = async {
         db::migrate(&database.pool).await?;
         anyhow::Ok(oneshot::run(settings, database.pool.clone(), runner, body).await)
     }
     .await;
     database.close().await;
-    match result? {
+    let result = match result {
+        Ok(result) => result,
+        Err(e) => Err(RunError::Internal(e)),
+    };
+    match result {
         Ok(task) if task.status == TaskStatus::Succeeded => {
             match task.output {
                 Some(serde_json::Value::String(text)) => println!("{text}"),
@@ -197,7 +215,10 @@ async fn run_one(
             eprintln!("{}", serde_json::to_string_pretty(&e.problem())?);
             Ok(ExitCode::from(2))
         }
-        Err(RunError::Internal(e)) => Err(e),
+        Err(RunError::Internal(e)) => {
+            eprintln!("errand: {e:#}");
+            Ok(ExitCode::from(3))
+        }
     }
 }
 

@@ -13,7 +13,11 @@ pub struct Health {
 }
 
 /// Liveness: the process answers
-#[utoipa::path(tag = "operations", responses((status = 200, description = "The process is up", body = Health)))]
+#[utoipa::path(
+    operation_id = "getHealth",
+    tag = "operations",
+    responses((status = 200, description = "The process is up", body = Health))
+)]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health {
@@ -21,16 +25,27 @@ pub async fn healthz() -> HttpResponse {
     })
 }
 
-/// Readiness: the database is reachable and migrated
+/// Readiness: the database is reachable and migrated, and the worker (where this process
+/// runs one) is running
 #[utoipa::path(
+    operation_id = "getReadiness",
     tag = "operations",
     responses(
         (status = 200, description = "Ready to serve", body = Health),
-        (status = 503, description = "Database unreachable or not migrated", body = Health)
+        (status = 503, description = "Database unreachable or not migrated, or the worker stopped", body = Health)
     )
 )]
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let worker_stopped = state
+        .worker_alive
+        .as_ref()
+        .is_some_and(|alive| !alive.load(std::sync::atomic::Ordering::SeqCst));
+    if worker_stopped {
+        return HttpResponse::ServiceUnavailable().json(Health {
+            status: "worker stopped".into(),
+        });
+    }
     let status = match crate::db::migrations_applied(&state.pool).await {
         Ok(true) => {
             return HttpResponse::Ok().json(Health {

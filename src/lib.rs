@@ -2,12 +2,14 @@
 
 pub mod app;
 pub mod bench;
+pub mod body;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod events;
 pub mod health;
+pub mod json;
 pub mod llm;
 pub mod openapi;
 pub mod pagination;

@@ -6,7 +6,7 @@ use crate::error::ApiError;
 pub fn limit(requested: Option<u32>, default: u32, max: u32) -> Result<i64, ApiError> {
     match requested.unwrap_or(default) {
         n if (1..=max).contains(&n) => Ok(i64::from(n)),
-        n => Err(ApiError::InvalidRequest(format!(
+        n => Err(ApiError::bad_request(format!(
             "limit must be between 1 and {max}, not {n}"
         ))),
     }
@@ -16,11 +16,17 @@ pub fn encode(key: &str) -> String {
     hex::encode(key)
 }
 
+/// The key a cursor stands for; a cursor this server did not make is a 400.
 pub fn decode(cursor: &str) -> Result<String, ApiError> {
     hex::decode(cursor)
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(|| ApiError::InvalidRequest("invalid cursor".into()))
+        .filter(|key| !key.contains('\u{0}'))
+        .ok_or_else(invalid_cursor)
+}
+
+pub fn invalid_cursor() -> ApiError {
+    ApiError::bad_request("invalid cursor: pass a `next_cursor` from an earlier page")
 }
 
 /// Trims the extra item fetched to learn whether there is a next page and returns the

@@ -3,6 +3,7 @@
 //! scale out as separate processes on one PostgreSQL.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use sqlx::PgPool;
@@ -78,7 +79,10 @@ pub async fn start(
         let sweeper = crate::events::retention::run(pool.clone(), days, shutdown.clone());
         background.push(tokio::spawn(sweeper));
     }
+    // Cleared when the worker stops, so readiness reports it.
+    let worker_alive = mode.worker.then(|| Arc::new(AtomicBool::new(true)));
     let worker = mode.worker.then(|| {
+        let alive = worker_alive.clone();
         let rt = Arc::new(Runtime {
             pool: pool.clone(),
             schemas: schemas.clone(),
@@ -88,7 +92,14 @@ pub async fn start(
             settings: settings.worker.clone(),
             events: settings.events.clone(),
         });
-        tokio::spawn(worker::run(rt, worker_name, shutdown.clone(), grace))
+        let run = worker::run(rt, worker_name, shutdown.clone(), grace);
+        tokio::spawn(async move {
+            let result = run.await;
+            if let Some(alive) = alive {
+                alive.store(false, Ordering::SeqCst);
+            }
+            result
+        })
     });
     let mut port = None;
     let server = if mode.api {
@@ -107,6 +118,7 @@ pub async fn start(
             hub,
             queue: settings.worker.queue.clone(),
             streams: StreamSettings::from(settings),
+            worker_alive,
         };
         let app = Application::build(state, &settings.server)?;
         port = Some(app.port());
@@ -157,21 +169,59 @@ impl Running {
     }
 
     /// Waits until the shutdown token fires or a part stops by itself, then stops the rest.
+    /// A part that stopped on its own is an error, so the process exits non-zero and a
+    /// supervisor (Docker, systemd) restarts it rather than leave it idle.
     pub async fn run_until_shutdown(mut self) -> anyhow::Result<()> {
         let token = self.shutdown.clone();
-        let server_done = async {
-            match &mut self.server {
-                Some((_, join)) => {
-                    let _ = join.await;
-                }
-                None => std::future::pending::<()>().await,
+        let server = self.server.as_mut().map(|(_, join)| join);
+        let worker = self.worker.as_mut();
+        let stopped = tokio::select! {
+            () = token.cancelled() => None,
+            result = join_or_pending(server) => {
+                Some(Part::Server(anyhow::anyhow!("HTTP server stopped unexpectedly: {result:?}")))
+            }
+            result = join_or_pending(worker) => {
+                let why = match result {
+                    Ok(Ok(())) => "it ended".to_owned(),
+                    Ok(Err(e)) => format!("{e:#}"),
+                    Err(e) => format!("it panicked: {e}"),
+                };
+                Some(Part::Worker(anyhow::anyhow!("worker stopped unexpectedly: {why}")))
             }
         };
-        tokio::select! {
-            () = token.cancelled() => {}
-            () = server_done => tracing::error!("HTTP server stopped unexpectedly"),
+        let failure = match stopped {
+            None => None,
+            Some(Part::Server(e)) => {
+                self.server = None;
+                Some(e)
+            }
+            Some(Part::Worker(e)) => {
+                self.worker = None;
+                Some(e)
+            }
+        };
+        if let Some(e) = &failure {
+            tracing::error!("{e:#}; shutting down");
         }
-        self.stop().await
+        let stopped = self.stop().await;
+        match failure {
+            Some(e) => Err(e),
+            None => stopped,
+        }
+    }
+}
+
+/// Which part stopped by itself.
+enum Part {
+    Server(anyhow::Error),
+    Worker(anyhow::Error),
+}
+
+/// Awaits a part's task, or never when the part does not run here.
+async fn join_or_pending<T>(join: Option<&mut JoinHandle<T>>) -> Result<T, tokio::task::JoinError> {
+    match join {
+        Some(join) => join.await,
+        None => std::future::pending().await,
     }
 }
 

@@ -63,6 +63,8 @@ pub struct WorkerSettings {
     pub cancel_check_ms: u64,
     /// Base delay of the exponential back-off between attempts of a retryable failure.
     pub retry_backoff_ms: u64,
+    /// Longest delay between attempts, also when a provider's `Retry-After` asks for more.
+    pub retry_backoff_max_ms: u64,
 }
 
 /// The task event log and its live streams.
@@ -131,6 +133,7 @@ impl Default for WorkerSettings {
             poll_interval_ms: 100,
             cancel_check_ms: 500,
             retry_backoff_ms: 1000,
+            retry_backoff_max_ms: 300_000,
         }
     }
 }
@@ -187,6 +190,10 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ("ERRAND_WORKER_POLL_INTERVAL_MS", "worker.poll_interval_ms"),
     ("ERRAND_WORKER_CANCEL_CHECK_MS", "worker.cancel_check_ms"),
     ("ERRAND_WORKER_RETRY_BACKOFF_MS", "worker.retry_backoff_ms"),
+    (
+        "ERRAND_WORKER_RETRY_BACKOFF_MAX_MS",
+        "worker.retry_backoff_max_ms",
+    ),
     ("ERRAND_EVENTS_DELTA_FLUSH_MS", "events.delta_flush_ms"),
     (
         "ERRAND_EVENTS_DELTA_FLUSH_BYTES",

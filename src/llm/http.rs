@@ -30,7 +30,8 @@ impl HttpFailure {
     async fn read(response: reqwest::Response) -> Self {
         let status = response.status();
         let retry_after = retry_after(response.headers());
-        let body = response.text().await.unwrap_or_default();
+        // What a provider says is stored in the task's error: PostgreSQL cannot hold NUL.
+        let body = crate::json::storable(&response.text().await.unwrap_or_default()).into_owned();
         let json: Option<Value> = serde_json::from_str(&body).ok();
         let error = json.as_ref().map(|j| j.get("error").unwrap_or(j));
         let field = |name: &str| {
@@ -69,22 +70,44 @@ impl HttpFailure {
     }
 }
 
+/// The longest wait a provider's header can ask for; longer (or infinite) values are read
+/// as this, which outlasts any task's deadline.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
+
 /// `Retry-After` as seconds or an HTTP date, and the `retry-after-ms` some servers send.
+/// Read defensively: a provider's header is untrusted input. Negative values and dates in
+/// the past mean "now", infinite or huge values are capped at `MAX_RETRY_AFTER`, and
+/// anything unreadable (NaN, garbage) is ignored.
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    if let Some(ms) = headers
-        .get("retry-after-ms")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<f64>().ok())
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok())
+        && let Some(wait) = seconds(ms / 1000.0)
     {
-        return Some(Duration::from_secs_f64(ms.max(0.0) / 1000.0));
+        return Some(wait);
     }
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<f64>() {
-        return Some(Duration::from_secs_f64(seconds.max(0.0)));
+    let value = text(RETRY_AFTER.as_str())?;
+    if let Ok(secs) = value.parse::<f64>() {
+        return seconds(secs);
     }
     let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
     let wait = at.with_timezone(&chrono::Utc) - chrono::Utc::now();
-    Some(wait.to_std().unwrap_or(Duration::ZERO))
+    Some(wait.to_std().unwrap_or(Duration::ZERO).min(MAX_RETRY_AFTER))
+}
+
+/// A number of seconds as a wait in `[0, MAX_RETRY_AFTER]`; `None` for NaN.
+fn seconds(secs: f64) -> Option<Duration> {
+    if secs.is_nan() {
+        None
+    } else if secs >= MAX_RETRY_AFTER.as_secs_f64() {
+        Some(MAX_RETRY_AFTER)
+    } else {
+        Some(Duration::try_from_secs_f64(secs.max(0.0)).unwrap_or(Duration::ZERO))
+    }
 }
 
 /// The tower service async-openai sends through.
@@ -176,6 +199,34 @@ mod tests {
             "Wed, 21 Oct 2015 07:28:00 GMT".parse().expect("header"),
         );
         assert_eq!(retry_after(&h), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn hostile_retry_after_values_are_clamped_or_ignored() {
+        let read = |name: &str, value: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()).expect("name"),
+                value.parse().expect("header"),
+            );
+            retry_after(&h)
+        };
+        for huge in ["inf", "+Infinity", "1e309", "1e300", "99999999999999999999"] {
+            assert_eq!(read("retry-after", huge), Some(MAX_RETRY_AFTER), "{huge}");
+            assert_eq!(
+                read("retry-after-ms", huge),
+                Some(MAX_RETRY_AFTER),
+                "{huge}"
+            );
+        }
+        assert_eq!(read("retry-after", "-5"), Some(Duration::ZERO));
+        assert_eq!(read("retry-after", "-inf"), Some(Duration::ZERO));
+        assert_eq!(read("retry-after-ms", "-250"), Some(Duration::ZERO));
+        assert_eq!(read("retry-after", "NaN"), None);
+        assert_eq!(read("retry-after", "soon"), None);
+        assert_eq!(read("retry-after-ms", "NaN"), None);
+        let future = "Fri, 31 Dec 9999 23:59:59 GMT";
+        assert_eq!(read("retry-after", future), Some(MAX_RETRY_AFTER));
     }
 
     #[test]

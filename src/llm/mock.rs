@@ -5,6 +5,8 @@
 //! - `tool_calls`: `[{name, arguments}]`, calls the model makes in this reply
 //! - `delay_ms`: spread over the reply, which arrives in up to ten pieces
 //! - `error`: `{code, message, retryable?}` makes the call fail
+//! - `panic`: the call panics with this message, as a bug would (to check that a crash
+//!   fails only its own task)
 //! - `turns`: a list of scripts, one per model call of an attempt (the last one repeats)
 //! - `attempts`: a list of scripts, one per task attempt (the last one repeats)
 //!
@@ -22,7 +24,7 @@ use super::{
     Completion, CompletionRequest, Delta, DeltaSink, LlmError, ModelProvider, ProviderInfo, Usage,
 };
 use crate::config::providers::Price;
-use crate::error::Violation;
+use crate::error::{ErrorCode, Violation};
 
 pub struct MockProvider;
 
@@ -34,6 +36,7 @@ struct Script {
     #[serde(default)]
     delay_ms: u64,
     error: Option<ScriptedError>,
+    panic: Option<String>,
     #[serde(default)]
     tool_calls: Vec<ScriptedCall>,
     #[serde(default)]
@@ -111,9 +114,10 @@ impl ModelProvider for MockProvider {
             let script = script(&request.settings)
                 .map_err(|e| LlmError {
                     provider: "mock".into(),
-                    code: "model_error",
+                    code: ErrorCode::ModelError,
                     message: e.to_string(),
                     retryable: false,
+                    retry_after: None,
                     details: json!({"provider_code": "invalid_script"}),
                 })?
                 .for_attempt(request.attempt);
@@ -153,12 +157,16 @@ impl ModelProvider for MockProvider {
                     let _ = deltas.send(Delta::Text(piece));
                 }
             }
+            if let Some(message) = script.panic {
+                panic!("mock script: {message}");
+            }
             if let Some(e) = script.error {
                 return Err(LlmError {
                     provider: "mock".into(),
-                    code: "model_error",
+                    code: ErrorCode::ModelError,
                     message: e.message,
                     retryable: e.retryable,
+                    retry_after: None,
                     details: json!({"provider_code": e.code}),
                 });
             }

@@ -20,7 +20,7 @@ use tokio::time::Instant;
 use utoipa::ToSchema;
 
 use crate::config::providers::{Price, ProviderSettings};
-use crate::error::Violation;
+use crate::error::{ErrorCode, Violation};
 use message::{ChatMessage, ToolCall, ToolSpec};
 
 /// How a runner asks for structured output when it has an `output_schema`.
@@ -110,10 +110,12 @@ pub struct LlmError {
     pub provider: String,
     /// The task error code it becomes: `provider_error` (the endpoint refused or failed)
     /// or `model_error` (the built-in mock's scripted failures).
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     /// Worth another attempt (rate limits, overload, network), not a permanent refusal.
     pub retryable: bool,
+    /// How long the provider asked us to wait before trying again (`Retry-After`).
+    pub retry_after: Option<std::time::Duration>,
     /// HTTP status, the provider's own error code and type, when there are any.
     pub details: Value,
 }

@@ -22,7 +22,7 @@ use super::{
     Completion, CompletionRequest, Delta, DeltaSink, LlmError, ModelProvider, ProviderInfo,
 };
 use crate::config::providers::{Price, ProviderSettings};
-use crate::error::Violation;
+use crate::error::{ErrorCode, Violation};
 
 pub struct OpenAiProvider {
     name: String,
@@ -119,7 +119,8 @@ impl OpenAiProvider {
                 return Err(self.error(failure, retry));
             }
             let wait = http::backoff(retry, initial, max, failure.retry_after);
-            if Instant::now() + wait >= request.deadline {
+            let resume = Instant::now().checked_add(wait);
+            if resume.is_none_or(|at| at >= request.deadline) {
                 // The wait would outlast the attempt: hand back a retryable error so the
                 // task is re-queued (keeping its journal) instead of timing out here.
                 return Err(self.error(failure, retry));
@@ -142,9 +143,10 @@ impl OpenAiProvider {
     fn error(&self, f: Failure, retries: u32) -> LlmError {
         LlmError {
             provider: self.name.clone(),
-            code: "provider_error",
+            code: ErrorCode::ProviderError,
             message: f.message,
             retryable: f.retryable,
+            retry_after: f.retry_after,
             details: json!({
                 "provider": self.name,
                 "status": f.status,

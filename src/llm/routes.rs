@@ -22,6 +22,7 @@ pub struct ModelList {
 /// The built-in `mock` and every configured OpenAI-compatible provider, with the models and
 /// prices its settings name. API keys are never shown.
 #[utoipa::path(
+    operation_id = "listModels",
     tag = "models",
     responses((status = 200, description = "The configured providers", body = ModelList), ServerErrors)
 )]

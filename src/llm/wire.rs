@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::message::{ChatMessage, Role, ToolCall};
 use super::{Completion, CompletionRequest, ResponseFormat, StructuredOutput, Usage};
+use crate::json;
 
 /// Request keys Errand sets itself; `model_settings` may not override them.
 pub const RESERVED_KEYS: &[&str] = &[
@@ -158,12 +159,13 @@ impl Assembler {
     /// Takes one chunk and returns the text it adds.
     pub fn push(&mut self, chunk: &Value) -> Result<String, StreamProblem> {
         if let Some(error) = chunk.get("error") {
+            let text = |v: Option<&Value>| {
+                v.and_then(Value::as_str)
+                    .map(|s| json::storable(s).into_owned())
+            };
             return Err(StreamProblem {
-                message: error
-                    .get("message")
-                    .and_then(Value::as_str)
-                    .map_or_else(|| error.to_string(), str::to_owned),
-                code: error.get("code").and_then(Value::as_str).map(str::to_owned),
+                message: text(error.get("message")).unwrap_or_else(|| error.to_string()),
+                code: text(error.get("code")),
             });
         }
         if let Some(usage) = chunk.get("usage").filter(|u| !u.is_null()) {
@@ -173,13 +175,14 @@ impl Assembler {
         let choices = chunk.get("choices").and_then(Value::as_array);
         for choice in choices.into_iter().flatten() {
             if let Some(reason) = choice.get("finish_reason").and_then(Value::as_str) {
-                self.finish_reason = Some(reason.to_owned());
+                self.finish_reason = Some(json::storable(reason).into_owned());
             }
             let Some(delta) = choice.get("delta") else {
                 continue;
             };
             if let Some(text) = delta.get("content").and_then(Value::as_str) {
-                added.push_str(text);
+                // PostgreSQL cannot store NUL; a model that sends one gets U+FFFD.
+                added.push_str(&json::storable(text));
             }
             let calls = delta.get("tool_calls").and_then(Value::as_array);
             for call in calls.into_iter().flatten() {
@@ -203,17 +206,17 @@ impl Assembler {
             arguments: String::new(),
         });
         if let Some(id) = call.get("id").and_then(Value::as_str) {
-            entry.id = id.to_owned();
+            entry.id = json::storable(id).into_owned();
         }
         let function = call.get("function");
         if let Some(name) = function.and_then(|f| f.get("name")).and_then(Value::as_str) {
-            entry.name.push_str(name);
+            entry.name.push_str(&json::storable(name));
         }
         if let Some(args) = function
             .and_then(|f| f.get("arguments"))
             .and_then(Value::as_str)
         {
-            entry.arguments.push_str(args);
+            entry.arguments.push_str(&json::storable(args));
         }
     }
 

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::error::Violation;
+use crate::error::{ApiError, ErrorCode, Violation};
 use crate::llm::StructuredOutput;
 
 pub const MAX_TIMEOUT_SECONDS: u32 = 24 * 3600;
@@ -23,7 +23,7 @@ pub const MAX_TOOL_TIMEOUT_SECONDS: u32 = 3600;
 pub struct RunnerInput {
     /// Slug: lowercase letters, digits, `_` and `-`, at most 63 characters, starting with a
     /// letter or digit. Required on `POST`; on `PUT` it may be omitted or must match the path.
-    #[schema(example = "summarize")]
+    #[schema(example = "summarize", pattern = r"^[a-z0-9][a-z0-9_-]{0,62}$")]
     pub name: Option<String>,
     /// Display title; defaults to the name.
     pub title: Option<String>,
@@ -41,7 +41,7 @@ pub struct RunnerInput {
     pub rules: Vec<String>,
     /// `mock`, or `provider/model` for a configured provider.
     #[serde(default = "default_model")]
-    #[schema(example = "mock")]
+    #[schema(example = "mock", min_length = 1)]
     pub model: String,
     /// Provider settings (temperature, max_tokens, …); a task's keys override these.
     /// For `mock`, `model_settings.mock` scripts the reply (see the README).
@@ -80,6 +80,33 @@ pub struct RunnerInput {
     #[serde(default = "default_tool_timeout")]
     #[schema(minimum = 1, maximum = 3600, example = 60)]
     pub tool_timeout_seconds: u32,
+}
+
+/// `RunnerInput` with `name` required: the body of `POST /v1/runners` (a `PUT` takes the
+/// name from its path). Only a schema; the handler reads a `RunnerInput`.
+pub struct NewRunner;
+
+impl utoipa::PartialSchema for NewRunner {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder};
+        AllOfBuilder::new()
+            .item(utoipa::openapi::Ref::from_schema_name("RunnerInput"))
+            .item(ObjectBuilder::new().required("name"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for NewRunner {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        use utoipa::PartialSchema;
+        schemas.push(("RunnerInput".into(), RunnerInput::schema()));
+        <RunnerInput as ToSchema>::schemas(schemas);
+    }
 }
 
 fn default_max_turns() -> u32 {
@@ -170,16 +197,28 @@ pub fn valid_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
 
+pub fn runner_not_found(name: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::RunnerNotFound,
+        format!("no runner named {name:?}"),
+    )
+}
+
+/// A runner name from a path: a name that is not a slug names no runner (and never
+/// reaches the database).
+pub fn path_name(name: &str) -> Result<&str, ApiError> {
+    if valid_name(name) {
+        Ok(name)
+    } else {
+        Err(runner_not_found(name))
+    }
+}
+
 impl RunnerInput {
     /// Field checks other than the schemas; `name` is the slug from the path or body.
     pub fn field_violations(&self, name: &str) -> Vec<Violation> {
         let mut v = Vec::new();
-        let mut add = |pointer: &str, message: String| {
-            v.push(Violation {
-                pointer: pointer.into(),
-                message,
-            })
-        };
+        let mut add = |pointer: &str, message: String| v.push(Violation::new(pointer, message));
         if !valid_name(name) {
             add(
                 "/name",

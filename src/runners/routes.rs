@@ -5,11 +5,13 @@ use actix_web::{HttpResponse, delete, get, post, put, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::model::{Runner, RunnerDefinition, RunnerInput, RunnerPage};
+use super::model::{NewRunner, Runner, RunnerDefinition, RunnerInput, RunnerPage};
+use super::model::{path_name, runner_not_found, valid_name};
 use super::schema::schema_violations;
 use super::store;
 use crate::app::AppState;
-use crate::error::{ApiError, Problem, Violation, violated_constraint};
+use crate::body::JsonBody;
+use crate::error::{ApiError, ErrorCode, Problem, Violation, violated_constraint};
 use crate::openapi::{BodyErrors, NotFound, QueryErrors, ServerErrors};
 
 /// Checks a definition completely and reports every problem at once.
@@ -24,48 +26,43 @@ fn check(state: &AppState, input: RunnerInput, name: String) -> Result<RunnerDef
             provider
                 .settings_violations(&input.model_settings)
                 .into_iter()
-                .map(|v| Violation {
-                    pointer: format!("/model_settings{}", v.pointer),
-                    message: v.message,
-                }),
+                .map(|v| v.under("/model_settings")),
         ),
-        Err(e) => errors.push(Violation {
-            pointer: "/model".into(),
-            message: e.to_string(),
-        }),
+        Err(e) => errors.push(Violation::new("/model", e.to_string())),
     }
     for (i, toolkit) in input.toolkits.iter().enumerate() {
         if state.tools.get(toolkit).is_none() {
-            errors.push(Violation {
-                pointer: format!("/toolkits/{i}"),
-                message: format!(
+            errors.push(Violation::new(
+                format!("/toolkits/{i}"),
+                format!(
                     "unknown toolkit {toolkit:?}; available: {}",
                     state.tools.names().join(", ")
                 ),
-            });
+            ));
         }
     }
     if errors.is_empty() {
         Ok(input.into_definition(name))
     } else {
-        Err(ApiError::Validation {
-            code: "invalid_runner",
-            message: format!("the runner definition has {} problem(s)", errors.len()),
-            errors,
-        })
+        Err(invalid_runner(errors))
     }
 }
 
-fn runner_not_found(name: &str) -> ApiError {
-    ApiError::not_found("runner_not_found", format!("runner {name:?}"))
+fn invalid_runner(errors: Vec<Violation>) -> ApiError {
+    ApiError::invalid(
+        ErrorCode::InvalidRunner,
+        format!("the runner definition has {} problem(s)", errors.len()),
+        errors,
+    )
 }
 
 /// Register a runner
 ///
 /// Both schemas are checked against the JSON Schema meta-schema; every problem is reported.
 #[utoipa::path(
+    operation_id = "createRunner",
     tag = "runners",
-    request_body = RunnerInput,
+    request_body = NewRunner,
     responses(
         (status = 201, description = "Registered at version 1", body = Runner,
             headers(("Location" = String, description = "URL of the runner"))),
@@ -77,26 +74,19 @@ fn runner_not_found(name: &str) -> ApiError {
 #[post("/runners")]
 pub async fn create(
     state: web::Data<AppState>,
-    body: web::Json<RunnerInput>,
+    body: JsonBody<RunnerInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let Some(name) = input.name.clone() else {
-        return Err(ApiError::Validation {
-            code: "invalid_runner",
-            message: "the runner definition has 1 problem(s)".into(),
-            errors: vec![Violation {
-                pointer: "/name".into(),
-                message: "required".into(),
-            }],
-        });
+        return Err(invalid_runner(vec![Violation::new("/name", "required")]));
     };
     let def = check(&state, input, name)?;
     let mut tx = state.pool.begin().await?;
     let runner = match store::insert(&mut tx, &def).await {
         Ok(r) => r,
         Err(e) if violated_constraint(&e) == Some("runners_name_live") => {
-            return Err(ApiError::conflict(
-                "runner_exists",
+            return Err(ApiError::new(
+                ErrorCode::RunnerExists,
                 format!("a runner named {:?} exists; use PUT to change it", def.name),
             ));
         }
@@ -120,6 +110,7 @@ pub struct ListQuery {
 
 /// List runners
 #[utoipa::path(
+    operation_id = "listRunners",
     tag = "runners",
     params(ListQuery),
     responses((status = 200, description = "A page of runners, by name", body = RunnerPage), QueryErrors, ServerErrors)
@@ -130,11 +121,16 @@ pub async fn list(
     query: web::Query<ListQuery>,
 ) -> Result<web::Json<RunnerPage>, ApiError> {
     let limit = crate::pagination::limit(query.limit, 20, 100)?;
-    let after = query
-        .cursor
-        .as_deref()
-        .map(crate::pagination::decode)
-        .transpose()?;
+    let after = match query.cursor.as_deref() {
+        Some(cursor) => {
+            let name = crate::pagination::decode(cursor)?;
+            if !valid_name(&name) {
+                return Err(crate::pagination::invalid_cursor());
+            }
+            Some(name)
+        }
+        None => None,
+    };
     let mut data = store::list(&state.pool, after.as_deref(), limit + 1).await?;
     let next_cursor = crate::pagination::next(&mut data, limit, |r| r.name.clone());
     Ok(web::Json(RunnerPage { data, next_cursor }))
@@ -142,8 +138,9 @@ pub async fn list(
 
 /// Get a runner
 #[utoipa::path(
+    operation_id = "getRunner",
     tag = "runners",
-    params(("name" = String, Path, description = "The runner's name")),
+    params(("name" = String, Path, description = "The runner's name", pattern = r"^[a-z0-9][a-z0-9_-]{0,62}$")),
     responses((status = 200, description = "The runner at its current version", body = Runner), NotFound, ServerErrors)
 )]
 #[get("/runners/{name}")]
@@ -151,7 +148,7 @@ pub async fn get(
     state: web::Data<AppState>,
     name: web::Path<String>,
 ) -> Result<web::Json<Runner>, ApiError> {
-    store::get(&state.pool, &name)
+    store::get(&state.pool, path_name(&name)?)
         .await?
         .map(web::Json)
         .ok_or_else(|| runner_not_found(&name))
@@ -162,13 +159,16 @@ pub async fn get(
 /// Replacing adds a version (tasks keep the version they were submitted with); a body equal
 /// to the current definition changes nothing.
 #[utoipa::path(
+    operation_id = "replaceRunner",
     tag = "runners",
-    params(("name" = String, Path, description = "The runner's name")),
+    params(("name" = String, Path, description = "The runner's name", pattern = r"^[a-z0-9][a-z0-9_-]{0,62}$")),
     request_body = RunnerInput,
     responses(
         (status = 200, description = "Replaced (or unchanged)", body = Runner),
         (status = 201, description = "Created at version 1", body = Runner,
             headers(("Location" = String, description = "URL of the runner"))),
+        (status = 409, description = "Created concurrently by another request (`runner_exists`)",
+            body = Problem, content_type = "application/problem+json"),
         BodyErrors, ServerErrors
     )
 )]
@@ -176,19 +176,15 @@ pub async fn get(
 pub async fn replace(
     state: web::Data<AppState>,
     name: web::Path<String>,
-    body: web::Json<RunnerInput>,
+    body: JsonBody<RunnerInput>,
 ) -> Result<HttpResponse, ApiError> {
     let name = name.into_inner();
     let input = body.into_inner();
     if input.name.as_ref().is_some_and(|n| *n != name) {
-        return Err(ApiError::Validation {
-            code: "invalid_runner",
-            message: "the body's name differs from the path".into(),
-            errors: vec![Violation {
-                pointer: "/name".into(),
-                message: format!("must be {name:?}, the name in the path"),
-            }],
-        });
+        return Err(invalid_runner(vec![Violation::new(
+            "/name",
+            format!("must be {name:?}, the name in the path"),
+        )]));
     }
     let def = check(&state, input, name)?;
     let mut tx = state.pool.begin().await?;
@@ -200,8 +196,8 @@ pub async fn replace(
         Ok(r) => r,
         // Created concurrently by another request: that one won.
         Err(e) if violated_constraint(&e) == Some("runners_name_live") => {
-            return Err(ApiError::conflict(
-                "runner_exists",
+            return Err(ApiError::new(
+                ErrorCode::RunnerExists,
                 "the runner was created concurrently; retry the request",
             ));
         }
@@ -217,8 +213,9 @@ pub async fn replace(
 ///
 /// Its tasks and versions are kept; queued tasks still run. The name can be registered again.
 #[utoipa::path(
+    operation_id = "deleteRunner",
     tag = "runners",
-    params(("name" = String, Path, description = "The runner's name")),
+    params(("name" = String, Path, description = "The runner's name", pattern = r"^[a-z0-9][a-z0-9_-]{0,62}$")),
     responses((status = 204, description = "Deleted"), NotFound, ServerErrors)
 )]
 #[delete("/runners/{name}")]
@@ -226,7 +223,7 @@ pub async fn delete(
     state: web::Data<AppState>,
     name: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    if store::delete(&state.pool, &name).await? {
+    if store::delete(&state.pool, path_name(&name)?).await? {
         Ok(HttpResponse::NoContent().finish())
     } else {
         Err(runner_not_found(&name))

@@ -9,36 +9,40 @@ use uuid::Uuid;
 
 use crate::error::Violation;
 
+/// Violations reported at most per check: a huge invalid document must not produce a
+/// huge answer (nor cost the time to list every error).
+pub const MAX_VIOLATIONS: usize = 100;
+
 /// Every problem of a user-supplied schema, with pointers into the request body
 /// (`at` is where the schema sits in it, e.g. `/input_schema`).
 pub fn schema_violations(schema: &Value, at: &str) -> Vec<Violation> {
     if !schema.is_object() && !schema.is_boolean() {
-        return vec![Violation {
-            pointer: at.into(),
-            message: "a JSON Schema must be an object or a boolean".into(),
-        }];
+        return vec![Violation::new(
+            at,
+            "a JSON Schema must be an object or a boolean",
+        )];
     }
     // The meta-validator panics when it cannot tell the draft from `$schema`.
     let meta = std::panic::catch_unwind(|| {
         jsonschema::meta::validator_for(schema).map(|v| {
             v.iter_errors(schema)
-                .map(|e| Violation {
-                    pointer: format!("{at}{}", e.instance_path().as_str()),
-                    message: e.to_string(),
+                .take(MAX_VIOLATIONS)
+                .map(|e| {
+                    Violation::new(format!("{at}{}", e.instance_path().as_str()), e.to_string())
                 })
                 .collect::<Vec<_>>()
         })
     });
     let violations = match meta {
         Ok(Ok(v)) => v,
-        Ok(Err(e)) => vec![Violation {
-            pointer: format!("{at}/$schema"),
-            message: format!("unsupported meta-schema: {e}"),
-        }],
-        Err(_) => vec![Violation {
-            pointer: format!("{at}/$schema"),
-            message: "unknown $schema: use draft 4, 6, 7, 2019-09 or 2020-12".into(),
-        }],
+        Ok(Err(e)) => vec![Violation::new(
+            format!("{at}/$schema"),
+            format!("unsupported meta-schema: {e}"),
+        )],
+        Err(_) => vec![Violation::new(
+            format!("{at}/$schema"),
+            "unknown $schema: use draft 4, 6, 7, 2019-09 or 2020-12",
+        )],
     };
     if !violations.is_empty() {
         return violations;
@@ -47,11 +51,20 @@ pub fn schema_violations(schema: &Value, at: &str) -> Vec<Violation> {
     // does not resolve (remote references are not fetched).
     match jsonschema::validator_for(schema) {
         Ok(_) => Vec::new(),
-        Err(e) => vec![Violation {
-            pointer: format!("{at}{}", e.instance_path().as_str()),
-            message: e.to_string(),
-        }],
+        Err(e) => vec![Violation::new(
+            format!("{at}{}", e.instance_path().as_str()),
+            e.to_string(),
+        )],
     }
+}
+
+/// The first `MAX_VIOLATIONS` violations of `instance`, with pointers into it.
+pub fn violations_of(validator: &jsonschema::Validator, instance: &Value) -> Vec<Violation> {
+    validator
+        .iter_errors(instance)
+        .take(MAX_VIOLATIONS)
+        .map(|e| Violation::new(e.instance_path().as_str(), e.to_string()))
+        .collect()
 }
 
 /// Which of a runner version's schemas.
@@ -76,16 +89,11 @@ impl SchemaCache {
         instance: &Value,
     ) -> anyhow::Result<Vec<Violation>> {
         let validator = self.validator(key, schema)?;
-        Ok(validator
-            .iter_errors(instance)
-            .map(|e| Violation {
-                pointer: e.instance_path().as_str().to_owned(),
-                message: e.to_string(),
-            })
-            .collect())
+        Ok(violations_of(&validator, instance))
     }
 
-    fn validator(
+    /// The compiled validator of a runner version's schema, compiled on first use.
+    pub fn validator(
         &self,
         key: (Uuid, i32, Which),
         schema: &Value,

@@ -19,9 +19,7 @@ pub fn key_from(req: &actix_web::HttpRequest) -> Result<Option<String>, ApiError
         .ok()
         .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
         .ok_or_else(|| {
-            ApiError::InvalidRequest(
-                "Idempotency-Key must be 1 to 255 visible ASCII characters".into(),
-            )
+            ApiError::bad_request("Idempotency-Key must be 1 to 255 visible ASCII characters")
         })?;
     Ok(Some(key.to_owned()))
 }

@@ -35,7 +35,7 @@ pub fn last_event_id(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
         return Ok(None);
     }
     text.parse::<i64>().map(Some).map_err(|_| {
-        ApiError::InvalidRequest(format!(
+        ApiError::bad_request(format!(
             "Last-Event-ID must be an event seq (an integer), not {text:?}"
         ))
     })
@@ -45,7 +45,7 @@ pub fn last_event_id(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
 pub fn query_wait(seconds: Option<u64>, max: Duration) -> Result<Option<Duration>, ApiError> {
     match seconds {
         None | Some(0) => Ok(None),
-        Some(s) if s > max.as_secs() => Err(ApiError::InvalidRequest(format!(
+        Some(s) if s > max.as_secs() => Err(ApiError::bad_request(format!(
             "wait must be at most {} seconds, not {s}",
             max.as_secs()
         ))),

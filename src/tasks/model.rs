@@ -6,6 +6,8 @@ use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::error::ErrorCode;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
@@ -58,7 +60,8 @@ impl TaskStatus {
 /// Why a task failed, timed out or was cancelled.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct TaskError {
-    /// Stable code: `output_invalid`, `timeout`, `model_error`, `worker_lost`, `cancelled`, …
+    /// Stable code of why the task did not succeed.
+    #[schema(schema_with = crate::error::schema::task_code)]
     pub code: String,
     pub message: String,
     /// Code-specific data, e.g. the raw output and the schema violations for `output_invalid`.
@@ -68,9 +71,10 @@ pub struct TaskError {
 }
 
 impl TaskError {
-    pub fn new(code: &str, message: impl Into<String>, details: Value) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>, details: Value) -> Self {
+        debug_assert!(code.is_task(), "{code} is not a task error code");
         Self {
-            code: code.into(),
+            code: code.as_str().into(),
             message: message.into(),
             details,
         }
@@ -163,13 +167,18 @@ pub struct TaskPage {
 pub struct TaskFilter {
     /// Only tasks in this status.
     pub status: Option<TaskStatus>,
-    /// Only tasks of this runner (by name).
+    /// Only tasks submitted to a runner of this name, including runners of that name that
+    /// were deleted since; use `runner_id` for one runner exactly.
+    #[param(pattern = r"^[a-z0-9][a-z0-9_-]{0,62}$")]
     pub runner: Option<String>,
-    /// Only tasks created at or after this time (RFC 3339).
+    /// Only tasks of the runner with this id (the `id` of `GET /v1/runners/{name}`).
+    pub runner_id: Option<Uuid>,
+    /// Only tasks created at or after this time (RFC 3339, years 0000 to 9999).
     pub created_after: Option<DateTime<Utc>>,
-    /// Only tasks created before this time (RFC 3339).
+    /// Only tasks created before this time (RFC 3339, years 0000 to 9999).
     pub created_before: Option<DateTime<Utc>>,
     /// Page size, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -192,6 +201,7 @@ pub struct EventQuery {
     /// stream, the `Last-Event-ID` header takes precedence.
     pub after: Option<i64>,
     /// Page size, 1 to 1000 (default 100); not used by a stream.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 
@@ -202,6 +212,7 @@ pub struct EventQuery {
 pub struct TaskQuery {
     /// Wait up to this many seconds (at most `server.max_wait_seconds`, default 60) for
     /// the task to end, then answer with the task as it is.
+    #[param(minimum = 0, maximum = 60)]
     pub wait: Option<u64>,
 }
 
@@ -210,8 +221,10 @@ pub struct TaskQuery {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitQuery {
-    /// Wait up to this many seconds for the task to end: 200 with the final task if it
-    /// does, else 202 as without it. Same as `Prefer: wait=N`.
+    /// Wait up to this many seconds (at most `server.max_wait_seconds`, default 60) for
+    /// the task to end: 200 with the final task if it does, else 202 as without it. Same as
+    /// `Prefer: wait=N`.
+    #[param(minimum = 0, maximum = 60)]
     pub wait: Option<u64>,
     /// Answer with the new task's event stream (`text/event-stream`) instead of the task.
     pub stream: Option<bool>,
@@ -233,5 +246,6 @@ pub struct StepQuery {
     /// Return steps with `index` greater than this (default -1: from the first, index 0).
     pub after: Option<i32>,
     /// Page size, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }

@@ -2,6 +2,7 @@
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::Datelike;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -15,13 +16,15 @@ use super::model::{
 use super::store::{self, Cancelled};
 use super::submit::{JobStart, Submitted, Submitter};
 use crate::app::AppState;
-use crate::error::{ApiError, Problem};
+use crate::body::JsonBody;
+use crate::error::{ApiError, ErrorCode, Problem};
 use crate::events::{self, kind};
 use crate::openapi::{BodyErrors, NotFound, QueryErrors, ServerErrors};
 use crate::pagination;
+use crate::runners::model::valid_name;
 
 fn task_not_found(id: &str) -> ApiError {
-    ApiError::not_found("task_not_found", format!("task {id:?}"))
+    ApiError::new(ErrorCode::TaskNotFound, format!("no task with id {id:?}"))
 }
 
 fn parse_id(id: &str) -> Result<Uuid, ApiError> {
@@ -46,12 +49,16 @@ async fn existing_task(state: &AppState, id: &str) -> Result<Task, ApiError> {
 /// end: 200 with the final task if it does, else 202. With `?stream=true` the answer is
 /// the new task's event stream (see `GET /v1/tasks/{id}/events`).
 #[utoipa::path(
+    operation_id = "createTask",
     tag = "tasks",
     params(
-        ("name" = String, Path, description = "The runner's name"),
+        ("name" = String, Path, description = "The runner's name",
+            pattern = r"^[a-z0-9][a-z0-9_-]{0,62}$"),
         SubmitQuery,
         ("Idempotency-Key" = Option<String>, Header,
-            description = "Makes retries safe: the same key and body return the same task"),
+            description = "Makes retries safe: the same key and body return the same task \
+                (1 to 255 visible ASCII characters)",
+            min_length = 1, max_length = 255, pattern = r"^[!-~]{1,255}$"),
         ("Prefer" = Option<String>, Header,
             description = "`wait=N`: like `?wait=N`; more than the maximum waits the maximum")
     ),
@@ -77,7 +84,7 @@ pub async fn create(
     name: web::Path<String>,
     query: web::Query<SubmitQuery>,
     req: HttpRequest,
-    body: web::Json<CreateTask>,
+    body: JsonBody<CreateTask>,
 ) -> Result<HttpResponse, ApiError> {
     let key = idempotency::key_from(&req)?;
     let max = state.streams.max_wait;
@@ -85,8 +92,8 @@ pub async fn create(
     let preferred = live::prefer_wait(&req, max);
     let wait = live::query_wait(query.wait, max)?.or(preferred);
     if stream && wait.is_some() {
-        return Err(ApiError::InvalidRequest(
-            "ask for either `stream=true` or a wait, not both".into(),
+        return Err(ApiError::bad_request(
+            "ask for either `stream=true` or a wait, not both",
         ));
     }
     let submitter = Submitter {
@@ -139,10 +146,10 @@ pub async fn create(
 async fn replayed_task(state: &AppState, key: &str, hash: Option<&str>) -> Result<Task, ApiError> {
     let (task, stored) = store::by_idempotency_key(&state.pool, key)
         .await?
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("idempotency key vanished")))?;
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("idempotency key vanished")))?;
     if stored.as_deref() != hash {
-        return Err(ApiError::conflict(
-            "idempotency_key_reused",
+        return Err(ApiError::new(
+            ErrorCode::IdempotencyKeyReused,
             format!(
                 "Idempotency-Key {key:?} was used for a different request (task {})",
                 task.id
@@ -154,6 +161,7 @@ async fn replayed_task(state: &AppState, key: &str, hash: Option<&str>) -> Resul
 
 /// List tasks
 #[utoipa::path(
+    operation_id = "listTasks",
     tag = "tasks",
     params(TaskFilter),
     responses((status = 200, description = "A page of tasks, newest first", body = TaskPage), QueryErrors, ServerErrors)
@@ -164,10 +172,10 @@ pub async fn list(
     filter: web::Query<TaskFilter>,
 ) -> Result<web::Json<TaskPage>, ApiError> {
     let limit = pagination::limit(filter.limit, 20, 100)?;
+    check_filter(&filter)?;
     let before = match filter.cursor.as_deref() {
         Some(c) => Some(
-            Uuid::parse_str(&pagination::decode(c)?)
-                .map_err(|_| ApiError::InvalidRequest("invalid cursor".into()))?,
+            Uuid::parse_str(&pagination::decode(c)?).map_err(|_| pagination::invalid_cursor())?,
         ),
         None => None,
     };
@@ -176,11 +184,37 @@ pub async fn list(
     Ok(web::Json(TaskPage { data, next_cursor }))
 }
 
+/// Rejects filters no task can match in a way the database would choke on: a runner name
+/// that is not a slug, a date outside years 0000 to 9999.
+fn check_filter(filter: &TaskFilter) -> Result<(), ApiError> {
+    if let Some(runner) = &filter.runner
+        && !valid_name(runner)
+    {
+        return Err(ApiError::bad_request(format!(
+            "runner must be a runner name (a-z, 0-9, '_' and '-', at most 63 characters), not {runner:?}"
+        )));
+    }
+    for (name, at) in [
+        ("created_after", filter.created_after),
+        ("created_before", filter.created_before),
+    ] {
+        if let Some(at) = at
+            && !(0..=9999).contains(&at.year())
+        {
+            return Err(ApiError::bad_request(format!(
+                "{name} must be a time in the years 0000 to 9999, not {at}"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Get a task
 ///
 /// With `?wait=N`, long-polls: answers as soon as the task ends, or after N seconds with
 /// the task as it is then.
 #[utoipa::path(
+    operation_id = "getTask",
     tag = "tasks",
     params(("id" = Uuid, Path, description = "The task id"), TaskQuery),
     responses((status = 200, description = "The task", body = Task), NotFound, QueryErrors, ServerErrors)
@@ -204,6 +238,7 @@ pub async fn get(
 /// A queued task is cancelled at once and never runs (200). A running task is asked to stop
 /// (202): it reads `cancelled` once its worker has stopped.
 #[utoipa::path(
+    operation_id = "cancelTask",
     tag = "tasks",
     params(("id" = Uuid, Path, description = "The task id")),
     responses(
@@ -228,8 +263,8 @@ pub async fn cancel(
         }
         Cancelled::Requested(task) => HttpResponse::Accepted().json(task),
         Cancelled::Finished(task) => {
-            return Err(ApiError::conflict(
-                "task_finished",
+            return Err(ApiError::new(
+                ErrorCode::TaskFinished,
                 format!("task {} already ended as {}", task.id, task.status.as_str()),
             ));
         }
@@ -248,6 +283,7 @@ pub async fn cancel(
 /// `events.heartbeat_seconds`; closed after the terminal event. A task that has ended with
 /// nothing newer answers 204, which stops an `EventSource` from reconnecting.
 #[utoipa::path(
+    operation_id = "listTaskEvents",
     tag = "tasks",
     params(
         ("id" = Uuid, Path, description = "The task id"),
@@ -288,6 +324,7 @@ pub async fn list_events(
 /// The step journal: every model call and tool result, in run order, with usage and
 /// timings. A retried task replays the steps earlier attempts committed.
 #[utoipa::path(
+    operation_id = "listTaskSteps",
     tag = "tasks",
     params(("id" = Uuid, Path, description = "The task id"), StepQuery),
     responses((status = 200, description = "A page of steps", body = StepPage), NotFound, QueryErrors, ServerErrors)

@@ -174,6 +174,7 @@ pub async fn list(
            AND ($3::timestamptz IS NULL OR created_at >= $3)
            AND ($4::timestamptz IS NULL OR created_at < $4)
            AND ($5::uuid IS NULL OR id < $5)
+           AND ($7::uuid IS NULL OR runner_id = $7)
          ORDER BY id DESC LIMIT $6"
     )))
     .bind(f.status.map(TaskStatus::as_str))
@@ -182,6 +183,7 @@ pub async fn list(
     .bind(f.created_before)
     .bind(before)
     .bind(limit)
+    .bind(f.runner_id)
     .fetch_all(db)
     .await?;
     rows.into_iter().map(Task::try_from).collect()
@@ -256,6 +258,11 @@ pub struct Outcome {
 
 /// Ends the task if `attempt` still owns it; `None` means a newer attempt does (or the
 /// task already ended) and nothing was written.
+///
+/// A cancellation requested before this write wins: the task ends `cancelled`, with the
+/// outcome it would have had in `error.details` (`outcome`, `output`, `error`), so a 202
+/// from the cancel endpoint always means the task ends cancelled. Row locking orders the
+/// two: whichever reaches the row first decides.
 pub async fn finish(
     conn: &mut PgConnection,
     id: Uuid,
@@ -263,8 +270,16 @@ pub async fn finish(
     outcome: &Outcome,
 ) -> sqlx::Result<Option<Task>> {
     let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
-        "UPDATE tasks SET status = $3, output = $4, error = $5, finished_at = now(),
-            updated_at = now()
+        "UPDATE tasks SET
+            status = CASE WHEN cancel_requested THEN 'cancelled' ELSE $3 END,
+            output = CASE WHEN cancel_requested THEN NULL ELSE $4 END,
+            error = CASE WHEN cancel_requested AND $3 <> 'cancelled'
+                THEN jsonb_build_object('code', 'cancelled',
+                    'message', 'cancelled while the attempt was ending',
+                    'details', jsonb_build_object('outcome', $3, 'output', $4::jsonb,
+                        'error', $5::jsonb))
+                ELSE $5 END,
+            finished_at = now(), updated_at = now()
          WHERE id = $1 AND attempts = $2 AND status IN ('queued', 'running')
          RETURNING {COLUMNS}"
     )))
@@ -279,6 +294,8 @@ pub async fn finish(
 }
 
 /// Puts a running task back in the queue after a retryable failure (fenced like `finish`).
+/// `false` when the attempt lost the task, or a cancellation is pending (which must win:
+/// the caller then ends the task through `finish`).
 pub async fn requeue(
     conn: &mut PgConnection,
     id: Uuid,
@@ -287,7 +304,7 @@ pub async fn requeue(
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE tasks SET status = 'queued', error = $3, updated_at = now()
-         WHERE id = $1 AND attempts = $2 AND status = 'running'",
+         WHERE id = $1 AND attempts = $2 AND status = 'running' AND NOT cancel_requested",
     )
     .bind(id)
     .bind(attempt)

@@ -10,10 +10,15 @@ use sqlx::PgPool;
 use super::idempotency;
 use super::model::{CreateTask, Task};
 use super::store::{self, NewTask};
-use crate::error::{ApiError, Violation};
+use crate::error::{ApiError, ErrorCode, Violation};
 use crate::events::{self, kind};
+use crate::json;
 use crate::llm::{ModelRegistry, merge_settings};
-use crate::runners::schema::{SchemaCache, Which};
+use crate::runners::model::{path_name, runner_not_found};
+use crate::runners::schema::{self, SchemaCache, Which};
+
+/// Arguments larger than this (roughly, in bytes) are validated on the blocking pool.
+const VALIDATE_INLINE_BYTES: usize = 32 * 1024;
 
 pub struct Submitter<'a> {
     pub pool: &'a PgPool,
@@ -48,44 +53,51 @@ impl Submitter<'_> {
         key: Option<&str>,
         start: JobStart,
     ) -> Result<Submitted, ApiError> {
+        let name = path_name(name)?;
         let runner = crate::runners::store::get(self.pool, name)
             .await?
-            .ok_or_else(|| ApiError::not_found("runner_not_found", format!("runner {name:?}")))?;
-        let mut errors: Vec<Violation> = self
-            .schemas
-            .violations(
-                (runner.id, runner.version, Which::Input),
-                &runner.input_schema,
-                &body.arguments,
-            )?
-            .into_iter()
-            .map(|v| Violation {
-                pointer: format!("/arguments{}", v.pointer),
-                message: v.message,
+            .ok_or_else(|| runner_not_found(name))?;
+        let validator = self.schemas.validator(
+            (runner.id, runner.version, Which::Input),
+            &runner.input_schema,
+        )?;
+        let mut body = body;
+        let mut errors: Vec<Violation> = if json::weight(&body.arguments) > VALIDATE_INLINE_BYTES {
+            // Validating large arguments takes CPU time: keep it off the HTTP threads.
+            let arguments = std::mem::take(&mut body.arguments);
+            let (arguments, errors) = tokio::task::spawn_blocking(move || {
+                let errors = schema::violations_of(&validator, &arguments);
+                (arguments, errors)
             })
-            .collect();
+            .await
+            .map_err(|e| ApiError::internal(e.into()))?;
+            body.arguments = arguments;
+            errors
+        } else {
+            schema::violations_of(&validator, &body.arguments)
+        };
+        errors
+            .iter_mut()
+            .for_each(|v| v.pointer.insert_str(0, "/arguments"));
         let settings = merge_settings(&runner.model_settings, body.model_settings.as_ref());
         if let Ok((provider, _)) = self.models.resolve(&runner.model) {
             errors.extend(
                 provider
                     .settings_violations(&settings)
                     .into_iter()
-                    .map(|v| Violation {
-                        pointer: format!("/model_settings{}", v.pointer),
-                        message: v.message,
-                    }),
+                    .map(|v| v.under("/model_settings")),
             );
         }
         if !errors.is_empty() {
-            return Err(ApiError::Validation {
-                code: "invalid_arguments",
-                message: format!(
+            return Err(ApiError::invalid(
+                ErrorCode::InvalidArguments,
+                format!(
                     "the task does not match runner {:?} ({} violation(s))",
                     runner.name,
                     errors.len()
                 ),
                 errors,
-            });
+            ));
         }
 
         let hash = key.map(|_| {

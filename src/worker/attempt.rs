@@ -15,19 +15,23 @@ use tokio::time::Instant;
 
 use super::Runtime;
 use super::steps::{Partial, Run, Superseded};
-use crate::error::Violation;
+use crate::error::{ErrorCode, Violation};
 use crate::llm::message::{self, ChatMessage};
 use crate::llm::{CompletionRequest, LlmError, ResponseFormat, StructuredOutput};
 use crate::runners::model::Runner;
-use crate::runners::schema::Which;
+use crate::runners::schema::{MAX_VIOLATIONS, Which};
 use crate::tasks::model::{Task, TaskError, TaskStatus};
 use crate::tasks::store::Outcome;
 use crate::tools::Tool;
 
 pub enum AttemptResult {
     Done(Outcome),
-    /// A transient failure: try again if attempts remain.
-    Retry(TaskError),
+    /// A transient failure: try again if attempts remain, not before `after` (what the
+    /// provider asked for, if anything).
+    Retry {
+        error: TaskError,
+        after: Option<Duration>,
+    },
     /// A newer attempt owns the task; this one must write nothing more.
     Superseded,
 }
@@ -54,14 +58,20 @@ async fn run_loop(
 ) -> anyhow::Result<AttemptResult> {
     let (provider, model) = match rt.models.resolve(&task.model) {
         Ok(found) => found,
-        Err(e) => return Ok(failed("model_unavailable", e.to_string(), json!({}))),
+        Err(e) => {
+            return Ok(failed(
+                ErrorCode::ModelUnavailable,
+                e.to_string(),
+                json!({}),
+            ));
+        }
     };
     let tools: BTreeMap<String, Arc<dyn Tool>> = match rt.tools.resolve(&runner.toolkits) {
         Ok(tools) => tools.into_iter().map(|t| (t.spec().name, t)).collect(),
         Err(name) => {
             let message = format!("toolkit {name:?} is not available in this worker");
             return Ok(failed(
-                "tool_unavailable",
+                ErrorCode::ToolUnavailable,
                 message,
                 json!({"toolkit": name}),
             ));
@@ -99,7 +109,7 @@ async fn run_loop(
         if !completion.tool_calls.is_empty() {
             if turns >= runner.max_turns {
                 break failed(
-                    "max_turns_exceeded",
+                    ErrorCode::MaxTurnsExceeded,
                     format!(
                         "the model still called tools after {} turns (max_turns)",
                         runner.max_turns
@@ -136,7 +146,7 @@ async fn run_loop(
             Err(errors) => {
                 tracing::info!(task_id = %task.id, repairs, "output invalid");
                 break failed(
-                    "output_invalid",
+                    ErrorCode::OutputInvalid,
                     format!(
                         "the model's output does not match the output schema ({} errors, {repairs} repair turns)",
                         errors.len()
@@ -184,7 +194,7 @@ fn repair_prompt(errors: &[Violation]) -> String {
     )
 }
 
-fn failed(code: &str, message: String, details: Value) -> AttemptResult {
+fn failed(code: ErrorCode, message: String, details: Value) -> AttemptResult {
     AttemptResult::Done(Outcome {
         status: TaskStatus::Failed,
         output: None,
@@ -200,7 +210,10 @@ fn provider_failure(e: LlmError) -> AttemptResult {
     }
     let error = TaskError::new(e.code, e.message, details);
     if e.retryable {
-        AttemptResult::Retry(error)
+        AttemptResult::Retry {
+            error,
+            after: e.retry_after,
+        }
     } else {
         AttemptResult::Done(Outcome {
             status: TaskStatus::Failed,
@@ -230,7 +243,9 @@ fn check_output(
         }
     };
     let key = (runner.id, runner.version, Which::Output);
-    let errors = rt.schemas.violations(key, schema, &value)?;
+    let mut errors = rt.schemas.violations(key, schema, &value)?;
+    // Valid or not, an output with NUL in a string cannot be stored: the model must fix it.
+    errors.extend(crate::json::nul_violations(&value, "", MAX_VIOLATIONS));
     Ok(if errors.is_empty() {
         Ok(value)
     } else {

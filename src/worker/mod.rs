@@ -5,6 +5,7 @@ mod attempt;
 pub mod handler;
 pub mod job;
 pub mod oneshot;
+mod outcome;
 mod steps;
 
 use std::sync::Arc;
@@ -35,10 +36,21 @@ pub struct Runtime {
 }
 
 async fn run_job(job: TaskJob, rt: Data<Arc<Runtime>>) -> Result<(), BoxDynError> {
-    handler::execute(&rt, job.task_id).await.map_err(|e| {
-        tracing::error!(task_id = %job.task_id, error = ?e, "task job failed; apalis retries it");
-        BoxDynError::from(format!("{e:#}"))
-    })
+    use futures::FutureExt;
+    // The attempt itself is guarded (a panic fails its task); this keeps a panic in the
+    // bookkeeping around it from reaching the worker, which would stop it.
+    let run = std::panic::AssertUnwindSafe(handler::execute(&rt, job.task_id)).catch_unwind();
+    match run.await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => {
+            tracing::error!(task_id = %job.task_id, error = ?e, "task job failed; apalis retries it");
+            Err(BoxDynError::from(format!("{e:#}")))
+        }
+        Err(_) => {
+            tracing::error!(task_id = %job.task_id, "task job panicked; apalis retries it");
+            Err(BoxDynError::from("task job panicked"))
+        }
+    }
 }
 
 /// Runs a worker until `shutdown` fires, then lets running tasks finish for up to `grace`;

@@ -58,7 +58,11 @@ pub async fn run(
         Ok(Submitted::Taken { .. }) => {
             return Err(anyhow::anyhow!("unexpected idempotency conflict").into());
         }
-        Err(e) => return Err(RunError::Rejected(e)),
+        // A client mistake is a rejection; the database being down is not.
+        Err(e) if e.code().status().is_some_and(|s| s.is_client_error()) => {
+            return Err(RunError::Rejected(e));
+        }
+        Err(e) => return Err(RunError::Internal(anyhow::Error::new(e))),
     };
     Ok(drive(&rt, task.id).await?)
 }
@@ -72,7 +76,9 @@ async fn drive(rt: &Runtime, id: Uuid) -> anyhow::Result<Task> {
             .await?
             .ok_or_else(|| anyhow::anyhow!("task {id} vanished"))?;
         match task.status {
-            TaskStatus::Queued => tokio::time::sleep(super::handler::backoff(rt, &task)).await,
+            TaskStatus::Queued => {
+                tokio::time::sleep(super::outcome::retry_delay(rt, &task, None)).await;
+            }
             TaskStatus::Running => tokio::time::sleep(Duration::from_millis(200)).await,
             _ => return Ok(task),
         }

@@ -49,6 +49,11 @@ es.onerror = () => {{ if (es.readyState === EventSource.CLOSED) report({{error: 
 #[tokio::test]
 async fn headless_chromium_follows_a_task_with_event_source() {
     let Some(browser) = chromium() else {
+        // CI installs Chromium: a missing browser there is a broken set-up, not a skip.
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI is set but Chromium is missing: .ci/run installs the Debian package `chromium`"
+        );
         // Written past the test harness's capture, so the skip shows in every run.
         let _ = writeln!(
             std::io::stderr().lock(),

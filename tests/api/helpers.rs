@@ -60,6 +60,7 @@ pub fn test_settings() -> Settings {
     s.worker.poll_interval_ms = 200;
     s.worker.cancel_check_ms = 100;
     s.worker.retry_backoff_ms = 100;
+    s.worker.retry_backoff_max_ms = 1000;
     s.log.filter = std::env::var("TEST_LOG").unwrap_or_else(|_| "error".into());
     s
 }
@@ -357,6 +358,26 @@ impl TestApp {
                 self.worker_log(index)
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until child process `index` exits and returns its status.
+    pub async fn wait_for_exit(
+        &mut self,
+        index: usize,
+        limit: Duration,
+    ) -> std::process::ExitStatus {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.children[index].child.try_wait().expect("try_wait") {
+                return status;
+            }
+            assert!(
+                start.elapsed() < limit,
+                "process did not exit in {limit:?}:\n{}",
+                self.worker_log(index)
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 

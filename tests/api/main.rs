@@ -2,6 +2,7 @@
 //! the managed PostgreSQL starts once and link time is paid once.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+mod bad_input;
 mod browser;
 mod cli_run;
 mod errors;
@@ -12,6 +13,7 @@ mod llm;
 mod openapi;
 mod operations;
 mod processes;
+mod resilience;
 mod runners;
 mod sse_client;
 mod streams;

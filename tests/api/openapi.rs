@@ -58,3 +58,88 @@ async fn the_server_serves_the_same_document() {
     );
     app.stop().await;
 }
+
+#[test]
+fn operation_ids_are_unique_and_descriptive() {
+    let doc: Value = serde_json::to_value(errand::app::openapi()).unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap_or_default();
+            // A verb and a noun in lowerCamelCase: `createTask`, `listRunners`.
+            let verb_end = id.find(|c: char| c.is_ascii_uppercase()).unwrap_or(0);
+            assert!(
+                verb_end > 0 && id.chars().all(|c| c.is_ascii_alphanumeric()),
+                "{method} {path}: operationId {id:?} is not verbNoun"
+            );
+            assert!(seen.insert(id.to_owned()), "operationId {id} is used twice");
+        }
+    }
+}
+
+/// The rows of the README's error table: code → where (an HTTP status or `task`).
+fn readme_error_table() -> std::collections::BTreeMap<String, String> {
+    let readme = include_str!("../../README.md");
+    let section = readme
+        .split("\n## Errors\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("the README has an Errors section");
+    section
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let code = cells.get(1)?.strip_prefix('`')?.strip_suffix('`')?;
+            Some((code.to_owned(), (*cells.get(2)?).to_owned()))
+        })
+        .collect()
+}
+
+#[test]
+fn every_error_code_is_in_the_readme_and_the_openapi_document() {
+    use errand::error::ErrorCode;
+    let table = readme_error_table();
+    let doc: Value = serde_json::to_value(errand::app::openapi()).unwrap();
+    let enum_of = |schema: &str| -> Vec<String> {
+        doc["components"]["schemas"][schema]["properties"]["code"]["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{schema}.code has no enum"))
+            .iter()
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (problem, task) = (enum_of("Problem"), enum_of("TaskError"));
+    for code in ErrorCode::ALL {
+        let name = code.as_str();
+        let mut where_ = Vec::new();
+        if let Some(status) = code.status() {
+            where_.push(status.as_u16().to_string());
+            assert!(
+                problem.contains(&name.to_owned()),
+                "{name} missing from Problem.code"
+            );
+        }
+        if code.is_task() {
+            where_.push("task".to_owned());
+            assert!(
+                task.contains(&name.to_owned()),
+                "{name} missing from TaskError.code"
+            );
+        }
+        assert_eq!(
+            table.get(name).map(String::as_str),
+            Some(where_.join(", ").as_str()),
+            "README error table row of {name}"
+        );
+    }
+    assert_eq!(
+        table.len(),
+        ErrorCode::ALL.len(),
+        "the README lists unknown codes"
+    );
+    assert_eq!(
+        problem.len() + task.len(),
+        ErrorCode::ALL.len() + 1,
+        "internal_error is in both"
+    );
+}

@@ -1,0 +1,147 @@
+//! Every error code Errand gives out, in one place: the `code` of a problem+json answer
+//! and the `error.code` of a task that did not succeed. Codes are part of the API
+//! contract: add new ones, never rename them. The README's error table and the OpenAPI
+//! document are checked against `ErrorCode::ALL` by the test suite.
+
+use actix_web::http::StatusCode;
+
+/// Where a code appears.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// An HTTP answer with this status.
+    Problem(StatusCode),
+    /// A task's `error.code`.
+    Task,
+    /// Both (an internal fault can end a request or a task).
+    Both(StatusCode),
+}
+
+macro_rules! codes {
+    ($($variant:ident = $code:literal, $scope:expr, $title:literal, $description:literal;)+) => {
+        /// A stable, machine-readable error code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode { $($variant),+ }
+
+        impl ErrorCode {
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $code),+ }
+            }
+
+            pub fn scope(self) -> Scope {
+                use Scope::*;
+                match self { $(ErrorCode::$variant => $scope),+ }
+            }
+
+            /// A short summary of the problem type (problem+json `title`).
+            pub fn title(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $title),+ }
+            }
+
+            /// What the code means and what to do about it.
+            pub fn description(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $description),+ }
+            }
+        }
+    };
+}
+
+const BAD_REQUEST: StatusCode = StatusCode::BAD_REQUEST;
+const NOT_FOUND: StatusCode = StatusCode::NOT_FOUND;
+const CONFLICT: StatusCode = StatusCode::CONFLICT;
+const UNPROCESSABLE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+
+codes! {
+    MalformedJson = "malformed_json", Problem(BAD_REQUEST), "Malformed JSON",
+        "The body is not valid JSON; the detail gives the line and column.";
+    InvalidRequest = "invalid_request", Problem(BAD_REQUEST), "Invalid request",
+        "A query parameter, path segment or header is malformed or out of range; the detail names it.";
+    InvalidBody = "invalid_body", Problem(UNPROCESSABLE), "Invalid body",
+        "The body is JSON of the wrong shape (a missing or unknown field, a wrong type, a value out of range, a NUL character); `errors` points at each problem.";
+    InvalidRunner = "invalid_runner", Problem(UNPROCESSABLE), "Invalid runner",
+        "The runner definition does not hold together (a bad schema, an unknown model or toolkit); `errors` points at each problem.";
+    InvalidArguments = "invalid_arguments", Problem(UNPROCESSABLE), "Invalid arguments",
+        "The task's arguments break the runner's input schema, or its settings the provider's rules; `errors` points at each violation.";
+    InvalidValue = "invalid_value", Problem(UNPROCESSABLE), "Value cannot be stored",
+        "A value is outside what the database can hold (a date beyond its range, say); the detail names it.";
+    NotFound = "not_found", Problem(NOT_FOUND), "Not found",
+        "No route has this method and path.";
+    RunnerNotFound = "runner_not_found", Problem(NOT_FOUND), "Runner not found",
+        "No live runner has this name.";
+    TaskNotFound = "task_not_found", Problem(NOT_FOUND), "Task not found",
+        "No task has this id.";
+    RunnerExists = "runner_exists", Problem(CONFLICT), "Runner exists",
+        "A runner with this name exists (use PUT to change it), or was created by a concurrent request.";
+    IdempotencyKeyReused = "idempotency_key_reused", Problem(CONFLICT), "Idempotency key reused",
+        "The Idempotency-Key was used for a different request; use a new key.";
+    TaskFinished = "task_finished", Problem(CONFLICT), "Task finished",
+        "The task already ended, so it cannot be cancelled.";
+    PayloadTooLarge = "payload_too_large", Problem(StatusCode::PAYLOAD_TOO_LARGE), "Payload too large",
+        "The body exceeds `server.body_limit`.";
+    UnsupportedMediaType = "unsupported_media_type", Problem(StatusCode::UNSUPPORTED_MEDIA_TYPE), "Unsupported media type",
+        "The body must be `application/json`.";
+    ServiceUnavailable = "service_unavailable", Problem(StatusCode::SERVICE_UNAVAILABLE), "Service unavailable",
+        "The database cannot be reached; retry later.";
+    InternalError = "internal_error", Both(StatusCode::INTERNAL_SERVER_ERROR), "Internal error",
+        "A fault in Errand (the cause is in the server log; a task's message says what failed). Please report it.";
+    OutputInvalid = "output_invalid", Task, "Output invalid",
+        "The model's reply broke the output schema after every repair turn; `details` has the raw output and each violation.";
+    ProviderError = "provider_error", Task, "Provider error",
+        "The model provider refused or failed the call; `details` has its status, code and message.";
+    ModelError = "model_error", Task, "Model error",
+        "The built-in `mock` model failed as its script said.";
+    ModelUnavailable = "model_unavailable", Task, "Model unavailable",
+        "The task's model names a provider this worker does not have configured.";
+    ToolUnavailable = "tool_unavailable", Task, "Tool unavailable",
+        "A toolkit of the runner is not available in this worker.";
+    MaxTurnsExceeded = "max_turns_exceeded", Task, "Max turns exceeded",
+        "The model still called tools after `max_turns` model calls.";
+    Timeout = "timeout", Task, "Timeout",
+        "An attempt ran longer than the runner's `timeout_seconds`.";
+    WorkerLost = "worker_lost", Task, "Worker lost",
+        "The worker running the last attempt stopped heartbeating and no attempts were left.";
+    Cancelled = "cancelled", Task, "Cancelled",
+        "The task was cancelled; a running one keeps the text streamed so far in `details.partial_output`.";
+}
+
+impl ErrorCode {
+    /// The HTTP status of a problem with this code; `None` for task-only codes.
+    pub fn status(self) -> Option<StatusCode> {
+        match self.scope() {
+            Scope::Problem(s) | Scope::Both(s) => Some(s),
+            Scope::Task => None,
+        }
+    }
+
+    /// Whether the code can be a task's `error.code`.
+    pub fn is_task(self) -> bool {
+        matches!(self.scope(), Scope::Task | Scope::Both(_))
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|c| c.as_str() == code)
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_snake_case() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            let s = code.as_str();
+            assert!(seen.insert(s), "duplicate code {s}");
+            assert!(s.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{s}");
+            assert_eq!(ErrorCode::parse(s), Some(*code));
+        }
+    }
+}
