@@ -39,8 +39,6 @@ pub struct AppState {
     pub tools: Arc<ToolRegistry>,
     /// Live task events of this process.
     pub hub: Hub,
-    /// The apalis queue new tasks are pushed to.
-    pub queue: String,
     pub streams: StreamSettings,
     /// Whether this process's worker still runs (`None`: no worker here).
     pub worker_alive: Option<Arc<std::sync::atomic::AtomicBool>>,

@@ -83,6 +83,8 @@ pub async fn start(
     let worker_alive = mode.worker.then(|| Arc::new(AtomicBool::new(true)));
     let worker = mode.worker.then(|| {
         let alive = worker_alive.clone();
+        let (signals, listening) = worker::Signals::start(pool.clone(), shutdown.clone());
+        background.push(listening);
         let rt = Arc::new(Runtime {
             pool: pool.clone(),
             schemas: schemas.clone(),
@@ -91,8 +93,10 @@ pub async fn start(
             runners: Default::default(),
             settings: settings.worker.clone(),
             events: settings.events.clone(),
+            owner: worker_name,
+            signals,
         });
-        let run = worker::run(rt, worker_name, shutdown.clone(), grace);
+        let run = worker::run(rt, shutdown.clone(), grace);
         tokio::spawn(async move {
             let result = run.await;
             if let Some(alive) = alive {
@@ -116,7 +120,6 @@ pub async fn start(
             models,
             tools,
             hub,
-            queue: settings.worker.queue.clone(),
             streams: StreamSettings::from(settings),
             worker_alive,
         };

@@ -51,15 +51,15 @@ pub struct DatabaseSettings {
 pub struct WorkerSettings {
     /// Tasks one worker process runs at once.
     pub concurrency: usize,
-    /// The apalis queue that carries task jobs.
-    pub queue: String,
-    /// A worker that misses `missed_heartbeats` beats of `heartbeat_seconds` is dead and
-    /// its tasks are handed to another worker: this product is the task lease.
+    /// A worker renews the leases of its running attempts every `heartbeat_seconds`; an
+    /// attempt not renewed for `missed_heartbeats` beats is taken to be lost and its task
+    /// is re-queued by another worker: this product is the task lease.
     pub heartbeat_seconds: u64,
     pub missed_heartbeats: usize,
-    /// Fallback polling next to LISTEN/NOTIFY wake-ups (also picks up re-queued orphans).
+    /// Fallback polling next to the NOTIFY wake-ups (delayed retries have their own timer).
     pub poll_interval_ms: u64,
-    /// How often a running task checks whether it was cancelled.
+    /// How often a running task checks whether it was cancelled, in case the NOTIFY that
+    /// announces a cancellation was missed.
     pub cancel_check_ms: u64,
     /// Base delay of the exponential back-off between attempts of a retryable failure.
     pub retry_backoff_ms: u64,
@@ -127,11 +127,10 @@ impl Default for WorkerSettings {
     fn default() -> Self {
         Self {
             concurrency: 32,
-            queue: "errand.tasks".into(),
             heartbeat_seconds: 5,
             missed_heartbeats: 4,
-            poll_interval_ms: 100,
-            cancel_check_ms: 500,
+            poll_interval_ms: 1000,
+            cancel_check_ms: 2000,
             retry_backoff_ms: 1000,
             retry_backoff_max_ms: 300_000,
         }
@@ -178,7 +177,6 @@ const ENV_KEYS: &[(&str, &str)] = &[
         "database.max_connections",
     ),
     ("ERRAND_WORKER_CONCURRENCY", "worker.concurrency"),
-    ("ERRAND_WORKER_QUEUE", "worker.queue"),
     (
         "ERRAND_WORKER_HEARTBEAT_SECONDS",
         "worker.heartbeat_seconds",
@@ -283,7 +281,7 @@ fn set_key(table: &mut toml::Table, key: &str, raw: &str) {
     // Strings that look numeric (a port) and strings that must stay strings (a URL) both
     // work: serde turns an integer into a string field only if we keep it a string there.
     let value = match (key, value) {
-        ("database.url" | "database.data_dir" | "server.bind" | "worker.queue", _) => {
+        ("database.url" | "database.data_dir" | "server.bind", _) => {
             toml::Value::String(raw.to_owned())
         }
         // A comma-separated list.

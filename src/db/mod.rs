@@ -6,7 +6,6 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
-use apalis_postgres::PostgresStorage;
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
@@ -14,7 +13,7 @@ use crate::config::DatabaseSettings;
 
 pub use local::LocalPostgres;
 
-/// Errand's own schema; apalis keeps its job tables in schema `apalis`.
+/// Errand's schema.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// Where the database is: an external URL, or the private server this process started.
@@ -126,11 +125,8 @@ pub async fn relax_durability(conn: &mut sqlx::PgConnection) -> sqlx::Result<()>
         .map(|_| ())
 }
 
-/// Applies Errand's migrations and apalis's job tables.
+/// Applies Errand's migrations.
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
-    PostgresStorage::setup(pool)
-        .await
-        .context("apalis job-table migrations failed")?;
     MIGRATOR
         .run(pool)
         .await

@@ -15,6 +15,10 @@ use uuid::Uuid;
 /// terminal event is among those appended), never the data.
 pub const CHANNEL: &str = "errand_task_events";
 
+/// The NOTIFY channel that wakes workers: a task was queued (empty payload). Sent by every
+/// append that holds a `task.queued` event.
+pub const WORK_CHANNEL: &str = "errand_work";
+
 pub mod kind {
     pub const QUEUED: &str = "task.queued";
     pub const STARTED: &str = "task.started";
@@ -61,7 +65,7 @@ pub async fn append_for_attempt(
 /// Appends events in order, in ONE statement: the seq counter on the task row (which
 /// serialises appends per task without scanning the log), the rows, and a single NOTIFY
 /// with the last seq (a listener reads everything after what it has) and whether the task
-/// ended. With `attempt`, only
+/// ended (and, when a `task.queued` is among them, a wake-up for the workers). With `attempt`, only
 /// while that attempt owns the running, uncancelled task. Returns the last seq, or `None`
 /// when nothing was written.
 pub async fn append_all(
@@ -89,7 +93,8 @@ pub async fn append_all(
          SELECT last.seq FROM (SELECT max(seq) AS seq FROM added) last,
          LATERAL (SELECT pg_notify($5, json_build_object(
                     'task_id', $1, 'seq', last.seq, 'end', $6::bool)::text)
-                  WHERE last.seq IS NOT NULL) announced",
+                  WHERE last.seq IS NOT NULL) announced,
+         LATERAL (SELECT CASE WHEN $7 THEN pg_notify($8, '') END) woken",
     )
     .bind(task_id)
     .bind(&kinds)
@@ -97,6 +102,9 @@ pub async fn append_all(
     .bind(attempt)
     .bind(CHANNEL)
     .bind(kinds.iter().any(|k| kind::is_terminal(k)))
+    // A task was (re-)queued: wake the workers.
+    .bind(kinds.contains(&kind::QUEUED))
+    .bind(WORK_CHANNEL)
     .fetch_optional(conn)
     .await
 }

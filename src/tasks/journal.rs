@@ -88,8 +88,20 @@ pub async fn list(
     .await
 }
 
-/// Commits a step if `attempt` still owns the running task; `false` when it does not.
-pub async fn record(conn: &mut PgConnection, step: &NewStep<'_>) -> sqlx::Result<bool> {
+/// What `record` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    /// The step was written.
+    Written,
+    /// This attempt had already written it (a retry after a lost acknowledgement): the
+    /// transaction that wrote it committed, so the caller skips its other writes.
+    Already,
+    /// The attempt no longer owns the running task.
+    NotOwned,
+}
+
+/// Writes a step if `attempt` still owns the running task.
+pub async fn record(conn: &mut PgConnection, step: &NewStep<'_>) -> sqlx::Result<Recorded> {
     let done = sqlx::query(
         "INSERT INTO task_steps (task_id, index, attempt, kind, request, response, usage,
             cost_usd, started_at)
@@ -106,7 +118,22 @@ pub async fn record(conn: &mut PgConnection, step: &NewStep<'_>) -> sqlx::Result
     .bind(step.usage.map(Json))
     .bind(step.cost_usd)
     .bind(step.started_at)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() == 1 {
+        return Ok(Recorded::Written);
+    }
+    let mine: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM task_steps WHERE task_id = $1 AND index = $2 AND attempt = $3)",
+    )
+    .bind(step.task_id)
+    .bind(step.index)
+    .bind(step.attempt)
+    .fetch_one(conn)
+    .await?;
+    Ok(if mine {
+        Recorded::Already
+    } else {
+        Recorded::NotOwned
+    })
 }

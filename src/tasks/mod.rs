@@ -5,6 +5,7 @@ pub mod idempotency;
 pub mod journal;
 pub mod live;
 pub mod model;
+pub mod queue;
 pub mod routes;
 pub mod store;
 pub mod submit;

@@ -13,6 +13,7 @@ use super::model::{
     CreateTask, EventPage, EventQuery, StepPage, StepQuery, SubmitQuery, Task, TaskFilter,
     TaskPage, TaskQuery,
 };
+use super::queue;
 use super::store::{self, Cancelled};
 use super::submit::{JobStart, Submitted, Submitter};
 use crate::app::AppState;
@@ -100,7 +101,6 @@ pub async fn create(
         pool: &state.pool,
         schemas: &state.schemas,
         models: &state.models,
-        queue: &state.queue,
     };
     let (task, replayed) = match submitter
         .submit(&name, body.into_inner(), key.as_deref(), JobStart::Now)
@@ -261,7 +261,11 @@ pub async fn cancel(
             events::append(&mut tx, task.id, kind::CANCELLED, &json!({"task": task})).await?;
             HttpResponse::Ok().json(task)
         }
-        Cancelled::Requested(task) => HttpResponse::Accepted().json(task),
+        Cancelled::Requested(task) => {
+            // Reaches the running attempt at once, in whichever process runs it.
+            queue::announce_cancel(&mut tx, task.id).await?;
+            HttpResponse::Accepted().json(task)
+        }
         Cancelled::Finished(task) => {
             return Err(ApiError::new(
                 ErrorCode::TaskFinished,

@@ -10,14 +10,14 @@ use uuid::Uuid;
 use super::model::{Task, TaskError, TaskFilter, TaskStatus, TaskUsage};
 use crate::llm::Usage;
 
-const COLUMNS: &str =
+pub(super) const COLUMNS: &str =
     "id, runner_id, runner_name, runner_version, status, arguments, output, error, model,
     model_settings, attempts, max_attempts, timeout_seconds, idempotency_key, cancel_requested,
     rules, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, cost_usd,
     created_at, started_at, finished_at, updated_at";
 
 #[derive(sqlx::FromRow)]
-struct TaskRow {
+pub(super) struct TaskRow {
     id: Uuid,
     runner_id: Uuid,
     runner_name: String,
@@ -82,7 +82,7 @@ impl TryFrom<TaskRow> for Task {
     }
 }
 
-fn one(row: Option<TaskRow>) -> sqlx::Result<Option<Task>> {
+pub(super) fn one(row: Option<TaskRow>) -> sqlx::Result<Option<Task>> {
     row.map(Task::try_from).transpose()
 }
 
@@ -99,6 +99,8 @@ pub struct NewTask<'a> {
     pub timeout_seconds: i32,
     pub idempotency_key: Option<&'a str>,
     pub request_hash: Option<&'a str>,
+    /// How long from now until a worker may pick it up.
+    pub run_after: std::time::Duration,
 }
 
 /// Inserts a queued task. With an idempotency key already in use, inserts nothing and
@@ -107,8 +109,9 @@ pub async fn insert(conn: &mut PgConnection, t: &NewTask<'_>) -> sqlx::Result<Op
     let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
         "INSERT INTO tasks (id, runner_id, runner_version, runner_name, arguments, model,
             model_settings, status, max_attempts, timeout_seconds, idempotency_key, request_hash,
-            rules)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $11, $12)
+            rules, run_after)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $11, $12,
+            now() + make_interval(secs => $13))
          ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING {COLUMNS}"
     )))
@@ -124,6 +127,7 @@ pub async fn insert(conn: &mut PgConnection, t: &NewTask<'_>) -> sqlx::Result<Op
     .bind(t.idempotency_key)
     .bind(t.request_hash)
     .bind(Json(t.rules))
+    .bind(t.run_after.as_secs_f64())
     .fetch_optional(conn)
     .await?;
     one(row)
@@ -227,29 +231,8 @@ pub async fn cancel(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Cancelled
     }
 }
 
-/// Starts the next attempt: a queued task, or (with `take_over`) a running one whose
-/// worker was lost. Returns the task with its new attempt number, or `None` if it must not
-/// run.
-pub async fn claim(
-    conn: &mut PgConnection,
-    id: Uuid,
-    take_over: bool,
-) -> sqlx::Result<Option<Task>> {
-    let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
-        "UPDATE tasks SET status = 'running', attempts = attempts + 1, started_at = now(),
-            finished_at = NULL, updated_at = now()
-         WHERE id = $1 AND (status = 'queued' OR ($2 AND status = 'running'))
-           AND attempts < max_attempts AND NOT cancel_requested
-         RETURNING {COLUMNS}"
-    )))
-    .bind(id)
-    .bind(take_over)
-    .fetch_optional(conn)
-    .await?;
-    one(row)
-}
-
 /// How an attempt ended.
+#[derive(Debug, Clone)]
 pub struct Outcome {
     pub status: TaskStatus,
     pub output: Option<Value>,
@@ -301,14 +284,18 @@ pub async fn requeue(
     id: Uuid,
     attempt: i32,
     error: &TaskError,
+    delay: std::time::Duration,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE tasks SET status = 'queued', error = $3, updated_at = now()
+        "UPDATE tasks SET status = 'queued', error = $3, updated_at = now(),
+            run_after = now() + make_interval(secs => $4), lease_owner = NULL,
+            lease_expires_at = NULL
          WHERE id = $1 AND attempts = $2 AND status = 'running' AND NOT cancel_requested",
     )
     .bind(id)
     .bind(attempt)
     .bind(Json(error))
+    .bind(delay.as_secs_f64())
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -24,15 +24,14 @@ pub struct Submitter<'a> {
     pub pool: &'a PgPool,
     pub schemas: &'a SchemaCache,
     pub models: &'a ModelRegistry,
-    pub queue: &'a str,
 }
 
-/// When the task's job becomes runnable.
+/// When workers may pick the task up.
 #[derive(Debug, Clone, Copy)]
 pub enum JobStart {
     Now,
-    /// A minute after the runner's timeout: a safety net for a task this process runs
-    /// itself (`errand run`) — if the process dies, a worker finishes the task.
+    /// A minute after the runner's timeout: for a task this process claims and runs itself
+    /// (`errand run`) — if the process dies before claiming it, a worker runs it then.
     AfterTimeout,
 }
 
@@ -106,6 +105,12 @@ impl Submitter<'_> {
                 &serde_json::to_value(&body).unwrap_or_default(),
             )
         });
+        let run_after = match start {
+            JobStart::Now => Duration::ZERO,
+            JobStart::AfterTimeout => {
+                Duration::from_secs(u64::try_from(runner.timeout_seconds).unwrap_or(0) + 60)
+            }
+        };
         let mut tx = self.pool.begin().await?;
         let new = NewTask {
             runner_id: runner.id,
@@ -119,19 +124,14 @@ impl Submitter<'_> {
             timeout_seconds: runner.timeout_seconds,
             idempotency_key: key,
             request_hash: hash.as_deref(),
+            run_after,
         };
         let Some(task) = store::insert(&mut tx, &new).await? else {
             tx.rollback().await?;
             return Ok(Submitted::Taken { hash });
         };
+        // The `task.queued` append also wakes the workers.
         events::append(&mut tx, task.id, kind::QUEUED, &json!({"attempt": 1})).await?;
-        let delay = match start {
-            JobStart::Now => Duration::ZERO,
-            JobStart::AfterTimeout => {
-                Duration::from_secs(u64::try_from(task.timeout_seconds).unwrap_or(0) + 60)
-            }
-        };
-        crate::worker::job::enqueue(&mut tx, self.queue, task.id, delay).await?;
         tx.commit().await?;
         tracing::info!(task_id = %task.id, runner = %runner.name, "task queued");
         Ok(Submitted::Created(Box::new(task)))

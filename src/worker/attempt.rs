@@ -24,6 +24,7 @@ use crate::tasks::model::{Task, TaskError, TaskStatus};
 use crate::tasks::store::Outcome;
 use crate::tools::Tool;
 
+#[derive(Clone)]
 pub enum AttemptResult {
     Done(Outcome),
     /// A transient failure: try again if attempts remain, not before `after` (what the

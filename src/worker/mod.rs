@@ -1,28 +1,36 @@
-//! The background worker: an apalis worker on the PostgreSQL queue (woken by
-//! LISTEN/NOTIFY, with interval polling as a fallback) that runs each task's attempt.
+//! The background worker: claims runnable tasks from the `tasks` table (woken by NOTIFY,
+//! with a timer for delayed retries and a fallback poll), runs up to `concurrency` attempts
+//! at once, renews their leases with its heartbeat, and re-queues the tasks of workers
+//! whose leases expired. The loop never ends on a database error: it backs off (bounded)
+//! and tries again, so a PostgreSQL restart costs a pause, not the worker.
 
 mod attempt;
+mod deltas;
 pub mod handler;
-pub mod job;
+mod lease;
 pub mod oneshot;
 mod outcome;
+mod patience;
+mod signals;
 mod steps;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use apalis::prelude::{BackendExt, BoxDynError, Data, WorkerBuilder, WorkerBuilderExt};
-use apalis_postgres::{Config, PostgresStorage};
 use sqlx::PgPool;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{EventSettings, WorkerSettings};
 use crate::llm::ModelRegistry;
 use crate::runners::schema::SchemaCache;
 use crate::runners::versions::VersionCache;
+use crate::tasks::model::Task;
+use crate::tasks::queue::{self, Pick};
 use crate::tools::ToolRegistry;
 
-pub use job::TaskJob;
+pub use signals::Signals;
 
 /// What a running task needs; shared by every task of a worker.
 pub struct Runtime {
@@ -33,79 +41,98 @@ pub struct Runtime {
     pub runners: VersionCache,
     pub settings: WorkerSettings,
     pub events: EventSettings,
+    /// This worker's name: the owner of the leases it takes.
+    pub owner: String,
+    /// Cancellation and wake-up notifications of this process.
+    pub signals: Signals,
 }
 
-async fn run_job(job: TaskJob, rt: Data<Arc<Runtime>>) -> Result<(), BoxDynError> {
-    use futures::FutureExt;
-    // The attempt itself is guarded (a panic fails its task); this keeps a panic in the
-    // bookkeeping around it from reaching the worker, which would stop it.
-    let run = std::panic::AssertUnwindSafe(handler::execute(&rt, job.task_id)).catch_unwind();
-    match run.await {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(e)) => {
-            tracing::error!(task_id = %job.task_id, error = ?e, "task job failed; apalis retries it");
-            Err(BoxDynError::from(format!("{e:#}")))
-        }
-        Err(_) => {
-            tracing::error!(task_id = %job.task_id, "task job panicked; apalis retries it");
-            Err(BoxDynError::from("task job panicked"))
-        }
+impl Runtime {
+    /// How long a claimed attempt is held without a heartbeat.
+    pub fn lease(&self) -> Duration {
+        let beats = u32::try_from(self.settings.missed_heartbeats).unwrap_or(u32::MAX);
+        Duration::from_secs(self.settings.heartbeat_seconds).saturating_mul(beats)
     }
 }
 
-/// Runs a worker until `shutdown` fires, then lets running tasks finish for up to `grace`;
-/// tasks still running after that are dropped and re-run elsewhere once the lease expires.
+/// Runs the worker until `shutdown` fires, then lets running tasks finish for up to
+/// `grace` (renewing their leases); tasks still running after that are dropped and re-run
+/// elsewhere once their lease expires.
 pub async fn run(
     rt: Arc<Runtime>,
-    name: String,
     shutdown: CancellationToken,
     grace: Duration,
 ) -> anyhow::Result<()> {
     let s = &rt.settings;
-    let config = Config::default()
-        .queue(&s.queue)
-        .batch_size(s.concurrency.min(50))
-        .heartbeat_interval(Duration::from_secs(s.heartbeat_seconds))
-        .missed_heartbeats(s.missed_heartbeats)
-        // A fetched job is already marked with this worker (`Queued`, `lock_by`), which is
-        // all the orphan sweep needs; the extra `Running` write per job buys nothing, as
-        // the task row's fenced claim is what makes an attempt exclusive.
-        .lock_tasks(false);
-    let backend = PostgresStorage::<TaskJob>::new(&rt.pool)
-        .with_config(config)
-        .with_pubsub()
-        .poll_with_interval(Duration::from_millis(s.poll_interval_ms));
-    let worker = WorkerBuilder::new(name.as_str())
-        .backend(backend)
-        .concurrency(s.concurrency)
-        .data(rt.clone())
-        .build(run_job);
-    tracing::info!(worker = %name, queue = %s.queue, "worker started");
-    let stop = shutdown.clone();
-    let running = worker.run_with_ctx(move |ctx| {
-        let stop = stop.clone();
-        async move {
-            stop.cancelled().await;
-            ctx.stop()?;
-            Ok(())
+    let mut running: JoinSet<()> = JoinSet::new();
+    let mut heartbeat = tokio::time::interval(Duration::from_secs(s.heartbeat_seconds));
+    let poll = Duration::from_millis(s.poll_interval_ms);
+    let mut failures = 0u32;
+    tracing::info!(worker = %rt.owner, concurrency = s.concurrency, "worker started");
+    while !shutdown.is_cancelled() {
+        let free = s.concurrency.saturating_sub(running.len());
+        let mut idle_until = Instant::now() + poll;
+        if free > 0 {
+            match claim(&rt, free).await {
+                Ok((tasks, next_due)) => {
+                    failures = 0;
+                    let full = tasks.len() == free;
+                    for task in tasks {
+                        running.spawn(lease::run_task(rt.clone(), task));
+                    }
+                    if full {
+                        continue;
+                    }
+                    if let Some(due) = next_due {
+                        idle_until = idle_until.min(due);
+                    }
+                }
+                Err(e) => {
+                    failures += 1;
+                    let wait = patience::backoff(failures);
+                    tracing::warn!(error = %e, retry_in_ms = wait.as_millis() as u64, "cannot claim tasks; retrying");
+                    idle_until = Instant::now() + wait;
+                }
+            }
         }
-    });
-    let expired = async {
-        shutdown.cancelled().await;
-        tokio::time::sleep(grace).await;
-    };
-    tokio::select! {
-        result = running => result.map_err(|e| anyhow::anyhow!("worker stopped: {e}"))?,
-        () = expired => tracing::warn!(
-            worker = %name,
-            "shutdown grace period over; running tasks will be re-run after their lease expires"
-        ),
+        tokio::select! {
+            () = shutdown.cancelled() => {}
+            () = rt.signals.work.notified() => {}
+            Some(done) = running.join_next(), if !running.is_empty() => lease::report(done),
+            _ = heartbeat.tick() => lease::beat(&rt).await,
+            () = tokio::time::sleep_until(idle_until) => {}
+        }
     }
-    tracing::info!(worker = %name, "worker stopped");
+    lease::drain(&rt, running, &mut heartbeat, grace).await;
+    tracing::info!(worker = %rt.owner, "worker stopped");
     Ok(())
 }
 
-/// A name unique to this worker instance: apalis fences acknowledgements by worker name.
+/// Claims up to `free` runnable tasks; when it got fewer, also when the next delayed one
+/// becomes due (so the loop can sleep until then).
+async fn claim(rt: &Runtime, free: usize) -> anyhow::Result<(Vec<Task>, Option<Instant>)> {
+    let mut tx = rt.pool.begin().await?;
+    // A claim lost in a crash only means the task is claimed again after the lease.
+    crate::db::relax_durability(&mut tx).await?;
+    let limit = i64::try_from(free).unwrap_or(i64::MAX);
+    let tasks = queue::claim(&mut tx, Pick::Next(limit), &rt.owner, rt.lease()).await?;
+    let next_due = if tasks.len() < free {
+        queue::next_due(&mut *tx).await?
+    } else {
+        None
+    };
+    tx.commit().await?;
+    let next_due = next_due.map(|at| {
+        let wait = (at - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO);
+        Instant::now() + wait
+    });
+    for task in &tasks {
+        tracing::info!(task_id = %task.id, attempt = task.attempts, runner = %task.runner, "task started");
+    }
+    Ok((tasks, next_due))
+}
+
+/// A name unique to this worker instance: the owner of its leases.
 pub fn unique_name() -> String {
     let id = uuid::Uuid::now_v7().simple().to_string();
     format!("errand-{}-{}", std::process::id(), &id[id.len() - 8..])

@@ -1,6 +1,7 @@
 //! `errand run`: one task from the command line, through the same submission and attempt
-//! code as the API and the worker. The task is queued with a job delayed past its deadline,
-//! so if this process dies, a worker picks the task up later instead of leaving it running.
+//! code as the API and the worker. The task is queued to become runnable for workers only
+//! after its deadline, and this process claims it at once, holding a lease like any
+//! worker: if it dies, a worker takes the task over when the lease (or the delay) runs out.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,12 +9,13 @@ use std::time::Duration;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::Runtime;
+use super::{Runtime, lease};
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::llm::ModelRegistry;
 use crate::runners::schema::SchemaCache;
 use crate::tasks::model::{CreateTask, Task, TaskStatus};
+use crate::tasks::queue::{self, Pick};
 use crate::tasks::store;
 use crate::tasks::submit::{JobStart, Submitted, Submitter};
 use crate::tools::ToolRegistry;
@@ -34,7 +36,7 @@ pub async fn run(
     name: &str,
     body: CreateTask,
 ) -> Result<Task, RunError> {
-    let rt = Runtime {
+    let rt = Arc::new(Runtime {
         pool: pool.clone(),
         schemas: Arc::new(SchemaCache::default()),
         models: Arc::new(ModelRegistry::from_settings(&settings.providers)?),
@@ -42,12 +44,13 @@ pub async fn run(
         runners: Default::default(),
         settings: settings.worker.clone(),
         events: settings.events.clone(),
-    };
+        owner: format!("run-{}", super::unique_name()),
+        signals: Default::default(),
+    });
     let submitter = Submitter {
         pool: &pool,
         schemas: &rt.schemas,
         models: &rt.models,
-        queue: &rt.settings.queue,
     };
     let task = match submitter
         .submit(name, body, None, JobStart::AfterTimeout)
@@ -67,11 +70,25 @@ pub async fn run(
     Ok(drive(&rt, task.id).await?)
 }
 
-/// Runs attempts until the task ends, waiting out retry back-offs. When another worker
-/// holds the task (it picked up a retry's job first), waits for that worker instead.
-async fn drive(rt: &Runtime, id: Uuid) -> anyhow::Result<Task> {
+/// Runs attempts until the task ends, waiting out retry back-offs. When a worker holds the
+/// task (it took a retry first), waits for that worker instead.
+async fn drive(rt: &Arc<Runtime>, id: Uuid) -> anyhow::Result<Task> {
     loop {
-        super::handler::execute_claiming(rt, id, false).await?;
+        let mut tx = rt.pool.begin().await?;
+        let claimed = queue::claim(&mut tx, Pick::Task(id), &rt.owner, rt.lease()).await?;
+        tx.commit().await?;
+        if let Some(task) = claimed.into_iter().next() {
+            let run = lease::run_task(rt.clone(), task);
+            tokio::pin!(run);
+            let mut beat =
+                tokio::time::interval(Duration::from_secs(rt.settings.heartbeat_seconds));
+            loop {
+                tokio::select! {
+                    () = &mut run => break,
+                    _ = beat.tick() => lease::renew(rt).await,
+                }
+            }
+        }
         let task = store::get(&rt.pool, id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("task {id} vanished"))?;

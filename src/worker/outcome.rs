@@ -6,17 +6,19 @@
 use std::time::Duration;
 
 use serde_json::json;
-use uuid::Uuid;
 
 use super::Runtime;
 use super::attempt::AttemptResult;
+use super::patience::{PATIENCE, is_transient};
 use super::steps::Partial;
 use crate::error::{ErrorCode, is_bad_data};
 use crate::events::{self, kind};
 use crate::tasks::model::{Task, TaskError, TaskStatus};
+use crate::tasks::queue;
 use crate::tasks::store::{self, Outcome};
 
 /// How an attempt stopped.
+#[derive(Clone)]
 pub enum Stopped {
     Finished(AttemptResult),
     TimedOut,
@@ -42,28 +44,43 @@ pub fn failed(status: TaskStatus, error: TaskError) -> Outcome {
     }
 }
 
-/// Records how the attempt stopped. If the database refuses the outcome itself (a value it
-/// cannot hold), the task fails with `internal_error` instead of staying `running`.
+/// Records how the attempt stopped. A database that is away is waited for (bounded
+/// back-off, for up to `PATIENCE`), so a restart of PostgreSQL does not cost the
+/// attempt; if the database refuses the outcome itself (a value it cannot hold), the task
+/// fails with `internal_error` instead of staying `running`.
 pub async fn record(
     rt: &Runtime,
     task: &Task,
     stopped: Stopped,
     partial: &Partial,
 ) -> anyhow::Result<()> {
-    let first = record_once(rt, task, stopped, partial).await;
-    let recorded = match first {
-        Err(e) if is_bad_data(&e) => {
-            tracing::error!(error = %e, "the outcome cannot be stored; failing the task");
-            let error = TaskError::new(
-                ErrorCode::InternalError,
-                format!("the attempt's outcome cannot be stored: {e:#}"),
-                json!({"attempt": task.attempts}),
-            );
-            let fallback =
-                Stopped::Finished(AttemptResult::Done(failed(TaskStatus::Failed, error)));
-            record_once(rt, task, fallback, partial).await?
+    let started = tokio::time::Instant::now();
+    let mut stopped = stopped;
+    let mut failures = 0;
+    let recorded = loop {
+        let attempt = stopped.clone();
+        match record_once(rt, task, stopped, partial).await {
+            Ok(recorded) if recorded || failures == 0 => break recorded,
+            // A retry after a lost acknowledgement finds its own commit.
+            Ok(_) => break ended_by(rt, task).await?,
+            Err(e) if is_bad_data(&e) => {
+                tracing::error!(error = %e, "the outcome cannot be stored; failing the task");
+                let error = TaskError::new(
+                    ErrorCode::InternalError,
+                    format!("the attempt's outcome cannot be stored: {e:#}"),
+                    json!({"attempt": task.attempts}),
+                );
+                stopped = Stopped::Finished(AttemptResult::Done(failed(TaskStatus::Failed, error)));
+            }
+            Err(e) if is_transient(&e) && started.elapsed() < PATIENCE => {
+                failures += 1;
+                let wait = super::patience::backoff(failures);
+                tracing::warn!(error = %e, retry_in_ms = wait.as_millis() as u64, "cannot record the outcome yet");
+                tokio::time::sleep(wait).await;
+                stopped = attempt;
+            }
+            Err(e) => return Err(e),
         }
-        other => other?,
     };
     if !recorded {
         tracing::warn!(
@@ -72,6 +89,12 @@ pub async fn record(
         );
     }
     Ok(())
+}
+
+/// Whether this attempt's outcome is the one the task ended with.
+async fn ended_by(rt: &Runtime, task: &Task) -> anyhow::Result<bool> {
+    let now = store::get(&rt.pool, task.id).await?;
+    Ok(now.is_some_and(|t| t.attempts == task.attempts && t.status.terminal_event().is_some()))
 }
 
 async fn record_once(
@@ -141,15 +164,14 @@ async fn retry(
     error: TaskError,
     after: Option<Duration>,
 ) -> anyhow::Result<bool> {
+    let delay = retry_delay(rt, task, after);
     if task.attempts >= task.max_attempts
-        || !store::requeue(conn, task.id, task.attempts, &error).await?
+        || !store::requeue(conn, task.id, task.attempts, &error, delay).await?
     {
         // Out of attempts, or cancelled meanwhile (`finish` turns it into `cancelled`),
         // or superseded (`finish` writes nothing).
         return finish(conn, task, &failed(TaskStatus::Failed, error)).await;
     }
-    let delay = retry_delay(rt, task, after);
-    super::job::enqueue(conn, &rt.settings.queue, task.id, delay).await?;
     let data = json!({"attempt": task.attempts + 1, "retry_in_ms": delay.as_millis() as u64, "error": error});
     events::append(conn, task.id, kind::QUEUED, &data).await?;
     tracing::info!(
@@ -171,38 +193,47 @@ pub fn retry_delay(rt: &Runtime, task: &Task, after: Option<Duration>) -> Durati
         .min(Duration::from_millis(rt.settings.retry_backoff_max_ms))
 }
 
-/// A delivered job whose task cannot start another attempt: it already ended, it was
-/// cancelled while its worker was lost (or while it waited to be retried), or the lost
-/// worker used up the last attempt.
-pub async fn settle_unclaimable(rt: &Runtime, task_id: Uuid) -> anyhow::Result<()> {
+/// Tasks whose lease expired (their worker stopped heartbeating): each is re-queued for
+/// its next attempt, or — cancelled meanwhile, or out of attempts — ended. Returns how
+/// many were handled.
+pub async fn reap(rt: &Runtime) -> anyhow::Result<usize> {
     let mut tx = rt.pool.begin().await?;
-    let Some(task) = store::get(&mut *tx, task_id).await? else {
-        return Ok(());
-    };
-    let outcome = match task.status {
-        TaskStatus::Running | TaskStatus::Queued if task.cancel_requested => failed(
-            TaskStatus::Cancelled,
-            TaskError::new(
+    let expired = queue::expired(&mut tx, 100).await?;
+    for task in &expired {
+        let lost = format!(
+            "the worker running attempt {} stopped heartbeating",
+            task.attempts
+        );
+        let outcome = if task.cancel_requested {
+            let error = TaskError::new(
                 ErrorCode::Cancelled,
-                "cancelled before it could run again",
+                "cancelled while its worker was lost",
                 json!({}),
-            ),
-        ),
-        TaskStatus::Running => failed(
-            TaskStatus::Failed,
-            TaskError::new(
+            );
+            failed(TaskStatus::Cancelled, error)
+        } else if task.attempts >= task.max_attempts {
+            let message = format!("{lost}, and all {} attempts are used", task.max_attempts);
+            let error = TaskError::new(
                 ErrorCode::WorkerLost,
-                format!(
-                    "the worker running attempt {} stopped, and all {} attempts are used",
-                    task.attempts, task.max_attempts
-                ),
+                message,
                 json!({"attempts": task.attempts}),
-            ),
-        ),
-        _ => return Ok(()),
-    };
-    if finish(&mut tx, &task, &outcome).await? {
-        tx.commit().await?;
+            );
+            failed(TaskStatus::Failed, error)
+        } else {
+            if queue::release(&mut tx, task.id, task.attempts).await? {
+                let error = TaskError::new(
+                    ErrorCode::WorkerLost,
+                    lost,
+                    json!({"attempt": task.attempts}),
+                );
+                let data = json!({"attempt": task.attempts + 1, "retry_in_ms": 0, "error": error});
+                events::append(&mut tx, task.id, kind::QUEUED, &data).await?;
+                tracing::info!(task_id = %task.id, attempt = task.attempts, "lost worker's task re-queued");
+            }
+            continue;
+        };
+        finish(&mut tx, task, &outcome).await?;
     }
-    Ok(())
+    tx.commit().await?;
+    Ok(expired.len())
 }

@@ -8,18 +8,15 @@ use std::time::Duration;
 
 use chrono::Utc;
 use serde_json::{Value, json};
-use sqlx::PgPool;
 use tokio::sync::mpsc;
-use tokio::time::Instant;
-use uuid::Uuid;
 
-use super::Runtime;
-use crate::config::EventSettings;
+use super::patience::persist;
+use super::{Runtime, deltas};
 use crate::db;
 use crate::events::{self, kind};
 use crate::llm::message::ToolCall;
-use crate::llm::{Completion, CompletionRequest, Delta, LlmError, ModelProvider};
-use crate::tasks::journal::{self, MODEL_CALL, NewStep, Step, TOOL_RESULT};
+use crate::llm::{Completion, CompletionRequest, LlmError, ModelProvider};
+use crate::tasks::journal::{self, MODEL_CALL, NewStep, Recorded, Step, TOOL_RESULT};
 use crate::tasks::model::Task;
 use crate::tasks::store;
 use crate::tools::Tool;
@@ -131,9 +128,9 @@ impl<'a> Run<'a> {
         let started_at = Utc::now();
         self.partial.lock().map(|mut p| p.clear()).ok();
         let (deltas, pieces) = mpsc::unbounded_channel();
-        let forwarder = tokio::spawn(forward_deltas(
+        let forwarder = tokio::spawn(deltas::forward_deltas(
             self.rt.pool.clone(),
-            Flush::from(&self.rt.events),
+            deltas::Flush::from(&self.rt.events),
             (self.task.id, self.task.attempts),
             pieces,
             self.partial.clone(),
@@ -148,7 +145,8 @@ impl<'a> Run<'a> {
             Err(e) => {
                 if !tail.is_empty() {
                     let (id, attempt) = (self.task.id, self.task.attempts);
-                    log_progress(&self.rt.pool, id, attempt, &json!({"text": tail})).await?;
+                    deltas::log_progress(&self.rt.pool, id, attempt, &json!({"text": tail}))
+                        .await?;
                 }
                 return Ok(Err(e));
             }
@@ -170,7 +168,6 @@ impl<'a> Run<'a> {
             .models
             .price(&self.task.model)
             .map(|p| completion.usage.cost(&p));
-        let mut tx = self.rt.pool.begin().await?;
         let step = NewStep {
             task_id: self.task.id,
             attempt: self.task.attempts,
@@ -182,17 +179,32 @@ impl<'a> Run<'a> {
             cost_usd: cost,
             started_at,
         };
-        if !journal::record(&mut tx, &step).await? {
+        let recorded = persist("recording a model call", || {
+            self.commit_model_step(&step, &completion, &tail, cost)
+        })
+        .await?;
+        if recorded == Recorded::NotOwned {
             return Err(Superseded.into());
         }
-        store::add_usage(
-            &mut tx,
-            self.task.id,
-            self.task.attempts,
-            &completion.usage,
-            cost,
-        )
-        .await?;
+        self.next_index += 1;
+        Ok(Ok(completion))
+    }
+
+    /// One model call's step, usage and events, in one transaction.
+    async fn commit_model_step(
+        &self,
+        step: &NewStep<'_>,
+        completion: &Completion,
+        tail: &str,
+        cost: Option<f64>,
+    ) -> anyhow::Result<Recorded> {
+        let mut tx = self.rt.pool.begin().await?;
+        let recorded = journal::record(&mut tx, step).await?;
+        if recorded != Recorded::Written {
+            return Ok(recorded);
+        }
+        let (id, attempt) = (self.task.id, self.task.attempts);
+        store::add_usage(&mut tx, id, attempt, &completion.usage, cost).await?;
         // The text not flushed yet, then the call's outcome, in one append.
         let delta = json!({"text": tail});
         let completed = json!({"text": completion.text, "tool_calls": completion.tool_calls});
@@ -204,10 +216,9 @@ impl<'a> Run<'a> {
         }
         logged.push((kind::MESSAGE_COMPLETED, &completed));
         logged.push((kind::USAGE, &usage));
-        events::append_all(&mut tx, self.task.id, None, &logged).await?;
+        events::append_all(&mut tx, id, None, &logged).await?;
         tx.commit().await?;
-        self.next_index += 1;
-        Ok(Ok(completion))
+        Ok(Recorded::Written)
     }
 
     /// Runs the calls of one model turn in parallel, each under `limit`; calls already in
@@ -250,15 +261,19 @@ impl<'a> Run<'a> {
     ) -> anyhow::Result<ToolResult> {
         let (id, attempt) = (self.task.id, self.task.attempts);
         let request = json!({"id": call.id, "name": call.name, "arguments": call.arguments});
-        let mut tx = self.rt.pool.begin().await?;
-        // Progress only: a crash before the result re-runs the call and logs it again.
-        db::relax_durability(&mut tx).await?;
-        events::append_for_attempt(&mut tx, id, attempt, kind::TOOL_CALL_STARTED, &request).await?;
-        tx.commit().await?;
+        persist("logging a tool call", || async {
+            let mut tx = self.rt.pool.begin().await?;
+            // Progress only: a crash before the result re-runs the call and logs it again.
+            db::relax_durability(&mut tx).await?;
+            events::append_for_attempt(&mut tx, id, attempt, kind::TOOL_CALL_STARTED, &request)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await?;
         let started_at = Utc::now();
         let result = execute(call, tools, limit).await;
         let response = result.to_json();
-        let mut tx = self.rt.pool.begin().await?;
         let step = NewStep {
             task_id: id,
             attempt,
@@ -270,13 +285,22 @@ impl<'a> Run<'a> {
             cost_usd: None,
             started_at,
         };
-        if !journal::record(&mut tx, &step).await? {
+        let recorded = persist("recording a tool result", || async {
+            let mut tx = self.rt.pool.begin().await?;
+            let recorded = journal::record(&mut tx, &step).await?;
+            if recorded != Recorded::Written {
+                return Ok(recorded);
+            }
+            let mut completed = response.clone();
+            completed["id"] = json!(call.id);
+            events::append(&mut tx, id, kind::TOOL_CALL_COMPLETED, &completed).await?;
+            tx.commit().await?;
+            Ok(Recorded::Written)
+        })
+        .await?;
+        if recorded == Recorded::NotOwned {
             return Err(Superseded.into());
         }
-        let mut completed = response.clone();
-        completed["id"] = json!(call.id);
-        events::append(&mut tx, id, kind::TOOL_CALL_COMPLETED, &completed).await?;
-        tx.commit().await?;
         Ok(result)
     }
 }
@@ -315,107 +339,4 @@ fn completion_from_json(v: &Value) -> Completion {
         usage: Default::default(),
         finish_reason: v["finish_reason"].as_str().map(str::to_owned),
     }
-}
-
-/// When streamed text is logged.
-#[derive(Debug, Clone, Copy)]
-struct Flush {
-    every: Duration,
-    bytes: usize,
-}
-
-impl From<&EventSettings> for Flush {
-    fn from(s: &EventSettings) -> Self {
-        Self {
-            every: Duration::from_millis(s.delta_flush_ms),
-            bytes: s.delta_flush_bytes.max(1),
-        }
-    }
-}
-
-/// Logs streamed text as `message.delta` events, coalesced: one event per `flush.every`
-/// or per `flush.bytes`, whichever comes first. Returns the text not yet logged when the
-/// call ends, which the caller logs with the step. Keeps all the text of the call in
-/// `partial`. A `Reset` (the call is being retried) voids the text so far and, when some
-/// was logged, logs a delta with `reset: true`.
-async fn forward_deltas(
-    pool: PgPool,
-    flush: Flush,
-    (task_id, attempt): (Uuid, i32),
-    mut pieces: mpsc::UnboundedReceiver<Delta>,
-    partial: Partial,
-) -> anyhow::Result<String> {
-    let mut pending = String::new();
-    let mut due: Option<Instant> = None;
-    let mut logged = false;
-    loop {
-        // `None` here means the flush is due.
-        let piece = match due {
-            Some(at) => tokio::select! {
-                piece = pieces.recv() => Some(piece),
-                () = tokio::time::sleep_until(at) => None,
-            },
-            None => Some(pieces.recv().await),
-        };
-        let flush_now = match piece {
-            None => true,
-            Some(None) => return Ok(pending),
-            Some(Some(Delta::Text(text))) => {
-                partial.lock().map(|mut p| p.push_str(&text)).ok();
-                pending.push_str(&text);
-                due.get_or_insert_with(|| Instant::now() + flush.every);
-                pending.len() >= flush.bytes
-            }
-            Some(Some(Delta::Reset)) => {
-                partial.lock().map(|mut p| p.clear()).ok();
-                pending.clear();
-                due = None;
-                if std::mem::take(&mut logged) {
-                    let data = json!({"text": "", "reset": true});
-                    if !log_progress(&pool, task_id, attempt, &data).await? {
-                        return drain(pieces, partial).await;
-                    }
-                }
-                false
-            }
-        };
-        if flush_now && !pending.is_empty() {
-            let data = json!({"text": std::mem::take(&mut pending)});
-            if !log_progress(&pool, task_id, attempt, &data).await? {
-                return drain(pieces, partial).await;
-            }
-            logged = true;
-            due = None;
-        }
-    }
-}
-
-/// One `message.delta`; `false` when the attempt no longer owns the task or is being
-/// cancelled (the step's fence, or the cancellation watch, then stops the attempt).
-async fn log_progress(
-    pool: &PgPool,
-    task_id: Uuid,
-    attempt: i32,
-    data: &Value,
-) -> anyhow::Result<bool> {
-    let mut tx = pool.begin().await?;
-    db::relax_durability(&mut tx).await?;
-    let seq =
-        events::append_for_attempt(&mut tx, task_id, attempt, kind::MESSAGE_DELTA, data).await?;
-    tx.commit().await?;
-    Ok(seq.is_some())
-}
-
-/// Stopping (cancelled or superseded): keep the text as the partial output, log no more.
-async fn drain(
-    mut pieces: mpsc::UnboundedReceiver<Delta>,
-    partial: Partial,
-) -> anyhow::Result<String> {
-    while let Some(piece) = pieces.recv().await {
-        match piece {
-            Delta::Text(text) => partial.lock().map(|mut p| p.push_str(&text)).ok(),
-            Delta::Reset => partial.lock().map(|mut p| p.clear()).ok(),
-        };
-    }
-    Ok(String::new())
 }

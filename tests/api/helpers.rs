@@ -361,26 +361,6 @@ impl TestApp {
         }
     }
 
-    /// Waits until child process `index` exits and returns its status.
-    pub async fn wait_for_exit(
-        &mut self,
-        index: usize,
-        limit: Duration,
-    ) -> std::process::ExitStatus {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.children[index].child.try_wait().expect("try_wait") {
-                return status;
-            }
-            assert!(
-                start.elapsed() < limit,
-                "process did not exit in {limit:?}:\n{}",
-                self.worker_log(index)
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
     pub async fn stop(mut self) {
         if let Some(running) = self.running.take() {
             running.stop().await.expect("clean stop");

@@ -65,10 +65,13 @@ async fn concurrent_duplicates_create_one_task() {
     assert!(results.iter().all(|(_, t)| &t["id"] == id));
     let page: Value = app.get_json("/v1/tasks").await;
     assert_eq!(page["data"].as_array().unwrap().len(), 1);
-    let jobs: i64 = sqlx::query_scalar("SELECT count(*) FROM apalis.jobs")
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM tasks")
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    assert_eq!(jobs, 1, "one job for the one task");
+    assert_eq!(
+        rows, 1,
+        "one task row, which is also its place in the queue"
+    );
     app.stop().await;
 }

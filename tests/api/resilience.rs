@@ -87,72 +87,143 @@ async fn a_panicking_task_fails_alone_and_the_worker_goes_on() {
     assert_eq!(ready.status(), StatusCode::OK);
 }
 
-#[tokio::test]
-async fn a_worker_that_stops_fails_readiness_and_exits_non_zero() {
-    let mut app = spawn_api().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let serve = app.spawn_process("serve", &["--port", &port.to_string()], &[]);
-    let base = format!("http://127.0.0.1:{port}");
-    let start = Instant::now();
-    while app
-        .client
-        .get(format!("{base}/readyz"))
-        .send()
-        .await
-        .map_or(true, |r| r.status() != StatusCode::OK)
-    {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "{}",
-            app.worker_log(serve)
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    app.wait_for_log(serve, "worker started", Duration::from_secs(10))
-        .await;
-    // apalis stops its worker for good when its heartbeat finds the worker's row gone
-    // (as after an operator's cleanup); the process must not idle on as if ready.
-    sqlx::query("DELETE FROM apalis.workers")
-        .execute(&app.pool)
-        .await
-        .expect("delete the worker rows");
-    let status = app.wait_for_exit(serve, Duration::from_secs(30)).await;
-    let log = app.worker_log(serve);
-    assert!(
-        !status.success(),
-        "serve must exit non-zero when its worker stops:\n{log}"
-    );
-    assert!(log.contains("worker stopped unexpectedly"), "{log}");
+/// Ends every connection to this test's database but the caller's, as a PostgreSQL
+/// restart or failover does.
+async fn cut_connections(app: &TestApp) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()) cut",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("terminate backends")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_task_cancelled_while_its_attempt_fails_retryably_ends_cancelled() {
+async fn cutting_every_database_connection_mid_run_repeatedly_loses_no_task() {
+    let app = spawn_app().await;
+    app.create_runner(json!({"name": "steady", "model_settings": {"mock": {
+        "text": "survived the cuts", "delay_ms": 1500
+    }}}))
+    .await;
+    let mut ids = Vec::new();
+    for _ in 0..10 {
+        let task = app.submit("steady", json!({})).await;
+        ids.push(task["id"].as_str().expect("id").to_owned());
+    }
+    app.wait_for_status(&ids[0], "running").await;
+    let mut cut = 0;
+    for _ in 0..5 {
+        cut += cut_connections(&app).await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+    }
+    assert!(cut >= 5, "the worker held connections to cut ({cut})");
+    let mut first_attempt = 0;
+    for id in &ids {
+        let done = app
+            .wait_for(id, Duration::from_secs(60), |t| {
+                !matches!(t["status"].as_str(), Some("queued" | "running"))
+            })
+            .await;
+        assert_eq!(done["status"], "succeeded", "{done}");
+        assert_eq!(done["output"], "survived the cuts");
+        if done["attempts"] == 1 {
+            first_attempt += 1;
+        }
+    }
+    // Writes waited for the database instead of giving the attempt up.
+    assert!(
+        first_attempt >= 8,
+        "only {first_attempt} of 10 on their first attempt"
+    );
+    let running: i64 = sqlx::query_scalar("SELECT count(*) FROM tasks WHERE status = 'running'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(running, 0);
+    a_normal_task_succeeds(&app).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_reaches_the_running_attempt_by_notification() {
     let mut settings = test_settings();
-    // The running attempt does not notice the cancel by polling before it fails.
+    // Polling would take a minute: only the notification can be this quick.
     settings.worker.cancel_check_ms = 60_000;
     let app = spawn(Mode::ALL, settings).await;
+    app.create_runner(json!({"name": "slow", "model_settings": {"mock": {
+        "text": "never finished", "delay_ms": 20_000
+    }}}))
+    .await;
+    let task = app.submit("slow", json!({})).await;
+    let id = task["id"].as_str().expect("id");
+    app.wait_for_status(id, "running").await;
+    let asked = Instant::now();
+    let res = app
+        .post(&format!("/v1/tasks/{id}/cancel"), &json!({}))
+        .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let res = app.get(&format!("/v1/tasks/{id}?wait=20")).await;
+    let done: Value = res.json().await.expect("json");
+    assert_eq!(done["status"], "cancelled", "{done}");
+    assert!(
+        asked.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        asked.elapsed()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_that_lands_while_an_attempt_fails_retryably_wins_over_the_retry() {
+    let app = spawn_api().await;
     app.create_runner(json!({"name": "flaky", "model_settings": {"mock": {
         "delay_ms": 800,
         "error": {"code": "overloaded", "message": "try again", "retryable": true}
     }}}))
     .await;
-    let task = app.submit("flaky", json!({})).await;
-    let id = task["id"].as_str().expect("id");
-    app.wait_for_status(id, "running").await;
+    // `errand run` listens for no notifications; with a slow poll its attempt cannot notice
+    // the cancel before it fails, so the retry path meets the pending cancellation.
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_errand"))
+        .args(["run", "--runner", "flaky", "--input", "{}"])
+        .env("DATABASE_URL", &app.database_url)
+        .env("ERRAND_WORKER_CANCEL_CHECK_MS", "60000")
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn errand run");
+    let start = Instant::now();
+    let id = loop {
+        let page = app.get_json("/v1/tasks?status=running").await;
+        if let Some(id) = page["data"][0]["id"].as_str() {
+            break id.to_owned();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the task never ran"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     let res = app
         .post(&format!("/v1/tasks/{id}/cancel"), &json!({}))
         .await;
     assert_eq!(res.status(), StatusCode::ACCEPTED);
-
-    let res = app.get(&format!("/v1/tasks/{id}?wait=20")).await;
-    let done: Value = res.json().await.expect("json");
+    let out = tokio::time::timeout(Duration::from_secs(20), child.wait_with_output())
+        .await
+        .expect("errand run must not wait for ever on a cancelled task")
+        .expect("output");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let done = app.task(&id).await;
     assert_eq!(done["status"], "cancelled", "{done}");
     assert_eq!(done["attempts"], 1, "{done}");
-    assert_eq!(done["error"]["code"], "cancelled");
     // What the attempt ended with is kept.
+    assert_eq!(done["error"]["details"]["outcome"], "failed", "{done}");
     assert_eq!(
         done["error"]["details"]["error"]["code"], "model_error",
         "{done}"
