@@ -40,6 +40,8 @@ pub struct AppState {
     /// Live task events of this process.
     pub hub: Hub,
     pub streams: StreamSettings,
+    /// How long an `Idempotency-Key` replays its task.
+    pub idempotency_ttl: Duration,
     /// Whether this process's worker still runs (`None`: no worker here).
     pub worker_alive: Option<Arc<std::sync::atomic::AtomicBool>>,
 }

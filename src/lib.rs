@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod events;
 pub mod health;
+pub mod housekeeping;
 pub mod json;
 pub mod llm;
 pub mod openapi;

@@ -42,7 +42,7 @@ pub struct Running {
         JoinHandle<std::io::Result<()>>,
     )>,
     worker: Option<JoinHandle<anyhow::Result<()>>>,
-    /// The event hub and the retention sweeper.
+    /// The event hub, the worker's listener and the housekeeping sweep.
     background: Vec<JoinHandle<()>>,
 }
 
@@ -75,9 +75,13 @@ pub async fn start(
     let grace = Duration::from_secs(settings.server.shutdown_grace_seconds);
 
     let mut background = Vec::new();
-    if let (true, Some(days)) = (mode.worker, settings.events.retention_days) {
-        let sweeper = crate::events::retention::run(pool.clone(), days, shutdown.clone());
-        background.push(tokio::spawn(sweeper));
+    if mode.worker {
+        let sweeper = crate::housekeeping::Sweeper {
+            pool: pool.clone(),
+            retention: settings.retention.clone(),
+            events_days: settings.events.retention_days,
+        };
+        background.push(tokio::spawn(sweeper.run(shutdown.clone())));
     }
     // Cleared when the worker stops, so readiness reports it.
     let worker_alive = mode.worker.then(|| Arc::new(AtomicBool::new(true)));
@@ -121,6 +125,9 @@ pub async fn start(
             tools,
             hub,
             streams: StreamSettings::from(settings),
+            idempotency_ttl: Duration::from_secs(
+                3600 * u64::from(settings.retention.idempotency_hours),
+            ),
             worker_alive,
         };
         let app = Application::build(state, &settings.server)?;

@@ -2,6 +2,9 @@
 //! then command-line flags. Parsed once at start-up and passed down explicitly.
 
 pub mod providers;
+pub mod retention;
+
+pub use retention::RetentionSettings;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,6 +19,7 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub worker: WorkerSettings,
     pub events: EventSettings,
+    pub retention: RetentionSettings,
     pub log: LogSettings,
     /// OpenAI-compatible endpoints by name; a model `name/model` runs on provider `name`.
     pub providers: BTreeMap<String, providers::ProviderSettings>,
@@ -81,7 +85,8 @@ pub struct EventSettings {
     /// Live events buffered per watched task for a slow subscriber; one that falls
     /// further behind catches up from the database.
     pub subscriber_buffer: usize,
-    /// Events of tasks finished longer ago than this are deleted; unset keeps them.
+    /// Events of tasks finished longer ago than this are deleted before the tasks
+    /// themselves (`retention.tasks_days`); unset: they go with their task.
     pub retention_days: Option<u32>,
 }
 
@@ -206,6 +211,16 @@ const ENV_KEYS: &[(&str, &str)] = &[
         "events.subscriber_buffer",
     ),
     ("ERRAND_EVENTS_RETENTION_DAYS", "events.retention_days"),
+    ("ERRAND_RETENTION_TASKS_DAYS", "retention.tasks_days"),
+    (
+        "ERRAND_RETENTION_IDEMPOTENCY_HOURS",
+        "retention.idempotency_hours",
+    ),
+    (
+        "ERRAND_RETENTION_INTERVAL_SECONDS",
+        "retention.interval_seconds",
+    ),
+    ("ERRAND_RETENTION_BATCH_SIZE", "retention.batch_size"),
     ("ERRAND_LOG_FORMAT", "log.format"),
     ("ERRAND_LOG", "log.filter"),
 ];
@@ -256,6 +271,9 @@ impl Settings {
                      (scheme://host[:port], no path) or \"*\""
                 );
             }
+        }
+        if self.retention.interval_seconds == 0 || self.retention.batch_size == 0 {
+            bail!("retention.interval_seconds and retention.batch_size must be at least 1");
         }
         if self.database.max_connections < 2 {
             bail!("database.max_connections must be at least 2");
@@ -314,6 +332,7 @@ mod tests {
             "ERRAND_LOG_FORMAT" => Some("json".to_string()),
             "ERRAND_CORS_ALLOWED_ORIGINS" => Some("http://a.test, http://b.test".to_string()),
             "ERRAND_EVENTS_RETENTION_DAYS" => Some("7".to_string()),
+            "ERRAND_RETENTION_TASKS_DAYS" => Some("keep".to_string()),
             _ => None,
         };
         let s = Settings::load(None, env).expect("settings");
@@ -322,6 +341,8 @@ mod tests {
             ["http://a.test", "http://b.test"]
         );
         assert_eq!(s.events.retention_days, Some(7));
+        assert_eq!(s.retention.tasks_days, None);
+        assert_eq!(Settings::default().retention.tasks_days, Some(30));
         assert_eq!(s.server.port, 9000);
         assert_eq!(s.database.url.as_deref(), Some("postgres://x/y"));
         assert_eq!(s.log.format, LogFormat::Json);

@@ -4,7 +4,6 @@
 //! change, so the log and the task never disagree.
 
 pub mod hub;
-pub mod retention;
 pub mod sse;
 
 use serde_json::Value;

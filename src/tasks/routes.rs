@@ -101,6 +101,7 @@ pub async fn create(
         pool: &state.pool,
         schemas: &state.schemas,
         models: &state.models,
+        idempotency_ttl: state.idempotency_ttl,
     };
     let (task, replayed) = match submitter
         .submit(&name, body.into_inner(), key.as_deref(), JobStart::Now)

@@ -133,6 +133,23 @@ pub async fn insert(conn: &mut PgConnection, t: &NewTask<'_>) -> sqlx::Result<Op
     one(row)
 }
 
+/// Frees `key` if the task holding it was created longer than `ttl` ago; whether it did.
+pub async fn release_expired_key(
+    conn: &mut PgConnection,
+    key: &str,
+    ttl: std::time::Duration,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE tasks SET idempotency_key = NULL
+         WHERE idempotency_key = $1 AND created_at < now() - make_interval(secs => $2)",
+    )
+    .bind(key)
+    .bind(ttl.as_secs_f64())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// The task holding an idempotency key, with the hash of the request that created it.
 pub async fn by_idempotency_key(
     db: impl PgExecutor<'_>,
@@ -214,6 +231,7 @@ pub async fn cancel(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Cancelled
                     'cancelled before it started', 'details', '{{}}'::jsonb)
                 ELSE error END,
             finished_at = CASE WHEN status = 'queued' THEN now() ELSE finished_at END,
+            idempotency_key = CASE WHEN status = 'queued' THEN NULL ELSE idempotency_key END,
             updated_at = now()
          WHERE id = $1 AND status IN ('queued', 'running')
          RETURNING {COLUMNS}"
@@ -262,6 +280,9 @@ pub async fn finish(
                     'details', jsonb_build_object('outcome', $3, 'output', $4::jsonb,
                         'error', $5::jsonb))
                 ELSE $5 END,
+            -- Only a success keeps its Idempotency-Key: a retry of anything else runs anew.
+            idempotency_key = CASE WHEN cancel_requested OR $3 <> 'succeeded'
+                THEN NULL ELSE idempotency_key END,
             finished_at = now(), updated_at = now()
          WHERE id = $1 AND attempts = $2 AND status IN ('queued', 'running')
          RETURNING {COLUMNS}"

@@ -24,6 +24,8 @@ pub struct Submitter<'a> {
     pub pool: &'a PgPool,
     pub schemas: &'a SchemaCache,
     pub models: &'a ModelRegistry,
+    /// How long an `Idempotency-Key` replays its task.
+    pub idempotency_ttl: Duration,
 }
 
 /// When workers may pick the task up.
@@ -126,7 +128,15 @@ impl Submitter<'_> {
             request_hash: hash.as_deref(),
             run_after,
         };
-        let Some(task) = store::insert(&mut tx, &new).await? else {
+        let mut inserted = store::insert(&mut tx, &new).await?;
+        if inserted.is_none()
+            && let Some(key) = key
+            && store::release_expired_key(&mut tx, key, self.idempotency_ttl).await?
+        {
+            // The key's holder is past its time: this request takes the key.
+            inserted = store::insert(&mut tx, &new).await?;
+        }
+        let Some(task) = inserted else {
             tx.rollback().await?;
             return Ok(Submitted::Taken { hash });
         };

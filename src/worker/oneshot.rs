@@ -51,6 +51,9 @@ pub async fn run(
         pool: &pool,
         schemas: &rt.schemas,
         models: &rt.models,
+        idempotency_ttl: Duration::from_secs(
+            3600 * u64::from(settings.retention.idempotency_hours),
+        ),
     };
     let task = match submitter
         .submit(name, body, None, JobStart::AfterTimeout)

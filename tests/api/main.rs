@@ -8,6 +8,7 @@ mod cli_run;
 mod errors;
 mod fake_openai;
 mod helpers;
+mod housekeeping;
 mod idempotency;
 mod llm;
 mod openapi;

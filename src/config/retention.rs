@@ -1,0 +1,48 @@
+//! How long Errand keeps what it stores. Every table has a rule here or is bounded by what
+//! users create (runners and their versions).
+
+use serde::{Deserialize, Deserializer};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionSettings {
+    /// Finished tasks, with their steps and events, are deleted this many days after they
+    /// ended; `"keep"` keeps them. Deleted runners go once no task of theirs is left.
+    #[serde(deserialize_with = "days")]
+    pub tasks_days: Option<u32>,
+    /// An `Idempotency-Key` replays its task for this many hours; after that the same key
+    /// submits a new task. A task that fails, times out or is cancelled frees its key at once.
+    pub idempotency_hours: u32,
+    /// How often a worker process runs the sweep.
+    pub interval_seconds: u64,
+    /// Rows one statement deletes: the sweep never holds locks for long.
+    pub batch_size: u32,
+}
+
+impl Default for RetentionSettings {
+    fn default() -> Self {
+        Self {
+            tasks_days: Some(30),
+            idempotency_hours: 24,
+            interval_seconds: 300,
+            batch_size: 500,
+        }
+    }
+}
+
+/// A number of days, or `"keep"` for no limit.
+fn days<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Days {
+        Number(u32),
+        Word(String),
+    }
+    match Days::deserialize(d)? {
+        Days::Number(n) => Ok(Some(n)),
+        Days::Word(w) if w == "keep" => Ok(None),
+        Days::Word(w) => Err(serde::de::Error::custom(format!(
+            "expected a number of days or \"keep\", not {w:?}"
+        ))),
+    }
+}

@@ -1,0 +1,117 @@
+//! The housekeeping sweep, run by every worker process at start-up and then every
+//! `retention.interval_seconds` (deleting is idempotent, so several sweepers only share the
+//! work): finished tasks with their steps and events past `retention.tasks_days`, event
+//! logs past `events.retention_days`, idempotency keys past `retention.idempotency_hours`,
+//! and deleted runners no task refers to any more. Every statement touches at most
+//! `retention.batch_size` rows, and the sweep stops between statements at shutdown.
+
+use std::time::Duration;
+
+use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::RetentionSettings;
+
+/// Rows each part of one sweep removed or released.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Swept {
+    pub events: u64,
+    pub steps: u64,
+    pub tasks: u64,
+    pub keys: u64,
+    pub runners: u64,
+}
+
+pub struct Sweeper {
+    pub pool: PgPool,
+    pub retention: RetentionSettings,
+    /// `events.retention_days`: event logs may go before their tasks.
+    pub events_days: Option<u32>,
+}
+
+const OLD_EVENTS: &str = "DELETE FROM task_events WHERE (task_id, seq) IN (
+    SELECT e.task_id, e.seq FROM tasks t JOIN task_events e ON e.task_id = t.id
+    WHERE t.finished_at < now() - make_interval(days => $1) LIMIT $2)";
+const OLD_STEPS: &str = "DELETE FROM task_steps WHERE (task_id, index) IN (
+    SELECT s.task_id, s.index FROM tasks t JOIN task_steps s ON s.task_id = t.id
+    WHERE t.finished_at < now() - make_interval(days => $1) LIMIT $2)";
+const OLD_TASKS: &str = "DELETE FROM tasks WHERE id IN (
+    SELECT id FROM tasks WHERE finished_at < now() - make_interval(days => $1) LIMIT $2)";
+const OLD_KEYS: &str = "UPDATE tasks SET idempotency_key = NULL WHERE id IN (
+    SELECT id FROM tasks WHERE idempotency_key IS NOT NULL
+    AND created_at < now() - make_interval(hours => $1) LIMIT $2)";
+const OLD_RUNNERS: &str = "WITH gone AS (
+        SELECT id FROM runners r
+        WHERE deleted_at < now() - make_interval(days => $1)
+          AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.runner_id = r.id)
+        LIMIT $2),
+    versions AS (DELETE FROM runner_versions WHERE runner_id IN (SELECT id FROM gone))
+    DELETE FROM runners WHERE id IN (SELECT id FROM gone)";
+
+impl Sweeper {
+    /// Sweeps until `shutdown` fires.
+    pub async fn run(self, shutdown: CancellationToken) {
+        let mut every = tokio::time::interval(Duration::from_secs(self.retention.interval_seconds));
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                _ = every.tick() => {}
+            }
+            match self.sweep(&shutdown).await {
+                Ok(swept) if swept == Swept::default() => {}
+                Ok(swept) => {
+                    tracing::info!(?swept, "housekeeping removed rows past their retention")
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "housekeeping sweep failed; retrying at the next")
+                }
+            }
+        }
+    }
+
+    /// One sweep.
+    pub async fn sweep(&self, shutdown: &CancellationToken) -> sqlx::Result<Swept> {
+        let mut swept = Swept::default();
+        let hours = i32::try_from(self.retention.idempotency_hours).unwrap_or(i32::MAX);
+        swept.keys = self.batched(OLD_KEYS, hours, shutdown).await?;
+        if let Some(days) = self.events_days {
+            swept.events = self.batched(OLD_EVENTS, days_arg(days), shutdown).await?;
+        }
+        if let Some(days) = self.retention.tasks_days {
+            let days = days_arg(days);
+            swept.events += self.batched(OLD_EVENTS, days, shutdown).await?;
+            swept.steps = self.batched(OLD_STEPS, days, shutdown).await?;
+            swept.tasks = self.batched(OLD_TASKS, days, shutdown).await?;
+            swept.runners = self.batched(OLD_RUNNERS, days, shutdown).await?;
+        }
+        Ok(swept)
+    }
+
+    /// Runs `sql` (with the age and the batch size) until a batch comes back short.
+    async fn batched(
+        &self,
+        sql: &'static str,
+        age: i32,
+        shutdown: &CancellationToken,
+    ) -> sqlx::Result<u64> {
+        let batch = self.retention.batch_size;
+        let mut total = 0;
+        while !shutdown.is_cancelled() {
+            let done = sqlx::query(sql)
+                .bind(age)
+                .bind(i64::from(batch))
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+            total += done;
+            if done < u64::from(batch) {
+                break;
+            }
+        }
+        Ok(total)
+    }
+}
+
+fn days_arg(days: u32) -> i32 {
+    i32::try_from(days).unwrap_or(i32::MAX)
+}

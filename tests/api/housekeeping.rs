@@ -1,0 +1,167 @@
+//! Nothing grows without bound: finished tasks (with steps and events), deleted runners and
+//! idempotency keys go after their retention, in small batches, and the sweep stops
+//! promptly when the process does.
+
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{Signal, kill};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn, spawn_api, spawn_app, test_settings};
+use errand::service::Mode;
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(&app.pool)
+        .await
+        .expect("count")
+}
+
+async fn finish(app: &TestApp, runner: &str, body: Value) -> Value {
+    let task = app.submit(runner, body).await;
+    let id = task["id"].as_str().expect("id");
+    app.wait_for(id, Duration::from_secs(30), |t| {
+        !matches!(t["status"].as_str(), Some("queued" | "running"))
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finished_tasks_with_their_steps_and_events_go_after_their_retention() {
+    let mut settings = test_settings();
+    settings.retention.tasks_days = Some(0);
+    settings.retention.interval_seconds = 1;
+    settings.retention.batch_size = 2;
+    let app = spawn(Mode::ALL, settings).await;
+    app.create_runner(json!({"name": "done", "model_settings": {"mock": {"text": "ok"}}}))
+        .await;
+    app.create_runner(
+        json!({"name": "slow", "model_settings": {"mock": {"text": "…", "delay_ms": 30_000}}}),
+    )
+    .await;
+    app.create_runner(json!({"name": "gone"})).await;
+    let mut finished = Vec::new();
+    for _ in 0..3 {
+        let done = finish(&app, "done", json!({})).await;
+        finished.push(done["id"].as_str().expect("id").to_owned());
+    }
+    let slow = app.submit("slow", json!({})).await;
+    let slow = slow["id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        app.delete("/v1/runners/gone").await.status(),
+        StatusCode::NO_CONTENT
+    );
+
+    let start = Instant::now();
+    for id in &finished {
+        while app.get(&format!("/v1/tasks/{id}")).await.status() != StatusCode::NOT_FOUND {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "task {id} was kept"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    let left = |table: &str| format!("SELECT count(*) FROM {table} WHERE task_id <> '{slow}'");
+    assert_eq!(count(&app, &left("task_events")).await, 0);
+    assert_eq!(count(&app, &left("task_steps")).await, 0);
+    // The running task is kept; so is every live runner; the deleted one (no tasks) goes.
+    assert_eq!(app.task(&slow).await["status"], "running");
+    while count(&app, "SELECT count(*) FROM runners WHERE name = 'gone'").await > 0 {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the deleted runner was kept"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(count(&app, "SELECT count(*) FROM runners").await, 2);
+}
+
+async fn submit_with_key(app: &TestApp, runner: &str, key: &str) -> (StatusCode, Value) {
+    let res = app
+        .client
+        .post(app.url(&format!("/v1/runners/{runner}/tasks")))
+        .header("Idempotency-Key", key)
+        .json(&json!({"arguments": {}}))
+        .send()
+        .await
+        .expect("request");
+    (res.status(), res.json().await.expect("json"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_task_frees_its_idempotency_key_and_a_success_keeps_it() {
+    let app = spawn_app().await;
+    app.create_runner(json!({"name": "fails", "model_settings": {"mock": {
+        "error": {"code": "bad", "message": "no"}}}}))
+        .await;
+    app.create_runner(json!({"name": "works"})).await;
+
+    let (status, first) = submit_with_key(&app, "fails", "key-1").await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let id = first["id"].as_str().expect("id");
+    app.wait_for_status(id, "failed").await;
+    let (status, again) = submit_with_key(&app, "fails", "key-1").await;
+    assert_eq!(status, StatusCode::ACCEPTED, "a new task: {again}");
+    assert_ne!(again["id"], first["id"]);
+
+    let (_, first) = submit_with_key(&app, "works", "key-2").await;
+    app.wait_for_status(first["id"].as_str().expect("id"), "succeeded")
+        .await;
+    let (status, again) = submit_with_key(&app, "works", "key-2").await;
+    assert_eq!(status, StatusCode::OK, "a replay: {again}");
+    assert_eq!(again["id"], first["id"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idempotency_keys_expire() {
+    let mut settings = test_settings();
+    settings.retention.idempotency_hours = 0;
+    let app = spawn(Mode::ALL, settings).await;
+    app.create_runner(json!({"name": "works"})).await;
+    let (status, first) = submit_with_key(&app, "works", "key-3").await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    // At once past its time: the same key submits a new task.
+    let (status, again) = submit_with_key(&app, "works", "key-3").await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{again}");
+    assert_ne!(again["id"], first["id"]);
+}
+
+#[tokio::test]
+async fn the_sweep_deletes_in_small_batches_and_stops_promptly_at_shutdown() {
+    let mut app = spawn_api().await;
+    let runner = app.create_runner(json!({"name": "old"})).await;
+    sqlx::query(
+        "INSERT INTO tasks (id, runner_id, runner_version, runner_name, arguments, model,
+            model_settings, status, max_attempts, timeout_seconds, created_at, finished_at)
+         SELECT gen_random_uuid(), $1, 1, 'old', '{}', 'mock', '{}', 'succeeded', 3, 60,
+            now() - interval '41 days', now() - interval '40 days'
+         FROM generate_series(1, 20000)",
+    )
+    .bind(uuid::Uuid::parse_str(runner["id"].as_str().expect("id")).expect("uuid"))
+    .execute(&app.pool)
+    .await
+    .expect("insert old tasks");
+    let worker = app.spawn_worker_process_with(&[], &[("ERRAND_RETENTION_BATCH_SIZE", "10")]);
+    let start = Instant::now();
+    while count(&app, "SELECT count(*) FROM tasks").await == 20_000 {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{}",
+            app.worker_log(worker)
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    kill(app.worker_pid(worker), Signal::SIGTERM).expect("SIGTERM");
+    let asked = Instant::now();
+    app.wait_for_log(worker, "worker stopped", Duration::from_secs(10))
+        .await;
+    let took = asked.elapsed();
+    let left = count(&app, "SELECT count(*) FROM tasks").await;
+    assert!(took < Duration::from_secs(3), "the stop took {took:?}");
+    assert!(
+        left > 0,
+        "the sweep finished before the stop; nothing shows it stopped"
+    );
+}
