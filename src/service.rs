@@ -16,6 +16,7 @@ use crate::config::Settings;
 use crate::events::hub::Hub;
 use crate::llm::ModelRegistry;
 use crate::runners::schema::SchemaCache;
+use crate::runners::versions::VersionCache;
 use crate::tools::ToolRegistry;
 use crate::worker::{self, Runtime};
 
@@ -68,7 +69,7 @@ pub async fn start(
     mode: Mode,
     worker_name: String,
 ) -> anyhow::Result<Running> {
-    let schemas = Arc::new(SchemaCache::default());
+    let schemas = Arc::new(SchemaCache::new(settings.limits.cache_entries));
     let models = Arc::new(ModelRegistry::from_settings(&settings.providers)?);
     let tools = Arc::new(ToolRegistry::with_builtins());
     let shutdown = CancellationToken::new();
@@ -94,7 +95,7 @@ pub async fn start(
             schemas: schemas.clone(),
             models: models.clone(),
             tools: tools.clone(),
-            runners: Default::default(),
+            runners: VersionCache::new(settings.limits.cache_entries),
             settings: settings.worker.clone(),
             events: settings.events.clone(),
             owner: worker_name,
@@ -114,6 +115,7 @@ pub async fn start(
         let (hub, hub_task) = Hub::start(
             own_pool(&pool, HUB_CONNECTIONS),
             settings.events.subscriber_buffer,
+            Duration::from_secs(settings.events.heartbeat_seconds),
             shutdown.clone(),
         )
         .await?;

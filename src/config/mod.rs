@@ -20,6 +20,7 @@ pub struct Settings {
     pub worker: WorkerSettings,
     pub events: EventSettings,
     pub retention: RetentionSettings,
+    pub limits: LimitsSettings,
     pub log: LogSettings,
     /// OpenAI-compatible endpoints by name; a model `name/model` runs on provider `name`.
     pub providers: BTreeMap<String, providers::ProviderSettings>,
@@ -88,6 +89,22 @@ pub struct EventSettings {
     /// Events of tasks finished longer ago than this are deleted before the tasks
     /// themselves (`retention.tasks_days`); unset: they go with their task.
     pub retention_days: Option<u32>,
+}
+
+/// Bounds on what one process keeps and what one request or task may cost.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitsSettings {
+    /// Entries of each per-process cache (compiled schemas, runner versions).
+    pub cache_entries: usize,
+}
+
+impl Default for LimitsSettings {
+    fn default() -> Self {
+        Self {
+            cache_entries: 1024,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -221,6 +238,7 @@ const ENV_KEYS: &[(&str, &str)] = &[
         "retention.interval_seconds",
     ),
     ("ERRAND_RETENTION_BATCH_SIZE", "retention.batch_size"),
+    ("ERRAND_LIMITS_CACHE_ENTRIES", "limits.cache_entries"),
     ("ERRAND_LOG_FORMAT", "log.format"),
     ("ERRAND_LOG", "log.filter"),
 ];

@@ -17,6 +17,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
+use super::notes::{NOTE_BUFFER, Note, listen};
 use super::{CHANNEL, TaskEvent, kind};
 
 /// One event as subscribers receive it.
@@ -82,18 +83,12 @@ struct Channel {
     last: Option<i64>,
 }
 
-enum Note {
-    Appended {
-        task_id: Uuid,
-        seq: i64,
-        end: bool,
-    },
-    /// The listening connection was lost and re-established: notifications may be lost.
-    Reconnected,
-}
-
 /// Channels nobody listens to any more are dropped this often.
 const SWEEP_EVERY: Duration = Duration::from_secs(10);
+
+/// A re-read after lost notifications sends at most this many of a task's latest events;
+/// a subscriber further behind fills the gap from the database itself.
+const RESYNC_EVENTS: i64 = 100;
 
 impl Hub {
     /// Connects the listener and starts the hub's two tasks (listen, fan out) on the
@@ -102,6 +97,7 @@ impl Hub {
     pub async fn start(
         pool: PgPool,
         capacity: usize,
+        resync_every: Duration,
         shutdown: CancellationToken,
     ) -> anyhow::Result<(Self, JoinHandle<()>)> {
         let mut listener = PgListener::connect_with(&pool).await?;
@@ -112,11 +108,13 @@ impl Hub {
                 capacity: capacity.max(1),
             }),
         };
-        let (notes, received) = mpsc::unbounded_channel();
+        let (notes, received) = mpsc::channel(NOTE_BUFFER);
         let listening = tokio::spawn(listen(listener, notes, shutdown.clone()));
         let fan_out = hub.clone();
         let handle = tokio::spawn(async move {
-            fan_out.fan_out(pool, received, shutdown).await;
+            fan_out
+                .fan_out(pool, received, resync_every, shutdown)
+                .await;
             listening.abort();
             // Dropping every sender ends every subscription.
             fan_out.lock().take();
@@ -166,10 +164,13 @@ impl Hub {
     async fn fan_out(
         &self,
         pool: PgPool,
-        mut received: mpsc::UnboundedReceiver<Note>,
+        mut received: mpsc::Receiver<Note>,
+        resync_every: Duration,
         shutdown: CancellationToken,
     ) {
         let mut sweep = tokio::time::interval(SWEEP_EVERY);
+        // Also a net under lost notifications: a stream or a wait never hangs on one.
+        let mut resync = tokio::time::interval(resync_every);
         loop {
             let first = tokio::select! {
                 () = shutdown.cancelled() => return,
@@ -180,6 +181,7 @@ impl Hub {
                     }
                     continue;
                 }
+                _ = resync.tick() => Note::Resync,
                 note = received.recv() => match note {
                     Some(note) => note,
                     None => return,
@@ -192,7 +194,13 @@ impl Hub {
                     Err(_) => break,
                 }
             }
-            let wanted = self.wanted(&batch);
+            let (mut wanted, resync_now) = self.wanted(&batch);
+            if resync_now {
+                tokio::select! {
+                    () = shutdown.cancelled() => return,
+                    () = self.resync(&pool, &mut wanted) => {}
+                }
+            }
             if wanted.is_empty() {
                 continue;
             }
@@ -204,26 +212,66 @@ impl Hub {
         }
     }
 
-    /// Signals the ends in the batch, and returns for each streamed task in it the seq
-    /// after which to read.
-    fn wanted(&self, batch: &[Note]) -> HashMap<Uuid, i64> {
-        let mut wanted = HashMap::new();
+    /// After notifications may have been lost: signals the waiters whose task ended, and
+    /// adds to `wanted` every streamed task with events not yet broadcast (at most its
+    /// latest `RESYNC_EVENTS`). A failed read is logged; the next resync tries again.
+    async fn resync(&self, pool: &PgPool, wanted: &mut HashMap<Uuid, i64>) {
+        let ids: Vec<Uuid> = match self.lock().as_ref() {
+            Some(w) => w.streams.keys().chain(w.ends.keys()).copied().collect(),
+            None => return,
+        };
+        if ids.is_empty() {
+            return;
+        }
+        let rows: Vec<(Uuid, i64, bool)> = match sqlx::query_as(
+            "SELECT id, last_event_seq, status NOT IN ('queued', 'running')
+             FROM tasks WHERE id = ANY($1)",
+        )
+        .bind(&ids)
+        .fetch_all(pool)
+        .await
+        {
+            Ok(rows) => rows,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot re-check watched tasks; trying again later");
+                return;
+            }
+        };
         let mut guard = self.lock();
         let Some(watched) = guard.as_mut() else {
-            return wanted;
+            return;
+        };
+        for (id, last_seq, ended) in rows {
+            if ended && let Some(signal) = watched.ends.remove(&id) {
+                let _ = signal.send(());
+            }
+            let Some(channel) = watched.streams.get(&id) else {
+                continue;
+            };
+            let sent = channel.last.unwrap_or(0);
+            if last_seq > sent {
+                let after = sent.max(last_seq - RESYNC_EVENTS);
+                wanted
+                    .entry(id)
+                    .and_modify(|a| *a = (*a).min(after))
+                    .or_insert(after);
+            }
+        }
+    }
+
+    /// Signals the ends in the batch, and returns for each streamed task in it the seq
+    /// after which to read, and whether a resync is needed.
+    fn wanted(&self, batch: &[Note]) -> (HashMap<Uuid, i64>, bool) {
+        let mut wanted = HashMap::new();
+        let mut resync = false;
+        let mut guard = self.lock();
+        let Some(watched) = guard.as_mut() else {
+            return (wanted, false);
         };
         let channels = &watched.streams;
         for note in batch {
             match *note {
-                Note::Reconnected => {
-                    for (id, channel) in channels.iter() {
-                        wanted.insert(*id, channel.last.unwrap_or(0));
-                    }
-                    // Waiters re-read their task and wait on if it has not ended.
-                    for end in watched.ends.values() {
-                        let _ = end.send(());
-                    }
-                }
+                Note::Resync => resync = true,
                 Note::Appended { task_id, seq, end } => {
                     if end && let Some(signal) = watched.ends.remove(&task_id) {
                         let _ = signal.send(());
@@ -242,7 +290,7 @@ impl Hub {
                 }
             }
         }
-        wanted
+        (wanted, resync)
     }
 
     fn broadcast(&self, rows: Vec<TaskEvent>) {
@@ -299,66 +347,4 @@ async fn read_until_done(pool: &PgPool, wanted: &HashMap<Uuid, i64>) -> Vec<Task
             }
         }
     }
-}
-
-/// Forwards notifications; after the connection was lost, says so, so the fan-out re-reads
-/// every watched task.
-async fn listen(
-    mut listener: PgListener,
-    notes: mpsc::UnboundedSender<Note>,
-    shutdown: CancellationToken,
-) {
-    let mut lost = false;
-    loop {
-        let received = tokio::select! {
-            () = shutdown.cancelled() => return,
-            r = listener.try_recv() => r,
-        };
-        let note = match received {
-            Ok(Some(notification)) => {
-                if std::mem::take(&mut lost) && notes.send(Note::Reconnected).is_err() {
-                    return;
-                }
-                match parse(notification.payload()) {
-                    Some(note) => note,
-                    None => {
-                        tracing::warn!(payload = notification.payload(), "unknown notification");
-                        continue;
-                    }
-                }
-            }
-            Ok(None) => {
-                tracing::warn!("event listener reconnected; re-reading watched tasks");
-                lost = false;
-                Note::Reconnected
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "event listener lost its connection; retrying");
-                // Re-read now (the read retries until the database is back) and again at
-                // the first notification after the reconnection.
-                lost = true;
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                Note::Reconnected
-            }
-        };
-        if notes.send(note).is_err() {
-            return;
-        }
-    }
-}
-
-fn parse(payload: &str) -> Option<Note> {
-    #[derive(serde::Deserialize)]
-    struct Payload {
-        task_id: Uuid,
-        seq: i64,
-        #[serde(default)]
-        end: bool,
-    }
-    let p: Payload = serde_json::from_str(payload).ok()?;
-    Some(Note::Appended {
-        task_id: p.task_id,
-        seq: p.seq,
-        end: p.end,
-    })
 }

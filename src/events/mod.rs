@@ -4,6 +4,7 @@
 //! change, so the log and the task never disagree.
 
 pub mod hub;
+mod notes;
 pub mod sse;
 
 use serde_json::Value;

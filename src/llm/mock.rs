@@ -154,7 +154,7 @@ impl ModelProvider for MockProvider {
                     tokio::time::sleep(pause).await;
                 }
                 if !piece.is_empty() {
-                    let _ = deltas.send(Delta::Text(piece));
+                    let _ = deltas.send(Delta::Text(piece)).await;
                 }
             }
             if let Some(message) = script.panic {

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::Sender;
 use tokio::time::Instant;
 use utoipa::ToSchema;
 
@@ -129,8 +129,12 @@ pub enum Delta {
     Reset,
 }
 
-/// Where streamed text goes as it arrives.
-pub type DeltaSink = UnboundedSender<Delta>;
+/// Where streamed text goes as it arrives: a bounded channel, so a writer that falls
+/// behind slows the reading of the stream rather than buffering it without limit.
+pub type DeltaSink = Sender<Delta>;
+
+/// Pieces of streamed text buffered between a provider and the event log.
+pub const DELTA_BUFFER: usize = 256;
 
 /// What `GET /v1/models` shows of a provider.
 #[derive(Debug, Clone, Serialize, ToSchema)]

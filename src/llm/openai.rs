@@ -95,7 +95,7 @@ impl OpenAiProvider {
                 .push(&chunk.map_err(Failure::from)?)
                 .map_err(|p| Failure::local(true, p.message, p.code.as_deref()))?;
             if !text.is_empty() {
-                let _ = deltas.send(Delta::Text(text));
+                let _ = deltas.send(Delta::Text(text)).await;
             }
         }
         Ok(assembler.finish())
@@ -134,7 +134,7 @@ impl OpenAiProvider {
                 failure.message
             );
             // The next try streams its reply from the start.
-            let _ = deltas.send(Delta::Reset);
+            let _ = deltas.send(Delta::Reset).await;
             tokio::time::sleep(wait).await;
             retry += 1;
         }

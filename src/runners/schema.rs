@@ -1,12 +1,12 @@
 //! JSON Schema checks: meta-validation of user-supplied schemas, and validation of task
 //! arguments and outputs with validators compiled once per runner version.
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::cache::BoundedCache;
 use crate::error::Violation;
 
 /// Violations reported at most per check: a huge invalid document must not produce a
@@ -74,13 +74,19 @@ pub enum Which {
     Output,
 }
 
-/// Compiled validators by runner version. Versions are immutable, so entries never go stale.
-#[derive(Default)]
+/// Compiled validators by runner version. Versions are immutable, so entries never go
+/// stale; at most `limits.cache_entries` are kept.
 pub struct SchemaCache {
-    compiled: RwLock<HashMap<(Uuid, i32, Which), Arc<jsonschema::Validator>>>,
+    compiled: BoundedCache<(Uuid, i32, Which), Arc<jsonschema::Validator>>,
 }
 
 impl SchemaCache {
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            compiled: BoundedCache::new(capacity),
+        }
+    }
+
     /// Validates `instance`, compiling `schema` on first use for this runner version.
     pub fn violations(
         &self,
@@ -98,27 +104,14 @@ impl SchemaCache {
         key: (Uuid, i32, Which),
         schema: &Value,
     ) -> anyhow::Result<Arc<jsonschema::Validator>> {
-        if let Some(v) = self.read().get(&key) {
-            return Ok(v.clone());
+        if let Some(v) = self.compiled.get(&key) {
+            return Ok(v);
         }
         let compiled = Arc::new(
             jsonschema::validator_for(schema)
                 .map_err(|e| anyhow::anyhow!("stored schema does not compile: {e}"))?,
         );
-        let mut map = self
-            .compiled
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        Ok(map.entry(key).or_insert(compiled).clone())
-    }
-
-    fn read(
-        &self,
-    ) -> std::sync::RwLockReadGuard<'_, HashMap<(Uuid, i32, Which), Arc<jsonschema::Validator>>>
-    {
-        self.compiled
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        Ok(self.compiled.insert(key, compiled))
     }
 }
 

@@ -1,45 +1,39 @@
 //! Runner versions the worker has loaded. A version never changes once written, so a
 //! cached one never goes stale, and a task costs no runner lookup after the first of its
-//! version.
+//! version. At most `limits.cache_entries` are kept.
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
 use super::model::Runner;
 use super::store;
+use crate::cache::BoundedCache;
 
-#[derive(Default)]
 pub struct VersionCache {
-    versions: RwLock<HashMap<(Uuid, i32), Arc<Runner>>>,
+    versions: BoundedCache<(Uuid, i32), Arc<Runner>>,
 }
 
 impl VersionCache {
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            versions: BoundedCache::new(capacity),
+        }
+    }
+
     pub async fn get(
         &self,
         db: impl PgExecutor<'_>,
         id: Uuid,
         version: i32,
     ) -> sqlx::Result<Option<Arc<Runner>>> {
-        let cached = self
-            .versions
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&(id, version))
-            .cloned();
-        if let Some(runner) = cached {
+        if let Some(runner) = self.versions.get(&(id, version)) {
             return Ok(Some(runner));
         }
         let Some(runner) = store::get_version(db, id, version).await? else {
             return Ok(None);
         };
-        let runner = Arc::new(runner);
-        self.versions
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert((id, version), runner.clone());
-        Ok(Some(runner))
+        Ok(Some(self.versions.insert((id, version), Arc::new(runner))))
     }
 }

@@ -42,7 +42,7 @@ pub async fn forward_deltas(
     pool: PgPool,
     flush: Flush,
     (task_id, attempt): (Uuid, i32),
-    mut pieces: mpsc::UnboundedReceiver<Delta>,
+    mut pieces: mpsc::Receiver<Delta>,
     partial: Partial,
 ) -> anyhow::Result<String> {
     let mut pending = String::new();
@@ -111,10 +111,7 @@ pub async fn log_progress(
 }
 
 /// Stopping (cancelled or superseded): keep the text as the partial output, log no more.
-async fn drain(
-    mut pieces: mpsc::UnboundedReceiver<Delta>,
-    partial: Partial,
-) -> anyhow::Result<String> {
+async fn drain(mut pieces: mpsc::Receiver<Delta>, partial: Partial) -> anyhow::Result<String> {
     while let Some(piece) = pieces.recv().await {
         match piece {
             Delta::Text(text) => partial.lock().map(|mut p| p.push_str(&text)).ok(),

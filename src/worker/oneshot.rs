@@ -38,10 +38,10 @@ pub async fn run(
 ) -> Result<Task, RunError> {
     let rt = Arc::new(Runtime {
         pool: pool.clone(),
-        schemas: Arc::new(SchemaCache::default()),
+        schemas: Arc::new(SchemaCache::new(settings.limits.cache_entries)),
         models: Arc::new(ModelRegistry::from_settings(&settings.providers)?),
         tools: Arc::new(ToolRegistry::with_builtins()),
-        runners: Default::default(),
+        runners: crate::runners::versions::VersionCache::new(settings.limits.cache_entries),
         settings: settings.worker.clone(),
         events: settings.events.clone(),
         owner: format!("run-{}", super::unique_name()),

@@ -127,7 +127,7 @@ impl<'a> Run<'a> {
         }
         let started_at = Utc::now();
         self.partial.lock().map(|mut p| p.clear()).ok();
-        let (deltas, pieces) = mpsc::unbounded_channel();
+        let (deltas, pieces) = mpsc::channel(crate::llm::DELTA_BUFFER);
         let forwarder = tokio::spawn(deltas::forward_deltas(
             self.rt.pool.clone(),
             deltas::Flush::from(&self.rt.events),

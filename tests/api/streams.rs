@@ -448,3 +448,70 @@ async fn two_hundred_watchers_of_one_task_all_get_every_event_in_order() {
         assert_eq!(ids(frames), log);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_notification_costs_latency_not_a_hung_stream_or_wait() {
+    let mut settings = test_settings();
+    settings.events.heartbeat_seconds = 1;
+    // The API alone: nothing else writes to the task.
+    let app = spawn(
+        errand::service::Mode {
+            api: true,
+            worker: false,
+        },
+        settings,
+    )
+    .await;
+    app.create_runner(slow_runner("quiet", 0)).await;
+    let task = app.submit("quiet", json!({})).await;
+    let id = task["id"].as_str().unwrap().to_owned();
+    let uuid = uuid::Uuid::parse_str(&id).unwrap();
+
+    let mut sse = SseStream::open(
+        app.client
+            .get(events_url(&app, &id))
+            .header("Accept", "text/event-stream"),
+    )
+    .await;
+    let first = sse.next(LIMIT).await.expect("the backlog");
+    assert_eq!(first.event, "task.queued");
+    let waiting = {
+        let url = app.url(&format!("/v1/tasks/{id}?wait=30"));
+        let client = app.client.clone();
+        tokio::spawn(async move { client.get(url).send().await.unwrap().json::<Value>().await })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // Appended as a worker would, but with no NOTIFY: the notification is "lost".
+    let mut tx = app.pool.begin().await.unwrap();
+    sqlx::query("UPDATE tasks SET last_event_seq = 2, status = 'succeeded', finished_at = now() WHERE id = $1")
+        .bind(uuid)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO task_events (task_id, seq, type, data) VALUES ($1, 2, 'task.succeeded', '{}')",
+    )
+    .bind(uuid)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+
+    let start = std::time::Instant::now();
+    let rest = sse.rest(LIMIT).await;
+    let last = rest.last().expect("the unannounced event arrives");
+    assert_eq!((last.id, last.event.as_str()), (2, "task.succeeded"));
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    let ended = waiting.await.unwrap().unwrap();
+    assert_eq!(ended["status"], "succeeded", "the wait saw the end");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+}
