@@ -52,6 +52,8 @@ pub struct StreamSettings {
     pub heartbeat: Duration,
     /// The longest `wait` a request may ask for.
     pub max_wait: Duration,
+    /// Bytes of event or step data in one page (`limits.page_bytes`).
+    pub page_bytes: usize,
 }
 
 impl From<&Settings> for StreamSettings {
@@ -59,6 +61,7 @@ impl From<&Settings> for StreamSettings {
         Self {
             heartbeat: Duration::from_secs(s.events.heartbeat_seconds),
             max_wait: Duration::from_secs(s.server.max_wait_seconds),
+            page_bytes: s.limits.page_bytes,
         }
     }
 }
@@ -108,6 +111,7 @@ impl Application {
         let doc = web::Data::new(openapi());
         let state = web::Data::new(state);
         let limit = settings.body_limit;
+        let max_violations = state.schemas.max_violations();
         let origins = settings.cors_allowed_origins.clone();
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
@@ -116,7 +120,7 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(BodyConfig {
                     limit,
-                    max_violations: crate::runners::schema::MAX_VIOLATIONS,
+                    max_violations,
                 })
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .app_data(web::PathConfig::default().error_handler(path_error))

@@ -167,7 +167,10 @@ async fn run_one(
         input.to_owned()
     };
     // The same checks as a request body: valid JSON, no NUL, with pointers.
-    let arguments = match crate::body::parse::<serde_json::Value>(text.as_bytes(), 100) {
+    let arguments = match crate::body::parse::<serde_json::Value>(
+        text.as_bytes(),
+        settings.limits.max_violations,
+    ) {
         Ok(arguments) => arguments,
         Err(e) => {
             eprintln!("{}", serde_json::to_string_pretty(&e.problem())?);

@@ -69,8 +69,14 @@ pub async fn start(
     mode: Mode,
     worker_name: String,
 ) -> anyhow::Result<Running> {
-    let schemas = Arc::new(SchemaCache::new(settings.limits.cache_entries));
-    let models = Arc::new(ModelRegistry::from_settings(&settings.providers)?);
+    let schemas = Arc::new(SchemaCache::new(
+        settings.limits.cache_entries,
+        settings.limits.max_violations,
+    ));
+    let models = Arc::new(ModelRegistry::from_settings(
+        &settings.providers,
+        &settings.mock,
+    )?);
     let tools = Arc::new(ToolRegistry::with_builtins());
     let shutdown = CancellationToken::new();
     let grace = Duration::from_secs(settings.server.shutdown_grace_seconds);
@@ -98,6 +104,7 @@ pub async fn start(
             runners: VersionCache::new(settings.limits.cache_entries),
             settings: settings.worker.clone(),
             events: settings.events.clone(),
+            limits: settings.limits.clone(),
             owner: worker_name,
             signals,
         });
@@ -188,6 +195,8 @@ impl Running {
         let server = self.server.as_mut().map(|(_, join)| join);
         let worker = self.worker.as_mut();
         let stopped = tokio::select! {
+            // A part that ends because of the shutdown ended as asked.
+            biased;
             () = token.cancelled() => None,
             result = join_or_pending(server) => {
                 Some(Part::Server(anyhow::anyhow!("HTTP server stopped unexpectedly: {result:?}")))
@@ -201,6 +210,7 @@ impl Running {
                 Some(Part::Worker(anyhow::anyhow!("worker stopped unexpectedly: {why}")))
             }
         };
+        // The part that ended is not awaited again by `stop`.
         let failure = match stopped {
             None => None,
             Some(Part::Server(e)) => {
@@ -211,7 +221,8 @@ impl Running {
                 self.worker = None;
                 Some(e)
             }
-        };
+        }
+        .filter(|_| !token.is_cancelled());
         if let Some(e) = &failure {
             tracing::error!("{e:#}; shutting down");
         }

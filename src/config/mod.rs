@@ -21,6 +21,7 @@ pub struct Settings {
     pub events: EventSettings,
     pub retention: RetentionSettings,
     pub limits: LimitsSettings,
+    pub mock: MockSettings,
     pub log: LogSettings,
     /// OpenAI-compatible endpoints by name; a model `name/model` runs on provider `name`.
     pub providers: BTreeMap<String, providers::ProviderSettings>,
@@ -97,12 +98,45 @@ pub struct EventSettings {
 pub struct LimitsSettings {
     /// Entries of each per-process cache (compiled schemas, runner versions).
     pub cache_entries: usize,
+    /// Violations one 422 lists (and one output check feeds back to the model).
+    pub max_violations: usize,
+    /// Tool calls of one model reply that run; the rest are answered with an error telling
+    /// the model to make them in its next reply.
+    pub max_tool_calls_per_reply: usize,
+    /// Tool calls of one task that run at the same time.
+    pub max_concurrent_tool_calls: usize,
+    /// Bytes of event or step data in one page of `/events` or `/steps` (at least one
+    /// item is always returned; `next_after` continues).
+    pub page_bytes: usize,
 }
 
 impl Default for LimitsSettings {
     fn default() -> Self {
         Self {
             cache_entries: 1024,
+            max_violations: 100,
+            max_tool_calls_per_reply: 16,
+            max_concurrent_tool_calls: 8,
+            page_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// The built-in offline `mock` model.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MockSettings {
+    /// Offer `mock` at all; turn it off in production so no runner can use it.
+    pub enabled: bool,
+    /// The longest `delay_ms` a mock script may ask for.
+    pub max_delay_ms: u64,
+}
+
+impl Default for MockSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            max_delay_ms: 60_000,
         }
     }
 }
@@ -239,6 +273,18 @@ const ENV_KEYS: &[(&str, &str)] = &[
     ),
     ("ERRAND_RETENTION_BATCH_SIZE", "retention.batch_size"),
     ("ERRAND_LIMITS_CACHE_ENTRIES", "limits.cache_entries"),
+    ("ERRAND_LIMITS_MAX_VIOLATIONS", "limits.max_violations"),
+    (
+        "ERRAND_LIMITS_MAX_TOOL_CALLS_PER_REPLY",
+        "limits.max_tool_calls_per_reply",
+    ),
+    (
+        "ERRAND_LIMITS_MAX_CONCURRENT_TOOL_CALLS",
+        "limits.max_concurrent_tool_calls",
+    ),
+    ("ERRAND_LIMITS_PAGE_BYTES", "limits.page_bytes"),
+    ("ERRAND_MOCK_ENABLED", "mock.enabled"),
+    ("ERRAND_MOCK_MAX_DELAY_MS", "mock.max_delay_ms"),
     ("ERRAND_LOG_FORMAT", "log.format"),
     ("ERRAND_LOG", "log.filter"),
 ];
@@ -290,6 +336,18 @@ impl Settings {
                 );
             }
         }
+        let l = &self.limits;
+        if [
+            l.cache_entries,
+            l.max_violations,
+            l.max_tool_calls_per_reply,
+            l.max_concurrent_tool_calls,
+            l.page_bytes,
+        ]
+        .contains(&0)
+        {
+            bail!("every [limits] setting must be at least 1");
+        }
         if self.retention.interval_seconds == 0 || self.retention.batch_size == 0 {
             bail!("retention.interval_seconds and retention.batch_size must be at least 1");
         }
@@ -310,10 +368,14 @@ fn read_table(path: &Path) -> anyhow::Result<toml::Table> {
 /// Sets `section.key` to the string, typed as TOML would read it (numbers stay numbers).
 fn set_key(table: &mut toml::Table, key: &str, raw: &str) {
     let (section, field) = key.split_once('.').unwrap_or(("", key));
-    let value = raw
-        .parse::<i64>()
-        .map(toml::Value::Integer)
-        .unwrap_or_else(|_| toml::Value::String(raw.to_owned()));
+    let value = match raw {
+        "true" => toml::Value::Boolean(true),
+        "false" => toml::Value::Boolean(false),
+        _ => raw
+            .parse::<i64>()
+            .map(toml::Value::Integer)
+            .unwrap_or_else(|_| toml::Value::String(raw.to_owned())),
+    };
     // Strings that look numeric (a port) and strings that must stay strings (a URL) both
     // work: serde turns an integer into a string field only if we keep it a string there.
     let value = match (key, value) {

@@ -123,20 +123,47 @@ pub struct TaskEvent {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// Events of a task after `after`, in order.
+/// A page of events and whether more may follow it.
+pub struct Page {
+    pub events: Vec<TaskEvent>,
+    /// The page was cut (by `limit` or by `max_bytes`): read on after its last event.
+    pub more: bool,
+}
+
+/// Events of a task after `after`, in order: at most `limit`, and no more than
+/// `max_bytes` of event data (sizes summed in the database, so an oversized page is never
+/// fetched), but always at least one.
 pub async fn list(
     db: impl sqlx::PgExecutor<'_>,
     task_id: Uuid,
     after: i64,
     limit: i64,
-) -> sqlx::Result<Vec<TaskEvent>> {
-    sqlx::query_as(
-        "SELECT task_id, seq, type, data, created_at FROM task_events
-         WHERE task_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+    max_bytes: usize,
+) -> sqlx::Result<Page> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        event: TaskEvent,
+        fetched: i64,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT task_id, seq, type, data, created_at, fetched FROM (
+            SELECT *, count(*) OVER () AS fetched,
+                sum(size) OVER (ORDER BY seq) - size AS before
+            FROM (SELECT task_id, seq, type, data, created_at,
+                    octet_length(data::text) AS size
+                  FROM task_events WHERE task_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) page
+         ) sized
+         WHERE before < $4 ORDER BY seq",
     )
     .bind(task_id)
     .bind(after)
     .bind(limit)
+    .bind(i64::try_from(max_bytes).unwrap_or(i64::MAX))
     .fetch_all(db)
-    .await
+    .await?;
+    let fetched = rows.first().map_or(0, |r| r.fetched);
+    let events: Vec<TaskEvent> = rows.into_iter().map(|r| r.event).collect();
+    let more = fetched == limit || (events.len() as i64) < fetched;
+    Ok(Page { events, more })
 }

@@ -36,6 +36,8 @@ pub struct Tail {
     done: bool,
     queue: VecDeque<Bytes>,
     heartbeat: Interval,
+    /// Bytes of event data read from the database at a time.
+    page_bytes: usize,
 }
 
 impl Tail {
@@ -48,6 +50,7 @@ impl Tail {
         after: i64,
         ended: bool,
         heartbeat: Duration,
+        page_bytes: usize,
     ) -> sqlx::Result<Self> {
         let mut heartbeat =
             tokio::time::interval_at(tokio::time::Instant::now() + heartbeat, heartbeat);
@@ -62,6 +65,7 @@ impl Tail {
             done: false,
             queue: VecDeque::new(),
             heartbeat,
+            page_bytes,
         };
         tail.read_backlog().await?;
         Ok(tail)
@@ -124,9 +128,9 @@ impl Tail {
     }
 
     async fn read_backlog(&mut self) -> sqlx::Result<()> {
-        let page = super::list(&self.pool, self.task_id, self.last, PAGE).await?;
-        self.behind = page.len() as i64 == PAGE;
-        for event in &page {
+        let page = super::list(&self.pool, self.task_id, self.last, PAGE, self.page_bytes).await?;
+        self.behind = page.more;
+        for event in &page.events {
             self.last = event.seq;
             self.queue.push_back(frame(event));
             if kind::is_terminal(&event.kind) {

@@ -26,7 +26,10 @@ use super::{
 use crate::config::providers::Price;
 use crate::error::{ErrorCode, Violation};
 
-pub struct MockProvider;
+pub struct MockProvider {
+    /// The longest `delay_ms` a script may ask for (`mock.max_delay_ms`).
+    pub max_delay_ms: u64,
+}
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -73,6 +76,21 @@ fn script(settings: &Map<String, Value>) -> Result<Script, serde_json::Error> {
 }
 
 impl Script {
+    /// Every `delay_ms` (of this script and the nested ones) over `max`.
+    fn long_delays(&self, max: u64, at: &str, out: &mut Vec<Violation>) {
+        if self.delay_ms > max {
+            out.push(Violation::new(
+                format!("{at}/delay_ms"),
+                format!("must be at most {max} (mock.max_delay_ms)"),
+            ));
+        }
+        for (list, scripts) in [("turns", &self.turns), ("attempts", &self.attempts)] {
+            for (i, nested) in scripts.iter().enumerate() {
+                nested.long_delays(max, &format!("{at}/{list}/{i}"), out);
+            }
+        }
+    }
+
     fn for_attempt(self, attempt: i32) -> Script {
         let index = usize::try_from(attempt.max(1) - 1).unwrap_or(0);
         pick(self.attempts.clone(), index).unwrap_or(self)
@@ -97,11 +115,12 @@ fn tokens(text: &str) -> u64 {
 impl ModelProvider for MockProvider {
     fn settings_violations(&self, settings: &Map<String, Value>) -> Vec<Violation> {
         match script(settings) {
-            Ok(_) => Vec::new(),
-            Err(e) => vec![Violation {
-                pointer: "/mock".into(),
-                message: format!("invalid mock script: {e}"),
-            }],
+            Ok(script) => {
+                let mut v = Vec::new();
+                script.long_delays(self.max_delay_ms, "/mock", &mut v);
+                v
+            }
+            Err(e) => vec![Violation::new("/mock", format!("invalid mock script: {e}"))],
         }
     }
 

@@ -19,6 +19,7 @@ use tokio::sync::mpsc::Sender;
 use tokio::time::Instant;
 use utoipa::ToSchema;
 
+use crate::config::MockSettings;
 use crate::config::providers::{Price, ProviderSettings};
 use crate::error::{ErrorCode, Violation};
 use message::{ChatMessage, ToolCall, ToolSpec};
@@ -186,10 +187,18 @@ pub struct UnknownModel {
 }
 
 impl ModelRegistry {
-    /// The built-in `mock` and every configured provider.
-    pub fn from_settings(settings: &BTreeMap<String, ProviderSettings>) -> anyhow::Result<Self> {
+    /// The built-in `mock` (unless turned off) and every configured provider.
+    pub fn from_settings(
+        settings: &BTreeMap<String, ProviderSettings>,
+        mock: &MockSettings,
+    ) -> anyhow::Result<Self> {
         let mut providers: BTreeMap<String, Arc<dyn ModelProvider>> = BTreeMap::new();
-        providers.insert("mock".into(), Arc::new(mock::MockProvider));
+        if mock.enabled {
+            let provider = mock::MockProvider {
+                max_delay_ms: mock.max_delay_ms,
+            };
+            providers.insert("mock".into(), Arc::new(provider));
+        }
         for (name, p) in settings {
             let provider = openai::OpenAiProvider::new(name, p)?;
             providers.insert(name.clone(), Arc::new(provider));

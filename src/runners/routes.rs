@@ -17,9 +17,10 @@ use crate::openapi::{BodyErrors, NotFound, QueryErrors, ServerErrors};
 /// Checks a definition completely and reports every problem at once.
 fn check(state: &AppState, input: RunnerInput, name: String) -> Result<RunnerDefinition, ApiError> {
     let mut errors = input.field_violations(&name);
-    errors.extend(schema_violations(&input.input_schema, "/input_schema"));
+    let max = state.schemas.max_violations();
+    errors.extend(schema_violations(&input.input_schema, "/input_schema", max));
     if let Some(output) = &input.output_schema {
-        errors.extend(schema_violations(output, "/output_schema"));
+        errors.extend(schema_violations(output, "/output_schema", max));
     }
     match state.models.resolve(&input.model) {
         Ok((provider, _)) => errors.extend(

@@ -9,13 +9,11 @@ use uuid::Uuid;
 use crate::cache::BoundedCache;
 use crate::error::Violation;
 
-/// Violations reported at most per check: a huge invalid document must not produce a
-/// huge answer (nor cost the time to list every error).
-pub const MAX_VIOLATIONS: usize = 100;
-
 /// Every problem of a user-supplied schema, with pointers into the request body
 /// (`at` is where the schema sits in it, e.g. `/input_schema`).
-pub fn schema_violations(schema: &Value, at: &str) -> Vec<Violation> {
+/// At most `max`: a huge invalid document must not produce a huge answer (nor cost the
+/// time to list every error).
+pub fn schema_violations(schema: &Value, at: &str, max: usize) -> Vec<Violation> {
     if !schema.is_object() && !schema.is_boolean() {
         return vec![Violation::new(
             at,
@@ -26,7 +24,7 @@ pub fn schema_violations(schema: &Value, at: &str) -> Vec<Violation> {
     let meta = std::panic::catch_unwind(|| {
         jsonschema::meta::validator_for(schema).map(|v| {
             v.iter_errors(schema)
-                .take(MAX_VIOLATIONS)
+                .take(max)
                 .map(|e| {
                     Violation::new(format!("{at}{}", e.instance_path().as_str()), e.to_string())
                 })
@@ -58,11 +56,15 @@ pub fn schema_violations(schema: &Value, at: &str) -> Vec<Violation> {
     }
 }
 
-/// The first `MAX_VIOLATIONS` violations of `instance`, with pointers into it.
-pub fn violations_of(validator: &jsonschema::Validator, instance: &Value) -> Vec<Violation> {
+/// The first `max` violations of `instance`, with pointers into it.
+pub fn violations_of(
+    validator: &jsonschema::Validator,
+    instance: &Value,
+    max: usize,
+) -> Vec<Violation> {
     validator
         .iter_errors(instance)
-        .take(MAX_VIOLATIONS)
+        .take(max)
         .map(|e| Violation::new(e.instance_path().as_str(), e.to_string()))
         .collect()
 }
@@ -78,13 +80,21 @@ pub enum Which {
 /// stale; at most `limits.cache_entries` are kept.
 pub struct SchemaCache {
     compiled: BoundedCache<(Uuid, i32, Which), Arc<jsonschema::Validator>>,
+    max_violations: usize,
 }
 
 impl SchemaCache {
-    pub fn new(capacity: usize) -> Self {
+    /// `capacity` validators at most; checks list at most `max_violations` problems.
+    pub fn new(capacity: usize, max_violations: usize) -> Self {
         Self {
             compiled: BoundedCache::new(capacity),
+            max_violations,
         }
+    }
+
+    /// How many violations one check lists at most (`limits.max_violations`).
+    pub fn max_violations(&self) -> usize {
+        self.max_violations
     }
 
     /// Validates `instance`, compiling `schema` on first use for this runner version.
@@ -95,7 +105,7 @@ impl SchemaCache {
         instance: &Value,
     ) -> anyhow::Result<Vec<Violation>> {
         let validator = self.validator(key, schema)?;
-        Ok(violations_of(&validator, instance))
+        Ok(violations_of(&validator, instance, self.max_violations))
     }
 
     /// The compiled validator of a runner version's schema, compiled on first use.
@@ -123,7 +133,7 @@ mod tests {
     #[test]
     fn reports_every_schema_problem_with_pointers() {
         let schema = json!({"type": "objekt", "properties": {"a": {"minLength": -1}}});
-        let v = schema_violations(&schema, "/input_schema");
+        let v = schema_violations(&schema, "/input_schema", 100);
         let pointers: Vec<_> = v.iter().map(|v| v.pointer.as_str()).collect();
         assert!(pointers.contains(&"/input_schema/type"), "{v:?}");
         assert!(
@@ -135,13 +145,13 @@ mod tests {
     #[test]
     fn accepts_a_plain_schema() {
         let schema = json!({"type": "object", "required": ["x"]});
-        assert!(schema_violations(&schema, "/s").is_empty());
+        assert!(schema_violations(&schema, "/s", 100).is_empty());
     }
 
     #[test]
     fn rejects_non_schemas_and_unknown_drafts() {
-        assert_eq!(schema_violations(&json!(3), "/s")[0].pointer, "/s");
+        assert_eq!(schema_violations(&json!(3), "/s", 100)[0].pointer, "/s");
         let odd = json!({"$schema": "https://example.com/my-draft", "type": "object"});
-        assert!(!schema_violations(&odd, "/s").is_empty());
+        assert!(!schema_violations(&odd, "/s", 100).is_empty());
     }
 }

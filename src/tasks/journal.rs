@@ -70,20 +70,30 @@ pub struct TaskStep {
     pub finished_at: DateTime<Utc>,
 }
 
-/// Steps of a task after `after` (an index), in order.
+/// Steps of a task after `after` (an index), in order: at most `limit`, and no more than
+/// `max_bytes` of step data (summed in the database), but always at least one.
 pub async fn list(
     db: impl PgExecutor<'_>,
     task_id: Uuid,
     after: i32,
     limit: i64,
+    max_bytes: usize,
 ) -> sqlx::Result<Vec<TaskStep>> {
     sqlx::query_as(
         "SELECT index, attempt, kind, request, response, usage, cost_usd, started_at, finished_at
-         FROM task_steps WHERE task_id = $1 AND index > $2 ORDER BY index LIMIT $3",
+         FROM (
+            SELECT *, sum(size) OVER (ORDER BY index) - size AS before
+            FROM (SELECT *, octet_length(request::text) + octet_length(response::text)
+                        + coalesce(octet_length(usage::text), 0) AS size
+                  FROM task_steps WHERE task_id = $1 AND index > $2
+                  ORDER BY index LIMIT $3) page
+         ) sized
+         WHERE before < $4 ORDER BY index",
     )
     .bind(task_id)
     .bind(after)
     .bind(limit)
+    .bind(i64::try_from(max_bytes).unwrap_or(i64::MAX))
     .fetch_all(db)
     .await
 }

@@ -117,6 +117,7 @@ pub async fn stream(
         after,
         ended,
         state.streams.heartbeat,
+        state.streams.page_bytes,
     )
     .await?;
     if tail.is_exhausted() {

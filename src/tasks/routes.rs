@@ -319,7 +319,10 @@ pub async fn list_events(
     let limit = pagination::limit(query.limit, 100, 1000)?;
     let uuid = existing_task(&state, &id).await?.id;
     let after = query.after.unwrap_or(0);
-    let data = events::list(&state.pool, uuid, after, limit).await?;
+    let page_bytes = state.streams.page_bytes;
+    let data = events::list(&state.pool, uuid, after, limit, page_bytes)
+        .await?
+        .events;
     let next_after = data.last().map_or(after, |e| e.seq);
     Ok(HttpResponse::Ok().json(EventPage { data, next_after }))
 }
@@ -343,7 +346,8 @@ pub async fn list_steps(
     let limit = pagination::limit(query.limit, 100, 1000)?;
     let uuid = existing_task(&state, &id).await?.id;
     let after = query.after.unwrap_or(-1);
-    let data = journal::list(&state.pool, uuid, after, limit).await?;
+    let page_bytes = state.streams.page_bytes;
+    let data = journal::list(&state.pool, uuid, after, limit, page_bytes).await?;
     let next_after = data.last().map_or(after, |s| s.index);
     Ok(web::Json(StepPage { data, next_after }))
 }

@@ -66,8 +66,9 @@ impl Submitter<'_> {
         let mut errors: Vec<Violation> = if json::weight(&body.arguments) > VALIDATE_INLINE_BYTES {
             // Validating large arguments takes CPU time: keep it off the HTTP threads.
             let arguments = std::mem::take(&mut body.arguments);
+            let max = self.schemas.max_violations();
             let (arguments, errors) = tokio::task::spawn_blocking(move || {
-                let errors = schema::violations_of(&validator, &arguments);
+                let errors = schema::violations_of(&validator, &arguments, max);
                 (arguments, errors)
             })
             .await
@@ -75,7 +76,7 @@ impl Submitter<'_> {
             body.arguments = arguments;
             errors
         } else {
-            schema::violations_of(&validator, &body.arguments)
+            schema::violations_of(&validator, &body.arguments, self.schemas.max_violations())
         };
         errors
             .iter_mut()

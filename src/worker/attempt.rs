@@ -19,7 +19,7 @@ use crate::error::{ErrorCode, Violation};
 use crate::llm::message::{self, ChatMessage};
 use crate::llm::{CompletionRequest, LlmError, ResponseFormat, StructuredOutput};
 use crate::runners::model::Runner;
-use crate::runners::schema::{MAX_VIOLATIONS, Which};
+use crate::runners::schema::Which;
 use crate::tasks::model::{Task, TaskError, TaskStatus};
 use crate::tasks::store::Outcome;
 use crate::tools::Tool;
@@ -246,7 +246,9 @@ fn check_output(
     let key = (runner.id, runner.version, Which::Output);
     let mut errors = rt.schemas.violations(key, schema, &value)?;
     // Valid or not, an output with NUL in a string cannot be stored: the model must fix it.
-    errors.extend(crate::json::nul_violations(&value, "", MAX_VIOLATIONS));
+    let max = rt.schemas.max_violations();
+    errors.extend(crate::json::nul_violations(&value, "", max));
+    errors.truncate(max);
     Ok(if errors.is_empty() {
         Ok(value)
     } else {

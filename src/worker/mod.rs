@@ -22,7 +22,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{EventSettings, WorkerSettings};
+use crate::config::{EventSettings, LimitsSettings, WorkerSettings};
 use crate::llm::ModelRegistry;
 use crate::runners::schema::SchemaCache;
 use crate::runners::versions::VersionCache;
@@ -41,6 +41,7 @@ pub struct Runtime {
     pub runners: VersionCache,
     pub settings: WorkerSettings,
     pub events: EventSettings,
+    pub limits: LimitsSettings,
     /// This worker's name: the owner of the leases it takes.
     pub owner: String,
     /// Cancellation and wake-up notifications of this process.
@@ -67,24 +68,30 @@ pub async fn run(
     let mut running: JoinSet<()> = JoinSet::new();
     let mut heartbeat = tokio::time::interval(Duration::from_secs(s.heartbeat_seconds));
     let poll = Duration::from_millis(s.poll_interval_ms);
+    let mut claimer = Claimer::default();
     let mut failures = 0u32;
+    // Claim when there may be work: at start, on a wake-up, on a timer, or when the last
+    // claim filled every free slot. New work always announces itself (NOTIFY), so a
+    // finished task alone is no reason to look.
+    let mut look = true;
+    let mut idle_until = Instant::now() + poll;
     tracing::info!(worker = %rt.owner, concurrency = s.concurrency, "worker started");
     while !shutdown.is_cancelled() {
         let free = s.concurrency.saturating_sub(running.len());
-        let mut idle_until = Instant::now() + poll;
-        if free > 0 {
-            match claim(&rt, free).await {
+        if look && free > 0 {
+            idle_until = Instant::now() + poll;
+            match claimer.claim(&rt, free).await {
                 Ok((tasks, next_due)) => {
                     failures = 0;
-                    let full = tasks.len() == free;
+                    look = tasks.len() == free;
                     for task in tasks {
                         running.spawn(lease::run_task(rt.clone(), task));
                     }
-                    if full {
-                        continue;
-                    }
                     if let Some(due) = next_due {
                         idle_until = idle_until.min(due);
+                    }
+                    if look {
+                        continue;
                     }
                 }
                 Err(e) => {
@@ -97,10 +104,10 @@ pub async fn run(
         }
         tokio::select! {
             () = shutdown.cancelled() => {}
-            () = rt.signals.work.notified() => {}
+            () = rt.signals.work.notified() => look = true,
             Some(done) = running.join_next(), if !running.is_empty() => lease::report(done),
             _ = heartbeat.tick() => lease::beat(&rt).await,
-            () = tokio::time::sleep_until(idle_until) => {}
+            () = tokio::time::sleep_until(idle_until) => look = true,
         }
     }
     lease::drain(&rt, running, &mut heartbeat, grace).await;
@@ -108,28 +115,59 @@ pub async fn run(
     Ok(())
 }
 
-/// Claims up to `free` runnable tasks; when it got fewer, also when the next delayed one
-/// becomes due (so the loop can sleep until then).
-async fn claim(rt: &Runtime, free: usize) -> anyhow::Result<(Vec<Task>, Option<Instant>)> {
-    let mut tx = rt.pool.begin().await?;
-    // A claim lost in a crash only means the task is claimed again after the lease.
-    crate::db::relax_durability(&mut tx).await?;
-    let limit = i64::try_from(free).unwrap_or(i64::MAX);
-    let tasks = queue::claim(&mut tx, Pick::Next(limit), &rt.owner, rt.lease()).await?;
-    let next_due = if tasks.len() < free {
-        queue::next_due(&mut *tx).await?
-    } else {
-        None
-    };
-    tx.commit().await?;
-    let next_due = next_due.map(|at| {
-        let wait = (at - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO);
-        Instant::now() + wait
-    });
-    for task in &tasks {
-        tracing::info!(task_id = %task.id, attempt = task.attempts, runner = %task.runner, "task started");
+/// The claim loop's own connection, with `synchronous_commit = off` for the session: a
+/// claim lost in a crash only means the task is claimed again after its lease, so a claim
+/// is one autocommit statement that waits for no WAL flush. Re-opened after an error.
+#[derive(Default)]
+struct Claimer {
+    conn: Option<sqlx::PgConnection>,
+}
+
+impl Claimer {
+    /// Claims up to `free` runnable tasks; when it got none, also when the next delayed
+    /// one becomes due (so the loop can sleep until then).
+    async fn claim(
+        &mut self,
+        rt: &Runtime,
+        free: usize,
+    ) -> anyhow::Result<(Vec<Task>, Option<Instant>)> {
+        let result = self.try_claim(rt, free).await;
+        if result.is_err() {
+            self.conn = None;
+        }
+        result
     }
-    Ok((tasks, next_due))
+
+    async fn try_claim(
+        &mut self,
+        rt: &Runtime,
+        free: usize,
+    ) -> anyhow::Result<(Vec<Task>, Option<Instant>)> {
+        let conn = match &mut self.conn {
+            Some(conn) => conn,
+            None => {
+                let mut conn = rt.pool.acquire().await?.detach();
+                sqlx::query("SET synchronous_commit = off")
+                    .execute(&mut conn)
+                    .await?;
+                self.conn.insert(conn)
+            }
+        };
+        let limit = i64::try_from(free).unwrap_or(i64::MAX);
+        let tasks = queue::claim(conn, Pick::Next(limit), &rt.owner, rt.lease()).await?;
+        let next_due = if tasks.is_empty() {
+            queue::next_due(&mut *conn).await?.map(|at| {
+                let wait = (at - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO);
+                Instant::now() + wait
+            })
+        } else {
+            None
+        };
+        for task in &tasks {
+            tracing::info!(task_id = %task.id, attempt = task.attempts, runner = %task.runner, "task started");
+        }
+        Ok((tasks, next_due))
+    }
 }
 
 /// A name unique to this worker instance: the owner of its leases.

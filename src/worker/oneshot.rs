@@ -38,12 +38,19 @@ pub async fn run(
 ) -> Result<Task, RunError> {
     let rt = Arc::new(Runtime {
         pool: pool.clone(),
-        schemas: Arc::new(SchemaCache::new(settings.limits.cache_entries)),
-        models: Arc::new(ModelRegistry::from_settings(&settings.providers)?),
+        schemas: Arc::new(SchemaCache::new(
+            settings.limits.cache_entries,
+            settings.limits.max_violations,
+        )),
+        models: Arc::new(ModelRegistry::from_settings(
+            &settings.providers,
+            &settings.mock,
+        )?),
         tools: Arc::new(ToolRegistry::with_builtins()),
         runners: crate::runners::versions::VersionCache::new(settings.limits.cache_entries),
         settings: settings.worker.clone(),
         events: settings.events.clone(),
+        limits: settings.limits.clone(),
         owner: format!("run-{}", super::unique_name()),
         signals: Default::default(),
     });

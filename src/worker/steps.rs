@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
+use futures::StreamExt;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
@@ -221,8 +222,10 @@ impl<'a> Run<'a> {
         Ok(Recorded::Written)
     }
 
-    /// Runs the calls of one model turn in parallel, each under `limit`; calls already in
-    /// the journal are not run again. Results come back in call order.
+    /// Runs the calls of one model turn in parallel (at most
+    /// `limits.max_concurrent_tool_calls` at once), each under `limit`; calls already in the
+    /// journal are not run again. Calls past `limits.max_tool_calls_per_reply` are not run:
+    /// the model is told to make them in its next reply. Results come back in call order.
     pub async fn tool_calls(
         &mut self,
         calls: &[ToolCall],
@@ -239,14 +242,28 @@ impl<'a> Run<'a> {
                 None => pending.push((i, index, call)),
             }
         }
-        let this = &*self;
-        let runs = pending.into_iter().map(|(i, index, call)| async move {
-            let result = this.tool_call(index, call, tools, limit).await;
-            result.map(|r| (i, r))
-        });
-        for done in futures::future::join_all(runs).await {
-            let (i, result) = done?;
-            results[i] = Some(result);
+        {
+            let this = &*self;
+            let limits = &self.rt.limits;
+            // Collected (and boxed) before streaming: a lazily mapped closure here trips the
+            // compiler's `Send` inference for the spawned task.
+            let runs: Vec<futures::future::BoxFuture<'_, anyhow::Result<(usize, ToolResult)>>> =
+                pending
+                    .into_iter()
+                    .map(|(i, index, call)| {
+                        let run = i < limits.max_tool_calls_per_reply;
+                        Box::pin(async move {
+                            let result = this.tool_call(index, call, tools, limit, run).await;
+                            result.map(|r| (i, r))
+                        }) as futures::future::BoxFuture<'_, _>
+                    })
+                    .collect();
+            let at_once = limits.max_concurrent_tool_calls;
+            let mut done = futures::stream::iter(runs).buffer_unordered(at_once);
+            while let Some(finished) = done.next().await {
+                let (i, result) = finished?;
+                results[i] = Some(result);
+            }
         }
         self.next_index = base + calls.len() as i32;
         Ok(results.into_iter().flatten().collect())
@@ -258,6 +275,7 @@ impl<'a> Run<'a> {
         call: &ToolCall,
         tools: &BTreeMap<String, Arc<dyn Tool>>,
         limit: Duration,
+        run: bool,
     ) -> anyhow::Result<ToolResult> {
         let (id, attempt) = (self.task.id, self.task.attempts);
         let request = json!({"id": call.id, "name": call.name, "arguments": call.arguments});
@@ -272,7 +290,15 @@ impl<'a> Run<'a> {
         })
         .await?;
         let started_at = Utc::now();
-        let result = execute(call, tools, limit).await;
+        let result = if run {
+            execute(call, tools, limit).await
+        } else {
+            let max = self.rt.limits.max_tool_calls_per_reply;
+            ToolResult::Error(format!(
+                "not run: one reply may make at most {max} tool calls \
+                 (limits.max_tool_calls_per_reply); make this call again in your next reply"
+            ))
+        };
         let response = result.to_json();
         let step = NewStep {
             task_id: id,
