@@ -10,6 +10,7 @@ mod fake_openai;
 mod helpers;
 mod housekeeping;
 mod idempotency;
+mod limits;
 mod llm;
 mod openapi;
 mod operations;
