@@ -21,11 +21,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_scalar::{Scalar, Servable};
 
 use crate::body::BodyConfig;
-use crate::config::{ServerSettings, Settings};
+use crate::config::Settings;
 use crate::error::{ApiError, ErrorCode};
 use crate::events::hub::Hub;
 use crate::llm::ModelRegistry;
-use crate::openapi::BaseDoc;
+use crate::openapi::{BaseDoc, Contract};
 use crate::runners::schema::SchemaCache;
 use crate::tools::ToolRegistry;
 use crate::{health, llm, runners, tasks};
@@ -87,14 +87,22 @@ fn configure(cfg: &mut ServiceConfig) {
         );
 }
 
-/// The OpenAPI document, generated from the handlers.
+/// The OpenAPI document, generated from the handlers, for default settings (the one
+/// committed under `openapi/`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    App::new()
+    openapi_for(&Contract::default())
+}
+
+/// The document as a server with these settings enforces it.
+pub fn openapi_for(contract: &Contract) -> utoipa::openapi::OpenApi {
+    let mut doc = App::new()
         .into_utoipa_app()
         .openapi(BaseDoc::openapi())
         .configure(configure)
         .split_for_parts()
-        .1
+        .1;
+    contract.apply(&mut doc);
+    doc
 }
 
 pub struct Application {
@@ -103,12 +111,13 @@ pub struct Application {
 }
 
 impl Application {
-    pub fn build(state: AppState, settings: &ServerSettings) -> anyhow::Result<Self> {
+    pub fn build(state: AppState, all: &Settings) -> anyhow::Result<Self> {
+        let settings = &all.server;
         let listener = TcpListener::bind((settings.bind.as_str(), settings.port)).map_err(|e| {
             anyhow::anyhow!("cannot listen on {}:{}: {e}", settings.bind, settings.port)
         })?;
         let port = listener.local_addr()?.port();
-        let doc = web::Data::new(openapi());
+        let doc = web::Data::new(openapi_for(&Contract::from(all)));
         let state = web::Data::new(state);
         let limit = settings.body_limit;
         let max_violations = state.schemas.max_violations();
@@ -188,11 +197,64 @@ fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
     ApiError::bad_request(format!("invalid path: {err}")).into()
 }
 
-async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::new(
-        ErrorCode::NotFound,
-        format!("no route {} {}", req.method(), req.path()),
-    ))
+/// No route matched: 405 with `Allow` when the path is in the document under other
+/// methods, else 404.
+async fn not_found(
+    req: HttpRequest,
+    doc: web::Data<utoipa::openapi::OpenApi>,
+) -> Result<HttpResponse, ApiError> {
+    let allowed = allowed_methods(&doc, req.path());
+    if allowed.is_empty() {
+        return Err(ApiError::new(
+            ErrorCode::NotFound,
+            format!("no route {}", req.path()),
+        ));
+    }
+    let allow = allowed.join(", ");
+    let error = ApiError::new(
+        ErrorCode::MethodNotAllowed,
+        format!(
+            "{} is not allowed on {}; use {allow}",
+            req.method(),
+            req.path()
+        ),
+    );
+    let mut response = actix_web::ResponseError::error_response(&error);
+    if let Ok(value) = HeaderValue::from_str(&allow) {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::ALLOW, value);
+    }
+    Ok(response)
+}
+
+/// The methods the document lists for the path template `path` matches.
+fn allowed_methods(doc: &utoipa::openapi::OpenApi, path: &str) -> Vec<&'static str> {
+    let segments: Vec<&str> = path.split('/').collect();
+    let Some(item) = doc.paths.paths.iter().find_map(|(template, item)| {
+        let parts: Vec<&str> = template.split('/').collect();
+        let matches = parts.len() == segments.len()
+            && parts
+                .iter()
+                .zip(&segments)
+                .all(|(t, s)| t.starts_with('{') || t == s);
+        matches.then_some(item)
+    }) else {
+        return Vec::new();
+    };
+    let mut allowed = Vec::new();
+    for (method, op) in [
+        ("GET", &item.get),
+        ("POST", &item.post),
+        ("PUT", &item.put),
+        ("DELETE", &item.delete),
+        ("PATCH", &item.patch),
+    ] {
+        if op.is_some() {
+            allowed.push(method);
+        }
+    }
+    allowed
 }
 
 /// The OpenAPI document of this server.

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::Violation;
@@ -87,6 +88,23 @@ pub fn weight(value: &Value) -> usize {
                 + 2
         }
     }
+}
+
+/// Deserializes a `u32` from any JSON number that is a whole number: JSON Schema's
+/// `integer` includes `19.0`, so a body valid against the document must be accepted.
+pub fn whole_u32<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let n = serde_json::Number::deserialize(d)?;
+    let whole = n.as_u64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= f64::from(u32::MAX))
+            .map(|f| f as u64)
+    });
+    whole.and_then(|w| u32::try_from(w).ok()).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "expected a whole number from 0 to {}, not {n}",
+            u32::MAX
+        ))
+    })
 }
 
 #[cfg(test)]

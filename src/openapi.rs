@@ -13,7 +13,9 @@ use crate::error::{Problem, Violation};
     info(
         title = "Errand",
         description = "LLM task runners behind an HTTP API: register runners, submit tasks, \
-                       follow them to their result.",
+                       follow them to their result.\n\nNo string in a request body (value or \
+                       object key) may contain U+0000 (NUL), which the database cannot store: \
+                       such a body is a 422 `invalid_body` whose `errors` point at each.",
         license(name = "Apache-2.0")
     ),
     components(schemas(Problem, Violation)),
@@ -112,4 +114,122 @@ pub fn to_pretty_json(doc: &utoipa::openapi::OpenApi) -> String {
     let mut text = doc.to_pretty_json().unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// Any JSON value (a task's arguments and output can be any, as its runner's schemas say).
+pub fn any_value() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::SchemaType::AnyValue)
+        .build()
+}
+
+/// A JSON Schema as a request gives it: an object, or `true`/`false`.
+pub fn json_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Object, Type::Boolean]))
+        .description(Some("A JSON Schema (draft 4, 6, 7, 2019-09 or 2020-12)"))
+        .build()
+}
+
+/// A JSON Schema, or `null` for none.
+pub fn optional_json_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([
+            Type::Object,
+            Type::Boolean,
+            Type::Null,
+        ]))
+        .description(Some(
+            "A JSON Schema (draft 4, 6, 7, 2019-09 or 2020-12), or null",
+        ))
+        .build()
+}
+
+/// One frame of a task's Server-Sent Events stream.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // a schema only: frames are written by `events::hub::frame`
+pub struct SseFrame {
+    /// The event's `seq`: send it back as `Last-Event-ID` to resume after it.
+    pub id: String,
+    /// The event's type (`task.queued`, `message.delta`, …, a terminal `task.*`).
+    pub event: String,
+    /// The event as JSON, as `GET /v1/tasks/{id}/events` lists it (`seq`, `type`, `data`,
+    /// `created_at`).
+    pub data: String,
+}
+
+/// What the document says that depends on the settings; `Default` is what the committed
+/// `openapi/openapi.json` describes (default settings).
+#[derive(Debug, Clone)]
+pub struct Contract {
+    /// `server.max_wait_seconds`: the maximum of every `wait` parameter.
+    pub max_wait_seconds: u64,
+    /// Whether `mock` is offered.
+    pub mock: bool,
+    /// The configured providers: `model` may be `<provider>/<model>` for these.
+    pub providers: Vec<String>,
+}
+
+impl Default for Contract {
+    fn default() -> Self {
+        Self::from(&crate::config::Settings::default())
+    }
+}
+
+impl From<&crate::config::Settings> for Contract {
+    fn from(s: &crate::config::Settings) -> Self {
+        Self {
+            max_wait_seconds: s.server.max_wait_seconds,
+            mock: s.mock.enabled,
+            providers: s.providers.keys().cloned().collect(),
+        }
+    }
+}
+
+impl Contract {
+    /// The pattern every valid `model` matches.
+    fn model_pattern(&self) -> String {
+        let mut models: Vec<String> = self.providers.iter().map(|p| format!("{p}/.+")).collect();
+        if self.mock {
+            models.insert(0, "mock".into());
+        }
+        format!("^({})$", models.join("|"))
+    }
+
+    /// Writes this contract into a generated document.
+    pub fn apply(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        use utoipa::openapi::schema::Schema;
+        let pattern = self.model_pattern();
+        if let Some(components) = doc.components.as_mut() {
+            for name in ["RunnerInput", "NewRunner"] {
+                if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(name)
+                    && let Some(RefOr::T(Schema::Object(model))) =
+                        object.properties.get_mut("model")
+                {
+                    model.pattern = Some(pattern.clone());
+                }
+            }
+        }
+        for item in doc.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for param in operation.parameters.iter_mut().flatten() {
+                    if let RefOr::T(param) = param
+                        && param.name == "wait"
+                        && let Some(RefOr::T(Schema::Object(schema))) = param.schema.as_mut()
+                    {
+                        schema.maximum = Some(self.max_wait_seconds.into());
+                    }
+                }
+            }
+        }
+    }
 }

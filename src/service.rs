@@ -139,7 +139,7 @@ pub async fn start(
             ),
             worker_alive,
         };
-        let app = Application::build(state, &settings.server)?;
+        let app = Application::build(state, settings)?;
         port = Some(app.port());
         let server = app.into_server();
         Some((server.handle(), tokio::spawn(server)))

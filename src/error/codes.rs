@@ -66,7 +66,9 @@ codes! {
     InvalidValue = "invalid_value", Problem(UNPROCESSABLE), "Value cannot be stored",
         "A value is outside what the database can hold (a date beyond its range, say); the detail names it.";
     NotFound = "not_found", Problem(NOT_FOUND), "Not found",
-        "No route has this method and path.";
+        "No route has this path.";
+    MethodNotAllowed = "method_not_allowed", Problem(StatusCode::METHOD_NOT_ALLOWED), "Method not allowed",
+        "The path exists but not with this method; `Allow` lists the methods it has.";
     RunnerNotFound = "runner_not_found", Problem(NOT_FOUND), "Runner not found",
         "No live runner has this name.";
     TaskNotFound = "task_not_found", Problem(NOT_FOUND), "Task not found",

@@ -22,8 +22,9 @@ pub const MAX_TOOL_TIMEOUT_SECONDS: u32 = 3600;
 #[serde(deny_unknown_fields)]
 pub struct RunnerInput {
     /// Slug: lowercase letters, digits, `_` and `-`, at most 63 characters, starting with a
-    /// letter or digit. Required on `POST`; on `PUT` it may be omitted or must match the path.
-    #[schema(example = "summarize", pattern = r"^[a-z0-9][a-z0-9_-]{0,62}$")]
+    /// letter or digit. Required on `POST`; a `PUT` takes it from the path (a body `name`
+    /// other than the path's is a 422), so it is documented on `POST` only.
+    #[schema(ignore)]
     pub name: Option<String>,
     /// Display title; defaults to the name.
     pub title: Option<String>,
@@ -31,10 +32,10 @@ pub struct RunnerInput {
     pub description: String,
     /// JSON Schema the task arguments must satisfy. Defaults to any object.
     #[serde(default = "any_object")]
-    #[schema(value_type = Object)]
+    #[schema(schema_with = crate::openapi::json_schema)]
     pub input_schema: Value,
     /// JSON Schema the task output must satisfy; without it the output is the model's text.
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = crate::openapi::optional_json_schema)]
     pub output_schema: Option<Value>,
     /// Instructions given to the model as its system prompt, in order.
     #[serde(default)]
@@ -49,27 +50,39 @@ pub struct RunnerInput {
     #[schema(value_type = Object)]
     pub model_settings: Map<String, Value>,
     /// Wall-clock limit of one attempt.
-    #[serde(default = "default_timeout")]
+    #[serde(
+        default = "default_timeout",
+        deserialize_with = "crate::json::whole_u32"
+    )]
     #[schema(minimum = 1, maximum = 86400, example = 300)]
     pub timeout_seconds: u32,
     /// Attempts before a task fails for good (crashed workers and retryable errors).
-    #[serde(default = "default_attempts")]
+    #[serde(
+        default = "default_attempts",
+        deserialize_with = "crate::json::whole_u32"
+    )]
     #[schema(minimum = 1, maximum = 20, example = 3)]
     pub max_attempts: u32,
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
-    /// Tools offered to the model as functions: `calculator`, `current_time`.
+    /// Tools offered to the model as functions.
     #[serde(default)]
-    #[schema(example = json!(["calculator"]))]
+    #[schema(example = json!(["calculator"]), schema_with = crate::tools::toolkits_schema)]
     pub toolkits: Vec<String>,
     /// Model calls one attempt may make (repair turns not counted); reaching it with
     /// tool calls still pending fails the task with `max_turns_exceeded`.
-    #[serde(default = "default_max_turns")]
+    #[serde(
+        default = "default_max_turns",
+        deserialize_with = "crate::json::whole_u32"
+    )]
     #[schema(minimum = 1, maximum = 100, example = 10)]
     pub max_turns: u32,
     /// Extra model calls that feed output-schema violations back to the model before the
     /// task fails with `output_invalid`.
-    #[serde(default = "default_repair_turns")]
+    #[serde(
+        default = "default_repair_turns",
+        deserialize_with = "crate::json::whole_u32"
+    )]
     #[schema(minimum = 0, maximum = 10, example = 2)]
     pub repair_turns: u32,
     /// How the output schema is requested: `json_schema` (strict when the schema allows
@@ -77,7 +90,10 @@ pub struct RunnerInput {
     #[serde(default)]
     pub structured_output: StructuredOutput,
     /// Limit of one tool call.
-    #[serde(default = "default_tool_timeout")]
+    #[serde(
+        default = "default_tool_timeout",
+        deserialize_with = "crate::json::whole_u32"
+    )]
     #[schema(minimum = 1, maximum = 3600, example = 60)]
     pub tool_timeout_seconds: u32,
 }
@@ -88,13 +104,30 @@ pub struct NewRunner;
 
 impl utoipa::PartialSchema for NewRunner {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder};
-        AllOfBuilder::new()
-            .item(utoipa::openapi::Ref::from_schema_name("RunnerInput"))
-            .item(ObjectBuilder::new().required("name"))
-            .into()
+        use utoipa::openapi::RefOr;
+        use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+        // A copy of `RunnerInput` with `name` added (an `allOf` cannot add a property to
+        // an object that forbids unknown ones).
+        let mut schema = <RunnerInput as utoipa::PartialSchema>::schema();
+        if let RefOr::T(Schema::Object(object)) = &mut schema {
+            let name = ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(NAME_PATTERN))
+                .description(Some(
+                    "Slug: lowercase letters, digits, `_` and `-`, at most 63 characters, \
+                     starting with a letter or digit.",
+                ))
+                .examples(["summarize"])
+                .build();
+            object.properties.insert("name".into(), name.into());
+            object.required.push("name".into());
+        }
+        schema
     }
 }
+
+/// What a runner name looks like.
+pub const NAME_PATTERN: &str = r"^[a-z0-9][a-z0-9_-]{0,62}$";
 
 impl utoipa::ToSchema for NewRunner {
     fn schemas(
@@ -141,9 +174,9 @@ pub struct Runner {
     pub version: i32,
     pub title: String,
     pub description: String,
-    #[schema(value_type = Object)]
+    #[schema(schema_with = crate::openapi::json_schema)]
     pub input_schema: Value,
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = crate::openapi::optional_json_schema)]
     pub output_schema: Option<Value>,
     pub rules: Vec<String>,
     pub model: String,

@@ -104,8 +104,10 @@ pub async fn create(
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// Page size, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
-    /// `next_cursor` of the previous page.
+    /// `next_cursor` of the previous page: runners after this name.
+    #[param(pattern = r"^[a-z0-9][a-z0-9_-]{0,62}$")]
     pub cursor: Option<String>,
 }
 
@@ -122,17 +124,11 @@ pub async fn list(
     query: web::Query<ListQuery>,
 ) -> Result<web::Json<RunnerPage>, ApiError> {
     let limit = crate::pagination::limit(query.limit, 20, 100)?;
-    let after = match query.cursor.as_deref() {
-        Some(cursor) => {
-            let name = crate::pagination::decode(cursor)?;
-            if !valid_name(&name) {
-                return Err(crate::pagination::invalid_cursor());
-            }
-            Some(name)
-        }
-        None => None,
-    };
-    let mut data = store::list(&state.pool, after.as_deref(), limit + 1).await?;
+    let after = query.cursor.as_deref();
+    if after.is_some_and(|name| !valid_name(name)) {
+        return Err(crate::pagination::invalid_cursor());
+    }
+    let mut data = store::list(&state.pool, after, limit + 1).await?;
     let next_cursor = crate::pagination::next(&mut data, limit, |r| r.name.clone());
     Ok(web::Json(RunnerPage { data, next_cursor }))
 }

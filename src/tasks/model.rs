@@ -65,7 +65,7 @@ pub struct TaskError {
     pub code: String,
     pub message: String,
     /// Code-specific data, e.g. the raw output and the schema violations for `output_invalid`.
-    #[schema(value_type = Object)]
+    #[schema(schema_with = crate::openapi::any_value)]
     #[serde(default)]
     pub details: Value,
 }
@@ -105,10 +105,11 @@ pub struct Task {
     /// The runner version the task runs (and ran) with.
     pub runner_version: i32,
     pub status: TaskStatus,
-    #[schema(value_type = Object)]
+    #[schema(schema_with = crate::openapi::any_value)]
     pub arguments: Value,
-    /// The result: JSON valid against the runner's output schema, or the model's text.
-    #[schema(value_type = Option<Object>)]
+    /// The result: JSON valid against the runner's output schema, or the model's text;
+    /// `null` until the task succeeds.
+    #[schema(schema_with = crate::openapi::any_value)]
     pub output: Option<Value>,
     pub error: Option<TaskError>,
     pub model: String,
@@ -136,9 +137,9 @@ pub struct Task {
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTask {
-    /// Must satisfy the runner's `input_schema`.
+    /// Must satisfy the runner's `input_schema` (default: `{}`).
     #[serde(default = "empty_object")]
-    #[schema(value_type = Object)]
+    #[schema(schema_with = crate::openapi::any_value)]
     pub arguments: Value,
     /// Overrides the runner's `model_settings`, key by key.
     #[schema(value_type = Option<Object>)]
@@ -180,8 +181,8 @@ pub struct TaskFilter {
     /// Page size, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
+    /// `next_cursor` of the previous page: tasks older than this one.
+    pub cursor: Option<Uuid>,
 }
 
 /// A page of a task's event log.
@@ -226,7 +227,8 @@ pub struct SubmitQuery {
     /// `Prefer: wait=N`.
     #[param(minimum = 0, maximum = 60)]
     pub wait: Option<u64>,
-    /// Answer with the new task's event stream (`text/event-stream`) instead of the task.
+    /// Answer with the new task's event stream (`text/event-stream`) instead of the task;
+    /// a `wait` is then ignored.
     pub stream: Option<bool>,
 }
 

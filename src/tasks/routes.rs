@@ -20,7 +20,7 @@ use crate::app::AppState;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::events::{self, kind};
-use crate::openapi::{BodyErrors, NotFound, QueryErrors, ServerErrors};
+use crate::openapi::{BodyErrors, NotFound, QueryErrors, ServerErrors, SseFrame};
 use crate::pagination;
 use crate::runners::model::valid_name;
 
@@ -69,7 +69,7 @@ async fn existing_task(state: &AppState, id: &str) -> Result<Task, ApiError> {
             headers(("Location" = String, description = "URL of the task"))),
         (status = 200, description = "The task ended while the request waited, or a replay of \
             an earlier request with the same Idempotency-Key; with `stream=true`, the event stream",
-            content((Task = "application/json"), (String = "text/event-stream")),
+            content((Task = "application/json"), (SseFrame = "text/event-stream")),
             headers(("Location" = String, description = "URL of the task"),
                 ("Preference-Applied" = String, description = "`wait=N` when `Prefer: wait` was honoured"))),
         (status = 404, description = "No such runner (`runner_not_found`)",
@@ -91,12 +91,10 @@ pub async fn create(
     let max = state.streams.max_wait;
     let stream = query.stream.unwrap_or(false);
     let preferred = live::prefer_wait(&req, max);
-    let wait = live::query_wait(query.wait, max)?.or(preferred);
-    if stream && wait.is_some() {
-        return Err(ApiError::bad_request(
-            "ask for either `stream=true` or a wait, not both",
-        ));
-    }
+    // A stream already answers as the task runs: it wins over a wait.
+    let wait = live::query_wait(query.wait, max)?
+        .or(preferred)
+        .filter(|_| !stream);
     let submitter = Submitter {
         pool: &state.pool,
         schemas: &state.schemas,
@@ -174,13 +172,7 @@ pub async fn list(
 ) -> Result<web::Json<TaskPage>, ApiError> {
     let limit = pagination::limit(filter.limit, 20, 100)?;
     check_filter(&filter)?;
-    let before = match filter.cursor.as_deref() {
-        Some(c) => Some(
-            Uuid::parse_str(&pagination::decode(c)?).map_err(|_| pagination::invalid_cursor())?,
-        ),
-        None => None,
-    };
-    let mut data = store::list(&state.pool, &filter, before, limit + 1).await?;
+    let mut data = store::list(&state.pool, &filter, filter.cursor, limit + 1).await?;
     let next_cursor = pagination::next(&mut data, limit, |t| t.id.to_string());
     Ok(web::Json(TaskPage { data, next_cursor }))
 }
@@ -299,7 +291,7 @@ pub async fn cancel(
     ),
     responses(
         (status = 200, description = "A page of events, or the event stream",
-            content((EventPage = "application/json"), (String = "text/event-stream"))),
+            content((EventPage = "application/json"), (SseFrame = "text/event-stream"))),
         (status = 204, description = "Stream only: the task ended and no event is newer"),
         NotFound, QueryErrors, ServerErrors
     )

@@ -23,6 +23,21 @@ pub trait Tool: Send + Sync {
     fn call(&self, arguments: Value) -> BoxFuture<'_, Result<Value, String>>;
 }
 
+/// The built-in tools' names: what a runner's `toolkits` may list.
+pub const BUILTIN_NAMES: &[&str] = &["calculator", "current_time"];
+
+/// `toolkits` in the OpenAPI document: an array of the built-in tool names.
+pub fn toolkits_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(BUILTIN_NAMES.iter().copied())),
+        )
+        .build()
+}
+
 /// A tool as `GET /v1/models` lists it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ToolInfo {
@@ -77,5 +92,15 @@ impl ToolRegistry {
             .iter()
             .map(|name| self.get(name).ok_or_else(|| name.clone()))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_names_are_the_builtins() {
+        assert_eq!(ToolRegistry::with_builtins().names(), BUILTIN_NAMES);
     }
 }

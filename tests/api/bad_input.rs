@@ -71,8 +71,8 @@ fn nul_cases(schema: &Value, doc: &Value, pointer: &str, out: &mut Vec<(String, 
         for (name, prop) in props {
             nul_cases(prop, doc, &format!("{pointer}/{name}"), out);
         }
-    } else if has_type(&schema, "object") {
-        // A free-form object or a map: a NUL in a value and in a key.
+    } else if has_type(&schema, "object") || schema.get("type").is_none() {
+        // A free-form object, a map, or any value: a NUL in a value and in a key.
         out.push((
             pointer.into(),
             json!({"k": "a\u{0}b"}),
@@ -197,8 +197,8 @@ async fn nul_and_out_of_range_values_in_paths_and_queries_are_4xx() {
         "/v1/tasks?created_before=-5000-01-01T00:00:00Z",
         "/v1/tasks?cursor=00",
         "/v1/tasks?limit=0",
-        "/v1/runners?cursor=00",
-        "/v1/runners?cursor=61006200",
+        "/v1/runners?cursor=a%00b",
+        "/v1/runners?cursor=Not-A-Name",
         "/v1/runners?limit=101",
     ] {
         expect_problem(app.get(query).await, bad, "invalid_request").await;

@@ -103,3 +103,15 @@ async fn client_mistakes_get_problem_json_never_500() {
     assert_eq!(body["errors"].as_array().unwrap().len(), 2, "{body}");
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_known_path_with_another_method_is_405_with_allow() {
+    let app = spawn_api().await;
+    let res = app.delete("/v1/tasks").await;
+    assert_eq!(res.headers()["allow"], "GET");
+    problem(res, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
+    let res = app.post("/v1/runners/some-name", &json!({})).await;
+    assert_eq!(res.headers()["allow"], "GET, PUT, DELETE");
+    problem(res, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
+    problem(app.get("/v2/nothing").await, StatusCode::NOT_FOUND, "not_found").await;
+}

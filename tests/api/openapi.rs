@@ -49,6 +49,38 @@ fn every_operation_is_documented_with_errors() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_served_document_states_this_server_s_models_and_waits() {
+    let mut settings = crate::helpers::test_settings();
+    settings.server.max_wait_seconds = 5;
+    settings.providers.insert(
+        "local".into(),
+        crate::helpers::fake_provider("http://127.0.0.1:9/v1"),
+    );
+    let app = crate::helpers::spawn(
+        errand::service::Mode {
+            api: true,
+            worker: false,
+        },
+        settings,
+    )
+    .await;
+    let doc: Value = app.get_json("/openapi.json").await;
+    let model = &doc["components"]["schemas"]["NewRunner"]["properties"]["model"]["pattern"];
+    assert_eq!(model, "^(mock|local/.+)$");
+    let wait = doc["paths"]["/v1/tasks/{id}"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "wait")
+        .unwrap();
+    assert_eq!(wait["schema"]["maximum"], 5);
+    let res = app
+        .get(&format!("/v1/tasks/{}?wait=6", uuid::Uuid::now_v7()))
+        .await;
+    assert_eq!(res.status(), reqwest::StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_serves_the_same_document() {
     let app = spawn_api().await;
     let served: Value = app.get_json("/openapi.json").await;

@@ -100,7 +100,7 @@ async fn runner_list_is_cursor_paginated() {
     for bad in [
         "/v1/runners?limit=0",
         "/v1/runners?limit=abc",
-        "/v1/runners?cursor=zz",
+        "/v1/runners?cursor=ZZ",
     ] {
         let res = app.get(bad).await;
         assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{bad}");

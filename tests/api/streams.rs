@@ -265,6 +265,7 @@ async fn submit_with_wait_answers_with_the_final_task() {
     assert_eq!(res.headers()["preference-applied"], "wait=20");
     assert_eq!(res.json::<Value>().await.unwrap()["status"], "succeeded");
 
+    // A stream answers as the task runs: it wins over a wait.
     let res = app
         .client
         .post(app.url("/v1/runners/slow/tasks?wait=5&stream=true"))
@@ -272,7 +273,8 @@ async fn submit_with_wait_answers_with_the_final_task() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "text/event-stream");
 }
 
 #[tokio::test]
