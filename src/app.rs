@@ -18,7 +18,7 @@ use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
-use utoipa_scalar::{Scalar, Servable};
+use utoipa_swagger_ui::SwaggerUi;
 
 use crate::body::BodyConfig;
 use crate::config::Settings;
@@ -137,7 +137,23 @@ impl Application {
                 .split_for_parts();
             app.app_data(doc.clone())
                 .service(openapi_json)
-                .service(Scalar::with_url("/docs", doc.get_ref().clone()))
+                .route(
+                    "/docs",
+                    web::get().to(|| async {
+                        HttpResponse::PermanentRedirect()
+                            .insert_header((actix_web::http::header::LOCATION, "/docs/"))
+                            .finish()
+                    }),
+                )
+                // Swagger UI, bundled into the binary: the page needs nothing from the
+                // network, so it works on an offline or air-gapped host.
+                .service(
+                    SwaggerUi::new("/docs/{_:.*}")
+                        // No validator badge: it would call a public server.
+                        .config(
+                            utoipa_swagger_ui::Config::from("/openapi.json").validator_url("none"),
+                        ),
+                )
                 .default_service(web::to(not_found))
                 .wrap(from_fn(request_id_header))
                 .wrap(Condition::new(!origins.is_empty(), cors(&origins)))

@@ -155,3 +155,81 @@ async fn headless_chromium_follows_a_task_with_event_source() {
     assert_eq!(last["type"], "task.succeeded");
     assert_eq!(last["data"]["data"]["task"]["output"], "hello, browser");
 }
+
+#[tokio::test]
+async fn the_docs_page_is_served_whole_from_the_binary_and_renders_offline() {
+    let app = crate::helpers::spawn_api().await;
+    let client = reqwest::Client::builder()
+        .tls_backend_preconfigured(errand::llm::http::tls_config().unwrap())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = client.get(app.url("/docs")).send().await.unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(res.headers()["location"], "/docs/");
+    let html = app.get("/docs/").await.text().await.unwrap();
+    // Every asset the page loads is relative, and this server has it.
+    let mut assets = Vec::new();
+    for attr in ["src=\"", "href=\""] {
+        for part in html.split(attr).skip(1) {
+            assets.push(part.split('"').next().unwrap().to_owned());
+        }
+    }
+    assert!(assets.len() >= 4, "{html}");
+    for asset in &assets {
+        assert!(!asset.contains("://"), "{asset} leaves the host");
+        let path = format!("/docs/{}", asset.trim_start_matches("./"));
+        assert_eq!(
+            app.get(&path).await.status(),
+            reqwest::StatusCode::OK,
+            "{path}"
+        );
+    }
+    let init = app
+        .get("/docs/swagger-initializer.js")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(init.contains("\"url\": \"/openapi.json\""), "{init}");
+    assert!(init.contains("\"validatorUrl\": \"none\""), "{init}");
+
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI is set but Chromium is missing"
+        );
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "SKIPPED the docs page render: no Chromium here"
+        );
+        return;
+    };
+    let profile = std::env::temp_dir().join(format!("errand-chromium-{}", uuid::Uuid::now_v7()));
+    let out = tokio::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--virtual-time-budget=15000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(app.url("/docs/"))
+        .output()
+        .await
+        .expect("run chromium");
+    let _ = std::fs::remove_dir_all(&profile);
+    let dom = String::from_utf8_lossy(&out.stdout);
+    // Rendered from /openapi.json by the bundled UI: operation summaries are on the page.
+    for summary in ["Submit a task", "Register a runner", "Cancel a task"] {
+        assert!(
+            dom.contains(summary),
+            "the docs page did not render {summary:?}"
+        );
+    }
+}

@@ -113,5 +113,10 @@ async fn a_known_path_with_another_method_is_405_with_allow() {
     let res = app.post("/v1/runners/some-name", &json!({})).await;
     assert_eq!(res.headers()["allow"], "GET, PUT, DELETE");
     problem(res, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
-    problem(app.get("/v2/nothing").await, StatusCode::NOT_FOUND, "not_found").await;
+    problem(
+        app.get("/v2/nothing").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
 }
