@@ -138,7 +138,7 @@ async fn run_service(settings: Settings, command: Command) -> anyhow::Result<()>
             serve(settings, mode).await
         }
         Command::Migrate => {
-            let database = Database::open(&settings.database).await?;
+            let database = Database::open(&settings.database, db::Access::Share).await?;
             let result = db::migrate(&database.pool).await;
             database.close().await;
             result?;
@@ -182,7 +182,7 @@ async fn run_one(
         model_settings: None,
         rules,
     };
-    let database = match Database::open(&settings.database).await {
+    let database = match Database::open(&settings.database, db::Access::Share).await {
         Ok(database) => database,
         Err(e) => {
             eprintln!("errand: {e:#}");
@@ -247,7 +247,7 @@ fn openapi(output: Option<PathBuf>, check: Option<PathBuf>) -> anyhow::Result<()
 }
 
 async fn serve(settings: Settings, mode: Mode) -> anyhow::Result<()> {
-    let database = Database::open(&settings.database).await?;
+    let database = Database::open(&settings.database, db::Access::Own).await?;
     let result = async {
         db::migrate(&database.pool).await?;
         let running = service::start(

@@ -111,9 +111,11 @@ async fn open_db(database_url: Option<String>) -> anyhow::Result<BenchDb> {
     }
     let dir = std::env::temp_dir().join(format!("errand-bench-{}", std::process::id()));
     let start_dir = dir.clone();
-    let local = tokio::task::spawn_blocking(move || LocalPostgres::start(&start_dir))
-        .await
-        .context("local PostgreSQL start-up panicked")??;
+    let local = tokio::task::spawn_blocking(move || {
+        LocalPostgres::start(&start_dir, crate::db::Access::Own)
+    })
+    .await
+    .context("local PostgreSQL start-up panicked")??;
     let admin = db::pool_for(&local, "postgres", 2).await?;
     db::ensure_database(&admin, "errand_bench").await?;
     admin.close().await;

@@ -1,7 +1,8 @@
 //! The managed local PostgreSQL: when no `DATABASE_URL` is configured, Errand runs a private
 //! server from the machine's PostgreSQL binaries, with its data under the data directory and
 //! a Unix socket as its only listener. As root it runs as the `postgres` system user, since
-//! `initdb` and `postgres` refuse root.
+//! `initdb` and `postgres` refuse root. The directory is locked (`lock.rs`) and the server
+//! supervised (`keeper.rs`).
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
@@ -10,25 +11,28 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow, bail};
-use nix::sys::signal::{Signal, kill};
-use nix::unistd::{Gid, Pid, Uid, User};
+use nix::fcntl::Flock;
+use nix::unistd::{Gid, Uid, User};
 use sqlx::postgres::PgConnectOptions;
+
+use super::keeper::{Keeper, set_parent_death_signal};
+use super::lock::{self, Access, Claim};
 
 const SUPERUSER: &str = "errand";
 const PORT: u16 = 5432;
 
-/// A running private server. Stopping is explicit (`stop`); if this process dies instead,
-/// the kernel sends the server SIGINT (parent-death signal), so no server is left behind.
+/// A private server. Stopping is explicit (`stop`); if this process dies instead, the
+/// kernel sends the server SIGINT (parent-death signal), so no server is left behind.
 pub struct LocalPostgres {
-    cluster: PathBuf,
     socket_dir: PathBuf,
-    /// `None` when an already running server of the same cluster was adopted.
-    child: Option<ChildServer>,
+    /// `None` when another process owns the data directory and runs the server.
+    owned: Option<Owned>,
 }
 
-struct ChildServer {
-    pid: Pid,
-    exited: std::sync::Mutex<std::sync::mpsc::Receiver<()>>,
+/// The server this process runs, and its hold on the data directory.
+struct Owned {
+    keeper: Keeper,
+    _lock: Flock<std::fs::File>,
 }
 
 struct RunAs {
@@ -37,16 +41,33 @@ struct RunAs {
 }
 
 impl LocalPostgres {
-    /// Initialises the cluster on first use, then starts (or adopts) its server.
-    pub fn start(data_dir: &Path) -> anyhow::Result<Self> {
+    /// Initialises the cluster on first use, then starts its server — or, with
+    /// `Access::Share` while another process owns the directory, uses that one's.
+    pub fn start(data_dir: &Path, access: Access) -> anyhow::Result<Self> {
         let bin = find_binaries()?;
         let run_as = run_as()?;
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
         let data_dir = data_dir.canonicalize()?;
+        let claim = lock::claim(&data_dir, access)?;
         let base = cluster_base(&data_dir, run_as.as_ref())?;
         let cluster = base.join("pg");
         let socket_dir = base.join("run");
+        let lock = match claim {
+            Claim::Owner(lock) => lock,
+            Claim::Guest { owner } => {
+                tracing::info!(
+                    ?owner,
+                    "using the local PostgreSQL of the process that owns the data directory"
+                );
+                let server = Self {
+                    socket_dir,
+                    owned: None,
+                };
+                server.wait_ready(Duration::from_secs(30))?;
+                return Ok(server);
+            }
+        };
         for dir in [&cluster, &socket_dir] {
             std::fs::create_dir_all(dir)?;
             std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
@@ -57,17 +78,23 @@ impl LocalPostgres {
         if !cluster.join("PG_VERSION").exists() {
             init_cluster(&bin, &cluster, run_as.as_ref())?;
         }
-        let mut server = Self {
-            cluster,
-            socket_dir,
-            child: None,
+        lock::clear_stale_server(&cluster, &socket_dir)?;
+        let keeper = {
+            let (cluster, socket_dir) = (cluster.clone(), socket_dir.clone());
+            let uid_gid = run_as.as_ref().map(|u| (u.uid, u.gid));
+            Keeper::spawn(move || server_command(&bin, &cluster, &socket_dir, uid_gid))?
         };
-        if let Some(pid) = server.running_pid() {
-            tracing::info!(pid, "adopting the already running local PostgreSQL");
-        } else {
-            server.child = Some(server.spawn(&bin, run_as.as_ref())?);
+        let server = Self {
+            socket_dir,
+            owned: Some(Owned {
+                keeper,
+                _lock: lock,
+            }),
+        };
+        if let Err(e) = server.wait_ready(Duration::from_secs(30)) {
+            server.stop();
+            return Err(e).with_context(|| format!("see {}", cluster.join("server.log").display()));
         }
-        server.wait_ready(Duration::from_secs(30))?;
         Ok(server)
     }
 
@@ -88,72 +115,12 @@ impl LocalPostgres {
         )
     }
 
-    /// Fast shutdown: active sessions are ended, the server stops within seconds.
-    pub fn stop(mut self) {
-        if let Some(child) = self.child.take() {
-            let _ = kill(child.pid, Signal::SIGINT);
-            let exited = child
-                .exited
-                .lock()
-                .map(|rx| rx.recv_timeout(Duration::from_secs(20)));
-            if !matches!(exited, Ok(Ok(()))) {
-                tracing::warn!("local PostgreSQL did not stop in time; sending SIGQUIT");
-                let _ = kill(child.pid, Signal::SIGQUIT);
-            }
-            tracing::info!("local PostgreSQL stopped");
+    /// Fast shutdown of the server this process runs (nothing when it uses another's);
+    /// then releases the data directory.
+    pub fn stop(self) {
+        if let Some(owned) = self.owned {
+            owned.keeper.stop();
         }
-    }
-
-    fn running_pid(&self) -> Option<i32> {
-        let text = std::fs::read_to_string(self.cluster.join("postmaster.pid")).ok()?;
-        let pid: i32 = text.lines().next()?.trim().parse().ok()?;
-        // Signal 0 probes for existence; EPERM still means the process exists.
-        match kill(Pid::from_raw(pid), None) {
-            Ok(()) | Err(nix::errno::Errno::EPERM) => Some(pid),
-            Err(_) => None,
-        }
-    }
-
-    fn spawn(&self, bin: &Path, run_as: Option<&RunAs>) -> anyhow::Result<ChildServer> {
-        let mut cmd = Command::new(bin.join("postgres"));
-        cmd.arg("-D")
-            .arg(&self.cluster)
-            .arg("-k")
-            .arg(&self.socket_dir)
-            .args(["-c", "listen_addresses=", "-p", &PORT.to_string()])
-            .args(["-c", "max_connections=300", "-c", "fsync=on"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(log_file(&self.cluster)?))
-            // Own process group: a terminal's Ctrl-C reaches Errand, which then finishes its
-            // tasks before stopping the server, instead of the server vanishing first.
-            .process_group(0);
-        apply_run_as(&mut cmd, run_as);
-        set_parent_death_signal(&mut cmd);
-        // The spawning thread stays alive as long as the server does (it waits on it): the
-        // parent-death signal fires when the spawning *thread* exits, not the process.
-        let (spawned_tx, spawned_rx) = std::sync::mpsc::channel();
-        let (exited_tx, exited_rx) = std::sync::mpsc::channel();
-        std::thread::Builder::new()
-            .name("local-postgres".into())
-            .spawn(move || match cmd.spawn() {
-                Ok(mut child) => {
-                    let _ = spawned_tx.send(Ok(child.id()));
-                    let _ = child.wait();
-                    let _ = exited_tx.send(());
-                }
-                Err(e) => {
-                    let _ = spawned_tx.send(Err(e));
-                }
-            })?;
-        let pid = spawned_rx
-            .recv()
-            .context("local PostgreSQL keeper thread died")?
-            .context("cannot start postgres")?;
-        Ok(ChildServer {
-            pid: Pid::from_raw(i32::try_from(pid)?),
-            exited: std::sync::Mutex::new(exited_rx),
-        })
     }
 
     fn wait_ready(&self, limit: Duration) -> anyhow::Result<()> {
@@ -164,13 +131,8 @@ impl LocalPostgres {
                 // The socket appears before recovery ends; the caller's pool retries connects.
                 return Ok(());
             }
-            if let Some(child) = &self.child
-                && child.exited.lock().is_ok_and(|rx| rx.try_recv().is_ok())
-            {
-                bail!(
-                    "local PostgreSQL exited at start-up; see {}",
-                    self.cluster.join("server.log").display()
-                );
+            if self.owned.as_ref().is_some_and(|o| o.keeper.exited()) {
+                bail!("local PostgreSQL exited at start-up");
             }
             if started.elapsed() > limit {
                 bail!("local PostgreSQL did not open its socket within {limit:?}");
@@ -178,6 +140,34 @@ impl LocalPostgres {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+}
+
+/// The `postgres` command for the cluster: a Unix socket as its only listener, run as the
+/// `postgres` user when Errand runs as root.
+fn server_command(
+    bin: &Path,
+    cluster: &Path,
+    socket_dir: &Path,
+    run_as: Option<(Uid, Gid)>,
+) -> anyhow::Result<Command> {
+    let mut cmd = Command::new(bin.join("postgres"));
+    cmd.arg("-D")
+        .arg(cluster)
+        .arg("-k")
+        .arg(socket_dir)
+        .args(["-c", "listen_addresses=", "-p", &PORT.to_string()])
+        .args(["-c", "max_connections=300", "-c", "fsync=on"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(log_file(cluster)?))
+        // Own process group: a terminal's Ctrl-C reaches Errand, which then finishes its
+        // tasks before stopping the server, instead of the server vanishing first.
+        .process_group(0);
+    if let Some((uid, gid)) = run_as {
+        apply_run_as(&mut cmd, Some(&RunAs { uid, gid }));
+    }
+    set_parent_death_signal(&mut cmd);
+    Ok(cmd)
 }
 
 /// Where the cluster lives: under the data directory when the server's user can reach it,
@@ -254,16 +244,6 @@ fn apply_run_as(cmd: &mut Command, run_as: Option<&RunAs>) {
         cmd.uid(user.uid.as_raw()).gid(user.gid.as_raw());
         // HOME of root is not readable by the postgres user; libpq and initdb look there.
         cmd.env("HOME", "/tmp").current_dir("/");
-    }
-}
-
-#[allow(unsafe_code)]
-fn set_parent_death_signal(cmd: &mut Command) {
-    // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
-    unsafe {
-        cmd.pre_exec(|| {
-            nix::sys::prctl::set_pdeathsig(Signal::SIGINT).map_err(std::io::Error::from)
-        });
     }
 }
 

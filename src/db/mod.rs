@@ -1,6 +1,8 @@
 //! Connection pool, migrations and the managed local PostgreSQL.
 
+mod keeper;
 pub mod local;
+pub mod lock;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -12,6 +14,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use crate::config::DatabaseSettings;
 
 pub use local::LocalPostgres;
+pub use lock::Access;
 
 /// Errand's schema.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -24,8 +27,9 @@ pub struct Database {
 }
 
 impl Database {
-    /// Connects to `url`, or starts the managed server when none is configured.
-    pub async fn open(settings: &DatabaseSettings) -> anyhow::Result<Self> {
+    /// Connects to `url`, or starts (`Access::Own`) or shares (`Access::Share`) the managed
+    /// server when none is configured.
+    pub async fn open(settings: &DatabaseSettings, access: Access) -> anyhow::Result<Self> {
         match &settings.url {
             Some(url) => {
                 let options = PgConnectOptions::from_str(url).context("invalid DATABASE_URL")?;
@@ -34,7 +38,7 @@ impl Database {
             }
             None => {
                 let dir = settings.data_dir.clone();
-                let local = tokio::task::spawn_blocking(move || LocalPostgres::start(&dir))
+                let local = tokio::task::spawn_blocking(move || LocalPostgres::start(&dir, access))
                     .await
                     .context("local PostgreSQL start-up panicked")??;
                 let pool = pool(local.connect_options("postgres"), settings.max_connections).await;

@@ -20,7 +20,7 @@ fn postgres() -> &'static LocalPostgres {
         let base = std::env::temp_dir();
         remove_stale_clusters(&base);
         let dir = base.join(format!("errand-tests-{}", std::process::id()));
-        LocalPostgres::start(&dir).expect("start the managed PostgreSQL for tests")
+        LocalPostgres::start(&dir, db::Access::Own).expect("start the managed PostgreSQL for tests")
     })
 }
 

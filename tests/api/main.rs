@@ -5,6 +5,7 @@
 mod bad_input;
 mod browser;
 mod cli_run;
+mod database;
 mod errors;
 mod fake_openai;
 mod helpers;
