@@ -138,7 +138,7 @@ async fn run_service(settings: Settings, command: Command) -> anyhow::Result<()>
             serve(settings, mode).await
         }
         Command::Migrate => {
-            let database = Database::open(&settings.database, db::Access::Share).await?;
+            let database = Database::open(&settings.database, db::Access::Share, 2).await?;
             let result = db::migrate(&database.pool).await;
             database.close().await;
             result?;
@@ -182,7 +182,8 @@ async fn run_one(
         model_settings: None,
         rules,
     };
-    let database = match Database::open(&settings.database, db::Access::Share).await {
+    let size = settings.worker_connections();
+    let database = match Database::open(&settings.database, db::Access::Share, size).await {
         Ok(database) => database,
         Err(e) => {
             eprintln!("errand: {e:#}");
@@ -247,7 +248,12 @@ fn openapi(output: Option<PathBuf>, check: Option<PathBuf>) -> anyhow::Result<()
 }
 
 async fn serve(settings: Settings, mode: Mode) -> anyhow::Result<()> {
-    let database = Database::open(&settings.database, db::Access::Own).await?;
+    let size = if mode.worker {
+        settings.worker_connections()
+    } else {
+        2
+    };
+    let database = Database::open(&settings.database, db::Access::Own, size).await?;
     let result = async {
         db::migrate(&database.pool).await?;
         let running = service::start(

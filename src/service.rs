@@ -128,7 +128,7 @@ pub async fn start(
         .await?;
         background.push(hub_task);
         let state = AppState {
-            pool: own_pool(&pool, pool.options().get_max_connections()),
+            pool: own_pool(&pool, settings.api_connections()),
             schemas,
             models,
             tools,

@@ -49,7 +49,27 @@ pub struct DatabaseSettings {
     /// An external PostgreSQL; when unset a private server is started under `data_dir`.
     pub url: Option<String>,
     pub data_dir: PathBuf,
-    pub max_connections: u32,
+    /// Connections of each pool of a process. Unset: sized from what the pool serves — a
+    /// worker's `worker.concurrency + 8`, the API's 32. Set: at least `worker.concurrency`.
+    pub max_connections: Option<u32>,
+}
+
+/// Connections the API's pool keeps at most when `database.max_connections` is unset.
+pub const API_CONNECTIONS: u32 = 32;
+
+impl Settings {
+    /// The size of the pool the worker uses (and `serve`'s main pool).
+    pub fn worker_connections(&self) -> u32 {
+        let concurrency = u32::try_from(self.worker.concurrency).unwrap_or(u32::MAX);
+        self.database
+            .max_connections
+            .unwrap_or(concurrency.saturating_add(8))
+    }
+
+    /// The size of the API's pool.
+    pub fn api_connections(&self) -> u32 {
+        self.database.max_connections.unwrap_or(API_CONNECTIONS)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -174,7 +194,7 @@ impl Default for DatabaseSettings {
         Self {
             url: None,
             data_dir: PathBuf::from(".errand"),
-            max_connections: 20,
+            max_connections: None,
         }
     }
 }
@@ -351,8 +371,18 @@ impl Settings {
         if self.retention.interval_seconds == 0 || self.retention.batch_size == 0 {
             bail!("retention.interval_seconds and retention.batch_size must be at least 1");
         }
-        if self.database.max_connections < 2 {
-            bail!("database.max_connections must be at least 2");
+        if let Some(max) = self.database.max_connections {
+            let concurrency = self.worker.concurrency;
+            if max < 2 {
+                bail!("database.max_connections must be at least 2");
+            }
+            if (max as usize) < concurrency {
+                bail!(
+                    "database.max_connections ({max}) is below worker.concurrency ({concurrency}): \
+                     running tasks would queue for connections; raise it, lower the \
+                     concurrency, or leave max_connections unset to size the pools from it"
+                );
+            }
         }
         Ok(())
     }
@@ -426,6 +456,25 @@ mod tests {
         assert_eq!(s.server.port, 9000);
         assert_eq!(s.database.url.as_deref(), Some("postgres://x/y"));
         assert_eq!(s.log.format, LogFormat::Json);
+    }
+
+    #[test]
+    fn pools_are_sized_from_the_concurrency_unless_set() {
+        let s = Settings::load(None, |_: &str| None).expect("defaults");
+        assert_eq!((s.worker_connections(), s.api_connections()), (40, 32));
+        let env = |k: &str| (k == "ERRAND_DATABASE_MAX_CONNECTIONS").then(|| "20".to_string());
+        let e = Settings::load(None, env).expect_err("20 connections for 32 tasks");
+        assert!(
+            format!("{e:#}").contains("worker.concurrency (32)"),
+            "{e:#}"
+        );
+        let env = |k: &str| match k {
+            "ERRAND_DATABASE_MAX_CONNECTIONS" => Some("20".to_string()),
+            "ERRAND_WORKER_CONCURRENCY" => Some("16".to_string()),
+            _ => None,
+        };
+        let s = Settings::load(None, env).expect("consistent");
+        assert_eq!((s.worker_connections(), s.api_connections()), (20, 20));
     }
 
     #[test]

@@ -29,11 +29,16 @@ pub struct Database {
 impl Database {
     /// Connects to `url`, or starts (`Access::Own`) or shares (`Access::Share`) the managed
     /// server when none is configured.
-    pub async fn open(settings: &DatabaseSettings, access: Access) -> anyhow::Result<Self> {
+    /// `size` is the pool's size.
+    pub async fn open(
+        settings: &DatabaseSettings,
+        access: Access,
+        size: u32,
+    ) -> anyhow::Result<Self> {
         match &settings.url {
             Some(url) => {
                 let options = PgConnectOptions::from_str(url).context("invalid DATABASE_URL")?;
-                let pool = pool(options, settings.max_connections).await?;
+                let pool = pool(options, size).await?;
                 Ok(Self { pool, local: None })
             }
             None => {
@@ -41,7 +46,7 @@ impl Database {
                 let local = tokio::task::spawn_blocking(move || LocalPostgres::start(&dir, access))
                     .await
                     .context("local PostgreSQL start-up panicked")??;
-                let pool = pool(local.connect_options("postgres"), settings.max_connections).await;
+                let pool = pool(local.connect_options("postgres"), 2).await;
                 let pool = match pool {
                     Ok(pool) => pool,
                     Err(e) => {
@@ -51,7 +56,7 @@ impl Database {
                 };
                 ensure_database(&pool, "errand").await?;
                 pool.close().await;
-                let pool = pool_for(&local, "errand", settings.max_connections).await?;
+                let pool = pool_for(&local, "errand", size).await?;
                 Ok(Self {
                     pool,
                     local: Some(local),

@@ -54,7 +54,8 @@ pub fn test_settings() -> Settings {
     let mut s = Settings::default();
     s.server.port = 0;
     s.server.shutdown_grace_seconds = 5;
-    s.database.max_connections = 10;
+    s.database.max_connections = Some(10);
+    s.worker.concurrency = 8;
     s.worker.heartbeat_seconds = 1;
     s.worker.missed_heartbeats = 3;
     s.worker.poll_interval_ms = 200;
@@ -129,7 +130,7 @@ pub async fn spawn(mode: Mode, settings: Settings) -> TestApp {
         .await
         .expect("create test database");
     admin.close().await;
-    let pool = db::pool_for(pg, &name, settings.database.max_connections)
+    let pool = db::pool_for(pg, &name, settings.worker_connections())
         .await
         .expect("test pool");
     db::migrate(&pool).await.expect("migrate");
