@@ -95,4 +95,24 @@ async fn errand_run_reports_rejections_and_failures_with_exit_codes() {
     let report: Value = serde_json::from_str(&stderr).expect("report JSON");
     assert_eq!(report["status"], "failed");
     assert_eq!(report["error"]["code"], "model_error");
+
+    // A NUL in the input is a rejection, named by its pointer.
+    let (code, _, stderr) = errand_run(
+        &app.database_url,
+        &[
+            "--runner",
+            "strict",
+            "--input",
+            r#"{"n": 1, "s": "a\u0000b"}"#,
+        ],
+        None,
+    );
+    assert_eq!(code, 2, "{stderr}");
+    let problem: Value = serde_json::from_str(&stderr).expect("problem JSON");
+    assert_eq!(problem["errors"][0]["pointer"], "/s");
+
+    // A database that cannot be reached is not a rejection.
+    let nowhere = "postgres://errand@127.0.0.1:9/errand?connect_timeout=2";
+    let (code, _, stderr) = errand_run(nowhere, &["--runner", "strict", "--input", "{}"], None);
+    assert_eq!(code, 3, "{stderr}");
 }

@@ -205,3 +205,29 @@ async fn tasks_are_listed_with_filters_and_cursors() {
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runner_id_tells_a_deleted_runner_s_tasks_from_a_new_one_of_the_same_name() {
+    let app = spawn_api().await;
+    let old = app.create_runner(json!({"name": "reborn"})).await;
+    app.submit("reborn", json!({})).await;
+    assert_eq!(
+        app.delete("/v1/runners/reborn").await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let new = app.create_runner(json!({"name": "reborn"})).await;
+    app.submit("reborn", json!({})).await;
+    app.submit("reborn", json!({})).await;
+
+    let by_name = app.get_json("/v1/tasks?runner=reborn").await;
+    assert_eq!(
+        column(&by_name, "id").len(),
+        3,
+        "the name covers both runners"
+    );
+    for (runner, n) in [(&old, 1), (&new, 2)] {
+        let id = runner["id"].as_str().unwrap();
+        let page = app.get_json(&format!("/v1/tasks?runner_id={id}")).await;
+        assert_eq!(column(&page, "runner_id"), vec![json!(id); n]);
+    }
+}
