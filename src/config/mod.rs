@@ -1,8 +1,12 @@
 //! Settings: built-in defaults, then an optional TOML file, then `ERRAND_*` variables,
 //! then command-line flags. Parsed once at start-up and passed down explicitly.
 
+mod env;
+mod limits;
 pub mod providers;
 pub mod retention;
+
+pub use limits::{LimitsSettings, MockSettings};
 
 pub use retention::RetentionSettings;
 
@@ -112,55 +116,6 @@ pub struct EventSettings {
     pub retention_days: Option<u32>,
 }
 
-/// Bounds on what one process keeps and what one request or task may cost.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct LimitsSettings {
-    /// Entries of each per-process cache (compiled schemas, runner versions).
-    pub cache_entries: usize,
-    /// Violations one 422 lists (and one output check feeds back to the model).
-    pub max_violations: usize,
-    /// Tool calls of one model reply that run; the rest are answered with an error telling
-    /// the model to make them in its next reply.
-    pub max_tool_calls_per_reply: usize,
-    /// Tool calls of one task that run at the same time.
-    pub max_concurrent_tool_calls: usize,
-    /// Bytes of event or step data in one page of `/events` or `/steps` (at least one
-    /// item is always returned; `next_after` continues).
-    pub page_bytes: usize,
-}
-
-impl Default for LimitsSettings {
-    fn default() -> Self {
-        Self {
-            cache_entries: 1024,
-            max_violations: 100,
-            max_tool_calls_per_reply: 16,
-            max_concurrent_tool_calls: 8,
-            page_bytes: 1024 * 1024,
-        }
-    }
-}
-
-/// The built-in offline `mock` model.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct MockSettings {
-    /// Offer `mock` at all; turn it off in production so no runner can use it.
-    pub enabled: bool,
-    /// The longest `delay_ms` a mock script may ask for.
-    pub max_delay_ms: u64,
-}
-
-impl Default for MockSettings {
-    fn default() -> Self {
-        Self {
-            enabled: true,
-            max_delay_ms: 60_000,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LogSettings {
@@ -234,81 +189,6 @@ impl Default for LogSettings {
     }
 }
 
-/// Every environment variable Errand reads, and the settings key it sets.
-const ENV_KEYS: &[(&str, &str)] = &[
-    ("ERRAND_BIND", "server.bind"),
-    ("ERRAND_PORT", "server.port"),
-    ("ERRAND_BODY_LIMIT", "server.body_limit"),
-    (
-        "ERRAND_SHUTDOWN_GRACE_SECONDS",
-        "server.shutdown_grace_seconds",
-    ),
-    ("ERRAND_MAX_WAIT_SECONDS", "server.max_wait_seconds"),
-    ("ERRAND_CORS_ALLOWED_ORIGINS", "server.cors_allowed_origins"),
-    ("DATABASE_URL", "database.url"),
-    ("ERRAND_DATABASE_URL", "database.url"),
-    ("ERRAND_DATA_DIR", "database.data_dir"),
-    (
-        "ERRAND_DATABASE_MAX_CONNECTIONS",
-        "database.max_connections",
-    ),
-    ("ERRAND_WORKER_CONCURRENCY", "worker.concurrency"),
-    (
-        "ERRAND_WORKER_HEARTBEAT_SECONDS",
-        "worker.heartbeat_seconds",
-    ),
-    (
-        "ERRAND_WORKER_MISSED_HEARTBEATS",
-        "worker.missed_heartbeats",
-    ),
-    ("ERRAND_WORKER_POLL_INTERVAL_MS", "worker.poll_interval_ms"),
-    ("ERRAND_WORKER_CANCEL_CHECK_MS", "worker.cancel_check_ms"),
-    ("ERRAND_WORKER_RETRY_BACKOFF_MS", "worker.retry_backoff_ms"),
-    (
-        "ERRAND_WORKER_RETRY_BACKOFF_MAX_MS",
-        "worker.retry_backoff_max_ms",
-    ),
-    ("ERRAND_EVENTS_DELTA_FLUSH_MS", "events.delta_flush_ms"),
-    (
-        "ERRAND_EVENTS_DELTA_FLUSH_BYTES",
-        "events.delta_flush_bytes",
-    ),
-    (
-        "ERRAND_EVENTS_HEARTBEAT_SECONDS",
-        "events.heartbeat_seconds",
-    ),
-    (
-        "ERRAND_EVENTS_SUBSCRIBER_BUFFER",
-        "events.subscriber_buffer",
-    ),
-    ("ERRAND_EVENTS_RETENTION_DAYS", "events.retention_days"),
-    ("ERRAND_RETENTION_TASKS_DAYS", "retention.tasks_days"),
-    (
-        "ERRAND_RETENTION_IDEMPOTENCY_HOURS",
-        "retention.idempotency_hours",
-    ),
-    (
-        "ERRAND_RETENTION_INTERVAL_SECONDS",
-        "retention.interval_seconds",
-    ),
-    ("ERRAND_RETENTION_BATCH_SIZE", "retention.batch_size"),
-    ("ERRAND_LIMITS_CACHE_ENTRIES", "limits.cache_entries"),
-    ("ERRAND_LIMITS_MAX_VIOLATIONS", "limits.max_violations"),
-    (
-        "ERRAND_LIMITS_MAX_TOOL_CALLS_PER_REPLY",
-        "limits.max_tool_calls_per_reply",
-    ),
-    (
-        "ERRAND_LIMITS_MAX_CONCURRENT_TOOL_CALLS",
-        "limits.max_concurrent_tool_calls",
-    ),
-    ("ERRAND_LIMITS_PAGE_BYTES", "limits.page_bytes"),
-    ("ERRAND_MOCK_ENABLED", "mock.enabled"),
-    ("ERRAND_MOCK_MAX_DELAY_MS", "mock.max_delay_ms"),
-    ("ERRAND_LOG_FORMAT", "log.format"),
-    ("ERRAND_LOG", "log.filter"),
-];
-
 impl Settings {
     /// Loads the file (explicit path, or `errand.toml` when present) and applies the
     /// environment. `env` is passed in so callers and tests decide what it holds.
@@ -318,9 +198,9 @@ impl Settings {
             None if Path::new("errand.toml").exists() => read_table(Path::new("errand.toml"))?,
             None => toml::Table::new(),
         };
-        for (var, key) in ENV_KEYS {
+        for (var, key) in env::ENV_KEYS {
             if let Some(value) = env(var).filter(|v| !v.is_empty()) {
-                set_key(&mut table, key, &value);
+                env::set_key(&mut table, key, &value);
             }
         }
         let mut settings = Self::from_table(table)?;
@@ -393,41 +273,6 @@ fn read_table(path: &Path) -> anyhow::Result<toml::Table> {
         .with_context(|| format!("cannot read settings file {}", path.display()))?;
     text.parse::<toml::Table>()
         .with_context(|| format!("invalid TOML in {}", path.display()))
-}
-
-/// Sets `section.key` to the string, typed as TOML would read it (numbers stay numbers).
-fn set_key(table: &mut toml::Table, key: &str, raw: &str) {
-    let (section, field) = key.split_once('.').unwrap_or(("", key));
-    let value = match raw {
-        "true" => toml::Value::Boolean(true),
-        "false" => toml::Value::Boolean(false),
-        _ => raw
-            .parse::<i64>()
-            .map(toml::Value::Integer)
-            .unwrap_or_else(|_| toml::Value::String(raw.to_owned())),
-    };
-    // Strings that look numeric (a port) and strings that must stay strings (a URL) both
-    // work: serde turns an integer into a string field only if we keep it a string there.
-    let value = match (key, value) {
-        ("database.url" | "database.data_dir" | "server.bind", _) => {
-            toml::Value::String(raw.to_owned())
-        }
-        // A comma-separated list.
-        ("server.cors_allowed_origins", _) => toml::Value::Array(
-            raw.split(',')
-                .map(str::trim)
-                .filter(|o| !o.is_empty())
-                .map(|o| toml::Value::String(o.to_owned()))
-                .collect(),
-        ),
-        (_, v) => v,
-    };
-    let entry = table
-        .entry(section.to_owned())
-        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-    if let toml::Value::Table(t) = entry {
-        t.insert(field.to_owned(), value);
-    }
 }
 
 #[cfg(test)]

@@ -2,8 +2,6 @@
 //! string of every request body, in paths and queries; values out of the database's range;
 //! and model replies carrying NUL.
 
-use std::time::Duration;
-
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -223,15 +221,6 @@ async fn fake_runner(app: &TestApp, name: &str, output_schema: Option<Value>) {
     app.create_runner(runner).await;
 }
 
-async fn run(app: &TestApp, runner: &str) -> Value {
-    let task = app.submit(runner, json!({"arguments": {}})).await;
-    let id = task["id"].as_str().expect("id");
-    app.wait_for(id, Duration::from_secs(30), |t| {
-        !matches!(t["status"].as_str(), Some("queued" | "running"))
-    })
-    .await
-}
-
 #[tokio::test]
 async fn model_replies_with_nul_are_stored_safely_or_rejected_in_one_attempt() {
     let schema = json!({"type": "object", "properties": {"city": {"type": "string"}},
@@ -250,12 +239,12 @@ async fn model_replies_with_nul_are_stored_safely_or_rejected_in_one_attempt() {
     fake_runner(&app, "plain", None).await;
     fake_runner(&app, "structured", Some(schema)).await;
 
-    let done = run(&app, "plain").await;
+    let done = app.run_to_end("plain", json!({"arguments": {}})).await;
     assert_eq!(done["status"], "succeeded", "{done}");
     assert_eq!(done["output"], "Par\u{FFFD}is");
     assert_eq!(done["attempts"], 1);
 
-    let done = run(&app, "structured").await;
+    let done = app.run_to_end("structured", json!({"arguments": {}})).await;
     assert_eq!(done["status"], "failed", "{done}");
     assert_eq!(done["attempts"], 1, "{done}");
     let error = &done["error"];
@@ -270,7 +259,7 @@ async fn model_replies_with_nul_are_stored_safely_or_rejected_in_one_attempt() {
         "{error}"
     );
 
-    let done = run(&app, "plain").await;
+    let done = app.run_to_end("plain", json!({"arguments": {}})).await;
     assert_eq!(done["status"], "failed", "{done}");
     assert_eq!(done["attempts"], 1);
     assert_eq!(done["error"]["code"], "provider_error");

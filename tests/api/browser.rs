@@ -24,6 +24,18 @@ fn chromium() -> Option<&'static str> {
     })
 }
 
+/// Flags for a headless Chromium on this machine (no sandbox as root, no background
+/// connections to the closed network), with a fresh profile.
+const HEADLESS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+];
+
 /// The page: follows the task's events until the terminal one, then posts them back.
 fn page(api: &str, task_id: &str) -> String {
     format!(
@@ -107,15 +119,7 @@ async fn headless_chromium_follows_a_task_with_event_source() {
 
     let profile = std::env::temp_dir().join(format!("errand-chromium-{}", uuid::Uuid::now_v7()));
     let mut child = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-        ])
+        .args(HEADLESS)
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("{page_origin}/"))
         .stdout(Stdio::null())
@@ -207,17 +211,8 @@ async fn the_docs_page_is_served_whole_from_the_binary_and_renders_offline() {
     };
     let profile = std::env::temp_dir().join(format!("errand-chromium-{}", uuid::Uuid::now_v7()));
     let out = tokio::process::Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--virtual-time-budget=15000",
-            "--dump-dom",
-        ])
+        .args(HEADLESS)
+        .args(["--virtual-time-budget=15000", "--dump-dom"])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(app.url("/docs/"))
         .output()

@@ -242,6 +242,16 @@ impl TestApp {
         }
     }
 
+    /// Submits a task and waits (up to 30 s) until it has ended; the ended task.
+    pub async fn run_to_end(&self, runner: &str, body: Value) -> Value {
+        let task = self.submit(runner, body).await;
+        let id = task["id"].as_str().expect("id");
+        self.wait_for(id, Duration::from_secs(30), |t| {
+            !matches!(t["status"].as_str(), Some("queued" | "running"))
+        })
+        .await
+    }
+
     pub async fn wait_for_status(&self, id: &str, status: &str) -> Value {
         self.wait_for(id, Duration::from_secs(30), |t| t["status"] == status)
             .await

@@ -18,15 +18,6 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
         .expect("count")
 }
 
-async fn finish(app: &TestApp, runner: &str, body: Value) -> Value {
-    let task = app.submit(runner, body).await;
-    let id = task["id"].as_str().expect("id");
-    app.wait_for(id, Duration::from_secs(30), |t| {
-        !matches!(t["status"].as_str(), Some("queued" | "running"))
-    })
-    .await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn finished_tasks_with_their_steps_and_events_go_after_their_retention() {
     let mut settings = test_settings();
@@ -43,7 +34,7 @@ async fn finished_tasks_with_their_steps_and_events_go_after_their_retention() {
     app.create_runner(json!({"name": "gone"})).await;
     let mut finished = Vec::new();
     for _ in 0..3 {
-        let done = finish(&app, "done", json!({})).await;
+        let done = app.run_to_end("done", json!({})).await;
         finished.push(done["id"].as_str().expect("id").to_owned());
     }
     let slow = app.submit("slow", json!({})).await;

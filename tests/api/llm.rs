@@ -51,15 +51,6 @@ fn types(events: &[Value]) -> Vec<&str> {
         .collect()
 }
 
-async fn run_to_end(app: &TestApp, runner_name: &str, body: Value) -> Value {
-    let task = app.submit(runner_name, body).await;
-    let id = task["id"].as_str().expect("id");
-    app.wait_for(id, Duration::from_secs(30), |t| {
-        !matches!(t["status"].as_str(), Some("queued" | "running"))
-    })
-    .await
-}
-
 #[tokio::test]
 async fn a_streamed_text_answer_records_usage_and_cost() {
     let fake =
@@ -67,12 +58,12 @@ async fn a_streamed_text_answer_records_usage_and_cost() {
     let app = spawn_with_provider(fake_provider(&fake.url)).await;
     app.create_runner(runner("greet", json!({}))).await;
 
-    let done = run_to_end(
-        &app,
-        "greet",
-        json!({"arguments": {"prompt": "Greet Ada"}, "rules": ["Use her name."]}),
-    )
-    .await;
+    let done = app
+        .run_to_end(
+            "greet",
+            json!({"arguments": {"prompt": "Greet Ada"}, "rules": ["Use her name."]}),
+        )
+        .await;
     assert_eq!(done["status"], "succeeded", "{done}");
     assert_eq!(done["output"], "Hello there, Ada!");
     let usage = &done["usage"];
@@ -142,12 +133,12 @@ async fn parallel_tool_calls_go_round_trip() {
     ))
     .await;
 
-    let done = run_to_end(
-        &app,
-        "tools",
-        json!({"arguments": {"prompt": "6*7 and the time?"}}),
-    )
-    .await;
+    let done = app
+        .run_to_end(
+            "tools",
+            json!({"arguments": {"prompt": "6*7 and the time?"}}),
+        )
+        .await;
     assert_eq!(done["status"], "succeeded", "{done}");
     assert_eq!(done["output"], "It is 42.");
 
@@ -214,7 +205,9 @@ async fn schema_violations_are_repaired() {
     app.create_runner(runner("typed", json!({"output_schema": answer_schema()})))
         .await;
 
-    let done = run_to_end(&app, "typed", json!({"arguments": {"prompt": "6*7?"}})).await;
+    let done = app
+        .run_to_end("typed", json!({"arguments": {"prompt": "6*7?"}}))
+        .await;
     assert_eq!(done["status"], "succeeded", "{done}");
     assert_eq!(done["output"], json!({"answer": 42}));
 
@@ -251,7 +244,7 @@ async fn repair_gives_up_with_output_invalid() {
     let extra = json!({"output_schema": answer_schema(), "repair_turns": 1});
     app.create_runner(runner("stubborn", extra)).await;
 
-    let done = run_to_end(&app, "stubborn", json!({"arguments": {}})).await;
+    let done = app.run_to_end("stubborn", json!({"arguments": {}})).await;
     assert_eq!(done["status"], "failed");
     let error = &done["error"];
     assert_eq!(error["code"], "output_invalid", "{error}");
@@ -279,7 +272,7 @@ async fn rate_limits_and_server_errors_are_retried_honouring_retry_after() {
     let app = spawn_with_provider(fake_provider(&fake.url)).await;
     app.create_runner(runner("patient", json!({}))).await;
 
-    let done = run_to_end(&app, "patient", json!({"arguments": {}})).await;
+    let done = app.run_to_end("patient", json!({"arguments": {}})).await;
     assert_eq!(done["status"], "succeeded", "{done}");
     assert_eq!(done["output"], "Finally.");
     assert_eq!(done["attempts"], 1, "retried inside the attempt");
@@ -300,7 +293,7 @@ async fn a_client_error_fails_with_provider_error_without_retrying() {
     let app = spawn_with_provider(fake_provider(&fake.url)).await;
     app.create_runner(runner("refused", json!({}))).await;
 
-    let done = run_to_end(&app, "refused", json!({"arguments": {}})).await;
+    let done = app.run_to_end("refused", json!({"arguments": {}})).await;
     assert_eq!(done["status"], "failed");
     let error = &done["error"];
     assert_eq!(error["code"], "provider_error", "{error}");
@@ -318,7 +311,7 @@ async fn a_stalled_stream_is_abandoned_and_retried() {
     let app = spawn_with_provider(provider).await;
     app.create_runner(runner("slowpoke", json!({}))).await;
 
-    let done = run_to_end(&app, "slowpoke", json!({"arguments": {}})).await;
+    let done = app.run_to_end("slowpoke", json!({"arguments": {}})).await;
     assert_eq!(done["status"], "succeeded", "{done}");
     assert_eq!(done["output"], "Done.");
     assert_eq!(fake.received().len(), 2);
@@ -374,7 +367,7 @@ async fn max_turns_stops_a_model_that_keeps_calling_tools() {
     ))
     .await;
 
-    let done = run_to_end(&app, "loopy", json!({"arguments": {}})).await;
+    let done = app.run_to_end("loopy", json!({"arguments": {}})).await;
     assert_eq!(done["status"], "failed");
     assert_eq!(done["error"]["code"], "max_turns_exceeded", "{done}");
     assert_eq!(done["error"]["details"]["max_turns"], 2);

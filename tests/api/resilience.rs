@@ -11,20 +11,11 @@ use crate::fake_openai::{FakeOpenAi, Reply};
 use crate::helpers::{TestApp, fake_provider, spawn, spawn_api, spawn_app, test_settings};
 use errand::service::Mode;
 
-async fn run_to_end(app: &TestApp, runner: &str, body: Value) -> Value {
-    let task = app.submit(runner, body).await;
-    let id = task["id"].as_str().expect("id");
-    app.wait_for(id, Duration::from_secs(30), |t| {
-        !matches!(t["status"].as_str(), Some("queued" | "running"))
-    })
-    .await
-}
-
 /// A mock task on this app succeeds: the worker still takes work.
 async fn a_normal_task_succeeds(app: &TestApp) {
     app.create_runner(json!({"name": "normal", "model_settings": {"mock": {"text": "fine"}}}))
         .await;
-    let done = run_to_end(app, "normal", json!({})).await;
+    let done = app.run_to_end("normal", json!({})).await;
     assert_eq!(done["status"], "succeeded", "{done}");
     assert_eq!(done["output"], "fine");
 }
@@ -45,7 +36,7 @@ async fn a_retry_after_of_inf_is_clamped_and_the_worker_goes_on() {
         .await;
 
     let started = Instant::now();
-    let done = run_to_end(&app, "limited", json!({})).await;
+    let done = app.run_to_end("limited", json!({})).await;
     assert_eq!(done["status"], "succeeded", "{done}");
     assert_eq!(done["output"], "made it");
     // An infinite wait outlasts any deadline: the task was re-queued, waiting the longest
@@ -73,7 +64,7 @@ async fn a_panicking_task_fails_alone_and_the_worker_goes_on() {
     let app = spawn_app().await;
     app.create_runner(json!({"name": "buggy", "model_settings": {"mock": {"panic": "boom"}}}))
         .await;
-    let done = run_to_end(&app, "buggy", json!({})).await;
+    let done = app.run_to_end("buggy", json!({})).await;
     assert_eq!(done["status"], "failed", "{done}");
     assert_eq!(done["attempts"], 1, "a panic is not retried: {done}");
     assert_eq!(done["error"]["code"], "internal_error");
