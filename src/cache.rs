@@ -67,6 +67,13 @@ impl<K: Eq + Hash + Clone, V: Clone> BoundedCache<K, V> {
         value
     }
 
+    pub fn remove(&self, key: &K) {
+        self.entries
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(key);
+    }
+
     pub fn len(&self) -> usize {
         self.entries
             .read()

@@ -9,11 +9,47 @@ use serde::Deserialize;
 
 pub const OPENAI_DEFAULT_URL: &str = "https://api.openai.com/v1";
 
+/// Which server a provider is: it decides the default base URL and how structured output
+/// is asked for when `json_schema` is refused.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    /// OpenAI and servers that follow its API exactly (OpenRouter, …).
+    #[default]
+    Openai,
+    Ollama,
+    Vllm,
+    /// The llama.cpp server (or llama-cpp-python's).
+    Llamacpp,
+}
+
+impl ProviderKind {
+    /// Where the server listens by default.
+    pub fn default_base_url(self) -> &'static str {
+        match self {
+            Self::Openai => OPENAI_DEFAULT_URL,
+            Self::Ollama => "http://localhost:11434/v1",
+            Self::Vllm => "http://localhost:8000/v1",
+            Self::Llamacpp => "http://localhost:8080/v1",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderSettings {
-    /// The API root, e.g. `https://api.openai.com/v1` or `http://localhost:11434/v1`.
+    /// Which server this is (`openai`, `ollama`, `vllm`, `llamacpp`).
+    #[serde(default)]
+    pub kind: ProviderKind,
+    /// The API root, e.g. `https://api.openai.com/v1`; defaults to the kind's usual one.
+    #[serde(default)]
     pub base_url: String,
+    /// The structured-output mode to use (`json_schema`, `json_object`, `prompt`); unset:
+    /// the strongest the server accepts, found by trying.
+    #[serde(default)]
+    pub structured_output: Option<crate::llm::StructuredOutput>,
     /// Name of the environment variable holding the API key (`OPENAI_API_KEY` by default
     /// for the provider called `openai`). Local servers usually need none.
     #[serde(default)]
@@ -98,7 +134,9 @@ fn default_max_retries() -> u32 {
 impl ProviderSettings {
     pub fn new(base_url: impl Into<String>) -> Self {
         Self {
+            kind: ProviderKind::default(),
             base_url: base_url.into(),
+            structured_output: None,
             api_key_env: None,
             api_key: None,
             headers: BTreeMap::new(),
@@ -128,6 +166,9 @@ pub fn resolve(
     }
     for (name, p) in providers.iter_mut() {
         check_name(name)?;
+        if p.base_url.is_empty() {
+            p.base_url = p.kind.default_base_url().to_owned();
+        }
         if !(p.base_url.starts_with("http://") || p.base_url.starts_with("https://")) {
             bail!("providers.{name}.base_url must be an http(s) URL");
         }

@@ -210,6 +210,7 @@ impl ModelProvider for MockProvider {
                 ),
                 text: reply,
                 tool_calls,
+                structured_output: None,
             })
         }
         .boxed()

@@ -5,6 +5,7 @@
 pub mod http;
 pub mod message;
 pub mod mock;
+mod negotiate;
 pub mod openai;
 pub mod routes;
 pub mod wire;
@@ -24,25 +25,40 @@ use crate::config::providers::{Price, ProviderSettings};
 use crate::error::{ErrorCode, Violation};
 use message::{ChatMessage, ToolCall, ToolSpec};
 
-/// How a runner asks for structured output when it has an `output_schema`.
+/// How a call asks for structured output when the runner has an `output_schema`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StructuredOutput {
-    /// `response_format: json_schema` (strict when the schema allows it).
+    /// The strongest mode the provider accepts, found by trying (and remembered per
+    /// provider and model): `json_schema`, then `json_object`, then `prompt`.
     #[default]
+    Auto,
+    /// `response_format: json_schema` (strict when the schema allows it).
     JsonSchema,
-    /// `response_format: json_object`, for servers without JSON Schema support.
+    /// `response_format: json_object`, carrying the schema where the server reads it
+    /// (llama.cpp `schema`, vLLM `guided_json`, Ollama `format`).
     JsonObject,
     /// No `response_format`: the schema goes into the instructions only.
-    Off,
+    #[serde(alias = "off")]
+    Prompt,
 }
 
 impl StructuredOutput {
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::Auto => "auto",
             Self::JsonSchema => "json_schema",
             Self::JsonObject => "json_object",
-            Self::Off => "off",
+            Self::Prompt => "prompt",
+        }
+    }
+
+    /// The next weaker mode to fall back to, if any.
+    pub fn weaker(self) -> Option<Self> {
+        match self {
+            Self::Auto | Self::JsonSchema => Some(Self::JsonObject),
+            Self::JsonObject => Some(Self::Prompt),
+            Self::Prompt => None,
         }
     }
 }
@@ -103,6 +119,8 @@ pub struct Completion {
     pub tool_calls: Vec<ToolCall>,
     pub usage: Usage,
     pub finish_reason: Option<String>,
+    /// The structured-output mode the call was made with (after any fallback).
+    pub structured_output: Option<StructuredOutput>,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -142,7 +160,8 @@ pub const DELTA_BUFFER: usize = 256;
 pub struct ProviderInfo {
     /// Use models as `<name>/<model>` (the built-in `mock` is just `mock`).
     pub name: String,
-    /// `mock` or `openai_compatible`.
+    /// `mock`, or the server kind of an OpenAI-compatible provider (`openai`, `ollama`,
+    /// `vllm`, `llamacpp`).
     pub kind: String,
     pub base_url: Option<String>,
     /// Models named in the settings; runners may use others the endpoint serves.

@@ -17,6 +17,7 @@ use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
 use super::http::{self, HttpFailure, Transport};
+use super::negotiate::{self, Modes, Repeats};
 use super::wire::{self, Assembler};
 use super::{
     Completion, CompletionRequest, Delta, DeltaSink, LlmError, ModelProvider, ProviderInfo,
@@ -29,6 +30,8 @@ pub struct OpenAiProvider {
     settings: ProviderSettings,
     client: Client<OpenAIConfig>,
     permits: Arc<Semaphore>,
+    /// The structured-output mode each model accepts.
+    modes: Modes,
 }
 
 /// Why one try of a call failed.
@@ -67,6 +70,7 @@ impl OpenAiProvider {
             settings: settings.clone(),
             client,
             permits: Arc::new(Semaphore::new(settings.max_concurrent_requests)),
+            modes: Modes::new(settings.structured_output),
         })
     }
 
@@ -106,15 +110,52 @@ impl OpenAiProvider {
         request: &CompletionRequest,
         deltas: &DeltaSink,
     ) -> Result<Completion, LlmError> {
-        let body = wire::request_body(request);
+        let wanted = request.response_format.as_ref().map(|f| f.mode);
+        let mut mode = self.modes.pick(&request.model, wanted.unwrap_or_default());
+        let kind = self.settings.kind;
+        let mut body = wire::request_body(request, mode, kind);
         let initial = Duration::from_millis(self.settings.retry_initial_ms);
         let max = Duration::from_millis(self.settings.retry_max_ms);
         let mut retry = 0;
+        let mut repeats = Repeats::default();
         loop {
-            let failure = match self.stream_once(&body, deltas).await {
-                Ok(completion) => return Ok(completion),
+            let mut failure = match self.stream_once(&body, deltas).await {
+                Ok(mut completion) => {
+                    completion.structured_output = wanted.map(|_| mode);
+                    return Ok(completion);
+                }
                 Err(f) => f,
             };
+            // The server refused the structured-output request: ask in the next weaker mode
+            // at once (not a transient failure) and remember what this model takes.
+            if let Some(wanted) = wanted
+                && self.modes.searching(wanted)
+                && negotiate::refuses_format(&failure.message, failure.code.as_deref())
+                && let Some(weaker) = mode.weaker()
+            {
+                tracing::warn!(
+                    provider = %self.name,
+                    model = %request.model,
+                    from = mode.as_str(),
+                    to = weaker.as_str(),
+                    "the server refused the structured-output mode; falling back: {}",
+                    failure.message
+                );
+                mode = weaker;
+                self.modes.remember(&request.model, mode);
+                body = wire::request_body(request, mode, kind);
+                let _ = deltas.send(Delta::Reset).await;
+                continue;
+            }
+            // The same answer again and again will not change by waiting (rate limits and
+            // gateways do change: those keep their retries).
+            let seen = repeats.see(failure.status, &failure.message);
+            if seen >= negotiate::IDENTICAL_LIMIT && negotiate::deterministic(failure.status) {
+                failure.retryable = false;
+                let mut error = self.error(failure, retry);
+                error.details["identical_answers"] = json!(seen);
+                return Err(error);
+            }
             if !failure.retryable || retry >= self.settings.max_retries {
                 return Err(self.error(failure, retry));
             }
@@ -270,7 +311,7 @@ impl ModelProvider for OpenAiProvider {
     fn info(&self) -> ProviderInfo {
         ProviderInfo {
             name: self.name.clone(),
-            kind: "openai_compatible".into(),
+            kind: format!("{:?}", self.settings.kind).to_lowercase(),
             base_url: Some(self.settings.base_url.clone()),
             models: self.settings.models.clone(),
             max_concurrent_requests: Some(self.settings.max_concurrent_requests),

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::message::{ChatMessage, Role, ToolCall};
-use super::{Completion, CompletionRequest, ResponseFormat, StructuredOutput, Usage};
+use super::{Completion, CompletionRequest, StructuredOutput, Usage};
+use crate::config::providers::ProviderKind;
 use crate::json;
 
 /// Request keys Errand sets itself; `model_settings` may not override them.
@@ -21,9 +22,14 @@ pub const RESERVED_KEYS: &[&str] = &[
     "n",
 ];
 
-/// The body of a streamed `POST /chat/completions`. `stream: true` is set here: the
+/// The body of a streamed `POST /chat/completions`, asking for structured output in
+/// `mode` the way a server of `kind` understands it. `stream: true` is set here: the
 /// bring-your-own-types call of async-openai does not set it.
-pub fn request_body(request: &CompletionRequest) -> Value {
+pub fn request_body(
+    request: &CompletionRequest,
+    mode: StructuredOutput,
+    kind: ProviderKind,
+) -> Value {
     let mut body = Map::new();
     for (key, value) in &request.settings {
         if !RESERVED_KEYS.contains(&key.as_str()) && key != "mock" {
@@ -31,10 +37,13 @@ pub fn request_body(request: &CompletionRequest) -> Value {
         }
     }
     body.insert("model".into(), json!(request.model));
-    body.insert(
-        "messages".into(),
-        request.messages.iter().map(message).collect(),
-    );
+    let mut messages: Vec<Value> = request.messages.iter().map(message).collect();
+    if let Some(format) = &request.response_format
+        && mode != StructuredOutput::JsonSchema
+    {
+        instruct(&mut messages, &format.schema);
+    }
+    body.insert("messages".into(), Value::Array(messages));
     body.insert("stream".into(), json!(true));
     body.insert("stream_options".into(), json!({"include_usage": true}));
     if !request.tools.is_empty() {
@@ -49,10 +58,24 @@ pub fn request_body(request: &CompletionRequest) -> Value {
             .collect();
         body.insert("tools".into(), Value::Array(tools));
     }
-    if let Some(format) = request.response_format.as_ref().and_then(response_format) {
-        body.insert("response_format".into(), format);
+    if let Some(format) = &request.response_format {
+        structured(&mut body, &format.schema, mode, kind);
     }
     Value::Object(body)
+}
+
+/// Tells the model the schema, where `response_format` cannot: in the system message.
+fn instruct(messages: &mut Vec<Value>, schema: &Value) {
+    let rule = format!(
+        "Reply with only a JSON value (no prose, no code fences) valid against this JSON Schema: {schema}"
+    );
+    match messages.first_mut() {
+        Some(first) if first["role"] == "system" => {
+            let text = first["content"].as_str().unwrap_or_default();
+            first["content"] = json!(format!("{text}\n{rule}"));
+        }
+        _ => messages.insert(0, json!({"role": "system", "content": rule})),
+    }
 }
 
 fn message(m: &ChatMessage) -> Value {
@@ -78,16 +101,36 @@ fn message(m: &ChatMessage) -> Value {
     }
 }
 
-fn response_format(f: &ResponseFormat) -> Option<Value> {
-    match f.mode {
-        StructuredOutput::Off => None,
-        StructuredOutput::JsonObject => Some(json!({"type": "json_object"})),
-        StructuredOutput::JsonSchema => Some(json!({"type": "json_schema", "json_schema": {
-            "name": "output",
-            "schema": f.schema,
-            "strict": strict_compatible(&f.schema),
-        }})),
-    }
+/// Asks for structured output in `mode`: `json_schema` as OpenAI defines it; `json_object`
+/// with the schema where a server of `kind` reads it (llama.cpp: `response_format.schema`,
+/// vLLM: `guided_json`, Ollama: `format`; OpenAI's has no place for it); `prompt`: nothing.
+fn structured(
+    body: &mut Map<String, Value>,
+    schema: &Value,
+    mode: StructuredOutput,
+    kind: ProviderKind,
+) {
+    let format = match mode {
+        StructuredOutput::Auto | StructuredOutput::JsonSchema => {
+            json!({"type": "json_schema", "json_schema": {
+                "name": "output", "schema": schema, "strict": strict_compatible(schema),
+            }})
+        }
+        StructuredOutput::JsonObject => match kind {
+            ProviderKind::Llamacpp => json!({"type": "json_object", "schema": schema}),
+            ProviderKind::Vllm => {
+                body.insert("guided_json".into(), schema.clone());
+                json!({"type": "json_object"})
+            }
+            ProviderKind::Ollama => {
+                body.insert("format".into(), schema.clone());
+                json!({"type": "json_object"})
+            }
+            ProviderKind::Openai => json!({"type": "json_object"}),
+        },
+        StructuredOutput::Prompt => return,
+    };
+    body.insert("response_format".into(), format);
 }
 
 /// Keywords OpenAI's strict mode rejects.
@@ -237,6 +280,7 @@ impl Assembler {
             tool_calls,
             usage: self.usage,
             finish_reason: self.finish_reason,
+            structured_output: None,
         }
     }
 }

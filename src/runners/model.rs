@@ -85,8 +85,10 @@ pub struct RunnerInput {
     )]
     #[schema(minimum = 0, maximum = 10, example = 2)]
     pub repair_turns: u32,
-    /// How the output schema is requested: `json_schema` (strict when the schema allows
-    /// it), `json_object`, or `off` for servers that reject `response_format`.
+    /// How the output schema is requested: `auto` (the default: the strongest mode the
+    /// provider accepts, found by trying and remembered per model), or a fixed
+    /// `json_schema` (strict when the schema allows it), `json_object` or `prompt`
+    /// (the schema in the instructions only; `off` is accepted as a synonym).
     #[serde(default)]
     pub structured_output: StructuredOutput,
     /// Limit of one tool call.

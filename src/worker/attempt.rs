@@ -17,7 +17,7 @@ use super::Runtime;
 use super::steps::{Partial, Run, Superseded};
 use crate::error::{ErrorCode, Violation};
 use crate::llm::message::{self, ChatMessage};
-use crate::llm::{CompletionRequest, LlmError, ResponseFormat, StructuredOutput};
+use crate::llm::{CompletionRequest, LlmError, ResponseFormat};
 use crate::runners::model::Runner;
 use crate::runners::schema::Which;
 use crate::tasks::model::{Task, TaskError, TaskStatus};
@@ -163,18 +163,10 @@ async fn run_loop(
     Ok(result)
 }
 
-/// The rules, the task's extra rules and — when the output schema is not sent as
-/// `response_format: json_schema` — the schema as an instruction; then the user turn.
+/// The rules and the task's extra rules, then the user turn. (When the output schema
+/// cannot be sent as `json_schema`, the provider adds it to the instructions itself.)
 fn opening(runner: &Runner, task: &Task) -> Vec<ChatMessage> {
-    let mut rules = runner.rules.clone();
-    if let Some(schema) = &runner.output_schema
-        && runner.structured_output != StructuredOutput::JsonSchema
-    {
-        rules.push(format!(
-            "Reply with only a JSON value (no prose, no code fences) valid against this JSON Schema: {schema}"
-        ));
-    }
-    message::opening(&rules, &task.rules, &task.arguments)
+    message::opening(&runner.rules, &task.rules, &task.arguments)
 }
 
 fn repair_prompt(errors: &[Violation]) -> String {

@@ -16,7 +16,7 @@ use super::{Runtime, deltas};
 use crate::db;
 use crate::events::{self, kind};
 use crate::llm::message::ToolCall;
-use crate::llm::{Completion, CompletionRequest, LlmError, ModelProvider};
+use crate::llm::{Completion, CompletionRequest, LlmError, ModelProvider, StructuredOutput};
 use crate::tasks::journal::{self, MODEL_CALL, NewStep, Recorded, Step, TOOL_RESULT};
 use crate::tasks::model::Task;
 use crate::tasks::store;
@@ -157,7 +157,10 @@ impl<'a> Run<'a> {
             "purpose": purpose,
             "messages": request.messages.len(),
             "tools": request.tools.iter().map(|t| &t.name).collect::<Vec<_>>(),
-            "response_format": request.response_format.as_ref().map(|f| f.mode.as_str()),
+            // The mode the call was made with, after any fallback.
+            "response_format": completion.structured_output
+                .or(request.response_format.as_ref().map(|f| f.mode))
+                .map(StructuredOutput::as_str),
         });
         let response = json!({
             "text": completion.text,
@@ -364,5 +367,6 @@ fn completion_from_json(v: &Value) -> Completion {
         tool_calls: serde_json::from_value(v["tool_calls"].clone()).unwrap_or_default(),
         usage: Default::default(),
         finish_reason: v["finish_reason"].as_str().map(str::to_owned),
+        structured_output: None,
     }
 }

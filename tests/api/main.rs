@@ -13,6 +13,7 @@ mod housekeeping;
 mod idempotency;
 mod limits;
 mod llm;
+mod model_servers;
 mod openapi;
 mod operations;
 mod processes;

@@ -1,0 +1,141 @@
+//! Real model servers' habits, played by fake OpenAI-compatible servers: a server that
+//! refuses `json_schema` (with a 500, as llama.cpp's does), each server kind's way of taking
+//! a schema in `json_object` mode, and errors that repeat word for word.
+
+use serde_json::{Value, json};
+
+use crate::fake_openai::{FakeOpenAi, Reply};
+use crate::helpers::{fake_provider, spawn_with_provider};
+use errand::config::providers::ProviderKind;
+
+fn city_schema() -> Value {
+    json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]})
+}
+
+/// llama-cpp-python's answer to `response_format: {"type": "json_schema"}`.
+fn refusal() -> Reply {
+    let body = json!({"error": {"message": "1 validation error for CreateChatCompletionRequest\nresponse_format.type\n  Input should be 'text' or 'json_object'", "type": "internal_server_error"}});
+    Reply::status(500, &[], &body.to_string())
+}
+
+#[tokio::test]
+async fn a_refused_json_schema_falls_back_at_once_and_the_mode_is_remembered() {
+    let fake = FakeOpenAi::start(vec![
+        refusal(),
+        Reply::json(json!({"city": "Paris"})),
+        Reply::json(json!({"city": "Lyon"})),
+    ])
+    .await;
+    let mut provider = fake_provider(&fake.url);
+    provider.kind = ProviderKind::Llamacpp;
+    let app = spawn_with_provider(provider).await;
+    app.create_runner(
+        json!({"name": "where", "model": "fake/gpt-test", "output_schema": city_schema()}),
+    )
+    .await;
+
+    let done = app
+        .run_to_end(
+            "where",
+            json!({"arguments": {"prompt": "capital of France"}}),
+        )
+        .await;
+    assert_eq!(done["status"], "succeeded", "{done}");
+    assert_eq!(done["output"], json!({"city": "Paris"}));
+    assert_eq!(
+        done["attempts"], 1,
+        "the refusal was not retried as transient"
+    );
+    let sent = fake.received();
+    assert_eq!(sent[0].body["response_format"]["type"], "json_schema");
+    // llama.cpp takes the schema inside `response_format` in json_object mode.
+    assert_eq!(
+        sent[1].body["response_format"],
+        json!({"type": "json_object", "schema": city_schema()})
+    );
+    let system = sent[1].body["messages"][0]["content"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        system.contains("JSON Schema"),
+        "the schema is also in the instructions: {system}"
+    );
+    let id = done["id"].as_str().expect("id");
+    let steps = app.get_json(&format!("/v1/tasks/{id}/steps")).await;
+    assert_eq!(
+        steps["data"][0]["request"]["response_format"],
+        "json_object"
+    );
+
+    // The next task asks this model in the mode that worked, straight away.
+    let done = app
+        .run_to_end("where", json!({"arguments": {"prompt": "in the south"}}))
+        .await;
+    assert_eq!(done["output"], json!({"city": "Lyon"}));
+    let sent = fake.received();
+    assert_eq!(sent.len(), 3);
+    assert_eq!(sent[2].body["response_format"]["type"], "json_object");
+}
+
+#[tokio::test]
+async fn each_server_kind_gets_the_schema_where_it_reads_it() {
+    for (kind, check) in [
+        (ProviderKind::Vllm, "guided_json"),
+        (ProviderKind::Ollama, "format"),
+        (ProviderKind::Openai, ""),
+    ] {
+        let fake = FakeOpenAi::start(vec![refusal(), Reply::json(json!({"city": "Oslo"}))]).await;
+        let mut provider = fake_provider(&fake.url);
+        provider.kind = kind;
+        let app = spawn_with_provider(provider).await;
+        app.create_runner(
+            json!({"name": "kind", "model": "fake/gpt-test", "output_schema": city_schema()}),
+        )
+        .await;
+        let done = app.run_to_end("kind", json!({})).await;
+        assert_eq!(done["status"], "succeeded", "{kind:?}: {done}");
+        let body = &fake.received()[1].body;
+        assert_eq!(
+            body["response_format"],
+            json!({"type": "json_object"}),
+            "{kind:?}"
+        );
+        if check.is_empty() {
+            assert!(body.get("guided_json").is_none() && body.get("format").is_none());
+        } else {
+            assert_eq!(body[check], city_schema(), "{kind:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_runner_s_own_mode_is_never_negotiated_away() {
+    let fake = FakeOpenAi::start(vec![refusal()]).await;
+    let app = spawn_with_provider(fake_provider(&fake.url)).await;
+    app.create_runner(json!({"name": "strict", "model": "fake/gpt-test",
+        "output_schema": city_schema(), "structured_output": "json_schema", "max_attempts": 1}))
+        .await;
+    let done = app.run_to_end("strict", json!({})).await;
+    assert_eq!(done["status"], "failed", "{done}");
+    assert_eq!(done["error"]["code"], "provider_error");
+    assert!(
+        fake.received()
+            .iter()
+            .all(|r| r.body["response_format"]["type"] == "json_schema")
+    );
+}
+
+#[tokio::test]
+async fn an_error_that_repeats_word_for_word_fails_fast() {
+    let same = || Reply::status(500, &[], "model file is corrupt");
+    let fake = FakeOpenAi::start(vec![same(), same(), same(), same(), same(), same()]).await;
+    let app = spawn_with_provider(fake_provider(&fake.url)).await;
+    app.create_runner(json!({"name": "broken", "model": "fake/gpt-test"}))
+        .await;
+    let done = app.run_to_end("broken", json!({})).await;
+    assert_eq!(done["status"], "failed", "{done}");
+    assert_eq!(done["attempts"], 1, "not re-queued: {done}");
+    assert_eq!(done["error"]["details"]["identical_answers"], 3);
+    assert_eq!(done["error"]["details"]["retryable"], false);
+    assert_eq!(fake.received().len(), 3);
+}
