@@ -96,9 +96,46 @@ pub struct Usage {
     pub cached_input_tokens: u64,
     pub output_tokens: u64,
     pub reasoning_tokens: u64,
+    /// The provider reported no usage: the counts are Errand's estimate (`Usage::estimate`).
+    #[serde(default)]
+    pub estimated: bool,
 }
 
 impl Usage {
+    /// A call the provider reported no usage for, until it is estimated.
+    pub const UNREPORTED: Usage = Usage {
+        input_tokens: 0,
+        cached_input_tokens: 0,
+        output_tokens: 0,
+        reasoning_tokens: 0,
+        estimated: true,
+    };
+
+    /// An estimate of a call's usage: about four characters a token, counting every
+    /// message's content and tool calls (the input) and the reply's text and tool calls (the
+    /// output). Rough, but never a claim of zero.
+    pub fn estimate(request: &CompletionRequest, reply: &Completion) -> Usage {
+        let chars = |text: &str| text.chars().count() as u64;
+        let calls = |calls: &[ToolCall]| -> u64 {
+            calls
+                .iter()
+                .map(|c| chars(&c.name) + chars(&c.arguments))
+                .sum()
+        };
+        let input: u64 = request
+            .messages
+            .iter()
+            .map(|m| chars(&m.content) + calls(&m.tool_calls))
+            .sum();
+        let output = chars(&reply.text) + calls(&reply.tool_calls);
+        Usage {
+            input_tokens: input.div_ceil(4),
+            output_tokens: output.div_ceil(4),
+            estimated: true,
+            ..Usage::default()
+        }
+    }
+
     /// USD at `price` per million tokens.
     pub fn cost(&self, price: &Price) -> f64 {
         let cached = self.cached_input_tokens.min(self.input_tokens) as f64;

@@ -20,7 +20,7 @@ use super::http::{self, HttpFailure, Transport};
 use super::negotiate::{self, Modes, Repeats};
 use super::wire::{self, Assembler};
 use super::{
-    Completion, CompletionRequest, Delta, DeltaSink, LlmError, ModelProvider, ProviderInfo,
+    Completion, CompletionRequest, Delta, DeltaSink, LlmError, ModelProvider, ProviderInfo, Usage,
 };
 use crate::config::providers::{Price, ProviderSettings};
 use crate::error::{ErrorCode, Violation};
@@ -122,6 +122,9 @@ impl OpenAiProvider {
             let mut failure = match self.stream_once(&body, deltas).await {
                 Ok(mut completion) => {
                     completion.structured_output = wanted.map(|_| mode);
+                    if completion.usage.estimated {
+                        completion.usage = Usage::estimate(request, &completion);
+                    }
                     return Ok(completion);
                 }
                 Err(f) => f,

@@ -194,7 +194,7 @@ pub struct StreamProblem {
 pub struct Assembler {
     text: String,
     calls: BTreeMap<u64, ToolCall>,
-    usage: Usage,
+    usage: Option<Usage>,
     finish_reason: Option<String>,
 }
 
@@ -212,7 +212,7 @@ impl Assembler {
             });
         }
         if let Some(usage) = chunk.get("usage").filter(|u| !u.is_null()) {
-            self.usage = parse_usage(usage);
+            self.usage = Some(parse_usage(usage));
         }
         let mut added = String::new();
         let choices = chunk.get("choices").and_then(Value::as_array);
@@ -278,7 +278,8 @@ impl Assembler {
         Completion {
             text: self.text,
             tool_calls,
-            usage: self.usage,
+            // No usage chunk: the provider estimates it (it has the request).
+            usage: self.usage.unwrap_or(Usage::UNREPORTED),
             finish_reason: self.finish_reason,
             structured_output: None,
         }
@@ -292,6 +293,7 @@ fn parse_usage(u: &Value) -> Usage {
         cached_input_tokens: n(u.pointer("/prompt_tokens_details/cached_tokens")),
         output_tokens: n(u.get("completion_tokens")),
         reasoning_tokens: n(u.pointer("/completion_tokens_details/reasoning_tokens")),
+        estimated: false,
     }
 }
 

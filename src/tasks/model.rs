@@ -82,16 +82,21 @@ impl TaskError {
 }
 
 /// Tokens and cost of a task, summed over its model calls (all attempts; a replayed
-/// step is not counted twice).
+/// step is not counted twice). `null` counts: no model call has been made, so nothing is
+/// known (zero would be a claim).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema, PartialEq)]
 pub struct TaskUsage {
-    pub input_tokens: i64,
+    pub input_tokens: Option<i64>,
     /// Part of `input_tokens` served from the provider's prompt cache.
-    pub cached_input_tokens: i64,
-    pub output_tokens: i64,
+    pub cached_input_tokens: Option<i64>,
+    pub output_tokens: Option<i64>,
     /// Part of `output_tokens` spent on reasoning.
-    pub reasoning_tokens: i64,
-    /// USD, when the provider settings price the model; `null` otherwise.
+    pub reasoning_tokens: Option<i64>,
+    /// Some call's usage was not reported by the provider: its counts (and the cost) are
+    /// Errand's estimate, about four characters a token.
+    pub estimated: bool,
+    /// USD, when the provider settings price the model (estimated when `estimated`);
+    /// `null` otherwise.
     pub cost_usd: Option<f64>,
 }
 

@@ -13,7 +13,8 @@ use crate::llm::Usage;
 pub(super) const COLUMNS: &str =
     "id, runner_id, runner_name, runner_version, status, arguments, output, error, model,
     model_settings, attempts, max_attempts, timeout_seconds, idempotency_key, cancel_requested,
-    rules, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, cost_usd,
+    rules, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, usage_estimated,
+    cost_usd,
     created_at, started_at, finished_at, updated_at";
 
 #[derive(sqlx::FromRow)]
@@ -34,10 +35,11 @@ pub(super) struct TaskRow {
     idempotency_key: Option<String>,
     cancel_requested: bool,
     rules: Json<Vec<String>>,
-    input_tokens: i64,
-    cached_input_tokens: i64,
-    output_tokens: i64,
-    reasoning_tokens: i64,
+    input_tokens: Option<i64>,
+    cached_input_tokens: Option<i64>,
+    output_tokens: Option<i64>,
+    reasoning_tokens: Option<i64>,
+    usage_estimated: bool,
     cost_usd: Option<f64>,
     created_at: DateTime<Utc>,
     started_at: Option<DateTime<Utc>>,
@@ -72,6 +74,7 @@ impl TryFrom<TaskRow> for Task {
                 cached_input_tokens: r.cached_input_tokens,
                 output_tokens: r.output_tokens,
                 reasoning_tokens: r.reasoning_tokens,
+                estimated: r.usage_estimated,
                 cost_usd: r.cost_usd,
             },
             created_at: r.created_at,
@@ -332,10 +335,11 @@ pub async fn add_usage(
 ) -> sqlx::Result<bool> {
     let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
     let done = sqlx::query(
-        "UPDATE tasks SET input_tokens = input_tokens + $3,
-            cached_input_tokens = cached_input_tokens + $4,
-            output_tokens = output_tokens + $5,
-            reasoning_tokens = reasoning_tokens + $6,
+        "UPDATE tasks SET input_tokens = coalesce(input_tokens, 0) + $3,
+            cached_input_tokens = coalesce(cached_input_tokens, 0) + $4,
+            output_tokens = coalesce(output_tokens, 0) + $5,
+            reasoning_tokens = coalesce(reasoning_tokens, 0) + $6,
+            usage_estimated = usage_estimated OR $8,
             cost_usd = CASE WHEN $7::float8 IS NULL THEN cost_usd
                 ELSE coalesce(cost_usd, 0) + $7 END
          WHERE id = $1 AND attempts = $2 AND status = 'running'",
@@ -347,6 +351,7 @@ pub async fn add_usage(
     .bind(n(usage.output_tokens))
     .bind(n(usage.reasoning_tokens))
     .bind(cost)
+    .bind(usage.estimated)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -60,6 +60,13 @@ impl Reply {
         Reply::Stream(text_chunks(text, prompt, completion))
     }
 
+    /// `text` streamed as a server that reports no usage does (llama.cpp's stream).
+    pub fn text_without_usage(text: &str) -> Self {
+        let mut chunks = text_chunks(text, 0, 0);
+        chunks.pop();
+        Reply::Stream(chunks)
+    }
+
     pub fn json(value: Value) -> Self {
         Self::text(&value.to_string())
     }

@@ -139,3 +139,59 @@ async fn an_error_that_repeats_word_for_word_fails_fast() {
     assert_eq!(done["error"]["details"]["retryable"], false);
     assert_eq!(fake.received().len(), 3);
 }
+
+#[tokio::test]
+async fn usage_a_server_does_not_report_is_estimated_and_says_so() {
+    let fake = FakeOpenAi::start(vec![
+        Reply::text_without_usage("Paris is the capital."),
+        Reply::text("Reported."),
+    ])
+    .await;
+    let app = spawn_with_provider(fake_provider(&fake.url)).await;
+    app.create_runner(json!({"name": "plain", "model": "fake/gpt-test"}))
+        .await;
+
+    let done = app
+        .run_to_end(
+            "plain",
+            json!({"arguments": {"prompt": "Capital of France?"}}),
+        )
+        .await;
+    assert_eq!(done["status"], "succeeded", "{done}");
+    let usage = &done["usage"];
+    assert_eq!(usage["estimated"], true, "{usage}");
+    // About four characters a token: 21 characters of reply.
+    assert_eq!(usage["output_tokens"], 6, "{usage}");
+    assert!(usage["input_tokens"].as_i64().unwrap_or(0) > 0, "{usage}");
+    assert!(
+        usage["cost_usd"].as_f64().unwrap_or(0.0) > 0.0,
+        "priced from the estimate: {usage}"
+    );
+    let id = done["id"].as_str().expect("id");
+    let steps = app.get_json(&format!("/v1/tasks/{id}/steps")).await;
+    assert_eq!(steps["data"][0]["usage"]["estimated"], true);
+    let events = app.events(id).await;
+    let event = events
+        .iter()
+        .find(|e| e["type"] == "usage")
+        .expect("a usage event");
+    assert_eq!(event["data"]["estimated"], true);
+
+    // A server that reports usage is taken at its word.
+    let done = app.run_to_end("plain", json!({})).await;
+    assert_eq!(done["usage"]["estimated"], false, "{done}");
+    assert_eq!(done["usage"]["output_tokens"], 8);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_that_made_no_model_call_has_unknown_usage_not_zero() {
+    let app = crate::helpers::spawn_api().await;
+    app.create_runner(json!({"name": "never"})).await;
+    let task = app.submit("never", json!({})).await;
+    let usage = &task["usage"];
+    assert!(
+        usage["input_tokens"].is_null() && usage["output_tokens"].is_null(),
+        "{usage}"
+    );
+    assert_eq!(usage["estimated"], false);
+}
