@@ -97,6 +97,8 @@ codes! {
         "The task's model names a provider this worker does not have configured.";
     ToolUnavailable = "tool_unavailable", Task, "Tool unavailable",
         "A toolkit of the runner is not available in this worker.";
+    ToolsUnsupported = "tools_unsupported", Task, "Tools unsupported",
+        "The runner offers tools, but its model's server refuses tool calling; `details` has the server's answer.";
     MaxTurnsExceeded = "max_turns_exceeded", Task, "Max turns exceeded",
         "The model still called tools after `max_turns` model calls.";
     Timeout = "timeout", Task, "Timeout",

@@ -78,6 +78,24 @@ pub fn deterministic(status: Option<u16>) -> bool {
     }
 }
 
+/// Whether a provider's error says it does not do tool calling (for this model).
+pub fn refuses_tools(message: &str) -> bool {
+    let text = message.to_lowercase();
+    ["tool", "function call", "function_call"]
+        .iter()
+        .any(|needle| text.contains(needle))
+        && [
+            "not support",
+            "unsupported",
+            "does not",
+            "doesn't",
+            "not enabled",
+            "not allowed",
+        ]
+        .iter()
+        .any(|needle| text.contains(needle))
+}
+
 /// Counts identical failures in a row.
 #[derive(Default)]
 pub struct Repeats {
@@ -135,6 +153,17 @@ mod tests {
         ));
         assert!(refuses_format("Unsupported response_format type", None));
         assert!(!refuses_format("upstream exploded", Some("server_error")));
+    }
+
+    #[test]
+    fn recognises_tool_refusals() {
+        assert!(refuses_tools(
+            "registry.ollama.ai/library/gemma does not support tools"
+        ));
+        assert!(refuses_tools(
+            "Function calling is not enabled for this model"
+        ));
+        assert!(!refuses_tools("tool call timed out, retry"));
     }
 
     #[test]

@@ -150,6 +150,14 @@ impl OpenAiProvider {
                 let _ = deltas.send(Delta::Reset).await;
                 continue;
             }
+            // A server without tool calling: say so, rather than retry or carry on without
+            // the tools the runner needs.
+            if !request.tools.is_empty() && negotiate::refuses_tools(&failure.message) {
+                failure.retryable = false;
+                let mut error = self.error(failure, retry);
+                error.code = ErrorCode::ToolsUnsupported;
+                return Err(error);
+            }
             // The same answer again and again will not change by waiting (rate limits and
             // gateways do change: those keep their retries).
             let seen = repeats.see(failure.status, &failure.message);

@@ -195,3 +195,24 @@ async fn a_task_that_made_no_model_call_has_unknown_usage_not_zero() {
     );
     assert_eq!(usage["estimated"], false);
 }
+
+#[tokio::test]
+async fn a_server_that_refuses_tools_fails_the_task_clearly_and_at_once() {
+    let body =
+        json!({"error": {"message": "registry.ollama.ai/library/tiny does not support tools"}});
+    let refuse = || Reply::status(400, &[], &body.to_string());
+    let fake = FakeOpenAi::start(vec![refuse(), refuse(), refuse()]).await;
+    let app = spawn_with_provider(fake_provider(&fake.url)).await;
+    app.create_runner(
+        json!({"name": "calc", "model": "fake/gpt-test", "toolkits": ["calculator"]}),
+    )
+    .await;
+    let done = app
+        .run_to_end("calc", json!({"arguments": {"prompt": "2+2"}}))
+        .await;
+    assert_eq!(done["status"], "failed", "{done}");
+    assert_eq!(done["error"]["code"], "tools_unsupported");
+    assert_eq!(done["error"]["details"]["status"], 400);
+    assert_eq!(done["attempts"], 1);
+    assert_eq!(fake.received().len(), 1, "one question, one answer");
+}
