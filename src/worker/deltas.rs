@@ -33,12 +33,8 @@ impl From<&EventSettings> for Flush {
     }
 }
 
-/// How long the first text of a model call waits to be logged.
-const FIRST_FLUSH: Duration = Duration::from_millis(5);
-
-/// Logs streamed text as `message.delta` events: the first text of a call within
-/// `FIRST_FLUSH`, then coalesced, one event per `flush.every` or per `flush.bytes`,
-/// whichever comes first. Returns the text not yet logged when the
+/// Logs streamed text as `message.delta` events, coalesced: one event per `flush.every`
+/// or per `flush.bytes`, whichever comes first. Returns the text not yet logged when the
 /// call ends, which the caller logs with the step. Keeps all the text of the call in
 /// `partial`. A `Reset` (the call is being retried) voids the text so far and, when some
 /// was logged, logs a delta with `reset: true`.
@@ -67,15 +63,7 @@ pub async fn forward_deltas(
             Some(Some(Delta::Text(text))) => {
                 partial.lock().map(|mut p| p.push_str(&text)).ok();
                 pending.push_str(&text);
-                // The first text of a call goes out within `FIRST_FLUSH` (time to first text
-                // is what a watcher feels; a reply that arrives whole still rides in its
-                // step's transaction); later text is coalesced over `flush.every`.
-                let window = if logged {
-                    flush.every
-                } else {
-                    FIRST_FLUSH.min(flush.every)
-                };
-                due.get_or_insert_with(|| Instant::now() + window);
+                due.get_or_insert_with(|| Instant::now() + flush.every);
                 pending.len() >= flush.bytes
             }
             Some(Some(Delta::Reset)) => {
