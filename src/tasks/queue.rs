@@ -129,21 +129,6 @@ pub async fn expire(db: impl PgExecutor<'_>, owner: &str, id: Uuid) -> sqlx::Res
     Ok(())
 }
 
-/// Puts a task whose worker was lost back in the queue for its next attempt (fenced on
-/// the lost attempt).
-pub async fn release(conn: &mut PgConnection, id: Uuid, attempt: i32) -> sqlx::Result<bool> {
-    let done = sqlx::query(
-        "UPDATE tasks SET status = 'queued', run_after = now(), lease_owner = NULL,
-            lease_expires_at = NULL, updated_at = now()
-         WHERE id = $1 AND attempts = $2 AND status = 'running'",
-    )
-    .bind(id)
-    .bind(attempt)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
 pub use crate::events::WORK_CHANNEL as WORK;
 /// The NOTIFY channel that tells workers a task's cancellation was requested (payload:
 /// the task id).

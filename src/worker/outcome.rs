@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::Runtime;
 use super::attempt::AttemptResult;
-use super::patience::{PATIENCE, is_transient};
+use super::patience::persist;
 use super::steps::Partial;
 use crate::error::{ErrorCode, is_bad_data};
 use crate::events::{self, kind};
@@ -44,45 +44,40 @@ pub fn failed(status: TaskStatus, error: TaskError) -> Outcome {
     }
 }
 
-/// Records how the attempt stopped. A database that is away is waited for (bounded
-/// back-off, for up to `PATIENCE`), so a restart of PostgreSQL does not cost the
-/// attempt; if the database refuses the outcome itself (a value it cannot hold), the task
-/// fails with `internal_error` instead of staying `running`.
+/// Records how the attempt stopped. A database that is away is waited for
+/// (`patience::persist`), so a restart of PostgreSQL does not cost the attempt; if the
+/// database refuses the outcome itself (a value it cannot hold), the task fails with
+/// `internal_error` instead of staying `running`.
 pub async fn record(
     rt: &Runtime,
     task: &Task,
     stopped: Stopped,
     partial: &Partial,
 ) -> anyhow::Result<()> {
-    let started = tokio::time::Instant::now();
-    let mut stopped = stopped;
-    let mut failures = 0;
-    let recorded = loop {
-        let attempt = stopped.clone();
-        match record_once(rt, task, stopped, partial).await {
-            Ok(recorded) if recorded || failures == 0 => break recorded,
-            // A retry after a lost acknowledgement finds its own commit.
-            Ok(_) => break ended_by(rt, task).await?,
-            Err(e) if is_bad_data(&e) => {
-                tracing::error!(error = %e, "the outcome cannot be stored; failing the task");
-                let error = TaskError::new(
-                    ErrorCode::InternalError,
-                    format!("the attempt's outcome cannot be stored: {e:#}"),
-                    json!({"attempt": task.attempts}),
-                );
-                stopped = Stopped::Finished(AttemptResult::Done(failed(TaskStatus::Failed, error)));
-            }
-            Err(e) if is_transient(&e) && started.elapsed() < PATIENCE => {
-                failures += 1;
-                let wait = super::patience::backoff(failures);
-                tracing::warn!(error = %e, retry_in_ms = wait.as_millis() as u64, "cannot record the outcome yet");
-                tokio::time::sleep(wait).await;
-                stopped = attempt;
-            }
-            Err(e) => return Err(e),
-        }
+    let once = |stopped: Stopped| {
+        persist("recording the outcome", move || {
+            record_once(rt, task, stopped.clone(), partial)
+        })
     };
-    if !recorded {
+    let recorded = match once(stopped).await {
+        Err(e) if is_bad_data(&e) => {
+            tracing::error!(error = %e, "the outcome cannot be stored; failing the task");
+            let error = TaskError::new(
+                ErrorCode::InternalError,
+                format!("the attempt's outcome cannot be stored: {e:#}"),
+                json!({"attempt": task.attempts}),
+            );
+            once(Stopped::Finished(AttemptResult::Done(failed(
+                TaskStatus::Failed,
+                error,
+            ))))
+            .await?
+        }
+        other => other?,
+    };
+    // Written nothing: a newer attempt owns the task — or a retry after a lost
+    // acknowledgement found this attempt's own commit.
+    if !recorded && !ended_by(rt, task).await? {
         tracing::warn!(
             attempt = task.attempts,
             "attempt superseded: a newer attempt owns the task; result discarded"
@@ -165,16 +160,30 @@ async fn retry(
     after: Option<Duration>,
 ) -> anyhow::Result<bool> {
     let delay = retry_delay(rt, task, after);
-    if task.attempts >= task.max_attempts
-        || !store::requeue(conn, task.id, task.attempts, &error, delay).await?
-    {
+    if task.attempts >= task.max_attempts || !requeue(conn, task, &error, delay).await? {
         // Out of attempts, or cancelled meanwhile (`finish` turns it into `cancelled`),
         // or superseded (`finish` writes nothing).
         return finish(conn, task, &failed(TaskStatus::Failed, error)).await;
     }
+    Ok(true)
+}
+
+/// Puts the task back in the queue for its next attempt after `delay`, with a
+/// `task.queued` event (which wakes the workers); `false` when this attempt no longer
+/// owns the task or a cancellation is pending.
+async fn requeue(
+    conn: &mut sqlx::PgConnection,
+    task: &Task,
+    error: &TaskError,
+    delay: Duration,
+) -> anyhow::Result<bool> {
+    if !store::requeue(conn, task.id, task.attempts, error, delay).await? {
+        return Ok(false);
+    }
     let data = json!({"attempt": task.attempts + 1, "retry_in_ms": delay.as_millis() as u64, "error": error});
     events::append(conn, task.id, kind::QUEUED, &data).await?;
     tracing::info!(
+        task_id = %task.id,
         attempt = task.attempts,
         delay_ms = delay.as_millis() as u64,
         "task re-queued"
@@ -220,16 +229,12 @@ pub async fn reap(rt: &Runtime) -> anyhow::Result<usize> {
             );
             failed(TaskStatus::Failed, error)
         } else {
-            if queue::release(&mut tx, task.id, task.attempts).await? {
-                let error = TaskError::new(
-                    ErrorCode::WorkerLost,
-                    lost,
-                    json!({"attempt": task.attempts}),
-                );
-                let data = json!({"attempt": task.attempts + 1, "retry_in_ms": 0, "error": error});
-                events::append(&mut tx, task.id, kind::QUEUED, &data).await?;
-                tracing::info!(task_id = %task.id, attempt = task.attempts, "lost worker's task re-queued");
-            }
+            let error = TaskError::new(
+                ErrorCode::WorkerLost,
+                lost,
+                json!({"attempt": task.attempts}),
+            );
+            requeue(&mut tx, task, &error, Duration::ZERO).await?;
             continue;
         };
         finish(&mut tx, task, &outcome).await?;
