@@ -30,15 +30,20 @@ pub fn last_event_id(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
     let Some(value) = req.headers().get("last-event-id") else {
         return Ok(None);
     };
-    let text = value.to_str().unwrap_or_default().trim();
-    if text.is_empty() {
-        return Ok(None);
+    // Exactly the document's pattern: 1 to 18 digits (a seq is never negative, and 18
+    // digits always fit an i64).
+    let text = String::from_utf8_lossy(value.as_bytes());
+    let digits = text.trim();
+    match digits.parse::<i64>() {
+        Ok(seq)
+            if (1..=18).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            Ok(Some(seq))
+        }
+        _ => Err(ApiError::bad_request(format!(
+            "Last-Event-ID must be an event seq (1 to 18 digits), not {digits:?}"
+        ))),
     }
-    text.parse::<i64>().map(Some).map_err(|_| {
-        ApiError::bad_request(format!(
-            "Last-Event-ID must be an event seq (an integer), not {text:?}"
-        ))
-    })
 }
 
 /// A `wait` query value as a duration; more than the maximum is refused.

@@ -203,8 +203,8 @@ pub struct EventPage {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EventQuery {
-    /// Return events with `seq` greater than this (default 0: from the start). On a
-    /// stream, the `Last-Event-ID` header takes precedence.
+    /// Return events with `seq` greater than this (default 0: from the start). The
+    /// `Last-Event-ID` header, when sent, takes precedence.
     pub after: Option<i64>,
     /// Page size, 1 to 1000 (default 100); not used by a stream.
     #[param(minimum = 1, maximum = 1000)]

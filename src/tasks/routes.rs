@@ -286,8 +286,8 @@ pub async fn cancel(
         ("id" = Uuid, Path, description = "The task id"),
         EventQuery,
         ("Accept" = Option<String>, Header, description = "`text/event-stream` for a stream"),
-        ("Last-Event-ID" = Option<i64>, Header,
-            description = "Resume a stream after this seq (sent by a reconnecting EventSource)")
+        ("Last-Event-ID" = Option<String>, Header, nullable = false, pattern = r"^[0-9]{1,18}$",
+            description = "Resume after this seq (sent by a reconnecting EventSource); takes precedence over `after`")
     ),
     responses(
         (status = 200, description = "A page of events, or the event stream",
@@ -303,14 +303,14 @@ pub async fn list_events(
     query: web::Query<EventQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
+    // Checked in both modes: a header the document types as an integer is never ignored.
+    let after = live::last_event_id(&req)?.or(query.after).unwrap_or(0);
     if live::wants_stream(&req) {
         let task = existing_task(&state, &id).await?;
-        let after = live::last_event_id(&req)?.or(query.after).unwrap_or(0);
         return live::stream(&state, &task, after, HttpResponse::Ok()).await;
     }
     let limit = pagination::limit(query.limit, 100, 1000)?;
     let uuid = existing_task(&state, &id).await?.id;
-    let after = query.after.unwrap_or(0);
     let page_bytes = state.streams.page_bytes;
     let data = events::list(&state.pool, uuid, after, limit, page_bytes)
         .await?

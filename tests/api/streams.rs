@@ -143,6 +143,25 @@ async fn a_dropped_stream_resumes_with_last_event_id_and_gets_exactly_the_missin
     )
     .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
+    // The JSON listing honours the header too, and refuses a bad one the same way.
+    let page = app
+        .client
+        .get(events_url(&app, id))
+        .header("last-event-id", "4")
+        .send()
+        .await
+        .unwrap();
+    let page: Value = page.json().await.unwrap();
+    assert_eq!(page["data"][0]["seq"], 5);
+    let bad = app
+        .client
+        .get(events_url(&app, id))
+        .header("last-event-id", "o.{Ca")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
