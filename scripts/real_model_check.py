@@ -63,6 +63,22 @@ check(task["status"] == "succeeded" and isinstance(task["output"].get("city"), s
 steps = errand.get(f"/v1/tasks/{task['id']}/steps").json()["data"]
 print(f"      structured-output mode used: {steps[0]['request']['response_format']}")
 
+# Tool calling on a 135M model behind llama-cpp-python's default chat format: a task must
+# end at once, with the tool really called, an answer without it, or a clear
+# `tools_unsupported` — never looping through repair turns or running into its timeout.
+runner("calc", toolkits=["calculator"], output_schema={"type": "number"})
+runner("must-calc", toolkits=["calculator"], output_schema={"type": "number"},
+       model_settings={**SETTINGS, "tool_choice": "required"})
+for name in ("calc", "must-calc"):
+    task = run(name, {"prompt": "What is 6 times 7? Use the calculator tool."})
+    steps = errand.get(f"/v1/tasks/{task['id']}/steps").json()["data"]
+    called = any(s["kind"] == "tool_result" for s in steps)
+    error = task.get("error") or {}
+    fine = task["status"] == "succeeded" or error.get("code") == "tools_unsupported"
+    check(fine and task["attempts"] == 1 and len(steps) <= 3,
+          f"{name}: {task['status']} {error.get('code') or task.get('output')} after {len(steps)} "
+          f"steps, tool called: {called} {error.get('message', '')}")
+
 events = list(sse("POST", "/v1/runners/plain/tasks?stream=true", json={"arguments": {"prompt": PROMPT}}))
 kinds = [e[1] for e in events]
 check(kinds[-1] == "task.succeeded" and "message.delta" in kinds,

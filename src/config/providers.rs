@@ -35,6 +35,13 @@ impl ProviderKind {
             Self::Llamacpp => "http://localhost:8080/v1",
         }
     }
+
+    /// Whether to ask for usage in the stream (`stream_options.include_usage`). OpenAI,
+    /// vLLM and Ollama send the usage chunk only when asked; llama.cpp's server sends its
+    /// usage unasked (and llama-cpp-python's none), so it is not asked.
+    pub fn asks_stream_usage(self) -> bool {
+        !matches!(self, Self::Llamacpp)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -50,6 +57,11 @@ pub struct ProviderSettings {
     /// the strongest the server accepts, found by trying.
     #[serde(default)]
     pub structured_output: Option<crate::llm::StructuredOutput>,
+    /// Ask for token usage in the stream (`stream_options.include_usage`); unset: as the
+    /// kind does (all but `llamacpp`). A server that refuses the field is not asked again.
+    /// Usage a server does not report is estimated and marked `estimated`.
+    #[serde(default)]
+    pub stream_usage: Option<bool>,
     /// Name of the environment variable holding the API key (`OPENAI_API_KEY` by default
     /// for the provider called `openai`). Local servers usually need none.
     #[serde(default)]
@@ -137,6 +149,7 @@ impl ProviderSettings {
             kind: ProviderKind::default(),
             base_url: base_url.into(),
             structured_output: None,
+            stream_usage: None,
             api_key_env: None,
             api_key: None,
             headers: BTreeMap::new(),

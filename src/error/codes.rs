@@ -98,7 +98,7 @@ codes! {
     ToolUnavailable = "tool_unavailable", Task, "Tool unavailable",
         "A toolkit of the runner is not available in this worker.";
     ToolsUnsupported = "tools_unsupported", Task, "Tools unsupported",
-        "The runner offers tools, but its model's server refuses tool calling; `details` has the server's answer.";
+        "The runner offers tools, but its model's server refuses or ignores tool calling (the model wrote its call as text, or made none when `tool_choice` required one); `details` has the evidence.";
     MaxTurnsExceeded = "max_turns_exceeded", Task, "Max turns exceeded",
         "The model still called tools after `max_turns` model calls.";
     Timeout = "timeout", Task, "Timeout",

@@ -211,6 +211,7 @@ impl ModelProvider for MockProvider {
                 text: reply,
                 tool_calls,
                 structured_output: None,
+                tools_ignored: None,
             })
         }
         .boxed()

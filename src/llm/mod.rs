@@ -2,7 +2,9 @@
 //! worker asks the registry for it and calls `complete`. The built-in `mock` runs offline;
 //! every configured provider is an OpenAI-compatible endpoint (`openai.rs`).
 
+pub mod assemble;
 pub mod http;
+mod ignored_tools;
 pub mod message;
 pub mod mock;
 mod negotiate;
@@ -158,6 +160,8 @@ pub struct Completion {
     pub finish_reason: Option<String>,
     /// The structured-output mode the call was made with (after any fallback).
     pub structured_output: Option<StructuredOutput>,
+    /// Why the reply shows the server ignored the request's `tools`, when it does.
+    pub tools_ignored: Option<String>,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]

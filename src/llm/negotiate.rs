@@ -66,6 +66,12 @@ pub fn refuses_format(message: &str, code: Option<&str>) -> bool {
     .any(|needle| text.contains(needle))
 }
 
+/// Whether a provider's error is about `stream_options` (servers that predate it, or
+/// proxies that refuse fields they do not know).
+pub fn refuses_stream_options(message: &str) -> bool {
+    message.contains("stream_options")
+}
+
 /// Whether an answer with this status can be deterministic: a server fault (500, 501) or a
 /// client error other than a timeout, a conflict or a rate limit. Gateways (502–504), rate
 /// limits and network failures pass with time.
@@ -91,6 +97,8 @@ pub fn refuses_tools(message: &str) -> bool {
             "doesn't",
             "not enabled",
             "not allowed",
+            // vLLM without `--enable-auto-tool-choice`.
+            "requires --enable-auto-tool-choice",
         ]
         .iter()
         .any(|needle| text.contains(needle))
@@ -162,6 +170,9 @@ mod tests {
         ));
         assert!(refuses_tools(
             "Function calling is not enabled for this model"
+        ));
+        assert!(refuses_tools(
+            "\"auto\" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set"
         ));
         assert!(!refuses_tools("tool call timed out, retry"));
     }

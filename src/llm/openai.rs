@@ -4,6 +4,7 @@
 //! before the task's deadline.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use async_openai::Client;
@@ -16,9 +17,11 @@ use serde_json::{Map, Value, json};
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
+use super::assemble::Assembler;
 use super::http::{self, HttpFailure, Transport};
+use super::ignored_tools;
 use super::negotiate::{self, Modes, Repeats};
-use super::wire::{self, Assembler};
+use super::wire::{self, Shape};
 use super::{
     Completion, CompletionRequest, Delta, DeltaSink, LlmError, ModelProvider, ProviderInfo, Usage,
 };
@@ -32,6 +35,9 @@ pub struct OpenAiProvider {
     permits: Arc<Semaphore>,
     /// The structured-output mode each model accepts.
     modes: Modes,
+    /// Whether to ask for usage in the stream: the setting (or the kind's habit) until the
+    /// server refuses `stream_options`.
+    stream_usage: AtomicBool,
 }
 
 /// Why one try of a call failed.
@@ -71,6 +77,11 @@ impl OpenAiProvider {
             client,
             permits: Arc::new(Semaphore::new(settings.max_concurrent_requests)),
             modes: Modes::new(settings.structured_output),
+            stream_usage: AtomicBool::new(
+                settings
+                    .stream_usage
+                    .unwrap_or(settings.kind.asks_stream_usage()),
+            ),
         })
     }
 
@@ -111,9 +122,12 @@ impl OpenAiProvider {
         deltas: &DeltaSink,
     ) -> Result<Completion, LlmError> {
         let wanted = request.response_format.as_ref().map(|f| f.mode);
-        let mut mode = self.modes.pick(&request.model, wanted.unwrap_or_default());
-        let kind = self.settings.kind;
-        let mut body = wire::request_body(request, mode, kind);
+        let mut shape = Shape {
+            mode: self.modes.pick(&request.model, wanted.unwrap_or_default()),
+            kind: self.settings.kind,
+            stream_usage: self.stream_usage.load(Ordering::Relaxed),
+        };
+        let mut body = wire::request_body(request, shape);
         let initial = Duration::from_millis(self.settings.retry_initial_ms);
         let max = Duration::from_millis(self.settings.retry_max_ms);
         let mut retry = 0;
@@ -121,10 +135,11 @@ impl OpenAiProvider {
         loop {
             let mut failure = match self.stream_once(&body, deltas).await {
                 Ok(mut completion) => {
-                    completion.structured_output = wanted.map(|_| mode);
+                    completion.structured_output = wanted.map(|_| shape.mode);
                     if completion.usage.estimated {
                         completion.usage = Usage::estimate(request, &completion);
                     }
+                    completion.tools_ignored = ignored_tools::evidence(request, &completion);
                     return Ok(completion);
                 }
                 Err(f) => f,
@@ -134,19 +149,33 @@ impl OpenAiProvider {
             if let Some(wanted) = wanted
                 && self.modes.searching(wanted)
                 && negotiate::refuses_format(&failure.message, failure.code.as_deref())
-                && let Some(weaker) = mode.weaker()
+                && let Some(weaker) = shape.mode.weaker()
             {
                 tracing::warn!(
                     provider = %self.name,
                     model = %request.model,
-                    from = mode.as_str(),
+                    from = shape.mode.as_str(),
                     to = weaker.as_str(),
                     "the server refused the structured-output mode; falling back: {}",
                     failure.message
                 );
-                mode = weaker;
-                self.modes.remember(&request.model, mode);
-                body = wire::request_body(request, mode, kind);
+                shape.mode = weaker;
+                self.modes.remember(&request.model, weaker);
+                body = wire::request_body(request, shape);
+                let _ = deltas.send(Delta::Reset).await;
+                continue;
+            }
+            // The server does not take `stream_options`: ask it no more (its usage, if it
+            // reports none, is estimated).
+            if shape.stream_usage && negotiate::refuses_stream_options(&failure.message) {
+                tracing::warn!(
+                    provider = %self.name,
+                    "the server refused stream_options; usage will not be asked for: {}",
+                    failure.message
+                );
+                shape.stream_usage = false;
+                self.stream_usage.store(false, Ordering::Relaxed);
+                body = wire::request_body(request, shape);
                 let _ = deltas.send(Delta::Reset).await;
                 continue;
             }

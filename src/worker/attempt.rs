@@ -103,6 +103,16 @@ async fn run_loop(
         if purpose == "turn" {
             turns += 1;
         }
+        if let Some(why) = &completion.tools_ignored {
+            // Carrying on would take a written-out call for the answer, or loop through
+            // repair turns: the runner needs tools this server does not run.
+            break failed(
+                ErrorCode::ToolsUnsupported,
+                format!("the model server ignored the runner's tools: {why}"),
+                json!({"model": task.model, "raw_output": completion.text,
+                    "tools": request.tools.iter().map(|t| &t.name).collect::<Vec<_>>()}),
+            );
+        }
         request.messages.push(ChatMessage::assistant(
             completion.text.clone(),
             completion.tool_calls.clone(),

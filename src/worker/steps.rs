@@ -166,6 +166,8 @@ impl<'a> Run<'a> {
             "text": completion.text,
             "tool_calls": completion.tool_calls,
             "finish_reason": completion.finish_reason,
+            // The server ignored the tools sent (why Errand thinks so), when it did.
+            "tools_ignored": completion.tools_ignored,
         });
         let cost = self
             .rt
@@ -368,5 +370,6 @@ fn completion_from_json(v: &Value) -> Completion {
         usage: Default::default(),
         finish_reason: v["finish_reason"].as_str().map(str::to_owned),
         structured_output: None,
+        tools_ignored: v["tools_ignored"].as_str().map(str::to_owned),
     }
 }

@@ -19,6 +19,7 @@ mod operations;
 mod processes;
 mod resilience;
 mod runners;
+mod server_habits;
 mod sse_client;
 mod streams;
 mod tasks;
