@@ -20,15 +20,16 @@ use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::guard::Auth;
 use crate::body::BodyConfig;
-use crate::config::Settings;
+use crate::config::{QuotaSettings, Settings};
 use crate::error::{ApiError, ErrorCode};
 use crate::events::hub::Hub;
 use crate::llm::ModelRegistry;
 use crate::openapi::{BaseDoc, Contract};
 use crate::runners::schema::SchemaCache;
 use crate::tools::ToolRegistry;
-use crate::{health, llm, runners, tasks};
+use crate::{auth, health, llm, projects, runners, tasks};
 
 /// What handlers share. Cheap to clone.
 #[derive(Clone)]
@@ -44,6 +45,9 @@ pub struct AppState {
     pub idempotency_ttl: Duration,
     /// Whether this process's worker still runs (`None`: no worker here).
     pub worker_alive: Option<Arc<std::sync::atomic::AtomicBool>>,
+    /// Keys, open mode and request rates.
+    pub auth: Arc<Auth>,
+    pub quotas: QuotaSettings,
 }
 
 /// How waiting requests and event streams behave.
@@ -83,7 +87,12 @@ fn configure(cfg: &mut ServiceConfig) {
                 .service(tasks::routes::cancel)
                 .service(tasks::routes::list_events)
                 .service(tasks::routes::list_steps)
-                .service(llm::routes::list),
+                .service(llm::routes::list)
+                .service(projects::routes::create)
+                .service(projects::routes::list)
+                .service(auth::routes::create)
+                .service(auth::routes::list)
+                .service(auth::routes::revoke),
         );
 }
 
@@ -155,6 +164,7 @@ impl Application {
                         ),
                 )
                 .default_service(web::to(not_found))
+                .wrap(from_fn(auth::guard::guard))
                 .wrap(from_fn(request_id_header))
                 .wrap(Condition::new(!origins.is_empty(), cors(&origins)))
                 .wrap(TracingLogger::default())

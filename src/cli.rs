@@ -1,4 +1,4 @@
-//! Command-line interface: `errand [serve|api|worker|migrate|run|bench|openapi]`.
+//! Command-line interface: `errand [serve|api|worker|migrate|run|keys|bench|openapi]`.
 
 use std::path::PathBuf;
 
@@ -36,6 +36,9 @@ pub struct Cli {
     /// Log as JSON lines [env: ERRAND_LOG_FORMAT=json].
     #[arg(long, global = true)]
     pub json_logs: bool,
+    /// Serve a non-loopback address without API keys [env: ERRAND_INSECURE_NO_AUTH=true].
+    #[arg(long, global = true)]
+    pub insecure_no_auth: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -62,6 +65,11 @@ pub enum Command {
         /// An extra rule for this task (repeatable).
         #[arg(long = "rule")]
         rules: Vec<String>,
+    },
+    /// Create, list and revoke API keys.
+    Keys {
+        #[command(subcommand)]
+        command: crate::cli_keys::KeysCommand,
     },
     /// Measure throughput, latency and SSE fan-out on a throwaway database.
     Bench(crate::bench::BenchArgs),
@@ -91,6 +99,9 @@ impl Cli {
         if self.json_logs {
             s.log.format = LogFormat::Json;
         }
+        if self.insecure_no_auth {
+            s.auth.insecure_no_auth = true;
+        }
         Ok(s)
     }
 }
@@ -110,6 +121,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     } = command
     {
         return run_one(&settings, &runner, &input, rules).await;
+    }
+    if let Command::Keys { command } = command {
+        crate::cli_keys::run(&settings, command).await?;
+        return Ok(ExitCode::SUCCESS);
     }
     if let Command::Bench(args) = command {
         crate::bench::run(settings.database.url.clone(), args).await?;
@@ -146,8 +161,8 @@ async fn run_service(settings: Settings, command: Command) -> anyhow::Result<()>
             Ok(())
         }
         Command::Openapi { output, check } => openapi(output, check),
-        Command::Run { .. } | Command::Bench(_) => {
-            anyhow::bail!("`run` and `bench` are handled before the services start")
+        Command::Run { .. } | Command::Bench(_) | Command::Keys { .. } => {
+            anyhow::bail!("`run`, `keys` and `bench` are handled before the services start")
         }
     }
 }

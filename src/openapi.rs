@@ -22,6 +22,7 @@ use crate::error::{Problem, Violation};
     tags(
         (name = "runners", description = "Named, versioned task definitions"),
         (name = "tasks", description = "Runs of a runner on some arguments"),
+        (name = "projects", description = "Projects and their API keys"),
         (name = "models", description = "Model providers and tools"),
         (name = "operations", description = "Health and readiness")
     )
@@ -104,7 +105,8 @@ impl IntoResponses for NotFound {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
         responses(&[(
             "404",
-            "No such resource (`runner_not_found`, `task_not_found`)",
+            "No such resource in the caller's project (`runner_not_found`, `task_not_found`, \
+             `api_key_not_found`)",
         )])
     }
 }
@@ -200,6 +202,7 @@ impl Contract {
 
     /// Writes this contract into a generated document.
     pub fn apply(&self, doc: &mut utoipa::openapi::OpenApi) {
+        crate::auth::contract::declare(doc);
         use utoipa::openapi::RefOr;
         use utoipa::openapi::schema::Schema;
         let pattern = self.model_pattern();

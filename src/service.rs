@@ -12,6 +12,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::{AppState, Application, StreamSettings};
+use crate::auth::guard::Auth;
 use crate::config::Settings;
 use crate::events::hub::Hub;
 use crate::llm::ModelRegistry;
@@ -127,8 +128,12 @@ pub async fn start(
         )
         .await?;
         background.push(hub_task);
+        let api_pool = own_pool(&pool, settings.api_connections());
+        let auth = Arc::new(Auth::new(&api_pool, settings).await?);
         let state = AppState {
-            pool: own_pool(&pool, settings.api_connections()),
+            auth,
+            quotas: settings.quotas.clone(),
+            pool: api_pool,
             schemas,
             models,
             tools,

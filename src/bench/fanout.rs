@@ -42,7 +42,7 @@ async fn one_level(
     args: &BenchArgs,
     streams: usize,
 ) -> anyhow::Result<()> {
-    let client = super::client()?;
+    let client = super::client(api.key.as_deref())?;
     let runner = format!("fanout_{}", Uuid::now_v7().simple());
     super::create_runner(&client, &api.base, &runner).await?;
     // No worker runs here: the task stays queued and only the appended events flow.

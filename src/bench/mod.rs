@@ -55,6 +55,10 @@ pub struct BenchArgs {
     /// Tasks one worker runs at once (`worker.concurrency`).
     #[arg(long, default_value_t = 64)]
     pub worker_concurrency: usize,
+    /// Send every request with an API key (the cost of authentication); without it the
+    /// server runs in open mode.
+    #[arg(long)]
+    pub api_key: bool,
 }
 
 /// The database the bench runs on, and the server it may have started.
@@ -77,16 +81,29 @@ pub async fn run(database_url: Option<String>, args: BenchArgs) -> anyhow::Resul
 
 async fn run_on(db: &BenchDb, args: &BenchArgs) -> anyhow::Result<()> {
     print_machine(&db.pool).await?;
-    let client = client()?;
+    let key = if args.api_key {
+        Some(bench_key(&db.pool).await?)
+    } else {
+        None
+    };
+    println!(
+        "authentication: {}",
+        if key.is_some() {
+            "an API key on every request"
+        } else {
+            "open mode"
+        }
+    );
+    let client = client(key.as_deref())?;
     if args.part != Part::Fanout {
-        let mut serve = Errand::start("serve", &db.url, args)?;
+        let mut serve = Errand::start("serve", &db.url, args, key.clone())?;
         serve.ready(&client).await?;
         let result = tasks::run(&client, &db.pool, &serve.base, args).await;
         serve.stop();
         result?;
     }
     if args.part != Part::Tasks {
-        let mut api = Errand::start("api", &db.url, args)?;
+        let mut api = Errand::start("api", &db.url, args, key.clone())?;
         api.ready(&client).await?;
         let result = fanout::run(&db.pool, &api, args).await;
         api.stop();
@@ -162,10 +179,36 @@ async fn print_machine(pool: &PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn client() -> anyhow::Result<reqwest::Client> {
+/// A write key of the `default` project in the bench's database.
+async fn bench_key(pool: &PgPool) -> anyhow::Result<String> {
+    use crate::auth::{Scope, keys};
+    let project = crate::projects::store::ensure(pool, crate::projects::DEFAULT_PROJECT).await?;
+    let plaintext = keys::generate()?;
+    let new = keys::NewKey {
+        project: crate::projects::ProjectId(project.id),
+        name: "errand bench",
+        scopes: &[Scope::Write],
+        expires_at: None,
+    };
+    keys::insert(pool, &new, &plaintext)
+        .await?
+        .context("a fresh key collided")?;
+    Ok(plaintext)
+}
+
+/// An HTTP client that sends `key` (if any) with every request.
+fn client(key: Option<&str>) -> anyhow::Result<reqwest::Client> {
+    let mut headers = reqwest::header::HeaderMap::new();
+    if let Some(key) = key {
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {key}").parse()?,
+        );
+    }
     Ok(reqwest::Client::builder()
         .tls_backend_preconfigured(crate::llm::http::tls_config()?)
         .pool_max_idle_per_host(usize::MAX)
+        .default_headers(headers)
         .build()?)
 }
 
@@ -173,10 +216,17 @@ fn client() -> anyhow::Result<reqwest::Client> {
 pub struct Errand {
     child: Child,
     pub base: String,
+    /// The API key its clients send, if any.
+    pub key: Option<String>,
 }
 
 impl Errand {
-    fn start(command: &str, database_url: &str, args: &BenchArgs) -> anyhow::Result<Self> {
+    fn start(
+        command: &str,
+        database_url: &str,
+        args: &BenchArgs,
+        key: Option<String>,
+    ) -> anyhow::Result<Self> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
@@ -188,6 +238,12 @@ impl Errand {
                 args.worker_concurrency.to_string(),
             )
             .env("ERRAND_LOG", "warn")
+            // The bench is one client sending as fast as it can: no rate or stream limit
+            // may shape what it measures.
+            .env("ERRAND_REQUESTS_PER_SECOND", "1000000000")
+            .env("ERRAND_REQUEST_BURST", "1000000000")
+            .env("ERRAND_KEY_MAX_STREAMS", "1000000")
+            .env_remove("ERRAND_ADMIN_KEY")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -195,6 +251,7 @@ impl Errand {
         Ok(Self {
             child,
             base: format!("http://127.0.0.1:{port}"),
+            key,
         })
     }
 

@@ -1,11 +1,13 @@
 //! Settings: built-in defaults, then an optional TOML file, then `ERRAND_*` variables,
 //! then command-line flags. Parsed once at start-up and passed down explicitly.
 
+mod auth;
 mod env;
 mod limits;
 pub mod providers;
 pub mod retention;
 
+pub use auth::{AuthSettings, QuotaSettings};
 pub use limits::{LimitsSettings, MockSettings};
 
 pub use retention::RetentionSettings;
@@ -25,6 +27,8 @@ pub struct Settings {
     pub events: EventSettings,
     pub retention: RetentionSettings,
     pub limits: LimitsSettings,
+    pub auth: AuthSettings,
+    pub quotas: QuotaSettings,
     pub mock: MockSettings,
     pub log: LogSettings,
     /// OpenAI-compatible endpoints by name; a model `name/model` runs on provider `name`.
@@ -205,6 +209,12 @@ impl Settings {
         }
         let mut settings = Self::from_table(table)?;
         providers::resolve(&mut settings.providers, &env)?;
+        if let Some(key) = env("ERRAND_ADMIN_KEY").filter(|k| !k.is_empty()) {
+            if key.chars().count() < 32 || key.chars().any(|c| c.is_whitespace()) {
+                bail!("ERRAND_ADMIN_KEY must be 32 or more characters, without spaces");
+            }
+            settings.auth.admin_key = Some(key);
+        }
         Ok(settings)
     }
 
@@ -247,6 +257,19 @@ impl Settings {
         .contains(&0)
         {
             bail!("every [limits] setting must be at least 1");
+        }
+        let q = &self.quotas;
+        if [
+            q.requests_per_second,
+            q.request_burst,
+            q.project_max_queued_tasks,
+            q.max_projects,
+            q.project_max_keys,
+        ]
+        .contains(&0)
+            || q.key_max_streams == 0
+        {
+            bail!("every [quotas] setting but project_max_running_tasks must be at least 1");
         }
         if self.retention.interval_seconds == 0 || self.retention.batch_size == 0 {
             bail!("retention.interval_seconds and retention.batch_size must be at least 1");

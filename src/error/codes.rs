@@ -75,6 +75,20 @@ codes! {
         "No task has this id.";
     RunnerExists = "runner_exists", Problem(CONFLICT), "Runner exists",
         "A runner with this name exists (use PUT to change it), or was created by a concurrent request.";
+    ProjectNotFound = "project_not_found", Problem(NOT_FOUND), "Project not found",
+        "No project with this name is visible to the key.";
+    ApiKeyNotFound = "api_key_not_found", Problem(NOT_FOUND), "API key not found",
+        "No API key with this id is visible to the key.";
+    ProjectExists = "project_exists", Problem(CONFLICT), "Project exists",
+        "A project with this name exists.";
+    Unauthenticated = "unauthenticated", Problem(StatusCode::UNAUTHORIZED), "Unauthenticated",
+        "The request needs `Authorization: Bearer <key>`, and the key sent is missing, unknown, expired or revoked.";
+    Forbidden = "forbidden", Problem(StatusCode::FORBIDDEN), "Forbidden",
+        "The key lacks the scope this operation needs, or (open mode) the request's `Host` or `Origin` is not local.";
+    RateLimited = "rate_limited", Problem(StatusCode::TOO_MANY_REQUESTS), "Rate limited",
+        "The key sent more requests than `limits.requests_per_second` allows, or holds `limits.key_max_streams` streams and waits already; retry after `Retry-After` seconds.";
+    QuotaExceeded = "quota_exceeded", Problem(StatusCode::TOO_MANY_REQUESTS), "Quota exceeded",
+        "The project has as many tasks queued as its `max_queued_tasks` allows, or as many projects or keys exist as the limits allow; retry when some have run.";
     IdempotencyKeyReused = "idempotency_key_reused", Problem(CONFLICT), "Idempotency key reused",
         "The Idempotency-Key was used for a different request; use a new key.";
     TaskFinished = "task_finished", Problem(CONFLICT), "Task finished",

@@ -85,6 +85,8 @@ pub struct ApiError {
     errors: Vec<Violation>,
     /// Logged, never sent.
     cause: Option<anyhow::Error>,
+    /// Sent as `Retry-After` (rate limits, quotas).
+    retry_after: Option<std::time::Duration>,
 }
 
 impl std::fmt::Display for ApiError {
@@ -103,7 +105,14 @@ impl ApiError {
             detail: detail.into(),
             errors: Vec::new(),
             cause: None,
+            retry_after: None,
         }
+    }
+
+    /// Tells the client when to try again (`Retry-After`, in whole seconds).
+    pub fn retry_after(mut self, wait: std::time::Duration) -> Self {
+        self.retry_after = Some(wait);
+        self
     }
 
     /// A validation error listing every violation.
@@ -168,9 +177,16 @@ impl ResponseError for ApiError {
         if let Some(cause) = &self.cause {
             tracing::error!(error = ?cause, code = %self.code, "request failed");
         }
-        HttpResponse::build(self.status_code())
-            .content_type("application/problem+json")
-            .json(self.problem())
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type("application/problem+json");
+        if let Some(wait) = self.retry_after {
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            response.insert_header((actix_web::http::header::RETRY_AFTER, seconds.max(1)));
+        }
+        if self.code == ErrorCode::Unauthenticated {
+            response.insert_header((actix_web::http::header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        response.json(self.problem())
     }
 }
 

@@ -10,6 +10,7 @@ use super::model::{path_name, runner_not_found, valid_name};
 use super::schema::schema_violations;
 use super::store;
 use crate::app::AppState;
+use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ErrorCode, Problem, Violation, violated_constraint};
 use crate::openapi::{BodyErrors, NotFound, QueryErrors, ServerErrors};
@@ -75,6 +76,7 @@ fn invalid_runner(errors: Vec<Violation>) -> ApiError {
 #[post("/runners")]
 pub async fn create(
     state: web::Data<AppState>,
+    caller: Caller,
     body: JsonBody<RunnerInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
@@ -83,7 +85,7 @@ pub async fn create(
     };
     let def = check(&state, input, name)?;
     let mut tx = state.pool.begin().await?;
-    let runner = match store::insert(&mut tx, &def).await {
+    let runner = match store::insert(&mut tx, caller.project, &def).await {
         Ok(r) => r,
         Err(e) if violated_constraint(&e) == Some("runners_name_live") => {
             return Err(ApiError::new(
@@ -121,6 +123,7 @@ pub struct ListQuery {
 #[get("/runners")]
 pub async fn list(
     state: web::Data<AppState>,
+    caller: Caller,
     query: web::Query<ListQuery>,
 ) -> Result<web::Json<RunnerPage>, ApiError> {
     let limit = crate::pagination::limit(query.limit, 20, 100)?;
@@ -128,7 +131,7 @@ pub async fn list(
     if after.is_some_and(|name| !valid_name(name)) {
         return Err(crate::pagination::invalid_cursor());
     }
-    let mut data = store::list(&state.pool, after, limit + 1).await?;
+    let mut data = store::list(&state.pool, caller.project, after, limit + 1).await?;
     let next_cursor = crate::pagination::next(&mut data, limit, |r| r.name.clone());
     Ok(web::Json(RunnerPage { data, next_cursor }))
 }
@@ -143,9 +146,10 @@ pub async fn list(
 #[get("/runners/{name}")]
 pub async fn get(
     state: web::Data<AppState>,
+    caller: Caller,
     name: web::Path<String>,
 ) -> Result<web::Json<Runner>, ApiError> {
-    store::get(&state.pool, path_name(&name)?)
+    store::get(&state.pool, caller.project, path_name(&name)?)
         .await?
         .map(web::Json)
         .ok_or_else(|| runner_not_found(&name))
@@ -172,6 +176,7 @@ pub async fn get(
 #[put("/runners/{name}")]
 pub async fn replace(
     state: web::Data<AppState>,
+    caller: Caller,
     name: web::Path<String>,
     body: JsonBody<RunnerInput>,
 ) -> Result<HttpResponse, ApiError> {
@@ -185,11 +190,11 @@ pub async fn replace(
     }
     let def = check(&state, input, name)?;
     let mut tx = state.pool.begin().await?;
-    if let Some((runner, _)) = store::update(&mut tx, &def).await? {
+    if let Some((runner, _)) = store::update(&mut tx, caller.project, &def).await? {
         tx.commit().await?;
         return Ok(HttpResponse::Ok().json(runner));
     }
-    let runner = match store::insert(&mut tx, &def).await {
+    let runner = match store::insert(&mut tx, caller.project, &def).await {
         Ok(r) => r,
         // Created concurrently by another request: that one won.
         Err(e) if violated_constraint(&e) == Some("runners_name_live") => {
@@ -218,9 +223,10 @@ pub async fn replace(
 #[delete("/runners/{name}")]
 pub async fn delete(
     state: web::Data<AppState>,
+    caller: Caller,
     name: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    if store::delete(&state.pool, path_name(&name)?).await? {
+    if store::delete(&state.pool, caller.project, path_name(&name)?).await? {
         Ok(HttpResponse::NoContent().finish())
     } else {
         Err(runner_not_found(&name))

@@ -9,6 +9,8 @@ use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
+use crate::projects::ProjectId;
+
 use super::model::{Runner, RunnerDefinition};
 
 const SELECT: &str = "SELECT r.id, r.name, v.version, v.title, v.description, v.input_schema,
@@ -93,11 +95,17 @@ impl Runner {
 }
 
 /// The live runner called `name`, at its current version.
-pub async fn get(db: impl PgExecutor<'_>, name: &str) -> sqlx::Result<Option<Runner>> {
+pub async fn get(
+    db: impl PgExecutor<'_>,
+    project: ProjectId,
+    name: &str,
+) -> sqlx::Result<Option<Runner>> {
     sqlx::query_as::<_, RunnerRow>(sqlx::AssertSqlSafe(format!(
-        "{SELECT} AND v.version = r.version WHERE r.name = $1 AND r.deleted_at IS NULL"
+        "{SELECT} AND v.version = r.version
+         WHERE r.project_id = $2 AND r.name = $1 AND r.deleted_at IS NULL"
     )))
     .bind(name)
+    .bind(project)
     .fetch_optional(db)
     .await
     .map(|r| r.map(Runner::from))
@@ -122,16 +130,18 @@ pub async fn get_version(
 /// Live runners ordered by name, after the name `after`.
 pub async fn list(
     db: impl PgExecutor<'_>,
+    project: ProjectId,
     after: Option<&str>,
     limit: i64,
 ) -> sqlx::Result<Vec<Runner>> {
     sqlx::query_as::<_, RunnerRow>(sqlx::AssertSqlSafe(format!(
         "{SELECT} AND v.version = r.version
-         WHERE r.deleted_at IS NULL AND ($1::text IS NULL OR r.name > $1)
+         WHERE r.project_id = $3 AND r.deleted_at IS NULL AND ($1::text IS NULL OR r.name > $1)
          ORDER BY r.name LIMIT $2"
     )))
     .bind(after)
     .bind(limit)
+    .bind(project)
     .fetch_all(db)
     .await
     .map(|rows| rows.into_iter().map(Runner::from).collect())
@@ -139,11 +149,16 @@ pub async fn list(
 
 /// Creates a runner at version 1. Fails with the `runners_name_live` constraint when the
 /// name is taken.
-pub async fn insert(conn: &mut PgConnection, def: &RunnerDefinition) -> sqlx::Result<Runner> {
+pub async fn insert(
+    conn: &mut PgConnection,
+    project: ProjectId,
+    def: &RunnerDefinition,
+) -> sqlx::Result<Runner> {
     let id = Uuid::now_v7();
-    sqlx::query("INSERT INTO runners (id, name, version) VALUES ($1, $2, 1)")
+    sqlx::query("INSERT INTO runners (id, project_id, name, version) VALUES ($1, $3, $2, 1)")
         .bind(id)
         .bind(&def.name)
+        .bind(project)
         .execute(&mut *conn)
         .await?;
     insert_version(&mut *conn, id, 1, def).await?;
@@ -156,12 +171,15 @@ pub async fn insert(conn: &mut PgConnection, def: &RunnerDefinition) -> sqlx::Re
 /// a version was added; `None` when there is no live runner of that name.
 pub async fn update(
     conn: &mut PgConnection,
+    project: ProjectId,
     def: &RunnerDefinition,
 ) -> sqlx::Result<Option<(Runner, bool)>> {
     let current: Option<(Uuid, i32)> = sqlx::query_as(
-        "SELECT id, version FROM runners WHERE name = $1 AND deleted_at IS NULL FOR UPDATE",
+        "SELECT id, version FROM runners
+         WHERE project_id = $2 AND name = $1 AND deleted_at IS NULL FOR UPDATE",
     )
     .bind(&def.name)
+    .bind(project)
     .fetch_optional(&mut *conn)
     .await?;
     let Some((id, version)) = current else {
@@ -221,11 +239,14 @@ async fn insert_version(
 }
 
 /// Soft-deletes the live runner; its versions stay for the tasks that used them.
-pub async fn delete(db: impl PgExecutor<'_>, name: &str) -> sqlx::Result<bool> {
-    let done =
-        sqlx::query("UPDATE runners SET deleted_at = now() WHERE name = $1 AND deleted_at IS NULL")
-            .bind(name)
-            .execute(db)
-            .await?;
+pub async fn delete(db: impl PgExecutor<'_>, project: ProjectId, name: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE runners SET deleted_at = now()
+         WHERE project_id = $2 AND name = $1 AND deleted_at IS NULL",
+    )
+    .bind(name)
+    .bind(project)
+    .execute(db)
+    .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::model::Task;
 use super::store;
 use crate::app::AppState;
+use crate::auth::limiter::StreamSlot;
 use crate::error::ApiError;
 use crate::events::sse::Tail;
 
@@ -112,6 +113,7 @@ pub async fn stream(
     task: &Task,
     after: i64,
     mut response: HttpResponseBuilder,
+    slot: StreamSlot,
 ) -> Result<HttpResponse, ApiError> {
     let live = state.hub.subscribe(task.id);
     let ended = task.status.terminal_event().is_some();
@@ -133,5 +135,8 @@ pub async fn stream(
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
         // Tells nginx (and proxies that follow it) not to buffer the stream.
         .insert_header(("X-Accel-Buffering", HeaderValue::from_static("no")))
-        .streaming(tail.into_stream()))
+        // The key's stream slot is held for as long as the stream is open.
+        .streaming(futures::StreamExt::inspect(tail.into_stream(), move |_| {
+            let _ = &slot;
+        })))
 }

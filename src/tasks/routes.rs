@@ -17,6 +17,7 @@ use super::queue;
 use super::store::{self, Cancelled};
 use super::submit::{JobStart, Submitted, Submitter};
 use crate::app::AppState;
+use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::events::{self, kind};
@@ -32,10 +33,10 @@ fn parse_id(id: &str) -> Result<Uuid, ApiError> {
     Uuid::parse_str(id).map_err(|_| task_not_found(id))
 }
 
-/// The task, or 404.
-async fn existing_task(state: &AppState, id: &str) -> Result<Task, ApiError> {
+/// The caller's task, or 404 (another project's task is not found either).
+async fn existing_task(state: &AppState, caller: &Caller, id: &str) -> Result<Task, ApiError> {
     let uuid = parse_id(id)?;
-    store::get(&state.pool, uuid)
+    store::get_in(&state.pool, caller.project, uuid)
         .await?
         .ok_or_else(|| task_not_found(id))
 }
@@ -82,6 +83,7 @@ async fn existing_task(state: &AppState, id: &str) -> Result<Task, ApiError> {
 #[post("/runners/{name}/tasks")]
 pub async fn create(
     state: web::Data<AppState>,
+    caller: Caller,
     name: web::Path<String>,
     query: web::Query<SubmitQuery>,
     req: HttpRequest,
@@ -96,10 +98,12 @@ pub async fn create(
         .or(preferred)
         .filter(|_| !stream);
     let submitter = Submitter {
+        project: caller.project,
         pool: &state.pool,
         schemas: &state.schemas,
         models: &state.models,
         idempotency_ttl: state.idempotency_ttl,
+        max_queued: state.quotas.project_max_queued_tasks,
     };
     let (task, replayed) = match submitter
         .submit(&name, body.into_inner(), key.as_deref(), JobStart::Now)
@@ -108,7 +112,10 @@ pub async fn create(
         Submitted::Created(task) => (*task, false),
         Submitted::Taken { hash } => {
             let key = key.as_deref().unwrap_or_default();
-            (replayed_task(&state, key, hash.as_deref()).await?, true)
+            (
+                replayed_task(&state, &caller, key, hash.as_deref()).await?,
+                true,
+            )
         }
     };
     let mut response = HttpResponse::Ok();
@@ -117,12 +124,16 @@ pub async fn create(
         response.insert_header(("Idempotent-Replayed", "true"));
     }
     if stream {
-        return live::stream(&state, &task, 0, response).await;
+        let slot = state.auth.limiter.open_stream(caller.limit_key())?;
+        return live::stream(&state, &task, 0, response, slot).await;
     }
     let task = match wait {
-        Some(wait) => live::until_ended(&state, task.id, wait)
-            .await?
-            .unwrap_or(task),
+        Some(wait) => {
+            let _slot = state.auth.limiter.open_stream(caller.limit_key())?;
+            live::until_ended(&state, task.id, wait)
+                .await?
+                .unwrap_or(task)
+        }
         None => task,
     };
     if let Some(applied) = preferred.filter(|_| query.wait.is_none()) {
@@ -142,8 +153,13 @@ pub async fn create(
 }
 
 /// The task holding an idempotency key, when the request matches the one that created it.
-async fn replayed_task(state: &AppState, key: &str, hash: Option<&str>) -> Result<Task, ApiError> {
-    let (task, stored) = store::by_idempotency_key(&state.pool, key)
+async fn replayed_task(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    hash: Option<&str>,
+) -> Result<Task, ApiError> {
+    let (task, stored) = store::by_idempotency_key(&state.pool, caller.project, key)
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("idempotency key vanished")))?;
     if stored.as_deref() != hash {
@@ -168,11 +184,19 @@ async fn replayed_task(state: &AppState, key: &str, hash: Option<&str>) -> Resul
 #[get("/tasks")]
 pub async fn list(
     state: web::Data<AppState>,
+    caller: Caller,
     filter: web::Query<TaskFilter>,
 ) -> Result<web::Json<TaskPage>, ApiError> {
     let limit = pagination::limit(filter.limit, 20, 100)?;
     check_filter(&filter)?;
-    let mut data = store::list(&state.pool, &filter, filter.cursor, limit + 1).await?;
+    let mut data = store::list(
+        &state.pool,
+        caller.project,
+        &filter,
+        filter.cursor,
+        limit + 1,
+    )
+    .await?;
     let next_cursor = pagination::next(&mut data, limit, |t| t.id.to_string());
     Ok(web::Json(TaskPage { data, next_cursor }))
 }
@@ -215,13 +239,18 @@ fn check_filter(filter: &TaskFilter) -> Result<(), ApiError> {
 #[get("/tasks/{id}")]
 pub async fn get(
     state: web::Data<AppState>,
+    caller: Caller,
     id: web::Path<String>,
     query: web::Query<TaskQuery>,
 ) -> Result<web::Json<Task>, ApiError> {
     let uuid = parse_id(&id)?;
     let task = match live::query_wait(query.wait, state.streams.max_wait)? {
-        Some(wait) => live::until_ended(&state, uuid, wait).await?,
-        None => store::get(&state.pool, uuid).await?,
+        Some(wait) => {
+            existing_task(&state, &caller, &id).await?;
+            let _slot = state.auth.limiter.open_stream(caller.limit_key())?;
+            live::until_ended(&state, uuid, wait).await?
+        }
+        None => store::get_in(&state.pool, caller.project, uuid).await?,
     };
     task.map(web::Json).ok_or_else(|| task_not_found(&id))
 }
@@ -245,11 +274,12 @@ pub async fn get(
 #[post("/tasks/{id}/cancel")]
 pub async fn cancel(
     state: web::Data<AppState>,
+    caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let uuid = parse_id(&id)?;
     let mut tx = state.pool.begin().await?;
-    let answer = match store::cancel(&mut tx, uuid).await? {
+    let answer = match store::cancel(&mut tx, caller.project, uuid).await? {
         Cancelled::Now(task) => {
             events::append(&mut tx, task.id, kind::CANCELLED, &json!({"task": task})).await?;
             HttpResponse::Ok().json(task)
@@ -299,6 +329,7 @@ pub async fn cancel(
 #[get("/tasks/{id}/events")]
 pub async fn list_events(
     state: web::Data<AppState>,
+    caller: Caller,
     id: web::Path<String>,
     query: web::Query<EventQuery>,
     req: HttpRequest,
@@ -306,11 +337,12 @@ pub async fn list_events(
     // Checked in both modes: a header the document types as an integer is never ignored.
     let after = live::last_event_id(&req)?.or(query.after).unwrap_or(0);
     if live::wants_stream(&req) {
-        let task = existing_task(&state, &id).await?;
-        return live::stream(&state, &task, after, HttpResponse::Ok()).await;
+        let task = existing_task(&state, &caller, &id).await?;
+        let slot = state.auth.limiter.open_stream(caller.limit_key())?;
+        return live::stream(&state, &task, after, HttpResponse::Ok(), slot).await;
     }
     let limit = pagination::limit(query.limit, 100, 1000)?;
-    let uuid = existing_task(&state, &id).await?.id;
+    let uuid = existing_task(&state, &caller, &id).await?.id;
     let page_bytes = state.streams.page_bytes;
     let data = events::list(&state.pool, uuid, after, limit, page_bytes)
         .await?
@@ -332,11 +364,12 @@ pub async fn list_events(
 #[get("/tasks/{id}/steps")]
 pub async fn list_steps(
     state: web::Data<AppState>,
+    caller: Caller,
     id: web::Path<String>,
     query: web::Query<StepQuery>,
 ) -> Result<web::Json<StepPage>, ApiError> {
     let limit = pagination::limit(query.limit, 100, 1000)?;
-    let uuid = existing_task(&state, &id).await?.id;
+    let uuid = existing_task(&state, &caller, &id).await?.id;
     let after = query.after.unwrap_or(-1);
     let page_bytes = state.streams.page_bytes;
     let data = journal::list(&state.pool, uuid, after, limit, page_bytes).await?;

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::model::{Task, TaskError, TaskFilter, TaskStatus, TaskUsage};
 use crate::llm::Usage;
+use crate::projects::ProjectId;
 
 pub(super) const COLUMNS: &str =
     "id, runner_id, runner_name, runner_version, status, arguments, output, error, model,
@@ -91,6 +92,7 @@ pub(super) fn one(row: Option<TaskRow>) -> sqlx::Result<Option<Task>> {
 
 /// What a new task row holds.
 pub struct NewTask<'a> {
+    pub project: ProjectId,
     pub runner_id: Uuid,
     pub runner_version: i32,
     pub runner_name: &'a str,
@@ -112,10 +114,10 @@ pub async fn insert(conn: &mut PgConnection, t: &NewTask<'_>) -> sqlx::Result<Op
     let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
         "INSERT INTO tasks (id, runner_id, runner_version, runner_name, arguments, model,
             model_settings, status, max_attempts, timeout_seconds, idempotency_key, request_hash,
-            rules, run_after)
+            rules, run_after, project_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $11, $12,
-            now() + make_interval(secs => $13))
-         ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+            now() + make_interval(secs => $13), $14)
+         ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING {COLUMNS}"
     )))
     .bind(Uuid::now_v7())
@@ -131,23 +133,47 @@ pub async fn insert(conn: &mut PgConnection, t: &NewTask<'_>) -> sqlx::Result<Op
     .bind(t.request_hash)
     .bind(Json(t.rules))
     .bind(t.run_after.as_secs_f64())
+    .bind(t.project)
     .fetch_optional(conn)
     .await?;
     one(row)
 }
 
+/// Whether `project` has fewer than its limit of queued tasks (the project's own
+/// `max_queued_tasks`, else `default`); counts at most the limit.
+pub async fn may_queue(
+    conn: &mut PgConnection,
+    project: ProjectId,
+    default: u32,
+) -> sqlx::Result<(bool, i64)> {
+    sqlx::query_as(
+        "WITH lim AS (
+            SELECT coalesce(max_queued_tasks, $2)::bigint AS n FROM projects WHERE id = $1)
+         SELECT count(*) < (SELECT n FROM lim), (SELECT n FROM lim) FROM (
+            SELECT 1 FROM tasks WHERE project_id = $1 AND status = 'queued'
+            LIMIT (SELECT n FROM lim)) q",
+    )
+    .bind(project)
+    .bind(i64::from(default))
+    .fetch_one(conn)
+    .await
+}
+
 /// Frees `key` if the task holding it was created longer than `ttl` ago; whether it did.
 pub async fn release_expired_key(
     conn: &mut PgConnection,
+    project: ProjectId,
     key: &str,
     ttl: std::time::Duration,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE tasks SET idempotency_key = NULL
-         WHERE idempotency_key = $1 AND created_at < now() - make_interval(secs => $2)",
+         WHERE project_id = $3 AND idempotency_key = $1
+           AND created_at < now() - make_interval(secs => $2)",
     )
     .bind(key)
     .bind(ttl.as_secs_f64())
+    .bind(project)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -156,6 +182,7 @@ pub async fn release_expired_key(
 /// The task holding an idempotency key, with the hash of the request that created it.
 pub async fn by_idempotency_key(
     db: impl PgExecutor<'_>,
+    project: ProjectId,
     key: &str,
 ) -> sqlx::Result<Option<(Task, Option<String>)>> {
     #[derive(sqlx::FromRow)]
@@ -165,15 +192,33 @@ pub async fn by_idempotency_key(
         request_hash: Option<String>,
     }
     let row = sqlx::query_as::<_, Keyed>(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS}, request_hash FROM tasks WHERE idempotency_key = $1"
+        "SELECT {COLUMNS}, request_hash FROM tasks WHERE project_id = $2 AND idempotency_key = $1"
     )))
     .bind(key)
+    .bind(project)
     .fetch_optional(db)
     .await?;
     row.map(|k| Ok((Task::try_from(k.task)?, k.request_hash)))
         .transpose()
 }
 
+/// A task of `project` (what a caller may see).
+pub async fn get_in(
+    db: impl PgExecutor<'_>,
+    project: ProjectId,
+    id: Uuid,
+) -> sqlx::Result<Option<Task>> {
+    let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM tasks WHERE id = $1 AND project_id = $2"
+    )))
+    .bind(id)
+    .bind(project)
+    .fetch_optional(db)
+    .await?;
+    one(row)
+}
+
+/// Any task, whatever its project (the worker's view).
 pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Task>> {
     let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM tasks WHERE id = $1"
@@ -187,13 +232,14 @@ pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Task>
 /// Tasks matching the filter, newest first, older than the cursor id.
 pub async fn list(
     db: impl PgExecutor<'_>,
+    project: ProjectId,
     f: &TaskFilter,
     before: Option<Uuid>,
     limit: i64,
 ) -> sqlx::Result<Vec<Task>> {
     let rows = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM tasks
-         WHERE ($1::text IS NULL OR status = $1)
+         WHERE project_id = $8 AND ($1::text IS NULL OR status = $1)
            AND ($2::text IS NULL OR runner_name = $2)
            AND ($3::timestamptz IS NULL OR created_at >= $3)
            AND ($4::timestamptz IS NULL OR created_at < $4)
@@ -208,6 +254,7 @@ pub async fn list(
     .bind(before)
     .bind(limit)
     .bind(f.runner_id)
+    .bind(project)
     .fetch_all(db)
     .await?;
     rows.into_iter().map(Task::try_from).collect()
@@ -224,7 +271,11 @@ pub enum Cancelled {
     Missing,
 }
 
-pub async fn cancel(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Cancelled> {
+pub async fn cancel(
+    conn: &mut PgConnection,
+    project: ProjectId,
+    id: Uuid,
+) -> sqlx::Result<Cancelled> {
     let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
         "UPDATE tasks SET
             cancel_requested = true,
@@ -236,16 +287,17 @@ pub async fn cancel(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Cancelled
             finished_at = CASE WHEN status = 'queued' THEN now() ELSE finished_at END,
             idempotency_key = CASE WHEN status = 'queued' THEN NULL ELSE idempotency_key END,
             updated_at = now()
-         WHERE id = $1 AND status IN ('queued', 'running')
+         WHERE id = $1 AND project_id = $2 AND status IN ('queued', 'running')
          RETURNING {COLUMNS}"
     )))
     .bind(id)
+    .bind(project)
     .fetch_optional(&mut *conn)
     .await?;
     match one(row)? {
         Some(task) if task.status == TaskStatus::Cancelled => Ok(Cancelled::Now(task)),
         Some(task) => Ok(Cancelled::Requested(task)),
-        None => Ok(match get(&mut *conn, id).await? {
+        None => Ok(match get_in(&mut *conn, project, id).await? {
             Some(task) => Cancelled::Finished(task),
             None => Cancelled::Missing,
         }),

@@ -14,6 +14,7 @@ use crate::error::{ApiError, ErrorCode, Violation};
 use crate::events::{self, kind};
 use crate::json;
 use crate::llm::{ModelRegistry, merge_settings};
+use crate::projects::ProjectId;
 use crate::runners::model::{path_name, runner_not_found};
 use crate::runners::schema::{self, SchemaCache, Which};
 
@@ -21,11 +22,15 @@ use crate::runners::schema::{self, SchemaCache, Which};
 const VALIDATE_INLINE_BYTES: usize = 32 * 1024;
 
 pub struct Submitter<'a> {
+    /// The project the task goes to (its runner is looked up there).
+    pub project: ProjectId,
     pub pool: &'a PgPool,
     pub schemas: &'a SchemaCache,
     pub models: &'a ModelRegistry,
     /// How long an `Idempotency-Key` replays its task.
     pub idempotency_ttl: Duration,
+    /// `quotas.project_max_queued_tasks`, for projects without their own limit.
+    pub max_queued: u32,
 }
 
 /// When workers may pick the task up.
@@ -55,7 +60,7 @@ impl Submitter<'_> {
         start: JobStart,
     ) -> Result<Submitted, ApiError> {
         let name = path_name(name)?;
-        let runner = crate::runners::store::get(self.pool, name)
+        let runner = crate::runners::store::get(self.pool, self.project, name)
             .await?
             .ok_or_else(|| runner_not_found(name))?;
         let validator = self.schemas.validator(
@@ -115,7 +120,18 @@ impl Submitter<'_> {
             }
         };
         let mut tx = self.pool.begin().await?;
+        let (room, limit) = store::may_queue(&mut tx, self.project, self.max_queued).await?;
+        if !room {
+            // Concurrent submissions may each see the last free place: the limit holds to
+            // within the number of submissions in flight at once.
+            return Err(ApiError::new(
+                ErrorCode::QuotaExceeded,
+                format!("the project has {limit} tasks queued, its limit; retry as they run"),
+            )
+            .retry_after(Duration::from_secs(1)));
+        }
         let new = NewTask {
+            project: self.project,
             runner_id: runner.id,
             runner_version: runner.version,
             runner_name: &runner.name,
@@ -132,7 +148,7 @@ impl Submitter<'_> {
         let mut inserted = store::insert(&mut tx, &new).await?;
         if inserted.is_none()
             && let Some(key) = key
-            && store::release_expired_key(&mut tx, key, self.idempotency_ttl).await?
+            && store::release_expired_key(&mut tx, self.project, key, self.idempotency_ttl).await?
         {
             // The key's holder is past its time: this request takes the key.
             inserted = store::insert(&mut tx, &new).await?;

@@ -54,13 +54,18 @@ pub async fn run(
         owner: format!("run-{}", super::unique_name()),
         signals: Default::default(),
     });
+    let default = crate::projects::store::ensure(&pool, crate::projects::DEFAULT_PROJECT)
+        .await
+        .map_err(anyhow::Error::from)?;
     let submitter = Submitter {
+        project: crate::projects::ProjectId(default.id),
         pool: &pool,
         schemas: &rt.schemas,
         models: &rt.models,
         idempotency_ttl: Duration::from_secs(
             3600 * u64::from(settings.retention.idempotency_hours),
         ),
+        max_queued: settings.quotas.project_max_queued_tasks,
     };
     let task = match submitter
         .submit(name, body, None, JobStart::AfterTimeout)

@@ -15,6 +15,11 @@ fn base(operation_id: &str) -> (&'static str, Value) {
         "createRunner" => ("/v1/runners", json!({"name": "probe-new", "model": "mock"})),
         "replaceRunner" => ("/v1/runners/probe-put", json!({"model": "mock"})),
         "createTask" => ("/v1/runners/probe/tasks", json!({"arguments": {}})),
+        "createProject" => ("/v1/projects", json!({"name": "probe-project"})),
+        "createApiKey" => (
+            "/v1/api-keys",
+            json!({"name": "probe", "scopes": ["read"], "project": "default"}),
+        ),
         other => panic!("no base body for operation {other}: add one to bad_input.rs"),
     }
 }
@@ -112,7 +117,7 @@ async fn a_nul_in_any_string_of_any_request_body_is_a_422_naming_it() {
             let (url, body) = base(id);
             let mut cases = Vec::new();
             nul_cases(schema, &doc, "", &mut cases);
-            assert!(cases.len() > 3, "{id} ({path}): no string fields found");
+            assert!(!cases.is_empty(), "{id} ({path}): no string fields found");
             for (at, value, expected) in cases {
                 let sent = with_value(&body, &at, value);
                 let res = app

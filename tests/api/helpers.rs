@@ -62,6 +62,10 @@ pub fn test_settings() -> Settings {
     s.worker.cancel_check_ms = 100;
     s.worker.retry_backoff_ms = 100;
     s.worker.retry_backoff_max_ms = 1000;
+    // Tests send bursts; the rate-limit tests set their own.
+    s.quotas.requests_per_second = 100_000;
+    s.quotas.request_burst = 100_000;
+    s.quotas.key_max_streams = 10_000;
     s.log.filter = std::env::var("TEST_LOG").unwrap_or_else(|_| "error".into());
     s
 }

@@ -125,9 +125,11 @@ async fn the_sweep_deletes_in_small_batches_and_stops_promptly_at_shutdown() {
     let runner = app.create_runner(json!({"name": "old"})).await;
     sqlx::query(
         "INSERT INTO tasks (id, runner_id, runner_version, runner_name, arguments, model,
-            model_settings, status, max_attempts, timeout_seconds, created_at, finished_at)
+            model_settings, status, max_attempts, timeout_seconds, created_at, finished_at,
+            project_id)
          SELECT gen_random_uuid(), $1, 1, 'old', '{}', 'mock', '{}', 'succeeded', 3, 60,
-            now() - interval '41 days', now() - interval '40 days'
+            now() - interval '41 days', now() - interval '40 days',
+            (SELECT id FROM projects WHERE name = 'default')
          FROM generate_series(1, 20000)",
     )
     .bind(uuid::Uuid::parse_str(runner["id"].as_str().expect("id")).expect("uuid"))

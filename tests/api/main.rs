@@ -11,6 +11,8 @@ mod fake_openai;
 mod helpers;
 mod housekeeping;
 mod idempotency;
+mod isolation;
+mod keys;
 mod limits;
 mod llm;
 mod model_servers;

@@ -1,0 +1,231 @@
+//! API keys: `ek_live_` and 64 hex digits (256 random bits). Only the SHA-256 of a key is
+//! stored — a key this random needs no slow hash — and its first characters (`prefix`) so a
+//! person can tell keys apart. The plaintext is shown once, when the key is made.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::PgExecutor;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::Scope;
+use crate::projects::ProjectId;
+
+pub const KEY_PREFIX: &str = "ek_live_";
+/// Characters of a key kept in the clear to identify it (`ek_live_` and 8 hex digits).
+const SHOWN: usize = KEY_PREFIX.len() + 8;
+
+pub type KeyHash = [u8; 32];
+
+/// A new random key.
+pub fn generate() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    Ok(format!("{KEY_PREFIX}{}", hex::encode(bytes)))
+}
+
+pub fn hash(key: &str) -> KeyHash {
+    Sha256::digest(key.as_bytes()).into()
+}
+
+/// Equal hashes, compared in time independent of where they differ.
+pub fn same(a: &KeyHash, b: &KeyHash) -> bool {
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// What `/v1/api-keys` shows of a key (never the key itself, but at creation).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApiKey {
+    pub id: Uuid,
+    /// The project's name.
+    pub project: String,
+    pub name: String,
+    /// The key's first characters, to tell keys apart.
+    pub prefix: String,
+    pub scopes: Vec<Scope>,
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When the key was last used, to the minute.
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What authentication needs of a key.
+#[derive(Debug, Clone)]
+pub struct KeyRecord {
+    pub id: Uuid,
+    pub hash: KeyHash,
+    pub project: ProjectId,
+    pub project_name: String,
+    pub scope: Scope,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct KeyRow {
+    id: Uuid,
+    project_id: ProjectId,
+    project: String,
+    name: String,
+    prefix: String,
+    hash: Vec<u8>,
+    scopes: Vec<String>,
+    expires_at: Option<DateTime<Utc>>,
+    last_used_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+const SELECT: &str = "SELECT k.id, k.project_id, p.name AS project, k.name, k.prefix, k.hash,
+    k.scopes, k.expires_at, k.last_used_at, k.revoked_at, k.created_at
+    FROM api_keys k JOIN projects p ON p.id = k.project_id";
+
+impl KeyRow {
+    fn scopes(&self) -> Vec<Scope> {
+        self.scopes.iter().filter_map(|s| Scope::parse(s)).collect()
+    }
+
+    fn view(self) -> ApiKey {
+        ApiKey {
+            scopes: self.scopes(),
+            id: self.id,
+            project: self.project,
+            name: self.name,
+            prefix: self.prefix,
+            expires_at: self.expires_at,
+            last_used_at: self.last_used_at,
+            revoked_at: self.revoked_at,
+            created_at: self.created_at,
+        }
+    }
+
+    fn record(self) -> KeyRecord {
+        let mut hash = [0u8; 32];
+        if self.hash.len() == 32 {
+            hash.copy_from_slice(&self.hash);
+        }
+        KeyRecord {
+            scope: self.scopes().into_iter().max().unwrap_or(Scope::Read),
+            id: self.id,
+            hash,
+            project: self.project_id,
+            project_name: self.project,
+            expires_at: self.expires_at,
+            revoked: self.revoked_at.is_some(),
+        }
+    }
+}
+
+/// A key to make.
+pub struct NewKey<'a> {
+    pub project: ProjectId,
+    pub name: &'a str,
+    pub scopes: &'a [Scope],
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Stores `plaintext` (already generated) as a key; returns what lists show of it, or
+/// `None` when that key is stored already.
+pub async fn insert(
+    db: impl PgExecutor<'_>,
+    key: &NewKey<'_>,
+    plaintext: &str,
+) -> sqlx::Result<Option<ApiKey>> {
+    let mut scopes: Vec<&str> = key.scopes.iter().map(|s| s.as_str()).collect();
+    scopes.sort_unstable();
+    scopes.dedup();
+    let row: Option<KeyRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "WITH k AS (
+            INSERT INTO api_keys (id, project_id, name, prefix, hash, scopes, expires_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (hash) DO NOTHING RETURNING *)
+         {} ",
+        SELECT.replace("FROM api_keys k", "FROM k")
+    )))
+    .bind(Uuid::now_v7())
+    .bind(key.project)
+    .bind(key.name)
+    .bind(&plaintext[..SHOWN.min(plaintext.len())])
+    .bind(hash(plaintext).as_slice())
+    .bind(&scopes)
+    .bind(key.expires_at)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(KeyRow::view))
+}
+
+/// The key with this hash, revoked or not.
+pub async fn lookup(db: impl PgExecutor<'_>, hash: &KeyHash) -> sqlx::Result<Option<KeyRecord>> {
+    let row: Option<KeyRow> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE k.hash = $1")))
+            .bind(hash.as_slice())
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(KeyRow::record))
+}
+
+/// A project's keys by id (a page after `after`).
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    project: ProjectId,
+    after: Option<Uuid>,
+    limit: i64,
+) -> sqlx::Result<Vec<ApiKey>> {
+    let rows: Vec<KeyRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE k.project_id = $1 AND ($2::uuid IS NULL OR k.id > $2)
+         ORDER BY k.id LIMIT $3"
+    )))
+    .bind(project)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(KeyRow::view).collect())
+}
+
+/// Revokes a key of `project` (`None`: of any project); the key and its hash, if found.
+pub async fn revoke(
+    db: impl PgExecutor<'_>,
+    project: Option<ProjectId>,
+    id: Uuid,
+) -> sqlx::Result<Option<(ApiKey, KeyHash)>> {
+    let row: Option<KeyRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "WITH k AS (
+            UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())
+            WHERE id = $1 AND ($2::uuid IS NULL OR project_id = $2) RETURNING *)
+         {}",
+        SELECT.replace("FROM api_keys k", "FROM k")
+    )))
+    .bind(id)
+    .bind(project)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| {
+        let hash = r.hash.as_slice().try_into().unwrap_or([0u8; 32]);
+        (r.view(), hash)
+    }))
+}
+
+/// Whether any key exists (revoked ones included): open mode ends with the first key.
+pub async fn any(db: impl PgExecutor<'_>) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM api_keys)")
+        .fetch_one(db)
+        .await
+}
+
+pub async fn count_in(db: impl PgExecutor<'_>, project: ProjectId) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT count(*) FROM api_keys WHERE project_id = $1")
+        .bind(project)
+        .fetch_one(db)
+        .await
+}
+
+/// Notes that a key was used (called at most once a minute per key and process).
+pub async fn touch(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<()> {
+    sqlx::query("UPDATE api_keys SET last_used_at = now() WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}

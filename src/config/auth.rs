@@ -1,0 +1,77 @@
+//! Who may call the API, and how much: API keys, open mode, request rates and quotas.
+
+use serde::Deserialize;
+
+/// `[auth]`: API keys and open mode.
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthSettings {
+    /// Serve without API keys on a non-loopback address (open mode everywhere). For a
+    /// private network you trust; never for the internet.
+    pub insecure_no_auth: bool,
+    /// An admin key of the `default` project, seeded from `ERRAND_ADMIN_KEY` (32+
+    /// characters) at start-up, for containers. Only its SHA-256 is stored.
+    #[serde(skip)]
+    pub admin_key: Option<String>,
+    /// How long a process trusts a key it has looked up. A key revoked through another
+    /// process stops working within this time; through this one, at once.
+    pub key_cache_seconds: u64,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            insecure_no_auth: false,
+            admin_key: None,
+            key_cache_seconds: 5,
+        }
+    }
+}
+
+impl std::fmt::Debug for AuthSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthSettings")
+            .field("insecure_no_auth", &self.insecure_no_auth)
+            .field("admin_key", &self.admin_key.as_ref().map(|_| "***"))
+            .field("key_cache_seconds", &self.key_cache_seconds)
+            .finish()
+    }
+}
+
+/// `[quotas]`: how much one key or project may ask of the server.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QuotaSettings {
+    /// Requests per second one key (or, in open mode, all callers together) may send, on
+    /// average; counted in this process (each API process counts its own).
+    pub requests_per_second: u32,
+    /// Requests one key may send at once above the average rate.
+    pub request_burst: u32,
+    /// Event streams and waiting requests (`?wait=`) one key may hold open at once, in this
+    /// process.
+    pub key_max_streams: usize,
+    /// Tasks of one project running at once, unless the project sets its own; 0: no limit
+    /// but the workers' concurrency.
+    pub project_max_running_tasks: u32,
+    /// Tasks of one project queued at once, unless the project sets its own; beyond it a
+    /// submission is refused (429 `quota_exceeded`).
+    pub project_max_queued_tasks: u32,
+    /// Projects the server holds.
+    pub max_projects: u32,
+    /// API keys one project holds (revoked ones count until housekeeping removes them).
+    pub project_max_keys: u32,
+}
+
+impl Default for QuotaSettings {
+    fn default() -> Self {
+        Self {
+            requests_per_second: 100,
+            request_burst: 200,
+            key_max_streams: 100,
+            project_max_running_tasks: 0,
+            project_max_queued_tasks: 100_000,
+            max_projects: 1000,
+            project_max_keys: 100,
+        }
+    }
+}

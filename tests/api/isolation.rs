@@ -1,0 +1,299 @@
+//! Projects are walls: for every operation in the OpenAPI document, a second project's key
+//! gets 404 for the first project's ids and names, and its lists never show them. Every
+//! operation must be listed in `EXPECTED` (its scope and what another project sees), so a
+//! new endpoint fails this test until its isolation is stated and checked. Scopes are
+//! checked the same way: every operation, every scope.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+use crate::keys::make_key;
+
+/// What another project's key gets from an operation aimed at this project's resources.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Other {
+    /// 404 for the ids or names in the path.
+    NotFound,
+    /// A list: never shows this project's resources.
+    Lists,
+    /// Creates its own resource (names are per project), leaving ours alone.
+    CreatesItsOwn,
+    /// Refused whatever the target (only the `default` project's admins create projects).
+    Refused,
+    /// Not project data (the server's model providers).
+    Global,
+}
+
+/// operationId → the scope it needs, and what another project sees.
+const EXPECTED: &[(&str, &str, Other)] = &[
+    ("listApiKeys", "admin", Other::Lists),
+    ("createApiKey", "admin", Other::NotFound),
+    ("revokeApiKey", "admin", Other::NotFound),
+    ("listModels", "read", Other::Global),
+    ("listProjects", "admin", Other::Lists),
+    ("createProject", "admin", Other::Refused),
+    ("listRunners", "read", Other::Lists),
+    ("createRunner", "write", Other::CreatesItsOwn),
+    ("getRunner", "read", Other::NotFound),
+    ("replaceRunner", "write", Other::CreatesItsOwn),
+    ("deleteRunner", "write", Other::NotFound),
+    ("createTask", "write", Other::NotFound),
+    ("listTasks", "read", Other::Lists),
+    ("getTask", "read", Other::NotFound),
+    ("cancelTask", "write", Other::NotFound),
+    ("listTaskEvents", "read", Other::NotFound),
+    ("listTaskSteps", "read", Other::NotFound),
+];
+
+/// Project A's resources.
+struct Fixture {
+    runner: String,
+    runner_id: String,
+    task: String,
+    key_id: String,
+}
+
+impl Fixture {
+    /// The path with A's ids in it.
+    fn fill(&self, template: &str) -> String {
+        let filled = if template.starts_with("/v1/runners/") {
+            template.replace("{name}", &self.runner)
+        } else if template.starts_with("/v1/tasks/") {
+            template.replace("{id}", &self.task)
+        } else if template.starts_with("/v1/api-keys/") {
+            template.replace("{id}", &self.key_id)
+        } else {
+            template.to_owned()
+        };
+        assert!(
+            !filled.contains('{'),
+            "no fixture for the parameters of {template}: add one to isolation.rs"
+        );
+        filled
+    }
+
+    /// Ids that must not appear in another project's answers (and names, but where it
+    /// makes its own resource of the same name).
+    fn secrets(&self, names_too: bool) -> Vec<&str> {
+        let mut all = vec![self.runner_id.as_str(), &self.task, &self.key_id];
+        if names_too {
+            all.push(&self.runner);
+        }
+        all
+    }
+}
+
+/// A body the operation accepts (so the answer is about the resource, not the body).
+fn body(operation: &str) -> Option<Value> {
+    match operation {
+        "createApiKey" => Some(json!({"name": "x", "scopes": ["read"], "project": "default"})),
+        "createProject" => Some(json!({"name": "other-new"})),
+        "createRunner" => Some(json!({"name": "b-runner", "model": "mock"})),
+        "replaceRunner" => Some(json!({"model": "mock", "rules": ["changed"]})),
+        "createTask" => Some(json!({"arguments": {}})),
+        _ => None,
+    }
+}
+
+async fn send(
+    app: &TestApp,
+    key: &str,
+    method: &str,
+    path: &str,
+    op: &str,
+) -> (StatusCode, String) {
+    let mut req = app
+        .client
+        .request(
+            method.to_uppercase().parse::<Method>().expect("method"),
+            app.url(path),
+        )
+        .bearer_auth(key);
+    if let Some(body) = body(op) {
+        req = req.json(&body);
+    }
+    let res = req.send().await.expect("request");
+    (res.status(), res.text().await.expect("text"))
+}
+
+/// Every `/v1` operation of the document: (method, path template, operationId, scope).
+fn operations(doc: &Value) -> Vec<(String, String, String, String)> {
+    let mut ops = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        if !path.starts_with("/v1/") {
+            continue;
+        }
+        for (method, op) in item.as_object().expect("operations") {
+            let id = op["operationId"].as_str().expect("operationId").to_owned();
+            let scope = op["security"][0]["bearer"][0].as_str().unwrap_or("none");
+            ops.push((method.clone(), path.clone(), id, scope.to_owned()));
+        }
+    }
+    // Replacing a runner creates B's own `alpha`: after the checks that need it missing.
+    ops.sort_by_key(|(method, ..)| method == "put");
+    ops
+}
+
+fn expected(id: &str) -> (&'static str, Other) {
+    EXPECTED
+        .iter()
+        .find(|(op, ..)| *op == id)
+        .map(|(_, scope, other)| (*scope, *other))
+        .unwrap_or_else(|| panic!("{id} is not in EXPECTED: state its scope and isolation"))
+}
+
+#[tokio::test]
+async fn another_project_cannot_see_or_touch_anything_of_this_one() {
+    let app = spawn_app().await;
+    let (admin_a, made) = make_key(&app, None, json!({"name": "a", "scopes": ["admin"]})).await;
+    let created = app
+        .client
+        .post(app.url("/v1/projects"))
+        .bearer_auth(&admin_a)
+        .json(&json!({"name": "b"}))
+        .send()
+        .await
+        .expect("project");
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let (key_b, _) = make_key(
+        &app,
+        Some(&admin_a),
+        json!({"name": "b", "scopes": ["admin"], "project": "b"}),
+    )
+    .await;
+    let runner: Value = app
+        .client
+        .post(app.url("/v1/runners"))
+        .bearer_auth(&admin_a)
+        .json(&json!({"name": "alpha", "model": "mock"}))
+        .send()
+        .await
+        .expect("runner")
+        .json()
+        .await
+        .expect("json");
+    let task: Value = app
+        .client
+        .post(app.url("/v1/runners/alpha/tasks?wait=10"))
+        .bearer_auth(&admin_a)
+        .header("idempotency-key", "shared-key")
+        .json(&json!({"arguments": {}}))
+        .send()
+        .await
+        .expect("task")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(task["status"], "succeeded", "{task}");
+    let a = Fixture {
+        runner: "alpha".into(),
+        runner_id: runner["id"].as_str().expect("id").into(),
+        task: task["id"].as_str().expect("id").into(),
+        key_id: made["id"].as_str().expect("id").into(),
+    };
+
+    let doc = app.get_json("/openapi.json").await;
+    let ops = operations(&doc);
+    assert_eq!(
+        ops.len(),
+        EXPECTED.len(),
+        "EXPECTED lists operations the document lacks"
+    );
+    for (method, template, id, _) in &ops {
+        let (_, other) = expected(id);
+        let path = a.fill(template);
+        let (status, text) = send(&app, &key_b, method, &path, id).await;
+        match other {
+            Other::NotFound => assert_eq!(status, StatusCode::NOT_FOUND, "{id} {path}: {text}"),
+            Other::Refused => assert_eq!(status, StatusCode::FORBIDDEN, "{id}: {text}"),
+            Other::Lists | Other::CreatesItsOwn => {
+                assert!(status.is_success(), "{id} {path}: {status} {text}");
+                for secret in a.secrets(other == Other::Lists) {
+                    assert!(!text.contains(secret), "{id} {path} shows {secret}: {text}");
+                }
+            }
+            Other::Global => assert!(status.is_success(), "{id}: {status}"),
+        }
+    }
+
+    // List filters naming A's resources find nothing.
+    for query in [
+        format!("/v1/tasks?runner={}", a.runner),
+        format!("/v1/tasks?runner_id={}", a.runner_id),
+    ] {
+        let (status, text) = send(&app, &key_b, "get", &query, "listTasks").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            serde_json::from_str::<Value>(&text).expect("json")["data"],
+            json!([])
+        );
+    }
+    let (status, _) = send(&app, &key_b, "get", "/v1/api-keys?project=default", "x").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // A is untouched: its runner unchanged, its key working, its task still there.
+    let (_, text) = send(&app, &admin_a, "get", "/v1/runners/alpha", "getRunner").await;
+    let runner: Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(runner["version"], 1, "{runner}");
+    assert_eq!(runner["rules"], json!([]));
+    let (status, _) = send(&app, &admin_a, "get", &format!("/v1/tasks/{}", a.task), "x").await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Idempotency keys are per project: B's use of A's key makes B's own task (on the
+    // `alpha` B made itself above).
+    let res = app
+        .client
+        .post(app.url("/v1/runners/alpha/tasks"))
+        .bearer_auth(&key_b)
+        .header("idempotency-key", "shared-key")
+        .json(&json!({"arguments": {}}))
+        .send()
+        .await
+        .expect("task");
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let theirs: Value = res.json().await.expect("json");
+    assert_ne!(theirs["id"], task["id"]);
+}
+
+#[tokio::test]
+async fn each_scope_allows_exactly_its_operations() {
+    let app = spawn_app().await;
+    let (admin, _) = make_key(&app, None, json!({"name": "a", "scopes": ["admin"]})).await;
+    let mut keys = Vec::new();
+    for scope in ["read", "write", "admin"] {
+        let (key, _) = make_key(
+            &app,
+            Some(&admin),
+            json!({"name": scope, "scopes": [scope]}),
+        )
+        .await;
+        keys.push((scope, key));
+    }
+    let rank = |s: &str| ["read", "write", "admin"].iter().position(|x| *x == s);
+    let doc = app.get_json("/openapi.json").await;
+    let fixture = Fixture {
+        runner: "missing".into(),
+        runner_id: String::new(),
+        task: "01900000-0000-7000-8000-000000000000".into(),
+        key_id: "01900000-0000-7000-8000-000000000000".into(),
+    };
+    for (method, template, id, declared) in operations(&doc) {
+        let (scope, _) = expected(&id);
+        assert_eq!(declared, scope, "{id}: the document declares another scope");
+        let path = fixture.fill(&template);
+        for (held, key) in &keys {
+            let (status, text) = send(&app, key, &method, &path, &id).await;
+            if rank(held) < rank(scope) {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{held} key, {id}: {text}");
+                let problem: Value = serde_json::from_str(&text).expect("problem");
+                assert_eq!(problem["code"], "forbidden");
+            } else {
+                assert!(
+                    status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED,
+                    "{held} key, {id}: {status} {text}"
+                );
+            }
+        }
+    }
+}
