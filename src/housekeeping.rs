@@ -3,7 +3,8 @@
 //! work): finished tasks with their steps and events past `retention.tasks_days`, event
 //! logs past `events.retention_days`, idempotency keys past `retention.idempotency_hours`,
 //! and deleted runners no task refers to any more. Every statement touches at most
-//! `retention.batch_size` rows, and the sweep stops between statements at shutdown.
+//! `retention.batch_size` rows, and the sweep stops between statements at shutdown. API
+//! keys revoked or expired longer than `retention.keys_days` ago go too.
 
 use std::time::Duration;
 
@@ -20,6 +21,7 @@ pub struct Swept {
     pub tasks: u64,
     pub keys: u64,
     pub runners: u64,
+    pub api_keys: u64,
 }
 
 pub struct Sweeper {
@@ -40,6 +42,9 @@ const OLD_TASKS: &str = "DELETE FROM tasks WHERE id IN (
 const OLD_KEYS: &str = "UPDATE tasks SET idempotency_key = NULL WHERE id IN (
     SELECT id FROM tasks WHERE idempotency_key IS NOT NULL
     AND created_at < now() - make_interval(hours => $1) LIMIT $2)";
+const OLD_API_KEYS: &str = "DELETE FROM api_keys WHERE id IN (
+    SELECT id FROM api_keys
+    WHERE coalesce(revoked_at, expires_at) < now() - make_interval(days => $1) LIMIT $2)";
 const OLD_RUNNERS: &str = "WITH gone AS (
         SELECT id FROM runners r
         WHERE deleted_at < now() - make_interval(days => $1)
@@ -74,6 +79,8 @@ impl Sweeper {
         let mut swept = Swept::default();
         let hours = i32::try_from(self.retention.idempotency_hours).unwrap_or(i32::MAX);
         swept.keys = self.batched(OLD_KEYS, hours, shutdown).await?;
+        let keys_days = days_arg(self.retention.keys_days);
+        swept.api_keys = self.batched(OLD_API_KEYS, keys_days, shutdown).await?;
         if let Some(days) = self.events_days {
             swept.events = self.batched(OLD_EVENTS, days_arg(days), shutdown).await?;
         }

@@ -13,6 +13,9 @@ pub struct RetentionSettings {
     /// An `Idempotency-Key` replays its task for this many hours; after that the same key
     /// submits a new task. A task that fails, times out or is cancelled frees its key at once.
     pub idempotency_hours: u32,
+    /// API keys revoked or expired more than this many days ago are deleted (until then
+    /// they answer 401 and count toward `quotas.project_max_keys`).
+    pub keys_days: u32,
     /// How often a worker process runs the sweep.
     pub interval_seconds: u64,
     /// Rows one statement deletes: the sweep never holds locks for long.
@@ -24,6 +27,7 @@ impl Default for RetentionSettings {
         Self {
             tasks_days: Some(30),
             idempotency_hours: 24,
+            keys_days: 30,
             interval_seconds: 300,
             batch_size: 500,
         }

@@ -158,3 +158,43 @@ async fn the_sweep_deletes_in_small_batches_and_stops_promptly_at_shutdown() {
         "the sweep finished before the stop; nothing shows it stopped"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_long_revoked_or_expired_are_deleted_and_recent_ones_kept() {
+    let mut settings = test_settings();
+    settings.retention.keys_days = 30;
+    settings.retention.interval_seconds = 1;
+    let app = spawn(Mode::ALL, settings).await;
+    let (admin, _) =
+        crate::keys::make_key(&app, None, json!({"name": "a", "scopes": ["admin"]})).await;
+    for name in ["old-revoked", "old-expired", "recent-revoked", "live"] {
+        crate::keys::make_key(
+            &app,
+            Some(&admin),
+            json!({"name": name, "scopes": ["read"]}),
+        )
+        .await;
+    }
+    sqlx::query(
+        "UPDATE api_keys SET
+            revoked_at = CASE name WHEN 'old-revoked' THEN now() - interval '31 days'
+                                   WHEN 'recent-revoked' THEN now() - interval '29 days' END,
+            expires_at = CASE name WHEN 'old-expired' THEN now() - interval '31 days' END",
+    )
+    .execute(&app.pool)
+    .await
+    .expect("age the keys");
+    let start = Instant::now();
+    while count(&app, "SELECT count(*) FROM api_keys").await != 3 {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "old keys were kept"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let left: Vec<String> = sqlx::query_scalar("SELECT name FROM api_keys ORDER BY name")
+        .fetch_all(&app.pool)
+        .await
+        .expect("names");
+    assert_eq!(left, ["a", "live", "recent-revoked"]);
+}

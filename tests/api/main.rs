@@ -19,6 +19,7 @@ mod model_servers;
 mod openapi;
 mod operations;
 mod processes;
+mod quotas;
 mod resilience;
 mod runners;
 mod server_habits;
