@@ -164,6 +164,65 @@ impl ProviderSettings {
     }
 }
 
+/// The parts of a URL that are secrets: the user name and password, and query values (some
+/// gateways take the key as `?api-key=`), as written and percent-decoded.
+pub fn url_secrets(url: &str) -> Vec<String> {
+    let Ok(parsed) = reqwest::Url::parse(url) else {
+        return Vec::new();
+    };
+    let mut secrets: Vec<String> = Vec::new();
+    let mut add = |raw: &str| {
+        if raw.len() >= 3 {
+            secrets.push(raw.to_owned());
+            let decoded = decode(raw);
+            if decoded != raw {
+                secrets.push(decoded);
+            }
+        }
+    };
+    add(parsed.username());
+    if let Some(password) = parsed.password() {
+        add(password);
+    }
+    for pair in parsed.query().unwrap_or_default().split('&') {
+        add(pair.split_once('=').map_or("", |(_, v)| v));
+    }
+    // Longest first, so a secret that contains another is replaced whole.
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secrets
+}
+
+/// `%XX` escapes decoded (lossy: enough to recognise a secret in an error message).
+fn decode(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `text` with every secret replaced by `***`.
+pub fn scrub(text: &str, secrets: &[String]) -> String {
+    secrets.iter().fold(text.to_owned(), |t, secret| {
+        t.replace(secret.as_str(), "***")
+    })
+}
+
 /// Adds the `openai` provider when `OPENAI_API_KEY` is set, applies `OPENAI_BASE_URL`, and
 /// resolves every provider's key from its environment variable.
 pub fn resolve(
@@ -233,6 +292,18 @@ mod tests {
         assert_eq!(openai.base_url, "http://127.0.0.1:9/v1");
         assert_eq!(openai.api_key.as_ref().map(ApiKey::expose), Some("sk-test"));
         assert!(!format!("{openai:?}").contains("sk-test"));
+    }
+
+    #[test]
+    fn url_credentials_are_recognised_and_scrubbed() {
+        let secrets = url_secrets("https://bob:pa%24%24word@gw.example/v1?api-key=k3y-123&x=1");
+        let text = "error sending request for url (https://bob:pa%24%24word@gw.example/v1?api-key=k3y-123&x=1): pa$$word";
+        let clean = scrub(text, &secrets);
+        for secret in ["bob", "pa%24%24word", "pa$$word", "k3y-123"] {
+            assert!(!clean.contains(secret), "{clean}");
+        }
+        assert!(clean.contains("gw.example/v1"), "{clean}");
+        assert!(url_secrets("http://localhost:8000/v1").is_empty());
     }
 
     #[test]

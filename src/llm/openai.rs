@@ -38,6 +38,8 @@ pub struct OpenAiProvider {
     /// Whether to ask for usage in the stream: the setting (or the kind's habit) until the
     /// server refuses `stream_options`.
     stream_usage: AtomicBool,
+    /// Credentials in the base URL, kept out of every error, event and log line.
+    secrets: Vec<String>,
 }
 
 /// Why one try of a call failed.
@@ -77,6 +79,7 @@ impl OpenAiProvider {
             client,
             permits: Arc::new(Semaphore::new(settings.max_concurrent_requests)),
             modes: Modes::new(settings.structured_output),
+            secrets: crate::config::providers::url_secrets(&settings.base_url),
             stream_usage: AtomicBool::new(
                 settings
                     .stream_usage
@@ -142,7 +145,11 @@ impl OpenAiProvider {
                     completion.tools_ignored = ignored_tools::evidence(request, &completion);
                     return Ok(completion);
                 }
-                Err(f) => f,
+                Err(mut f) => {
+                    // Transport errors quote the URL, credentials and all.
+                    f.message = crate::config::providers::scrub(&f.message, &self.secrets);
+                    f
+                }
             };
             // The server refused the structured-output request: ask in the next weaker mode
             // at once (not a transient failure) and remember what this model takes.
@@ -352,7 +359,10 @@ impl ModelProvider for OpenAiProvider {
         ProviderInfo {
             name: self.name.clone(),
             kind: format!("{:?}", self.settings.kind).to_lowercase(),
-            base_url: Some(self.settings.base_url.clone()),
+            base_url: Some(crate::config::providers::scrub(
+                &self.settings.base_url,
+                &self.secrets,
+            )),
             models: self.settings.models.clone(),
             max_concurrent_requests: Some(self.settings.max_concurrent_requests),
             prices: self.settings.prices.clone(),

@@ -126,3 +126,28 @@ async fn a_required_tool_call_that_never_comes_is_tools_unsupported_and_normal_a
     let body = &fake.received()[0].body;
     assert_eq!(body["tool_choice"], "required");
 }
+
+#[tokio::test]
+async fn credentials_in_a_provider_url_never_reach_task_errors_events_or_models() {
+    // Nothing listens on this port: the transport error quotes the URL it tried.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let url = format!("http://gateway-user:s3cret-pass@127.0.0.1:{port}/v1?api-key=k3y-value");
+    let mut provider = fake_provider(&url);
+    provider.max_retries = 0;
+    let app = spawn_with_provider(provider).await;
+    app.create_runner(json!({"name": "leaky", "model": "fake/gpt-test", "max_attempts": 1}))
+        .await;
+    let done = app.run_to_end("leaky", json!({})).await;
+    assert_eq!(done["status"], "failed", "{done}");
+    let id = done["id"].as_str().expect("id");
+    let events = app.events(id).await;
+    let models = app.get_json("/v1/models").await;
+    let seen = format!("{done} {events:?} {models}");
+    for secret in ["gateway-user", "s3cret-pass", "k3y-value"] {
+        assert!(!seen.contains(secret), "{secret} leaked: {seen}");
+    }
+    assert!(seen.contains(&format!("127.0.0.1:{port}")), "{seen}");
+}
