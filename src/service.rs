@@ -106,6 +106,7 @@ pub async fn start(
             settings: settings.worker.clone(),
             events: settings.events.clone(),
             limits: settings.limits.clone(),
+            project_max_running: settings.quotas.project_max_running_tasks,
             owner: worker_name,
             signals,
         });

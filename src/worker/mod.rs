@@ -42,6 +42,8 @@ pub struct Runtime {
     pub settings: WorkerSettings,
     pub events: EventSettings,
     pub limits: LimitsSettings,
+    /// `quotas.project_max_running_tasks`: the running limit of projects without their own.
+    pub project_max_running: u32,
     /// This worker's name: the owner of the leases it takes.
     pub owner: String,
     /// Cancellation and wake-up notifications of this process.
@@ -72,8 +74,12 @@ pub async fn run(
     let mut failures = 0u32;
     // Claim when there may be work: at start, on a wake-up, on a timer, or when the last
     // claim filled every free slot. New work always announces itself (NOTIFY), so a
-    // finished task alone is no reason to look.
+    // finished task alone is no reason to look — unless projects' running tasks are
+    // limited, when it may let a held-back task start (checked again every heartbeat).
     let mut look = true;
+    let mut limited = queue::limited(&rt.pool, rt.project_max_running)
+        .await
+        .unwrap_or(true);
     let mut idle_until = Instant::now() + poll;
     tracing::info!(worker = %rt.owner, concurrency = s.concurrency, "worker started");
     while !shutdown.is_cancelled() {
@@ -105,8 +111,16 @@ pub async fn run(
         tokio::select! {
             () = shutdown.cancelled() => {}
             () = rt.signals.work.notified() => look = true,
-            Some(done) = running.join_next(), if !running.is_empty() => lease::report(done),
-            _ = heartbeat.tick() => lease::beat(&rt).await,
+            Some(done) = running.join_next(), if !running.is_empty() => {
+                lease::report(done);
+                look |= limited;
+            }
+            _ = heartbeat.tick() => {
+                lease::beat(&rt).await;
+                limited = queue::limited(&rt.pool, rt.project_max_running)
+                    .await
+                    .unwrap_or(limited);
+            }
             () = tokio::time::sleep_until(idle_until) => look = true,
         }
     }
@@ -154,7 +168,11 @@ impl Claimer {
             }
         };
         let limit = i64::try_from(free).unwrap_or(i64::MAX);
-        let tasks = queue::claim(conn, Pick::Next(limit), &rt.owner, rt.lease()).await?;
+        let pick = Pick::Next {
+            limit,
+            max_running: rt.project_max_running,
+        };
+        let tasks = queue::claim(conn, pick, &rt.owner, rt.lease()).await?;
         let next_due = if tasks.is_empty() {
             queue::next_due(&mut *conn).await?.map(|at| {
                 let wait = (at - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO);

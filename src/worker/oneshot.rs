@@ -51,6 +51,7 @@ pub async fn run(
         settings: settings.worker.clone(),
         events: settings.events.clone(),
         limits: settings.limits.clone(),
+        project_max_running: settings.quotas.project_max_running_tasks,
         owner: format!("run-{}", super::unique_name()),
         signals: Default::default(),
     });

@@ -7,6 +7,7 @@ mod browser;
 mod cli_run;
 mod database;
 mod errors;
+mod fairness;
 mod fake_openai;
 mod helpers;
 mod housekeeping;
