@@ -64,6 +64,10 @@ pub async fn create(
             format!("a project named {:?} exists", input.name),
         )
     })?;
+    if project.max_running_tasks.is_some() {
+        // Workers claim the fast way while no limit exists: tell them one does.
+        crate::tasks::queue::announce_limits(&state.pool).await?;
+    }
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, "/v1/projects"))
         .json(project))

@@ -15,11 +15,13 @@ use crate::events::{CHANNEL, kind};
 /// Which tasks a claim takes.
 #[derive(Debug, Clone, Copy)]
 pub enum Pick {
-    /// Up to this many runnable tasks, fairly across projects: each project's oldest due
-    /// first, one project's first, then every project's second, and so on; a project at its
-    /// running limit gives none. `max_running` is the limit of projects without their own
-    /// (0: none).
-    Next { limit: i64, max_running: u32 },
+    /// Up to this many runnable tasks, oldest due first: the fast claim, right while one
+    /// project has queued tasks and no project's running tasks are limited.
+    Oldest(i64),
+    /// Up to this many runnable tasks, fairly across projects (see `FAIR`); a project at
+    /// its running limit gives none. `max_running` is the limit of projects without their
+    /// own (0: none).
+    Fair { limit: i64, max_running: u32 },
     /// This task, if queued, whenever it is due (`errand run` runs its own task).
     Task(Uuid),
 }
@@ -31,25 +33,44 @@ pub enum Pick {
 /// claims of one worker process never overlap, and two processes claiming in the same
 /// instant can together pass a project's limit by at most one claim of the other.
 const FAIR: &str = "
+    RECURSIVE active(project_id) AS (
+        -- The projects with queued tasks: a skip scan of `tasks_runnable_by_project`, one
+        -- index probe per project rather than a read of the whole queue.
+        (SELECT project_id FROM tasks WHERE status = 'queued' ORDER BY project_id LIMIT 1)
+        UNION ALL
+        SELECT (SELECT t.project_id FROM tasks t
+                WHERE t.status = 'queued' AND t.project_id > a.project_id
+                ORDER BY t.project_id LIMIT 1)
+        FROM active a WHERE a.project_id IS NOT NULL),
     picked AS (
         SELECT c.id, c.run_after, l.running
             + row_number() OVER (PARTITION BY p.id ORDER BY c.run_after, c.id) AS turn
-        FROM projects p
+        FROM active a
+        JOIN projects p ON p.id = a.project_id
         CROSS JOIN LATERAL (
+            -- OFFSET 0 keeps the count from being re-run for every row it is used in.
             SELECT coalesce(p.max_running_tasks, $5) AS cap,
                 (SELECT count(*) FROM tasks r
-                 WHERE r.project_id = p.id AND r.status = 'running') AS running) l
+                 WHERE r.project_id = p.id AND r.status = 'running') AS running
+            OFFSET 0) l
         CROSS JOIN LATERAL (
             SELECT t.id, t.run_after FROM tasks t
             WHERE t.project_id = p.id AND t.status = 'queued' AND NOT t.cancel_requested
               AND t.attempts < t.max_attempts AND t.run_after <= now()
             ORDER BY t.run_after, t.id
             LIMIT CASE WHEN l.cap = 0 THEN $1 ELSE greatest(0, least($1, l.cap - l.running)) END
-            FOR UPDATE OF t SKIP LOCKED) c
-        WHERE EXISTS (
-            SELECT 1 FROM tasks q
-            WHERE q.project_id = p.id AND q.status = 'queued' AND q.run_after <= now())),
+            FOR UPDATE OF t SKIP LOCKED) c),
     next AS (SELECT id FROM picked ORDER BY turn, run_after, id LIMIT $1)";
+
+/// The oldest due tasks, whatever their project.
+const OLDEST: &str = "
+    next AS (
+        SELECT id FROM tasks
+        WHERE status = 'queued' AND NOT cancel_requested AND attempts < max_attempts
+          AND run_after <= now() AND $4::uuid IS NULL AND $5::int IS NOT NULL
+        ORDER BY run_after, id
+        LIMIT $1
+        FOR UPDATE SKIP LOCKED)";
 
 /// One task by id.
 const ONE: &str = "
@@ -60,6 +81,20 @@ const ONE: &str = "
         LIMIT $1
         FOR UPDATE SKIP LOCKED)";
 
+/// What a claim took, and whether more than one project had queued tasks (read from two
+/// probes of an index; then the next claim should be fair).
+pub struct Claimed {
+    pub tasks: Vec<Task>,
+    pub several_projects: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct ClaimedRow {
+    #[sqlx(flatten)]
+    task: TaskRow,
+    several_projects: bool,
+}
+
 /// Starts the next attempt of the picked tasks: `running`, `attempts + 1`, a lease for
 /// `owner` until `lease` from now, and a `task.started` event each.
 pub async fn claim(
@@ -67,12 +102,13 @@ pub async fn claim(
     pick: Pick,
     owner: &str,
     lease: Duration,
-) -> sqlx::Result<Vec<Task>> {
+) -> sqlx::Result<Claimed> {
     let (limit, only, max_running, next) = match pick {
-        Pick::Next { limit, max_running } => (limit, None, max_running, FAIR),
+        Pick::Oldest(limit) => (limit, None, 0, OLDEST),
+        Pick::Fair { limit, max_running } => (limit, None, max_running, FAIR),
         Pick::Task(id) => (1, Some(id), 0, ONE),
     };
-    let rows: Vec<TaskRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let rows: Vec<ClaimedRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "WITH {next},
          claimed AS (
             UPDATE tasks t SET status = 'running', attempts = t.attempts + 1,
@@ -85,7 +121,12 @@ pub async fn claim(
             INSERT INTO task_events (task_id, seq, type, data)
             SELECT id, last_event_seq, '{started}', jsonb_build_object('attempt', attempts)
             FROM claimed)
-         SELECT {COLUMNS} FROM claimed,
+         SELECT {COLUMNS}, (
+            (SELECT project_id FROM tasks WHERE status = 'queued' ORDER BY project_id LIMIT 1)
+            <> (SELECT project_id FROM tasks WHERE status = 'queued'
+                ORDER BY project_id DESC LIMIT 1)
+         ) IS TRUE AS several_projects
+         FROM claimed,
          LATERAL (SELECT pg_notify('{CHANNEL}', json_build_object(
             'task_id', id, 'seq', last_event_seq, 'end', false)::text)) announced",
         started = kind::STARTED,
@@ -97,7 +138,15 @@ pub async fn claim(
     .bind(i32::try_from(max_running).unwrap_or(i32::MAX))
     .fetch_all(conn)
     .await?;
-    rows.into_iter().map(Task::try_from).collect()
+    let several_projects = rows.first().is_some_and(|r| r.several_projects);
+    let tasks = rows
+        .into_iter()
+        .map(|r| Task::try_from(r.task))
+        .collect::<sqlx::Result<_>>()?;
+    Ok(Claimed {
+        tasks,
+        several_projects,
+    })
 }
 
 /// Whether any project's running tasks are limited (then a finished task can let a held-back
@@ -180,6 +229,20 @@ pub use crate::events::WORK_CHANNEL as WORK;
 /// The NOTIFY channel that tells workers a task's cancellation was requested (payload:
 /// the task id).
 pub const CANCEL: &str = "errand_task_cancel";
+
+/// The `WORK` payload that says a project's running limit was set: workers re-read whether
+/// any limit exists before their next claim.
+pub const LIMITS_CHANGED: &str = "limits";
+
+/// Tells every worker that a running limit now exists.
+pub async fn announce_limits(db: impl PgExecutor<'_>) -> sqlx::Result<()> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(WORK)
+        .bind(LIMITS_CHANGED)
+        .execute(db)
+        .await?;
+    Ok(())
+}
 
 /// Tells the worker running `id` (in any process) to check for cancellation now.
 pub async fn announce_cancel(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<()> {

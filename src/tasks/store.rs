@@ -108,15 +108,26 @@ pub struct NewTask<'a> {
     pub run_after: std::time::Duration,
 }
 
-/// Inserts a queued task. With an idempotency key already in use, inserts nothing and
-/// returns `None` (the caller looks the holder up).
-pub async fn insert(conn: &mut PgConnection, t: &NewTask<'_>) -> sqlx::Result<Option<Task>> {
+/// Inserts a queued task if the project has room for it (fewer queued tasks than its
+/// `max_queued_tasks`, else `max_queued`; counted up to the limit, in the same statement).
+/// Returns `None` when the idempotency key is in use or there is no room (`may_queue`
+/// tells which).
+pub async fn insert(
+    conn: &mut PgConnection,
+    t: &NewTask<'_>,
+    max_queued: u32,
+) -> sqlx::Result<Option<Task>> {
     let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO tasks (id, runner_id, runner_version, runner_name, arguments, model,
+        "WITH lim AS (
+            SELECT coalesce(max_queued_tasks, $15)::bigint AS n FROM projects WHERE id = $14)
+         INSERT INTO tasks (id, runner_id, runner_version, runner_name, arguments, model,
             model_settings, status, max_attempts, timeout_seconds, idempotency_key, request_hash,
             rules, run_after, project_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $11, $12,
-            now() + make_interval(secs => $13), $14)
+         SELECT $1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $11, $12,
+            now() + make_interval(secs => $13), $14
+         WHERE (SELECT count(*) FROM (
+                SELECT 1 FROM tasks WHERE project_id = $14 AND status = 'queued'
+                LIMIT (SELECT n FROM lim)) q) < (SELECT n FROM lim)
          ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING {COLUMNS}"
     )))
@@ -134,6 +145,7 @@ pub async fn insert(conn: &mut PgConnection, t: &NewTask<'_>) -> sqlx::Result<Op
     .bind(Json(t.rules))
     .bind(t.run_after.as_secs_f64())
     .bind(t.project)
+    .bind(i64::from(max_queued))
     .fetch_optional(conn)
     .await?;
     one(row)

@@ -120,16 +120,6 @@ impl Submitter<'_> {
             }
         };
         let mut tx = self.pool.begin().await?;
-        let (room, limit) = store::may_queue(&mut tx, self.project, self.max_queued).await?;
-        if !room {
-            // Concurrent submissions may each see the last free place: the limit holds to
-            // within the number of submissions in flight at once.
-            return Err(ApiError::new(
-                ErrorCode::QuotaExceeded,
-                format!("the project has {limit} tasks queued, its limit; retry as they run"),
-            )
-            .retry_after(Duration::from_secs(1)));
-        }
         let new = NewTask {
             project: self.project,
             runner_id: runner.id,
@@ -145,13 +135,25 @@ impl Submitter<'_> {
             request_hash: hash.as_deref(),
             run_after,
         };
-        let mut inserted = store::insert(&mut tx, &new).await?;
-        if inserted.is_none()
-            && let Some(key) = key
-            && store::release_expired_key(&mut tx, self.project, key, self.idempotency_ttl).await?
-        {
-            // The key's holder is past its time: this request takes the key.
-            inserted = store::insert(&mut tx, &new).await?;
+        let mut inserted = store::insert(&mut tx, &new, self.max_queued).await?;
+        if inserted.is_none() {
+            let (room, limit) = store::may_queue(&mut tx, self.project, self.max_queued).await?;
+            if !room {
+                // Concurrent submissions may each see the last free place: the limit holds
+                // to within the number of submissions in flight at once.
+                return Err(ApiError::new(
+                    ErrorCode::QuotaExceeded,
+                    format!("the project has {limit} tasks queued, its limit; retry as they run"),
+                )
+                .retry_after(Duration::from_secs(1)));
+            }
+            if let Some(key) = key
+                && store::release_expired_key(&mut tx, self.project, key, self.idempotency_ttl)
+                    .await?
+            {
+                // The key's holder is past its time: this request takes the key.
+                inserted = store::insert(&mut tx, &new, self.max_queued).await?;
+            }
         }
         let Some(task) = inserted else {
             tx.rollback().await?;

@@ -84,9 +84,18 @@ pub async fn run(
     tracing::info!(worker = %rt.owner, concurrency = s.concurrency, "worker started");
     while !shutdown.is_cancelled() {
         let free = s.concurrency.saturating_sub(running.len());
+        if rt
+            .signals
+            .limits_changed
+            .swap(false, std::sync::atomic::Ordering::SeqCst)
+        {
+            limited = queue::limited(&rt.pool, rt.project_max_running)
+                .await
+                .unwrap_or(true);
+        }
         if look && free > 0 {
             idle_until = Instant::now() + poll;
-            match claimer.claim(&rt, free).await {
+            match claimer.claim(&rt, free, limited).await {
                 Ok((tasks, next_due)) => {
                     failures = 0;
                     look = tasks.len() == free;
@@ -135,6 +144,10 @@ pub async fn run(
 #[derive(Default)]
 struct Claimer {
     conn: Option<sqlx::PgConnection>,
+    /// Whether more than one project had queued tasks at the last claim: then claims are
+    /// fair (`Pick::Fair`), else the fast `Pick::Oldest` (one project cannot be unfair to
+    /// itself). A new project's first tasks wait at most one claim for the switch.
+    several_projects: bool,
 }
 
 impl Claimer {
@@ -144,8 +157,9 @@ impl Claimer {
         &mut self,
         rt: &Runtime,
         free: usize,
+        limited: bool,
     ) -> anyhow::Result<(Vec<Task>, Option<Instant>)> {
-        let result = self.try_claim(rt, free).await;
+        let result = self.try_claim(rt, free, limited).await;
         if result.is_err() {
             self.conn = None;
         }
@@ -156,6 +170,7 @@ impl Claimer {
         &mut self,
         rt: &Runtime,
         free: usize,
+        limited: bool,
     ) -> anyhow::Result<(Vec<Task>, Option<Instant>)> {
         let conn = match &mut self.conn {
             Some(conn) => conn,
@@ -168,11 +183,19 @@ impl Claimer {
             }
         };
         let limit = i64::try_from(free).unwrap_or(i64::MAX);
-        let pick = Pick::Next {
-            limit,
-            max_running: rt.project_max_running,
+        let pick = if self.several_projects || limited {
+            Pick::Fair {
+                limit,
+                max_running: rt.project_max_running,
+            }
+        } else {
+            Pick::Oldest(limit)
         };
-        let tasks = queue::claim(conn, pick, &rt.owner, rt.lease()).await?;
+        let claimed = queue::claim(conn, pick, &rt.owner, rt.lease()).await?;
+        if !claimed.tasks.is_empty() {
+            self.several_projects = claimed.several_projects;
+        }
+        let tasks = claimed.tasks;
         let next_due = if tasks.is_empty() {
             queue::next_due(&mut *conn).await?.map(|at| {
                 let wait = (at - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO);

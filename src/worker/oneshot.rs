@@ -91,7 +91,9 @@ pub async fn run(
 async fn drive(rt: &Arc<Runtime>, id: Uuid) -> anyhow::Result<Task> {
     loop {
         let mut tx = rt.pool.begin().await?;
-        let claimed = queue::claim(&mut tx, Pick::Task(id), &rt.owner, rt.lease()).await?;
+        let claimed = queue::claim(&mut tx, Pick::Task(id), &rt.owner, rt.lease())
+            .await?
+            .tasks;
         tx.commit().await?;
         if let Some(task) = claimed.into_iter().next() {
             let run = lease::run_task(rt.clone(), task);

@@ -6,6 +6,7 @@
 //! bounded back-off for as long as the worker runs.
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -16,7 +17,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use crate::tasks::queue::{CANCEL, WORK};
+use crate::tasks::queue::{CANCEL, LIMITS_CHANGED, WORK};
 
 /// Running tasks by id, each with the signal that makes it check its row.
 type Running = Arc<Mutex<HashMap<Uuid, Arc<Notify>>>>;
@@ -26,6 +27,9 @@ pub struct Signals {
     /// Fired when a task may have become runnable. `notify_one` keeps a permit, so a
     /// wake-up that arrives while the worker is busy claiming is not lost.
     pub work: Arc<Notify>,
+    /// Set when a project's running limit was set: the claim loop re-reads whether any
+    /// limit exists before it claims again.
+    pub limits_changed: Arc<AtomicBool>,
     running: Running,
 }
 
@@ -122,6 +126,10 @@ impl Signals {
                             signal.notify_one();
                         }
                     } else {
+                        if note.payload() == LIMITS_CHANGED {
+                            self.limits_changed
+                                .store(true, std::sync::atomic::Ordering::SeqCst);
+                        }
                         self.work.notify_one();
                     }
                 }
