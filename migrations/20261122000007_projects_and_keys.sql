@@ -24,14 +24,15 @@ ALTER TABLE tasks ALTER COLUMN project_id SET NOT NULL;
 DROP INDEX tasks_idempotency_key;
 CREATE UNIQUE INDEX tasks_idempotency_key ON tasks (project_id, idempotency_key)
     WHERE idempotency_key IS NOT NULL;
--- Lists read one project's tasks, newest first, optionally by runner or status.
+-- Lists read one project's tasks, newest first, by runner or status (an unfiltered list
+-- walks the primary key backwards). Every index costs each task's insert and status
+-- changes, so there are no more than the queries need: running tasks (at most the
+-- workers' concurrency) are counted per project through `tasks_leases`.
 DROP INDEX tasks_runner;
 DROP INDEX tasks_status;
-CREATE INDEX tasks_project ON tasks (project_id, id DESC);
 CREATE INDEX tasks_runner ON tasks (project_id, runner_name, id DESC);
 CREATE INDEX tasks_status ON tasks (project_id, status, id DESC);
--- The claim counts each project's running tasks and reads each project's runnable head.
-CREATE INDEX tasks_running_by_project ON tasks (project_id) WHERE status = 'running';
+-- The fair claim and the queued-tasks quota read each project's queued tasks.
 CREATE INDEX tasks_runnable_by_project ON tasks (project_id, run_after, id) WHERE status = 'queued';
 
 -- API keys: only a SHA-256 of the key is kept (a key is 256 random bits: no slow hash
