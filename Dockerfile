@@ -22,4 +22,6 @@ ENV ERRAND_DATA_DIR=/data ERRAND_BIND=0.0.0.0 ERRAND_PORT=8080
 VOLUME /data
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080"]
+# Binding 0.0.0.0 needs an API key: run with -e ERRAND_ADMIN_KEY=<32+ characters>, or
+# create keys with `errand keys create` against the same database.
 CMD ["errand", "serve", "--bind", "0.0.0.0", "--port", "8080", "--data-dir", "/data"]

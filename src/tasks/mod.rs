@@ -4,6 +4,7 @@
 pub mod idempotency;
 pub mod journal;
 pub mod live;
+pub mod lookup;
 pub mod model;
 pub mod queue;
 pub mod routes;
