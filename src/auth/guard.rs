@@ -64,7 +64,7 @@ impl Auth {
         }
         if !any_key {
             tracing::warn!(
-                "open mode: no API key exists, so requests need none and run in the `default`                  project{}; create a key to end it",
+                "open mode: no API key exists, so requests need none and run in the `default` project{}; create a key to end it",
                 if loopback {
                     " (from this machine only)"
                 } else {
