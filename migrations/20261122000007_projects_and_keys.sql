@@ -27,7 +27,7 @@ CREATE UNIQUE INDEX tasks_idempotency_key ON tasks (project_id, idempotency_key)
 -- Lists read one project's tasks, newest first, by runner or status (an unfiltered list
 -- walks the primary key backwards). Every index costs each task's insert and status
 -- changes, so there are no more than the queries need: running tasks (at most the
--- workers' concurrency) are counted per project through `tasks_leases`.
+-- workers' concurrency) are counted per project through `tasks_status`.
 DROP INDEX tasks_runner;
 DROP INDEX tasks_status;
 CREATE INDEX tasks_runner ON tasks (project_id, runner_name, id DESC);
