@@ -96,16 +96,22 @@ async fn drive(rt: &Arc<Runtime>, id: Uuid) -> anyhow::Result<Task> {
             .tasks;
         tx.commit().await?;
         if let Some(task) = claimed.into_iter().next() {
-            let run = lease::run_task(rt.clone(), task);
-            tokio::pin!(run);
-            let mut beat =
-                tokio::time::interval(Duration::from_secs(rt.settings.heartbeat_seconds));
-            loop {
-                tokio::select! {
-                    () = &mut run => break,
-                    _ = beat.tick() => lease::renew(rt).await,
-                }
-            }
+            // The heartbeat runs as its own task: renewing the lease waits for the task's
+            // row, which the attempt may hold in a transaction, and the attempt must keep
+            // being polled meanwhile (renewing inside a `select!` arm starved it: deadlock).
+            let beating = {
+                let rt = rt.clone();
+                tokio::spawn(async move {
+                    let every = Duration::from_secs(rt.settings.heartbeat_seconds);
+                    let mut beat = tokio::time::interval(every);
+                    loop {
+                        beat.tick().await;
+                        lease::renew(&rt).await;
+                    }
+                })
+            };
+            lease::run_task(rt.clone(), task).await;
+            beating.abort();
         }
         let task = store::get(&rt.pool, id)
             .await?
