@@ -87,6 +87,11 @@ impl KeyRow {
         self.scopes.iter().filter_map(|s| Scope::parse(s)).collect()
     }
 
+    /// The stored hash (always 32 bytes: the column is only written by `insert`).
+    fn stored_hash(&self) -> KeyHash {
+        self.hash.as_slice().try_into().unwrap_or([0u8; 32])
+    }
+
     fn view(self) -> ApiKey {
         ApiKey {
             scopes: self.scopes(),
@@ -102,10 +107,7 @@ impl KeyRow {
     }
 
     fn record(self) -> KeyRecord {
-        let mut hash = [0u8; 32];
-        if self.hash.len() == 32 {
-            hash.copy_from_slice(&self.hash);
-        }
+        let hash = self.stored_hash();
         KeyRecord {
             scope: self.scopes().into_iter().max().unwrap_or(Scope::Read),
             id: self.id,
@@ -202,7 +204,7 @@ pub async fn revoke(
     .fetch_optional(db)
     .await?;
     Ok(row.map(|r| {
-        let hash = r.hash.as_slice().try_into().unwrap_or([0u8; 32]);
+        let hash = r.stored_hash();
         (r.view(), hash)
     }))
 }
