@@ -29,7 +29,7 @@ use crate::llm::ModelRegistry;
 use crate::openapi::{BaseDoc, Contract};
 use crate::runners::schema::SchemaCache;
 use crate::tools::ToolRegistry;
-use crate::{auth, health, llm, projects, runners, tasks};
+use crate::{auth, health, llm, projects, runners, tasks, threads};
 
 /// What handlers share. Cheap to clone.
 #[derive(Clone)]
@@ -85,8 +85,20 @@ fn configure(cfg: &mut ServiceConfig) {
                 .service(tasks::routes::list)
                 .service(tasks::routes::get)
                 .service(tasks::routes::cancel)
+                .service(tasks::routes::answer_input)
                 .service(tasks::routes::list_events)
                 .service(tasks::routes::list_steps)
+                // `by-key` before `{id}`, which would take it for an id.
+                .service(threads::routes::create)
+                .service(threads::routes::list)
+                .service(threads::routes::get_by_key)
+                .service(threads::routes::update_by_key)
+                .service(threads::routes::delete_by_key)
+                .service(threads::routes::get)
+                .service(threads::routes::update)
+                .service(threads::routes::delete)
+                .service(threads::routes::list_messages)
+                .service(threads::routes::list_events)
                 .service(llm::routes::list)
                 .service(projects::routes::create)
                 .service(projects::routes::list)

@@ -196,6 +196,10 @@ async fn run_one(
         arguments,
         model_settings: None,
         rules,
+        thread: None,
+        if_not_exists: None,
+        multitask_strategy: None,
+        input_timeout_seconds: None,
     };
     let size = settings.worker_connections();
     let database = match Database::open(&settings.database, db::Access::Share, size).await {
@@ -225,8 +229,10 @@ async fn run_one(
             Ok(ExitCode::SUCCESS)
         }
         Ok(task) => {
-            let report =
-                serde_json::json!({"task_id": task.id, "status": task.status, "error": task.error});
+            // A question (`input_required`) waits in the database: a serving Errand takes
+            // the answer (`POST /v1/tasks/{id}/input`) and runs the rest.
+            let report = serde_json::json!({"task_id": task.id, "status": task.status,
+                "error": task.error, "input_request": task.input_request});
             eprintln!("{}", serde_json::to_string_pretty(&report)?);
             Ok(ExitCode::from(1))
         }

@@ -22,5 +22,6 @@ pub mod runners;
 pub mod service;
 pub mod tasks;
 pub mod telemetry;
+pub mod threads;
 pub mod tools;
 pub mod worker;

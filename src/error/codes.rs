@@ -93,6 +93,18 @@ codes! {
         "The Idempotency-Key was used for a different request; use a new key.";
     TaskFinished = "task_finished", Problem(CONFLICT), "Task finished",
         "The task already ended, so it cannot be cancelled.";
+    ThreadNotFound = "thread_not_found", Problem(NOT_FOUND), "Thread not found",
+        "No thread has this id or key (a task's `thread` key is created only with `if_not_exists: \"create\"`).";
+    ThreadKeyTaken = "thread_key_taken", Problem(CONFLICT), "Thread key taken",
+        "Another thread of the project has this key.";
+    ThreadBusy = "thread_busy", Problem(CONFLICT), "Thread busy",
+        "A task of the thread is queued, running or waiting for input: the submission's `multitask_strategy` is `reject`, or the thread cannot be deleted until its tasks end.";
+    TaskNotWaiting = "task_not_waiting", Problem(CONFLICT), "Task not waiting",
+        "The task is not waiting for an answer to this `request_id` (it never asked it, or it ended).";
+    AnswerConflict = "answer_conflict", Problem(CONFLICT), "Answer conflict",
+        "This `request_id` was answered already with a different answer.";
+    InvalidAnswer = "invalid_answer", Problem(UNPROCESSABLE), "Invalid answer",
+        "The answer breaks the schema the question gave; `errors` points at each violation.";
     PayloadTooLarge = "payload_too_large", Problem(StatusCode::PAYLOAD_TOO_LARGE), "Payload too large",
         "The body exceeds `server.body_limit`.";
     UnsupportedMediaType = "unsupported_media_type", Problem(StatusCode::UNSUPPORTED_MEDIA_TYPE), "Unsupported media type",
@@ -119,6 +131,8 @@ codes! {
         "An attempt ran longer than the runner's `timeout_seconds`.";
     WorkerLost = "worker_lost", Task, "Worker lost",
         "The worker running the last attempt stopped heartbeating and no attempts were left.";
+    InputTimeout = "input_timeout", Task, "Input timeout",
+        "The task asked a person a question (`ask_human`) and no answer came within its `input_timeout_seconds`.";
     Cancelled = "cancelled", Task, "Cancelled",
         "The task was cancelled; a running one keeps the text streamed so far in `details.partial_output`.";
 }

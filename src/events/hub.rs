@@ -18,12 +18,21 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use super::notes::{NOTE_BUFFER, Note, listen};
-use super::{CHANNEL, TaskEvent, kind};
+use super::{CHANNEL, TaskEvent, ThreadEvent, kind};
+
+/// An event log one can follow: a task's, or a thread's (the events of all its tasks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Log {
+    Task(Uuid),
+    Thread(Uuid),
+}
 
 /// One event as subscribers receive it.
 #[derive(Debug)]
 pub struct LiveEvent {
+    /// Its place in the log followed (a task seq, or a thread seq).
     pub seq: i64,
+    /// Nothing follows it in this log (a task's terminal event; a thread's log never ends).
     pub terminal: bool,
     /// The complete SSE frame: `id:`, `event:` and `data:` lines.
     pub frame: Bytes,
@@ -37,6 +46,46 @@ impl LiveEvent {
             frame: frame(event),
         }
     }
+
+    pub fn of_thread(event: &ThreadEvent) -> Self {
+        Self {
+            seq: event.thread_seq,
+            terminal: false,
+            frame: thread_frame(event),
+        }
+    }
+}
+
+/// A new event for the log it was read for.
+pub enum Fresh {
+    Task(TaskEvent),
+    Thread(ThreadEvent),
+}
+
+impl Fresh {
+    fn log(&self) -> Log {
+        match self {
+            Self::Task(e) => Log::Task(e.task_id),
+            Self::Thread(e) => Log::Thread(e.thread_id),
+        }
+    }
+
+    fn live(&self) -> LiveEvent {
+        match self {
+            Self::Task(e) => LiveEvent::new(e),
+            Self::Thread(e) => LiveEvent::of_thread(e),
+        }
+    }
+}
+
+/// The SSE frame of a thread's event: `id:` is the thread seq, `data:` the event with its
+/// task id.
+pub fn thread_frame(event: &ThreadEvent) -> Bytes {
+    let data = serde_json::to_string(event).unwrap_or_else(|_| "{}".into());
+    Bytes::from(format!(
+        "id: {}\nevent: {}\ndata: {data}\n\n",
+        event.thread_seq, event.kind
+    ))
 }
 
 /// The SSE frame of an event; `data:` is the event object as the JSON page shows it.
@@ -49,7 +98,7 @@ pub fn frame(event: &TaskEvent) -> Bytes {
     ))
 }
 
-/// Live events of one task, from the moment of subscribing.
+/// Live events of one log, from the moment of subscribing.
 pub type Subscription = broadcast::Receiver<Arc<LiveEvent>>;
 
 /// Fires when the task's terminal event is appended (and, to be safe, after the listener
@@ -70,8 +119,8 @@ struct Inner {
 
 #[derive(Default)]
 struct Watched {
-    /// Tasks whose events somebody streams.
-    streams: HashMap<Uuid, Channel>,
+    /// Logs somebody streams.
+    streams: HashMap<Log, Channel>,
     /// Tasks whose end somebody waits for.
     ends: HashMap<Uuid, broadcast::Sender<()>>,
 }
@@ -129,14 +178,14 @@ impl Hub {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Live events of `task_id` appended from now on. Read the backlog from the database
+    /// Live events of `log` appended from now on. Read the backlog from the database
     /// only after subscribing, so nothing falls between the two.
-    pub fn subscribe(&self, task_id: Uuid) -> Subscription {
+    pub fn subscribe(&self, log: Log) -> Subscription {
         let mut guard = self.lock();
         match guard.as_mut() {
             Some(watched) => watched
                 .streams
-                .entry(task_id)
+                .entry(log)
                 .or_insert_with(|| Channel {
                     sender: broadcast::channel(self.inner.capacity).0,
                     last: None,
@@ -215,19 +264,34 @@ impl Hub {
     /// After notifications may have been lost: signals the waiters whose task ended, and
     /// adds to `wanted` every streamed task with events not yet broadcast (at most its
     /// latest `RESYNC_EVENTS`). A failed read is logged; the next resync tries again.
-    async fn resync(&self, pool: &PgPool, wanted: &mut HashMap<Uuid, i64>) {
-        let ids: Vec<Uuid> = match self.lock().as_ref() {
-            Some(w) => w.streams.keys().chain(w.ends.keys()).copied().collect(),
+    async fn resync(&self, pool: &PgPool, wanted: &mut HashMap<Log, i64>) {
+        let (tasks, threads): (Vec<Uuid>, Vec<Uuid>) = match self.lock().as_ref() {
+            Some(w) => {
+                let logs = w.streams.keys();
+                let tasks = logs.clone().filter_map(|l| match l {
+                    Log::Task(id) => Some(*id),
+                    Log::Thread(_) => None,
+                });
+                let threads = logs.filter_map(|l| match l {
+                    Log::Thread(id) => Some(*id),
+                    Log::Task(_) => None,
+                });
+                (tasks.chain(w.ends.keys().copied()).collect(), threads.collect())
+            }
             None => return,
         };
-        if ids.is_empty() {
+        if tasks.is_empty() && threads.is_empty() {
             return;
         }
-        let rows: Vec<(Uuid, i64, bool)> = match sqlx::query_as(
-            "SELECT id, last_event_seq, status NOT IN ('queued', 'running')
-             FROM tasks WHERE id = ANY($1)",
+        // Per log: its id, last seq, and (tasks) whether the task settled.
+        let rows: Vec<(Uuid, i64, bool, bool)> = match sqlx::query_as(
+            "SELECT id, last_event_seq, status NOT IN ('queued', 'running'), false
+             FROM tasks WHERE id = ANY($1)
+             UNION ALL
+             SELECT id, last_event_seq, false, true FROM threads WHERE id = ANY($2)",
         )
-        .bind(&ids)
+        .bind(&tasks)
+        .bind(&threads)
         .fetch_all(pool)
         .await
         {
@@ -241,27 +305,28 @@ impl Hub {
         let Some(watched) = guard.as_mut() else {
             return;
         };
-        for (id, last_seq, ended) in rows {
+        for (id, last_seq, ended, thread) in rows {
             if ended && let Some(signal) = watched.ends.remove(&id) {
                 let _ = signal.send(());
             }
-            let Some(channel) = watched.streams.get(&id) else {
+            let log = if thread { Log::Thread(id) } else { Log::Task(id) };
+            let Some(channel) = watched.streams.get(&log) else {
                 continue;
             };
             let sent = channel.last.unwrap_or(0);
             if last_seq > sent {
                 let after = sent.max(last_seq - RESYNC_EVENTS);
                 wanted
-                    .entry(id)
+                    .entry(log)
                     .and_modify(|a| *a = (*a).min(after))
                     .or_insert(after);
             }
         }
     }
 
-    /// Signals the ends in the batch, and returns for each streamed task in it the seq
+    /// Signals the ends in the batch, and returns for each streamed log in it the seq
     /// after which to read, and whether a resync is needed.
-    fn wanted(&self, batch: &[Note]) -> (HashMap<Uuid, i64>, bool) {
+    fn wanted(&self, batch: &[Note]) -> (HashMap<Log, i64>, bool) {
         let mut wanted = HashMap::new();
         let mut resync = false;
         let mut guard = self.lock();
@@ -272,47 +337,57 @@ impl Hub {
         for note in batch {
             match *note {
                 Note::Resync => resync = true,
-                Note::Appended { task_id, seq, end } => {
+                Note::Appended {
+                    task_id,
+                    seq,
+                    end,
+                    thread,
+                } => {
                     if end && let Some(signal) = watched.ends.remove(&task_id) {
                         let _ = signal.send(());
                     }
-                    let Some(channel) = channels.get(&task_id) else {
-                        continue;
-                    };
-                    if channel.last.is_some_and(|last| seq <= last) {
-                        continue;
+                    let logs = std::iter::once((Log::Task(task_id), seq))
+                        .chain(thread.map(|(id, seq)| (Log::Thread(id), seq)));
+                    for (log, seq) in logs {
+                        let Some(channel) = channels.get(&log) else {
+                            continue;
+                        };
+                        if channel.last.is_some_and(|last| seq <= last) {
+                            continue;
+                        }
+                        let after = channel.last.unwrap_or(seq - 1);
+                        wanted
+                            .entry(log)
+                            .and_modify(|a: &mut i64| *a = (*a).min(after))
+                            .or_insert(after);
                     }
-                    let after = channel.last.unwrap_or(seq - 1);
-                    wanted
-                        .entry(task_id)
-                        .and_modify(|a: &mut i64| *a = (*a).min(after))
-                        .or_insert(after);
                 }
             }
         }
         (wanted, resync)
     }
 
-    fn broadcast(&self, rows: Vec<TaskEvent>) {
+    fn broadcast(&self, rows: Vec<Fresh>) {
         let mut guard = self.lock();
         let Some(channels) = guard.as_mut().map(|w| &mut w.streams) else {
             return;
         };
         for row in rows {
-            let Some(channel) = channels.get_mut(&row.task_id) else {
+            let log = row.log();
+            let Some(channel) = channels.get_mut(&log) else {
                 continue;
             };
-            if channel.last.is_some_and(|last| row.seq <= last) {
+            let event = Arc::new(row.live());
+            if channel.last.is_some_and(|last| event.seq <= last) {
                 continue;
             }
-            channel.last = Some(row.seq);
-            let event = Arc::new(LiveEvent::new(&row));
+            channel.last = Some(event.seq);
             let terminal = event.terminal;
             // No receivers is not an error: the sweep drops the channel later.
             let _ = channel.sender.send(event);
             if terminal {
                 // Nothing follows a terminal event; subscribers still get what is buffered.
-                channels.remove(&row.task_id);
+                channels.remove(&log);
             }
         }
     }
@@ -320,11 +395,37 @@ impl Hub {
 
 /// Reads the new events, retrying a failed read: a notification is announced only once,
 /// so giving up would leave watchers waiting.
-async fn read_until_done(pool: &PgPool, wanted: &HashMap<Uuid, i64>) -> Vec<TaskEvent> {
-    let (ids, afters): (Vec<Uuid>, Vec<i64>) = wanted.iter().map(|(k, v)| (*k, *v)).unzip();
+async fn read_until_done(pool: &PgPool, wanted: &HashMap<Log, i64>) -> Vec<Fresh> {
     let mut wait = Duration::from_millis(50);
     loop {
-        let rows = sqlx::query_as(
+        match read_new(pool, wanted).await {
+            Ok(rows) => return rows,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read new task events; retrying");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(5));
+            }
+        }
+    }
+}
+
+async fn read_new(pool: &PgPool, wanted: &HashMap<Log, i64>) -> sqlx::Result<Vec<Fresh>> {
+    let (mut tasks, mut task_afters, mut threads, mut thread_afters) = (vec![], vec![], vec![], vec![]);
+    for (log, after) in wanted {
+        match log {
+            Log::Task(id) => {
+                tasks.push(*id);
+                task_afters.push(*after);
+            }
+            Log::Thread(id) => {
+                threads.push(*id);
+                thread_afters.push(*after);
+            }
+        }
+    }
+    let mut fresh = Vec::new();
+    if !tasks.is_empty() {
+        let rows: Vec<TaskEvent> = sqlx::query_as(
             // LATERAL keeps this an index range scan per task; a plain join may hash the
             // whole log.
             "SELECT e.task_id, e.seq, e.type, e.data, e.created_at
@@ -334,17 +435,26 @@ async fn read_until_done(pool: &PgPool, wanted: &HashMap<Uuid, i64>) -> Vec<Task
                 WHERE task_id = w.task_id AND seq > w.after ORDER BY seq) e
              ORDER BY e.task_id, e.seq",
         )
-        .bind(&ids)
-        .bind(&afters)
+        .bind(&tasks)
+        .bind(&task_afters)
         .fetch_all(pool)
-        .await;
-        match rows {
-            Ok(rows) => return rows,
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot read new task events; retrying");
-                tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(Duration::from_secs(5));
-            }
-        }
+        .await?;
+        fresh.extend(rows.into_iter().map(Fresh::Task));
     }
+    if !threads.is_empty() {
+        let rows: Vec<ThreadEvent> = sqlx::query_as(
+            "SELECT e.thread_id, e.thread_seq, e.task_id, e.seq, e.type, e.data, e.created_at
+             FROM unnest($1::uuid[], $2::int8[]) AS w(thread_id, after)
+             CROSS JOIN LATERAL (
+                SELECT * FROM task_events
+                WHERE thread_id = w.thread_id AND thread_seq > w.after ORDER BY thread_seq) e
+             ORDER BY e.thread_id, e.thread_seq",
+        )
+        .bind(&threads)
+        .bind(&thread_afters)
+        .fetch_all(pool)
+        .await?;
+        fresh.extend(rows.into_iter().map(Fresh::Thread));
+    }
+    Ok(fresh)
 }

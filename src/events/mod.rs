@@ -3,6 +3,7 @@
 //! The worker and the API append through `append`, inside the transaction that makes the
 //! change, so the log and the task never disagree.
 
+pub mod http;
 pub mod hub;
 mod notes;
 pub mod sse;
@@ -11,8 +12,9 @@ use serde_json::Value;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-/// The NOTIFY channel; the payload is `{"task_id", "seq", "end"}` (`end`: the task's
-/// terminal event is among those appended), never the data.
+/// The NOTIFY channel; the payload is `{"task_id", "seq", "end", "thread_id",
+/// "thread_seq"}` (`end`: the task's terminal event or its question is among those
+/// appended; the thread's fields are null for a task without one), never the data.
 pub const CHANNEL: &str = "errand_task_events";
 
 /// The NOTIFY channel that wakes workers: a task was queued (empty payload). Sent by every
@@ -33,9 +35,18 @@ pub mod kind {
     pub const CANCELLED: &str = "task.cancelled";
     pub const TIMED_OUT: &str = "task.timed_out";
 
+    pub const INPUT_REQUIRED: &str = "task.input_required";
+    pub const HISTORY_TRIMMED: &str = "thread.history_trimmed";
+
     /// Whether `kind` ends a task's log: nothing follows it.
     pub fn is_terminal(kind: &str) -> bool {
         matches!(kind, SUCCEEDED | FAILED | CANCELLED | TIMED_OUT)
+    }
+
+    /// Whether `kind` leaves the task waiting on its caller: it ended, or it asks a
+    /// question. A `?wait=` returns on these.
+    pub fn settles(kind: &str) -> bool {
+        is_terminal(kind) || kind == INPUT_REQUIRED
     }
 }
 
@@ -84,15 +95,24 @@ pub async fn append_all(
             UPDATE tasks SET last_event_seq = last_event_seq + cardinality($2::text[])
             WHERE id = $1 AND ($4::int IS NULL
                 OR (attempts = $4 AND status = 'running' AND NOT cancel_requested))
-            RETURNING last_event_seq),
+            RETURNING last_event_seq, thread_id),
+         -- A thread's task numbers its events in the thread's log as well.
+         th AS (
+            UPDATE threads SET last_event_seq = threads.last_event_seq + cardinality($2::text[])
+            FROM counter WHERE threads.id = counter.thread_id
+            RETURNING threads.id, threads.last_event_seq),
          added AS (
-            INSERT INTO task_events (task_id, seq, type, data)
-            SELECT $1, counter.last_event_seq - cardinality($2::text[]) + e.n, e.type, e.data
-            FROM counter, unnest($2::text[], $3::jsonb[]) WITH ORDINALITY AS e(type, data, n)
+            INSERT INTO task_events (task_id, seq, type, data, thread_id, thread_seq)
+            SELECT $1, counter.last_event_seq - cardinality($2::text[]) + e.n, e.type, e.data,
+                th.id, th.last_event_seq - cardinality($2::text[]) + e.n
+            FROM counter LEFT JOIN th ON true,
+                unnest($2::text[], $3::jsonb[]) WITH ORDINALITY AS e(type, data, n)
             RETURNING seq)
          SELECT last.seq FROM (SELECT max(seq) AS seq FROM added) last,
          LATERAL (SELECT pg_notify($5, json_build_object(
-                    'task_id', $1, 'seq', last.seq, 'end', $6::bool)::text)
+                    'task_id', $1, 'seq', last.seq, 'end', $6::bool,
+                    'thread_id', (SELECT id FROM th),
+                    'thread_seq', (SELECT last_event_seq FROM th))::text)
                   WHERE last.seq IS NOT NULL) announced,
          LATERAL (SELECT CASE WHEN $7 THEN pg_notify($8, '') END) woken",
     )
@@ -101,7 +121,7 @@ pub async fn append_all(
     .bind(&data)
     .bind(attempt)
     .bind(CHANNEL)
-    .bind(kinds.iter().any(|k| kind::is_terminal(k)))
+    .bind(kinds.iter().any(|k| kind::settles(k)))
     // A task was (re-)queued: wake the workers.
     .bind(kinds.contains(&kind::QUEUED))
     .bind(WORK_CHANNEL)
@@ -166,4 +186,60 @@ pub async fn list(
     let events: Vec<TaskEvent> = rows.into_iter().map(|r| r.event).collect();
     let more = fetched == limit || (events.len() as i64) < fetched;
     Ok(Page { events, more })
+}
+
+/// One event of a thread's log: an event of one of its tasks, numbered in the thread.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct ThreadEvent {
+    #[serde(skip)]
+    pub thread_id: Uuid,
+    /// The event's place in the thread's log, from 1 (the SSE `id:`).
+    pub thread_seq: i64,
+    /// The task the event belongs to.
+    pub task_id: Uuid,
+    /// The event's place in its task's log.
+    pub seq: i64,
+    #[serde(rename = "type")]
+    #[sqlx(rename = "type")]
+    pub kind: String,
+    #[schema(value_type = Object)]
+    pub data: Value,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Events of a thread after `after` (a thread seq), in order, bounded like `list`.
+pub async fn list_thread(
+    db: impl sqlx::PgExecutor<'_>,
+    thread_id: Uuid,
+    after: i64,
+    limit: i64,
+    max_bytes: usize,
+) -> sqlx::Result<(Vec<ThreadEvent>, bool)> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        event: ThreadEvent,
+        fetched: i64,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT thread_id, thread_seq, task_id, seq, type, data, created_at, fetched FROM (
+            SELECT *, count(*) OVER () AS fetched,
+                sum(size) OVER (ORDER BY thread_seq) - size AS before
+            FROM (SELECT thread_id, thread_seq, task_id, seq, type, data, created_at,
+                    octet_length(data::text) AS size
+                  FROM task_events WHERE thread_id = $1 AND thread_seq > $2
+                  ORDER BY thread_seq LIMIT $3) page
+         ) sized
+         WHERE before < $4 ORDER BY thread_seq",
+    )
+    .bind(thread_id)
+    .bind(after)
+    .bind(limit)
+    .bind(i64::try_from(max_bytes).unwrap_or(i64::MAX))
+    .fetch_all(db)
+    .await?;
+    let fetched = rows.first().map_or(0, |r| r.fetched);
+    let events: Vec<ThreadEvent> = rows.into_iter().map(|r| r.event).collect();
+    let more = fetched == limit || (events.len() as i64) < fetched;
+    Ok((events, more))
 }

@@ -19,6 +19,8 @@ pub enum Note {
         task_id: Uuid,
         seq: i64,
         end: bool,
+        /// The task's thread and the event's seq in the thread's log.
+        thread: Option<(Uuid, i64)>,
     },
     /// Notifications may have been lost (the connection dropped, or the channel was full):
     /// re-check every watched task.
@@ -84,11 +86,16 @@ fn parse(payload: &str) -> Option<Note> {
         seq: i64,
         #[serde(default)]
         end: bool,
+        #[serde(default)]
+        thread_id: Option<Uuid>,
+        #[serde(default)]
+        thread_seq: Option<i64>,
     }
     let p: Payload = serde_json::from_str(payload).ok()?;
     Some(Note::Appended {
         task_id: p.task_id,
         seq: p.seq,
         end: p.end,
+        thread: p.thread_id.zip(p.thread_seq),
     })
 }

@@ -1,4 +1,4 @@
-//! One task's events as a Server-Sent Events stream: the backlog after a seq from the
+//! One log's events (a task's, or a thread's) as a Server-Sent Events stream: the backlog after a seq from the
 //! database, then live events from the hub, with no gap and no duplicate. The subscription
 //! is taken before the backlog is read, and events are de-duplicated by seq; a gap (a
 //! lagging subscriber, a lost notification) is filled from the database.
@@ -11,9 +11,8 @@ use futures::Stream;
 use sqlx::PgPool;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{Interval, MissedTickBehavior};
-use uuid::Uuid;
 
-use super::hub::{LiveEvent, Subscription, frame};
+use super::hub::{LiveEvent, Log, Subscription, frame, thread_frame};
 use super::kind;
 
 /// Events read from the database at a time.
@@ -24,7 +23,7 @@ const HEARTBEAT: &[u8] = b": keep-alive\n\n";
 pub struct Tail {
     live: Subscription,
     pool: PgPool,
-    task_id: Uuid,
+    log: Log,
     /// The last seq sent (or skipped by the client's `Last-Event-ID`).
     last: i64,
     /// The database holds events newer than `last` that live delivery will not bring.
@@ -46,7 +45,7 @@ impl Tail {
     pub async fn open(
         live: Subscription,
         pool: PgPool,
-        task_id: Uuid,
+        log: Log,
         after: i64,
         ended: bool,
         heartbeat: Duration,
@@ -58,7 +57,7 @@ impl Tail {
         let mut tail = Self {
             live,
             pool,
-            task_id,
+            log,
             last: after,
             behind: true,
             ended,
@@ -93,7 +92,7 @@ impl Tail {
             if self.behind {
                 if let Err(e) = self.read_backlog().await {
                     // The client reconnects with Last-Event-ID and loses nothing.
-                    tracing::warn!(task_id = %self.task_id, error = %e, "event stream ends: cannot read events");
+                    tracing::warn!(log = ?self.log, error = %e, "event stream ends: cannot read events");
                     return None;
                 }
                 continue;
@@ -128,7 +127,20 @@ impl Tail {
     }
 
     async fn read_backlog(&mut self) -> sqlx::Result<()> {
-        let page = super::list(&self.pool, self.task_id, self.last, PAGE, self.page_bytes).await?;
+        let task_id = match self.log {
+            Log::Task(id) => id,
+            Log::Thread(id) => {
+                let (events, more) =
+                    super::list_thread(&self.pool, id, self.last, PAGE, self.page_bytes).await?;
+                self.behind = more;
+                for event in &events {
+                    self.last = event.thread_seq;
+                    self.queue.push_back(thread_frame(event));
+                }
+                return Ok(());
+            }
+        };
+        let page = super::list(&self.pool, task_id, self.last, PAGE, self.page_bytes).await?;
         self.behind = page.more;
         for event in &page.events {
             self.last = event.seq;

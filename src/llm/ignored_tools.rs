@@ -87,6 +87,7 @@ mod tests {
 
     fn request(settings: Value) -> CompletionRequest {
         CompletionRequest {
+            task_start: 0,
             model: "m".into(),
             messages: vec![],
             tools: vec![ToolSpec {

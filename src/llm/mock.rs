@@ -1,7 +1,8 @@
 //! The built-in offline `mock` model: deterministic and scriptable through
 //! `model_settings.mock`:
 //!
-//! - `text`: the reply; `json`: a structured reply (sent as its JSON text)
+//! - `text`: the reply; `json`: a structured reply (sent as its JSON text). In `text`,
+//!   `{{tool_result}}` stands for the content of the last tool result the model was given
 //! - `tool_calls`: `[{name, arguments}]`, calls the model makes in this reply
 //! - `delay_ms`: spread over the reply, which arrives in up to ten pieces
 //! - `error`: `{code, message, retryable?}` makes the call fail
@@ -140,11 +141,9 @@ impl ModelProvider for MockProvider {
                     details: json!({"provider_code": "invalid_script"}),
                 })?
                 .for_attempt(request.attempt);
-            let turn = request
-                .messages
-                .iter()
-                .filter(|m| m.role == Role::Assistant)
-                .count();
+            // Turns of this task only: a thread's history has assistant messages too.
+            let own = request.messages.get(request.task_start..).unwrap_or_default();
+            let turn = own.iter().filter(|m| m.role == Role::Assistant).count();
             let script = script.for_turn(turn);
             let tool_calls: Vec<ToolCall> = script
                 .tool_calls
@@ -161,7 +160,7 @@ impl ModelProvider for MockProvider {
                 })
                 .collect();
             let reply = match (&script.text, &script.json) {
-                (Some(text), _) => text.clone(),
+                (Some(text), _) => fill(text, request),
                 (None, Some(json)) => json.to_string(),
                 (None, None) if !tool_calls.is_empty() => String::new(),
                 (None, None) => request.arguments.to_string(),
@@ -231,6 +230,17 @@ impl ModelProvider for MockProvider {
     fn price(&self, _model: &str) -> Option<Price> {
         None
     }
+}
+
+/// `text` with its placeholders filled in.
+fn fill(text: &str, request: &CompletionRequest) -> String {
+    let last_result = request
+        .messages
+        .iter()
+        .rev()
+        .find(|m| m.role == Role::Tool)
+        .map_or("", |m| m.content.as_str());
+    text.replace("{{tool_result}}", last_result)
 }
 
 /// Splits text into at most `n` pieces on character boundaries.

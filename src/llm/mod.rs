@@ -78,6 +78,9 @@ pub struct CompletionRequest {
     /// The model within the provider (`gpt-4.1-mini` of `openai/gpt-4.1-mini`).
     pub model: String,
     pub messages: Vec<ChatMessage>,
+    /// Where this task's own conversation starts in `messages`: before it are the rules
+    /// and the thread's history.
+    pub task_start: usize,
     pub tools: Vec<ToolSpec>,
     /// Merged runner and task settings, passed to the provider (temperature, …).
     pub settings: Map<String, Value>,

@@ -16,6 +16,9 @@ pub const MAX_ATTEMPTS: u32 = 20;
 pub const MAX_TURNS: u32 = 100;
 pub const MAX_REPAIR_TURNS: u32 = 10;
 pub const MAX_TOOL_TIMEOUT_SECONDS: u32 = 3600;
+pub const MIN_CONTEXT_TOKENS: u32 = 256;
+pub const MAX_CONTEXT_TOKENS: u32 = 10_000_000;
+pub const MAX_INPUT_TIMEOUT_SECONDS: u32 = 30 * 24 * 3600;
 
 /// A runner definition, as registered (`POST /v1/runners`) or replaced (`PUT`).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -98,6 +101,23 @@ pub struct RunnerInput {
     )]
     #[schema(minimum = 1, maximum = 3600, example = 60)]
     pub tool_timeout_seconds: u32,
+    /// The prompt budget of a task on a thread, in tokens (estimated at about four
+    /// characters a token): the thread's history is trimmed, oldest exchanges first, to fit
+    /// it with the rules and the task's own message.
+    #[serde(
+        default = "default_context_tokens",
+        deserialize_with = "crate::json::whole_u32"
+    )]
+    #[schema(minimum = 256, maximum = 10000000, example = 32000)]
+    pub context_tokens: u32,
+    /// How long a question the model asks a person (`ask_human`) waits for its answer
+    /// before the task fails with `input_timeout`; a task may set its own.
+    #[serde(
+        default = "default_input_timeout",
+        deserialize_with = "crate::json::whole_u32"
+    )]
+    #[schema(minimum = 1, maximum = 2592000, example = 86400)]
+    pub input_timeout_seconds: u32,
 }
 
 /// `RunnerInput` with `name` required: the body of `POST /v1/runners` (a `PUT` takes the
@@ -153,6 +173,12 @@ fn default_repair_turns() -> u32 {
 fn default_tool_timeout() -> u32 {
     60
 }
+fn default_context_tokens() -> u32 {
+    32_000
+}
+fn default_input_timeout() -> u32 {
+    86_400
+}
 
 fn any_object() -> Value {
     serde_json::json!({"type": "object"})
@@ -192,6 +218,8 @@ pub struct Runner {
     pub repair_turns: i32,
     pub structured_output: StructuredOutput,
     pub tool_timeout_seconds: i32,
+    pub context_tokens: i32,
+    pub input_timeout_seconds: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -223,6 +251,8 @@ pub struct RunnerDefinition {
     pub repair_turns: i32,
     pub structured_output: StructuredOutput,
     pub tool_timeout_seconds: i32,
+    pub context_tokens: i32,
+    pub input_timeout_seconds: i32,
 }
 
 pub fn valid_name(name: &str) -> bool {
@@ -287,6 +317,18 @@ impl RunnerInput {
                 format!("must be between 1 and {MAX_TOOL_TIMEOUT_SECONDS}"),
             );
         }
+        if !(MIN_CONTEXT_TOKENS..=MAX_CONTEXT_TOKENS).contains(&self.context_tokens) {
+            add(
+                "/context_tokens",
+                format!("must be between {MIN_CONTEXT_TOKENS} and {MAX_CONTEXT_TOKENS}"),
+            );
+        }
+        if !(1..=MAX_INPUT_TIMEOUT_SECONDS).contains(&self.input_timeout_seconds) {
+            add(
+                "/input_timeout_seconds",
+                format!("must be between 1 and {MAX_INPUT_TIMEOUT_SECONDS}"),
+            );
+        }
         if self.model.trim().is_empty() {
             add("/model", "must not be empty".into());
         }
@@ -312,6 +354,8 @@ impl RunnerInput {
             repair_turns: self.repair_turns as i32,
             structured_output: self.structured_output,
             tool_timeout_seconds: self.tool_timeout_seconds as i32,
+            context_tokens: self.context_tokens as i32,
+            input_timeout_seconds: self.input_timeout_seconds as i32,
         }
     }
 }

@@ -16,7 +16,7 @@ use super::model::{Runner, RunnerDefinition};
 const SELECT: &str = "SELECT r.id, r.name, v.version, v.title, v.description, v.input_schema,
         v.output_schema, v.rules, v.model, v.model_settings, v.timeout_seconds,
         v.max_attempts, v.labels, v.toolkits, v.max_turns, v.repair_turns, v.structured_output,
-        v.tool_timeout_seconds, r.created_at, v.created_at AS updated_at
+        v.tool_timeout_seconds, v.context_tokens, v.input_timeout_seconds, r.created_at, v.created_at AS updated_at
     FROM runners r JOIN runner_versions v ON v.runner_id = r.id";
 
 #[derive(sqlx::FromRow)]
@@ -39,6 +39,8 @@ struct RunnerRow {
     repair_turns: i32,
     structured_output: String,
     tool_timeout_seconds: i32,
+    context_tokens: i32,
+    input_timeout_seconds: i32,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -65,6 +67,8 @@ impl From<RunnerRow> for Runner {
             structured_output: serde_json::from_value(Value::String(r.structured_output))
                 .unwrap_or_default(),
             tool_timeout_seconds: r.tool_timeout_seconds,
+            context_tokens: r.context_tokens,
+            input_timeout_seconds: r.input_timeout_seconds,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -90,6 +94,8 @@ impl Runner {
             repair_turns: self.repair_turns,
             structured_output: self.structured_output,
             tool_timeout_seconds: self.tool_timeout_seconds,
+            context_tokens: self.context_tokens,
+            input_timeout_seconds: self.input_timeout_seconds,
         }
     }
 }
@@ -213,8 +219,10 @@ async fn insert_version(
     sqlx::query(
         "INSERT INTO runner_versions (runner_id, version, title, description, input_schema,
             output_schema, rules, model, model_settings, timeout_seconds, max_attempts, labels,
-            toolkits, max_turns, repair_turns, structured_output, tool_timeout_seconds)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+            toolkits, max_turns, repair_turns, structured_output, tool_timeout_seconds,
+            context_tokens, input_timeout_seconds)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+            $18, $19)",
     )
     .bind(id)
     .bind(version)
@@ -233,6 +241,8 @@ async fn insert_version(
     .bind(def.repair_turns)
     .bind(def.structured_output.as_str())
     .bind(def.tool_timeout_seconds)
+    .bind(def.context_tokens)
+    .bind(def.input_timeout_seconds)
     .execute(conn)
     .await?;
     Ok(())

@@ -147,3 +147,68 @@ pub async fn record(conn: &mut PgConnection, step: &NewStep<'_>) -> sqlx::Result
         Recorded::NotOwned
     })
 }
+
+/// A committed step with what it was asked (a thread's transcript needs both).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FullStep {
+    pub index: i32,
+    pub kind: String,
+    pub request: Value,
+    pub response: Value,
+}
+
+/// Every committed step of a task with its request, in order.
+pub async fn load_full(db: impl PgExecutor<'_>, task_id: Uuid) -> sqlx::Result<Vec<FullStep>> {
+    sqlx::query_as(
+        "SELECT index, kind, request, response FROM task_steps WHERE task_id = $1 ORDER BY index",
+    )
+    .bind(task_id)
+    .fetch_all(db)
+    .await
+}
+
+/// The tool message a journaled tool result becomes: a string output as it is, other
+/// output as JSON, an error as `error: …`.
+pub fn tool_content(response: &Value) -> String {
+    match (response.get("error").and_then(Value::as_str), response.get("output")) {
+        (Some(e), _) => format!("error: {e}"),
+        (None, Some(Value::String(s))) => s.clone(),
+        (None, Some(v)) => v.to_string(),
+        (None, None) => "null".into(),
+    }
+}
+
+/// Writes the answer to a question a waiting task asked, as the result of its `ask_human`
+/// call (the caller holds the task's row lock and has checked that it waits).
+pub async fn record_answer(conn: &mut PgConnection, step: &NewStep<'_>) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO task_steps (task_id, index, attempt, kind, request, response, started_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(step.task_id)
+    .bind(step.index)
+    .bind(step.attempt)
+    .bind(step.kind)
+    .bind(step.request)
+    .bind(step.response)
+    .bind(step.started_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The answer already recorded for `request_id`, if any.
+pub async fn recorded_answer(
+    db: impl PgExecutor<'_>,
+    task_id: Uuid,
+    request_id: Uuid,
+) -> sqlx::Result<Option<Value>> {
+    sqlx::query_scalar(
+        "SELECT response->'output' FROM task_steps
+         WHERE task_id = $1 AND kind = 'tool_result' AND request->>'request_id' = $2::text",
+    )
+    .bind(task_id)
+    .bind(request_id)
+    .fetch_optional(db)
+    .await
+}

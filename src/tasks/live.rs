@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
@@ -14,38 +13,10 @@ use super::store;
 use crate::app::AppState;
 use crate::auth::limiter::StreamSlot;
 use crate::error::ApiError;
+use crate::events::hub::Log;
 use crate::events::sse::Tail;
 
-pub const EVENT_STREAM: &str = "text/event-stream";
-
-/// Whether the client asked for `text/event-stream`.
-pub fn wants_stream(req: &HttpRequest) -> bool {
-    req.headers()
-        .get_all(header::ACCEPT)
-        .filter_map(|v| v.to_str().ok())
-        .any(|v| v.split(',').any(|t| t.trim().starts_with(EVENT_STREAM)))
-}
-
-/// The `Last-Event-ID` a reconnecting `EventSource` sends.
-pub fn last_event_id(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
-    let Some(value) = req.headers().get("last-event-id") else {
-        return Ok(None);
-    };
-    // Exactly the document's pattern: 1 to 18 digits (a seq is never negative, and 18
-    // digits always fit an i64).
-    let text = String::from_utf8_lossy(value.as_bytes());
-    let digits = text.trim();
-    match digits.parse::<i64>() {
-        Ok(seq)
-            if (1..=18).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            Ok(Some(seq))
-        }
-        _ => Err(ApiError::bad_request(format!(
-            "Last-Event-ID must be an event seq (1 to 18 digits), not {digits:?}"
-        ))),
-    }
-}
+pub use crate::events::http::{last_event_id, wants_stream};
 
 /// A `wait` query value as a duration; more than the maximum is refused.
 pub fn query_wait(seconds: Option<u64>, max: Duration) -> Result<Option<Duration>, ApiError> {
@@ -73,8 +44,9 @@ pub fn prefer_wait(req: &HttpRequest, max: Duration) -> Option<Duration> {
         .map(|s| Duration::from_secs(s).min(max))
 }
 
-/// Waits until the task ends or `wait` passes, and returns it as it then is; `None` when
-/// there is no such task. Ends early when the process shuts down.
+/// Waits until the task ends (or asks a question: `input_required`) or `wait` passes, and
+/// returns it as it then is; `None` when there is no such task. Ends early when the process
+/// shuts down.
 pub async fn until_ended(
     state: &AppState,
     id: Uuid,
@@ -88,7 +60,7 @@ pub async fn until_ended(
         let task = store::get(&state.pool, id).await?;
         if task
             .as_ref()
-            .is_none_or(|t| t.status.terminal_event().is_some())
+            .is_none_or(|t| t.status.settled())
         {
             return Ok(task);
         }
@@ -112,31 +84,20 @@ pub async fn stream(
     state: &AppState,
     task: &Task,
     after: i64,
-    mut response: HttpResponseBuilder,
+    response: HttpResponseBuilder,
     slot: StreamSlot,
 ) -> Result<HttpResponse, ApiError> {
-    let live = state.hub.subscribe(task.id);
+    let live = state.hub.subscribe(Log::Task(task.id));
     let ended = task.status.terminal_event().is_some();
     let tail = Tail::open(
         live,
         state.pool.clone(),
-        task.id,
+        Log::Task(task.id),
         after,
         ended,
         state.streams.heartbeat,
         state.streams.page_bytes,
     )
     .await?;
-    if tail.is_exhausted() {
-        return Ok(HttpResponse::NoContent().finish());
-    }
-    Ok(response
-        .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(EVENT_STREAM)))
-        .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
-        // Tells nginx (and proxies that follow it) not to buffer the stream.
-        .insert_header(("X-Accel-Buffering", HeaderValue::from_static("no")))
-        // The key's stream slot is held for as long as the stream is open.
-        .streaming(futures::StreamExt::inspect(tail.into_stream(), move |_| {
-            let _ = &slot;
-        })))
+    Ok(crate::events::http::respond(tail, response, slot))
 }

@@ -74,6 +74,7 @@ pub async fn list(
            AND ($4::timestamptz IS NULL OR created_at < $4)
            AND ($5::uuid IS NULL OR id < $5)
            AND ($7::uuid IS NULL OR runner_id = $7)
+           AND ($9::uuid IS NULL OR thread_id = $9)
          ORDER BY id DESC LIMIT $6"
     )))
     .bind(f.status.map(TaskStatus::as_str))
@@ -84,6 +85,7 @@ pub async fn list(
     .bind(limit)
     .bind(f.runner_id)
     .bind(project)
+    .bind(f.thread_id)
     .fetch_all(db)
     .await?;
     rows.into_iter().map(Task::try_from).collect()

@@ -1,7 +1,9 @@
 //! Tasks: submission (with idempotency), listing, cancellation, waiting, and the event log
 //! as a page or a live stream.
 
+pub mod cancel;
 pub mod idempotency;
+pub mod input;
 pub mod journal;
 pub mod live;
 pub mod lookup;
@@ -10,3 +12,6 @@ pub mod queue;
 pub mod routes;
 pub mod store;
 pub mod submit;
+pub mod threading;
+pub mod transcript;
+pub mod waiting;

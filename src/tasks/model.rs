@@ -13,6 +13,9 @@ use crate::error::ErrorCode;
 pub enum TaskStatus {
     Queued,
     Running,
+    /// Waiting for an answer to the question in `input_request` (`POST /v1/tasks/{id}/input`);
+    /// it holds no worker meanwhile.
+    InputRequired,
     Succeeded,
     Failed,
     Cancelled,
@@ -20,9 +23,10 @@ pub enum TaskStatus {
 }
 
 impl TaskStatus {
-    pub const ALL: [TaskStatus; 6] = [
+    pub const ALL: [TaskStatus; 7] = [
         Self::Queued,
         Self::Running,
+        Self::InputRequired,
         Self::Succeeded,
         Self::Failed,
         Self::Cancelled,
@@ -33,6 +37,7 @@ impl TaskStatus {
         match self {
             Self::Queued => "queued",
             Self::Running => "running",
+            Self::InputRequired => "input_required",
             Self::Succeeded => "succeeded",
             Self::Failed => "failed",
             Self::Cancelled => "cancelled",
@@ -52,8 +57,14 @@ impl TaskStatus {
             Self::Failed => Some(kind::FAILED),
             Self::Cancelled => Some(kind::CANCELLED),
             Self::TimedOut => Some(kind::TIMED_OUT),
-            Self::Queued | Self::Running => None,
+            Self::Queued | Self::Running | Self::InputRequired => None,
         }
+    }
+
+    /// Whether the task waits on its caller: it ended, or it asks a question. A `?wait=`
+    /// returns on these.
+    pub fn settled(self) -> bool {
+        self == Self::InputRequired || self.terminal_event().is_some()
     }
 }
 
@@ -131,6 +142,12 @@ pub struct Task {
     pub cancel_requested: bool,
     /// Extra rules given at submission, after the runner's.
     pub rules: Vec<String>,
+    /// The thread the task continues, if any.
+    pub thread_id: Option<Uuid>,
+    /// The question the task asks (while `input_required`), or asked last.
+    pub input_request: Option<InputRequest>,
+    /// How long an `ask_human` question waits for its answer.
+    pub input_timeout_seconds: i32,
     pub usage: TaskUsage,
     pub created_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
@@ -152,6 +169,80 @@ pub struct CreateTask {
     /// Extra instructions for this task, added after the runner's rules.
     #[serde(default)]
     pub rules: Vec<String>,
+    /// A thread to continue: its id or its key. The task starts from the thread's messages
+    /// and appends what it did; without it, the task starts clean.
+    #[schema(min_length = 1, max_length = 255)]
+    pub thread: Option<String>,
+    /// What to do when `thread` names a key no thread has: `reject` (default, 404
+    /// `thread_not_found`) or `create` the thread.
+    pub if_not_exists: Option<IfNotExists>,
+    /// What to do when a task of the thread is queued, running or waiting already.
+    pub multitask_strategy: Option<MultitaskStrategy>,
+    /// How long a question the task asks (`ask_human`) waits for its answer; default the
+    /// runner's `input_timeout_seconds`.
+    #[serde(default, deserialize_with = "crate::json::optional_whole_u32")]
+    #[schema(minimum = 1, maximum = 2592000)]
+    pub input_timeout_seconds: Option<u32>,
+}
+
+/// `if_not_exists` of a task submission.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IfNotExists {
+    #[default]
+    Reject,
+    Create,
+}
+
+/// `multitask_strategy` of a task submission on a thread that has an active task.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MultitaskStrategy {
+    /// The new task runs after the thread's active tasks (the default).
+    #[default]
+    Enqueue,
+    /// The submission fails with 409 `thread_busy`.
+    Reject,
+    /// The active tasks are cancelled, keeping what they appended; then the new one runs.
+    Interrupt,
+    /// The active tasks are cancelled and append nothing to the thread; then the new one
+    /// runs.
+    Rollback,
+}
+
+/// A question a task asked a person (the `ask_human` tool).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InputRequest {
+    /// Pass back with the answer.
+    pub request_id: Uuid,
+    pub question: String,
+    /// JSON Schema the answer must satisfy; `null`: any JSON.
+    #[schema(schema_with = crate::openapi::any_value)]
+    pub schema: Option<Value>,
+    /// The model's tool call that asked.
+    pub tool_call_id: String,
+    /// The journal step the answer becomes.
+    pub step_index: i32,
+    pub asked_at: DateTime<Utc>,
+    /// When the task fails with `input_timeout` if no answer came.
+    pub expires_at: DateTime<Utc>,
+    /// The answer, once given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = crate::openapi::any_value)]
+    pub answer: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+/// Body of `POST /v1/tasks/{id}/input`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskInput {
+    /// The `request_id` of the task's `input_request`.
+    pub request_id: Uuid,
+    /// The answer: any JSON that satisfies the question's schema.
+    #[schema(schema_with = crate::openapi::any_value)]
+    pub answer: Value,
 }
 
 fn empty_object() -> Value {
@@ -179,6 +270,8 @@ pub struct TaskFilter {
     pub runner: Option<String>,
     /// Only tasks of the runner with this id (the `id` of `GET /v1/runners/{name}`).
     pub runner_id: Option<Uuid>,
+    /// Only tasks on the thread with this id.
+    pub thread_id: Option<Uuid>,
     /// Only tasks created at or after this time (RFC 3339, years 0000 to 9999).
     pub created_after: Option<DateTime<Utc>>,
     /// Only tasks created before this time (RFC 3339, years 0000 to 9999).

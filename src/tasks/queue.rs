@@ -57,17 +57,27 @@ const FAIR: &str = "
             SELECT t.id, t.run_after FROM tasks t
             WHERE t.project_id = p.id AND t.status = 'queued' AND NOT t.cancel_requested
               AND t.attempts < t.max_attempts AND t.run_after <= now()
+              AND (t.thread_id IS NULL OR {THREAD_TURN})
             ORDER BY t.run_after, t.id
             LIMIT CASE WHEN l.cap = 0 THEN $1 ELSE greatest(0, least($1, l.cap - l.running)) END
             FOR UPDATE OF t SKIP LOCKED) c),
     next AS (SELECT id FROM picked ORDER BY turn, run_after, id LIMIT $1)";
 
+/// A thread runs one task at a time, in the order they were submitted: a task on a thread
+/// is runnable only when no other task of the thread runs or waits for input, and none
+/// submitted before it is still queued. (Of two tasks of a thread, a claim can take only
+/// the older, so concurrent claims never start both.)
+const THREAD_TURN: &str = "NOT EXISTS (
+    SELECT 1 FROM tasks o WHERE o.thread_id = t.thread_id AND o.id <> t.id
+      AND (o.status IN ('running', 'input_required') OR (o.status = 'queued' AND o.id < t.id)))";
+
 /// The oldest due tasks, whatever their project.
 const OLDEST: &str = "
     next AS (
-        SELECT id FROM tasks
+        SELECT id FROM tasks t
         WHERE status = 'queued' AND NOT cancel_requested AND attempts < max_attempts
           AND run_after <= now() AND $4::uuid IS NULL AND $5::int IS NOT NULL
+          AND (t.thread_id IS NULL OR {THREAD_TURN})
         ORDER BY run_after, id
         LIMIT $1
         FOR UPDATE SKIP LOCKED)";
@@ -109,7 +119,7 @@ pub async fn claim(
         Pick::Task(id) => (1, Some(id), 0, ONE),
     };
     let rows: Vec<ClaimedRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "WITH {next},
+        "WITH {},
          claimed AS (
             UPDATE tasks t SET status = 'running', attempts = t.attempts + 1,
                 started_at = now(), finished_at = NULL, updated_at = now(),
@@ -117,18 +127,27 @@ pub async fn claim(
                 last_event_seq = t.last_event_seq + 1
             FROM next WHERE t.id = next.id
             RETURNING t.*),
+         -- Tasks on a thread number the event in the thread's log too (one task per thread).
+         th AS (
+            UPDATE threads h SET last_event_seq = h.last_event_seq + 1
+            FROM claimed c WHERE h.id = c.thread_id
+            RETURNING h.id, h.last_event_seq),
          logged AS (
-            INSERT INTO task_events (task_id, seq, type, data)
-            SELECT id, last_event_seq, '{started}', jsonb_build_object('attempt', attempts)
-            FROM claimed)
+            INSERT INTO task_events (task_id, seq, type, data, thread_id, thread_seq)
+            SELECT c.id, c.last_event_seq, '{started}',
+                jsonb_build_object('attempt', c.attempts), th.id, th.last_event_seq
+            FROM claimed c LEFT JOIN th ON th.id = c.thread_id)
          SELECT {COLUMNS}, (
             (SELECT project_id FROM tasks WHERE status = 'queued' ORDER BY project_id LIMIT 1)
             <> (SELECT project_id FROM tasks WHERE status = 'queued'
                 ORDER BY project_id DESC LIMIT 1)
          ) IS TRUE AS several_projects
-         FROM claimed,
+         FROM (SELECT c.*, th.id AS thread_log, th.last_event_seq AS thread_seq
+               FROM claimed c LEFT JOIN th ON th.id = c.thread_id) claimed,
          LATERAL (SELECT pg_notify('{CHANNEL}', json_build_object(
-            'task_id', id, 'seq', last_event_seq, 'end', false)::text)) announced",
+            'task_id', id, 'seq', last_event_seq, 'end', false,
+            'thread_id', thread_log, 'thread_seq', thread_seq)::text)) announced",
+        next.replace("{THREAD_TURN}", THREAD_TURN),
         started = kind::STARTED,
     )))
     .bind(limit)

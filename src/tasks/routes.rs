@@ -3,24 +3,24 @@
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Datelike;
-use serde_json::json;
 use uuid::Uuid;
 
+use super::cancel as cancelling;
 use super::idempotency;
+use super::input;
 use super::journal;
 use super::live;
 use super::model::{
     CreateTask, EventPage, EventQuery, StepPage, StepQuery, SubmitQuery, Task, TaskFilter,
-    TaskPage, TaskQuery,
+    TaskInput, TaskPage, TaskQuery,
 };
-use super::queue;
 use super::store::{self, Cancelled};
 use super::submit::{JobStart, Submitted, Submitter};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ErrorCode, Problem};
-use crate::events::{self, kind};
+use crate::events;
 use crate::openapi::{BodyErrors, NotFound, QueryErrors, ServerErrors, SseFrame};
 use crate::pagination;
 use crate::runners::model::valid_name;
@@ -139,7 +139,8 @@ pub async fn create(
     if let Some(applied) = preferred.filter(|_| query.wait.is_none()) {
         response.insert_header(("Preference-Applied", format!("wait={}", applied.as_secs())));
     }
-    let ended = task.status.terminal_event().is_some();
+    // A question is a state the caller must act on: a wait ends there too.
+    let ended = task.status.settled();
     // 200 for a wait that saw the end, or (without a wait) a replay; otherwise 202 says
     // "not finished yet".
     let finished_or_replayed = match wait {
@@ -257,8 +258,9 @@ pub async fn get(
 
 /// Cancel a task
 ///
-/// A queued task is cancelled at once and never runs (200). A running task is asked to stop
-/// (202): it reads `cancelled` once its worker has stopped.
+/// A queued task is cancelled at once and never runs (200), and so is a task waiting for
+/// input. A running task is asked to stop (202): it reads `cancelled` once its worker has
+/// stopped.
 #[utoipa::path(
     operation_id = "cancelTask",
     tag = "tasks",
@@ -279,16 +281,9 @@ pub async fn cancel(
 ) -> Result<HttpResponse, ApiError> {
     let uuid = parse_id(&id)?;
     let mut tx = state.pool.begin().await?;
-    let answer = match store::cancel(&mut tx, caller.project, uuid).await? {
-        Cancelled::Now(task) => {
-            events::append(&mut tx, task.id, kind::CANCELLED, &json!({"task": task})).await?;
-            HttpResponse::Ok().json(task)
-        }
-        Cancelled::Requested(task) => {
-            // Reaches the running attempt at once, in whichever process runs it.
-            queue::announce_cancel(&mut tx, task.id).await?;
-            HttpResponse::Accepted().json(task)
-        }
+    let answer = match cancelling::cancel(&mut tx, caller.project, uuid, false).await? {
+        Cancelled::Now(task) => HttpResponse::Ok().json(task),
+        Cancelled::Requested(task) => HttpResponse::Accepted().json(task),
         Cancelled::Finished(task) => {
             return Err(ApiError::new(
                 ErrorCode::TaskFinished,
@@ -375,4 +370,37 @@ pub async fn list_steps(
     let data = journal::list(&state.pool, uuid, after, limit, page_bytes).await?;
     let next_after = data.last().map_or(after, |s| s.index);
     Ok(web::Json(StepPage { data, next_after }))
+}
+
+/// Answer a task's question
+///
+/// A task in `input_required` waits for the answer to its `input_request` (a question the
+/// model asked with `ask_human`). The answer must satisfy the question's schema; it becomes
+/// the result of the model's call, and the task is queued to go on from there. Sending the
+/// same answer again returns the task (200); a different one is 409 `answer_conflict`.
+#[utoipa::path(
+    operation_id = "answerTaskInput",
+    tag = "tasks",
+    params(("id" = Uuid, Path, description = "The task id")),
+    request_body = TaskInput,
+    responses(
+        (status = 200, description = "Answer taken (or taken before): the task", body = Task),
+        (status = 409, description = "The task does not wait for this request \
+            (`task_not_waiting`), or it was answered differently (`answer_conflict`)",
+            body = Problem, content_type = "application/problem+json"),
+        NotFound, BodyErrors, ServerErrors
+    )
+)]
+#[post("/tasks/{id}/input")]
+pub async fn answer_input(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: JsonBody<TaskInput>,
+) -> Result<web::Json<Task>, ApiError> {
+    let uuid = parse_id(&id)?;
+    let max = state.schemas.max_violations();
+    input::answer(&state.pool, caller.project, uuid, body.into_inner(), max)
+        .await
+        .map(web::Json)
 }

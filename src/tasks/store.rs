@@ -8,7 +8,7 @@ use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
 pub use super::lookup::{by_idempotency_key, get, get_in, list};
-use super::model::{Task, TaskError, TaskStatus, TaskUsage};
+use super::model::{InputRequest, Task, TaskError, TaskStatus, TaskUsage};
 use crate::llm::Usage;
 use crate::projects::ProjectId;
 
@@ -16,7 +16,7 @@ pub(super) const COLUMNS: &str =
     "id, runner_id, runner_name, runner_version, status, arguments, output, error, model,
     model_settings, attempts, max_attempts, timeout_seconds, idempotency_key, cancel_requested,
     rules, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, usage_estimated,
-    cost_usd,
+    cost_usd, thread_id, input_request, input_timeout_seconds,
     created_at, started_at, finished_at, updated_at";
 
 #[derive(sqlx::FromRow)]
@@ -43,6 +43,9 @@ pub(super) struct TaskRow {
     reasoning_tokens: Option<i64>,
     usage_estimated: bool,
     cost_usd: Option<f64>,
+    thread_id: Option<Uuid>,
+    input_request: Option<Json<InputRequest>>,
+    input_timeout_seconds: i32,
     created_at: DateTime<Utc>,
     started_at: Option<DateTime<Utc>>,
     finished_at: Option<DateTime<Utc>>,
@@ -71,6 +74,9 @@ impl TryFrom<TaskRow> for Task {
             idempotency_key: r.idempotency_key,
             cancel_requested: r.cancel_requested,
             rules: r.rules.0,
+            thread_id: r.thread_id,
+            input_request: r.input_request.map(|j| j.0),
+            input_timeout_seconds: r.input_timeout_seconds,
             usage: TaskUsage {
                 input_tokens: r.input_tokens,
                 cached_input_tokens: r.cached_input_tokens,
@@ -107,6 +113,8 @@ pub struct NewTask<'a> {
     pub request_hash: Option<&'a str>,
     /// How long from now until a worker may pick it up.
     pub run_after: std::time::Duration,
+    pub thread_id: Option<Uuid>,
+    pub input_timeout_seconds: i32,
 }
 
 /// Inserts a queued task if the project has room for it (fewer queued tasks than its
@@ -123,9 +131,9 @@ pub async fn insert(
             SELECT coalesce(max_queued_tasks, $15)::bigint AS n FROM projects WHERE id = $14)
          INSERT INTO tasks (id, runner_id, runner_version, runner_name, arguments, model,
             model_settings, status, max_attempts, timeout_seconds, idempotency_key, request_hash,
-            rules, run_after, project_id)
+            rules, run_after, project_id, thread_id, input_timeout_seconds)
          SELECT $1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $11, $12,
-            now() + make_interval(secs => $13), $14
+            now() + make_interval(secs => $13), $14, $16, $17
          WHERE (SELECT count(*) FROM (
                 SELECT 1 FROM tasks WHERE project_id = $14 AND status = 'queued'
                 LIMIT (SELECT n FROM lim)) q) < (SELECT n FROM lim)
@@ -147,6 +155,8 @@ pub async fn insert(
     .bind(t.run_after.as_secs_f64())
     .bind(t.project)
     .bind(i64::from(max_queued))
+    .bind(t.thread_id)
+    .bind(t.input_timeout_seconds)
     .fetch_optional(conn)
     .await?;
     one(row)
@@ -192,7 +202,7 @@ pub async fn release_expired_key(
     Ok(done.rows_affected() == 1)
 }
 
-/// Result of a cancel request.
+/// Result of a cancel request (`discard`: the task appends nothing to its thread).
 pub enum Cancelled {
     /// It was queued: now `cancelled`, it will never run.
     Now(Task),
@@ -207,23 +217,33 @@ pub async fn cancel(
     conn: &mut PgConnection,
     project: ProjectId,
     id: Uuid,
+    discard: bool,
 ) -> sqlx::Result<Cancelled> {
+    // A queued task has not started and a waiting one holds no worker: both end at once.
     let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
         "UPDATE tasks SET
             cancel_requested = true,
-            status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
-            error = CASE WHEN status = 'queued'
+            thread_discard = thread_discard OR $3,
+            status = CASE WHEN status IN ('queued', 'input_required') THEN 'cancelled'
+                ELSE status END,
+            error = CASE WHEN status IN ('queued', 'input_required')
                 THEN jsonb_build_object('code', 'cancelled', 'message',
-                    'cancelled before it started', 'details', '{{}}'::jsonb)
+                    CASE WHEN status = 'queued' THEN 'cancelled before it started'
+                        ELSE 'cancelled while waiting for input' END,
+                    'details', '{{}}'::jsonb)
                 ELSE error END,
-            finished_at = CASE WHEN status = 'queued' THEN now() ELSE finished_at END,
-            idempotency_key = CASE WHEN status = 'queued' THEN NULL ELSE idempotency_key END,
+            finished_at = CASE WHEN status IN ('queued', 'input_required') THEN now()
+                ELSE finished_at END,
+            idempotency_key = CASE WHEN status IN ('queued', 'input_required') THEN NULL
+                ELSE idempotency_key END,
+            input_deadline = NULL,
             updated_at = now()
-         WHERE id = $1 AND project_id = $2 AND status IN ('queued', 'running')
+         WHERE id = $1 AND project_id = $2 AND status IN ('queued', 'running', 'input_required')
          RETURNING {COLUMNS}"
     )))
     .bind(id)
     .bind(project)
+    .bind(discard)
     .fetch_optional(&mut *conn)
     .await?;
     match one(row)? {
@@ -270,8 +290,8 @@ pub async fn finish(
             -- Only a success keeps its Idempotency-Key: a retry of anything else runs anew.
             idempotency_key = CASE WHEN cancel_requested OR $3 <> 'succeeded'
                 THEN NULL ELSE idempotency_key END,
-            finished_at = now(), updated_at = now()
-         WHERE id = $1 AND attempts = $2 AND status IN ('queued', 'running')
+            finished_at = now(), updated_at = now(), input_deadline = NULL
+         WHERE id = $1 AND attempts = $2 AND status IN ('queued', 'running', 'input_required')
          RETURNING {COLUMNS}"
     )))
     .bind(id)

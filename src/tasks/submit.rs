@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::json;
 use sqlx::PgPool;
 
-use super::idempotency;
+use super::{idempotency, threading};
 use super::model::{CreateTask, Task};
 use super::store::{self, NewTask};
 use crate::error::{ApiError, ErrorCode, Violation};
@@ -15,7 +15,7 @@ use crate::events::{self, kind};
 use crate::json;
 use crate::llm::{ModelRegistry, merge_settings};
 use crate::projects::ProjectId;
-use crate::runners::model::{path_name, runner_not_found};
+use crate::runners::model::{MAX_INPUT_TIMEOUT_SECONDS, path_name, runner_not_found};
 use crate::runners::schema::{self, SchemaCache, Which};
 
 /// Arguments larger than this (roughly, in bytes) are validated on the blocking pool.
@@ -86,6 +86,15 @@ impl Submitter<'_> {
         errors
             .iter_mut()
             .for_each(|v| v.pointer.insert_str(0, "/arguments"));
+        errors.extend(threading::violations(&body));
+        if let Some(s) = body.input_timeout_seconds
+            && !(1..=MAX_INPUT_TIMEOUT_SECONDS).contains(&s)
+        {
+            errors.push(Violation::new(
+                "/input_timeout_seconds",
+                format!("must be between 1 and {MAX_INPUT_TIMEOUT_SECONDS}"),
+            ));
+        }
         let settings = merge_settings(&runner.model_settings, body.model_settings.as_ref());
         if let Ok((provider, _)) = self.models.resolve(&runner.model) {
             errors.extend(
@@ -120,6 +129,10 @@ impl Submitter<'_> {
             }
         };
         let mut tx = self.pool.begin().await?;
+        let thread_id = threading::take(&mut tx, self.project, &body).await?;
+        let input_timeout = body
+            .input_timeout_seconds
+            .map_or(runner.input_timeout_seconds, |s| s as i32);
         let new = NewTask {
             project: self.project,
             runner_id: runner.id,
@@ -134,6 +147,8 @@ impl Submitter<'_> {
             idempotency_key: key,
             request_hash: hash.as_deref(),
             run_after,
+            thread_id,
+            input_timeout_seconds: input_timeout,
         };
         let mut inserted = store::insert(&mut tx, &new, self.max_queued).await?;
         if inserted.is_none() {

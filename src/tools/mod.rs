@@ -1,7 +1,8 @@
 //! Tools a runner offers its model as functions. A runner lists them in `toolkits`; the
 //! worker executes the calls the model makes. Built in: `calculator` and `current_time`,
-//! which need no network.
+//! which need no network, and `ask_human`, which suspends the task until a person answers.
 
+pub mod ask_human;
 pub mod calculator;
 pub mod clock;
 
@@ -24,7 +25,7 @@ pub trait Tool: Send + Sync {
 }
 
 /// The built-in tools' names: what a runner's `toolkits` may list.
-pub const BUILTIN_NAMES: &[&str] = &["calculator", "current_time"];
+pub const BUILTIN_NAMES: &[&str] = &["ask_human", "calculator", "current_time"];
 
 /// `toolkits` in the OpenAPI document: an array of the built-in tool names.
 pub fn toolkits_schema() -> utoipa::openapi::schema::Array {
@@ -58,6 +59,7 @@ impl ToolRegistry {
         for tool in [
             Arc::new(calculator::Calculator) as Arc<dyn Tool>,
             Arc::new(clock::CurrentTime),
+            Arc::new(ask_human::AskHuman),
         ] {
             tools.insert(tool.spec().name, tool);
         }

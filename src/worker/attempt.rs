@@ -14,13 +14,16 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use super::Runtime;
+use super::patience::persist;
 use super::steps::{Partial, Run, Superseded};
 use crate::error::{ErrorCode, Violation};
 use crate::llm::message::{self, ChatMessage};
 use crate::llm::{CompletionRequest, LlmError, ResponseFormat};
 use crate::runners::model::Runner;
 use crate::runners::schema::Which;
-use crate::tasks::model::{Task, TaskError, TaskStatus};
+use crate::events::{self, kind};
+use crate::tasks::model::{InputRequest, Task, TaskError, TaskStatus};
+use crate::threads::history;
 use crate::tasks::store::Outcome;
 use crate::tools::Tool;
 
@@ -33,6 +36,9 @@ pub enum AttemptResult {
         error: TaskError,
         after: Option<Duration>,
     },
+    /// The model asked a person a question (`ask_human`): the task waits for the answer,
+    /// holding no worker.
+    InputRequired(Box<InputRequest>),
     /// A newer attempt owns the task; this one must write nothing more.
     Superseded,
 }
@@ -78,9 +84,11 @@ async fn run_loop(
             ));
         }
     };
+    let (messages, task_start) = conversation(rt, task, runner).await?;
     let mut request = CompletionRequest {
         model,
-        messages: opening(runner, task),
+        messages,
+        task_start,
         tools: tools.values().map(|t| t.spec()).collect(),
         settings: task.model_settings.clone(),
         response_format: runner.output_schema.clone().map(|schema| ResponseFormat {
@@ -128,10 +136,13 @@ async fn run_loop(
                     json!({"max_turns": runner.max_turns, "pending_tool_calls": completion.tool_calls}),
                 );
             }
-            let results = run
+            let turn = run
                 .tool_calls(&completion.tool_calls, &tools, tool_limit)
                 .await?;
-            for (call, result) in completion.tool_calls.iter().zip(&results) {
+            if let Some(question) = turn.question {
+                break AttemptResult::InputRequired(Box::new(question));
+            }
+            for (call, result) in completion.tool_calls.iter().zip(&turn.results) {
                 request
                     .messages
                     .push(ChatMessage::tool(&call.id, result.content()));
@@ -173,10 +184,49 @@ async fn run_loop(
     Ok(result)
 }
 
-/// The rules and the task's extra rules, then the user turn. (When the output schema
+/// The rules and the task's extra rules, the thread's history (if the task is on one),
+/// then the user turn; and where the task's own messages start. (When the output schema
 /// cannot be sent as `json_schema`, the provider adds it to the instructions itself.)
-fn opening(runner: &Runner, task: &Task) -> Vec<ChatMessage> {
-    message::opening(&runner.rules, &task.rules, &task.arguments)
+///
+/// The history is trimmed to the runner's `context_tokens` after the rules and the user
+/// turn are counted; a trim is logged (`thread.history_trimmed`) on the first attempt.
+/// Nothing else writes to the thread while its task runs, so every attempt reads the
+/// same history.
+async fn conversation(
+    rt: &Runtime,
+    task: &Task,
+    runner: &Runner,
+) -> anyhow::Result<(Vec<ChatMessage>, usize)> {
+    let mut messages = message::opening(&runner.rules, &task.rules, &task.arguments);
+    let mut task_start = messages.len() - 1;
+    let Some(thread) = task.thread_id else {
+        return Ok((messages, task_start));
+    };
+    let fixed: usize = messages.iter().map(history::estimate).sum();
+    let budget = usize::try_from(runner.context_tokens)
+        .unwrap_or(0)
+        .saturating_sub(fixed);
+    let history = history::load(&rt.pool, thread, budget).await?;
+    if history.dropped > 0 && task.attempts == 1 {
+        let data = json!({
+            "dropped_messages": history.dropped,
+            "kept_messages": history.messages.len(),
+            "estimated_tokens": history.tokens + fixed,
+            "context_tokens": runner.context_tokens,
+        });
+        persist("logging a history trim", || async {
+            let mut tx = rt.pool.begin().await?;
+            events::append_for_attempt(&mut tx, task.id, task.attempts, kind::HISTORY_TRIMMED, &data)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await?;
+    }
+    let kept = history.messages.len();
+    messages.splice(task_start..task_start, history.messages);
+    task_start += kept;
+    Ok((messages, task_start))
 }
 
 fn repair_prompt(errors: &[Violation]) -> String {

@@ -4,6 +4,7 @@
 //! whose leases expired. The loop never ends on a database error: it backs off (bounded)
 //! and tries again, so a PostgreSQL restart costs a pause, not the worker.
 
+mod asking;
 mod attempt;
 mod deltas;
 pub mod handler;

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
+use super::asking;
 use super::Runtime;
 use super::attempt::AttemptResult;
 use super::patience::persist;
@@ -14,7 +15,7 @@ use super::steps::Partial;
 use crate::error::{ErrorCode, is_bad_data};
 use crate::events::{self, kind};
 use crate::tasks::model::{Task, TaskError, TaskStatus};
-use crate::tasks::queue;
+use crate::tasks::{queue, transcript};
 use crate::tasks::store::{self, Outcome};
 
 /// How an attempt stopped.
@@ -100,19 +101,25 @@ async fn record_once(
 ) -> anyhow::Result<bool> {
     let mut tx = rt.pool.begin().await?;
     let recorded = match stopped {
-        Stopped::Finished(AttemptResult::Done(outcome)) => finish(&mut tx, task, &outcome).await?,
+        Stopped::Finished(AttemptResult::Done(outcome)) => {
+            finish(&mut tx, task, &outcome, None).await?
+        }
+        Stopped::Finished(AttemptResult::InputRequired(question)) => {
+            asking::suspend(&mut tx, task, &question).await?
+        }
         Stopped::Finished(AttemptResult::Retry { error, after }) => {
             retry(rt, &mut tx, task, error, after).await?
         }
         Stopped::Finished(AttemptResult::Superseded) => false,
-        Stopped::TimedOut => finish(&mut tx, task, &timed_out(task)).await?,
+        Stopped::TimedOut => finish(&mut tx, task, &timed_out(task), None).await?,
         Stopped::Interrupted => {
             // The model stream and pending tool calls were dropped with the attempt; keep
             // what the model had streamed so far.
             let text = partial.lock().map(|p| p.clone()).unwrap_or_default();
             let details = json!({"attempt": task.attempts, "partial_output": text});
             let error = TaskError::new(ErrorCode::Cancelled, "cancelled while running", details);
-            finish(&mut tx, task, &failed(TaskStatus::Cancelled, error)).await?
+            let outcome = failed(TaskStatus::Cancelled, error);
+            finish(&mut tx, task, &outcome, Some(&text)).await?
         }
     };
     if recorded {
@@ -123,15 +130,19 @@ async fn record_once(
     Ok(recorded)
 }
 
-/// Records the outcome and its events; `false` when the attempt no longer owns the task.
+/// Records the outcome and its events, and appends the task's transcript to its thread
+/// (with `partial`, the text a cancelled model call had streamed); `false` when the attempt
+/// no longer owns the task.
 pub async fn finish(
     conn: &mut sqlx::PgConnection,
     task: &Task,
     outcome: &Outcome,
+    partial: Option<&str>,
 ) -> anyhow::Result<bool> {
     let Some(done) = store::finish(conn, task.id, task.attempts, outcome).await? else {
         return Ok(false);
     };
+    transcript::append(conn, &done, partial).await?;
     let terminal = done.status.terminal_event().unwrap_or(kind::FAILED);
     let output = json!({"output": done.output});
     let end = json!({"task": done});
@@ -163,7 +174,7 @@ async fn retry(
     if task.attempts >= task.max_attempts || !requeue(conn, task, &error, delay).await? {
         // Out of attempts, or cancelled meanwhile (`finish` turns it into `cancelled`),
         // or superseded (`finish` writes nothing).
-        return finish(conn, task, &failed(TaskStatus::Failed, error)).await;
+        return finish(conn, task, &failed(TaskStatus::Failed, error), None).await;
     }
     Ok(true)
 }
@@ -203,8 +214,8 @@ pub fn retry_delay(rt: &Runtime, task: &Task, after: Option<Duration>) -> Durati
 }
 
 /// Tasks whose lease expired (their worker stopped heartbeating): each is re-queued for
-/// its next attempt, or — cancelled meanwhile, or out of attempts — ended. Returns how
-/// many were handled.
+/// its next attempt, or — cancelled meanwhile, or out of attempts — ended. Questions not
+/// answered in time fail their task (`input_timeout`). Returns how many were handled.
 pub async fn reap(rt: &Runtime) -> anyhow::Result<usize> {
     let mut tx = rt.pool.begin().await?;
     let expired = queue::expired(&mut tx, 100).await?;
@@ -237,8 +248,9 @@ pub async fn reap(rt: &Runtime) -> anyhow::Result<usize> {
             requeue(&mut tx, task, &error, Duration::ZERO).await?;
             continue;
         };
-        finish(&mut tx, task, &outcome).await?;
+        finish(&mut tx, task, &outcome, None).await?;
     }
+    let unanswered = asking::expire(&mut tx).await?;
     tx.commit().await?;
-    Ok(expired.len())
+    Ok(expired.len() + unanswered)
 }

@@ -10,6 +10,7 @@ use chrono::Utc;
 use futures::StreamExt;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
+use uuid::Uuid;
 
 use super::patience::persist;
 use super::{Runtime, deltas};
@@ -18,9 +19,10 @@ use crate::events::{self, kind};
 use crate::llm::message::ToolCall;
 use crate::llm::{Completion, CompletionRequest, LlmError, ModelProvider, StructuredOutput};
 use crate::tasks::journal::{self, MODEL_CALL, NewStep, Recorded, Step, TOOL_RESULT};
-use crate::tasks::model::Task;
+use crate::runners::schema::schema_violations;
+use crate::tasks::model::{InputRequest, Task};
 use crate::tasks::store;
-use crate::tools::Tool;
+use crate::tools::{Tool, ask_human};
 
 /// Text streamed by the model call in flight; kept as the partial output when the task
 /// is cancelled mid-call.
@@ -30,6 +32,12 @@ pub type Partial = Arc<Mutex<String>>;
 #[derive(Debug, thiserror::Error)]
 #[error("attempt superseded")]
 pub struct Superseded;
+
+/// The results of one reply's tool calls, and the question it asked a person, if any.
+pub struct ToolTurn {
+    pub results: Vec<ToolResult>,
+    pub question: Option<InputRequest>,
+}
 
 /// What a tool call produced, as journaled and as the model sees it.
 #[derive(Debug, Clone)]
@@ -55,11 +63,7 @@ impl ToolResult {
 
     /// The tool message content.
     pub fn content(&self) -> String {
-        match self {
-            Self::Output(Value::String(s)) => s.clone(),
-            Self::Output(v) => v.to_string(),
-            Self::Error(e) => format!("error: {e}"),
-        }
+        journal::tool_content(&self.to_json())
     }
 }
 
@@ -231,39 +235,66 @@ impl<'a> Run<'a> {
     /// `limits.max_concurrent_tool_calls` at once), each under `limit`; calls already in the
     /// journal are not run again. Calls past `limits.max_tool_calls_per_reply` are not run:
     /// the model is told to make them in its next reply. Results come back in call order.
+    ///
+    /// A valid `ask_human` call is not run either: it becomes the turn's `question`, and
+    /// the attempt suspends once the other calls are done (one question per reply; a
+    /// second is refused, to be asked after the answer).
     pub async fn tool_calls(
         &mut self,
         calls: &[ToolCall],
         tools: &BTreeMap<String, Arc<dyn Tool>>,
         limit: Duration,
-    ) -> anyhow::Result<Vec<ToolResult>> {
+    ) -> anyhow::Result<ToolTurn> {
         let base = self.next_index;
         let mut pending = Vec::new();
+        let mut question = None;
         let mut results: Vec<Option<ToolResult>> = vec![None; calls.len()];
+        let max_calls = self.rt.limits.max_tool_calls_per_reply;
         for (i, call) in calls.iter().enumerate() {
             let index = base + i as i32;
-            match self.journaled(index, TOOL_RESULT)? {
-                Some(response) => results[i] = Some(ToolResult::from_json(&response)),
-                None => pending.push((i, index, call)),
+            if let Some(response) = self.journaled(index, TOOL_RESULT)? {
+                results[i] = Some(ToolResult::from_json(&response));
+                continue;
             }
+            let refusal = if i >= max_calls {
+                Some(format!(
+                    "not run: one reply may make at most {max_calls} tool calls \
+                     (limits.max_tool_calls_per_reply); make this call again in your next reply"
+                ))
+            } else if call.name == ask_human::NAME && tools.contains_key(ask_human::NAME) {
+                match self.ask(call, index) {
+                    Err(why) => Some(why),
+                    Ok(_) if question.is_some() => Some(
+                        "not asked: ask one question at a time; ask this one again after the \
+                         answer to the first"
+                            .into(),
+                    ),
+                    Ok(asked) => {
+                        question = Some(asked);
+                        results[i] = Some(ToolResult::Error("waiting for the answer".into()));
+                        continue;
+                    }
+                }
+            } else {
+                None
+            };
+            pending.push((i, index, call, refusal));
         }
         {
             let this = &*self;
-            let limits = &self.rt.limits;
             // Collected (and boxed) before streaming: a lazily mapped closure here trips the
             // compiler's `Send` inference for the spawned task.
             let runs: Vec<futures::future::BoxFuture<'_, anyhow::Result<(usize, ToolResult)>>> =
                 pending
                     .into_iter()
-                    .map(|(i, index, call)| {
-                        let run = i < limits.max_tool_calls_per_reply;
+                    .map(|(i, index, call, refusal)| {
                         Box::pin(async move {
-                            let result = this.tool_call(index, call, tools, limit, run).await;
+                            let result = this.tool_call(index, call, tools, limit, refusal).await;
                             result.map(|r| (i, r))
                         }) as futures::future::BoxFuture<'_, _>
                     })
                     .collect();
-            let at_once = limits.max_concurrent_tool_calls;
+            let at_once = self.rt.limits.max_concurrent_tool_calls;
             let mut done = futures::stream::iter(runs).buffer_unordered(at_once);
             while let Some(finished) = done.next().await {
                 let (i, result) = finished?;
@@ -271,7 +302,39 @@ impl<'a> Run<'a> {
             }
         }
         self.next_index = base + calls.len() as i32;
-        Ok(results.into_iter().flatten().collect())
+        Ok(ToolTurn {
+            results: results.into_iter().flatten().collect(),
+            question,
+        })
+    }
+
+    /// The question an `ask_human` call asks, or why it cannot be asked (a message for the
+    /// model).
+    fn ask(&self, call: &ToolCall, index: i32) -> Result<InputRequest, String> {
+        let ask = ask_human::parse(&call.arguments)?;
+        if let Some(schema) = &ask.schema {
+            let problems = schema_violations(schema, "/answer_schema", 5);
+            if !problems.is_empty() {
+                let list: Vec<String> = problems
+                    .iter()
+                    .map(|v| format!("{}: {}", v.pointer, v.message))
+                    .collect();
+                return Err(format!("answer_schema is not a usable JSON Schema: {}", list.join("; ")));
+            }
+        }
+        let asked_at = Utc::now();
+        let wait = chrono::Duration::seconds(i64::from(self.task.input_timeout_seconds.max(1)));
+        Ok(InputRequest {
+            request_id: Uuid::now_v7(),
+            question: ask.question,
+            schema: ask.schema,
+            tool_call_id: call.id.clone(),
+            step_index: index,
+            asked_at,
+            expires_at: asked_at + wait,
+            answer: None,
+            answered_at: None,
+        })
     }
 
     async fn tool_call(
@@ -280,7 +343,7 @@ impl<'a> Run<'a> {
         call: &ToolCall,
         tools: &BTreeMap<String, Arc<dyn Tool>>,
         limit: Duration,
-        run: bool,
+        refusal: Option<String>,
     ) -> anyhow::Result<ToolResult> {
         let (id, attempt) = (self.task.id, self.task.attempts);
         let request = json!({"id": call.id, "name": call.name, "arguments": call.arguments});
@@ -295,14 +358,9 @@ impl<'a> Run<'a> {
         })
         .await?;
         let started_at = Utc::now();
-        let result = if run {
-            execute(call, tools, limit).await
-        } else {
-            let max = self.rt.limits.max_tool_calls_per_reply;
-            ToolResult::Error(format!(
-                "not run: one reply may make at most {max} tool calls \
-                 (limits.max_tool_calls_per_reply); make this call again in your next reply"
-            ))
+        let result = match refusal {
+            None => execute(call, tools, limit).await,
+            Some(why) => ToolResult::Error(why),
         };
         let response = result.to_json();
         let step = NewStep {

@@ -1,0 +1,130 @@
+//! Answering a task that waits for a person (`POST /v1/tasks/{id}/input`). The answer is
+//! checked against the question's schema, recorded as the result of the model's
+//! `ask_human` call (a journaled step, so the resumed attempt replays every step before it
+//! without calling the model again) and the task is queued to go on. Answering again with
+//! the same answer is harmless; a different one is a conflict.
+
+use chrono::Utc;
+use serde_json::json;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::journal::{self, NewStep, TOOL_RESULT};
+use super::model::{Task, TaskInput, TaskStatus};
+use super::waiting;
+use crate::error::{ApiError, ErrorCode, Violation};
+use crate::events::{self, kind};
+use crate::projects::ProjectId;
+use crate::tools::ask_human;
+
+/// Takes the answer; returns the task as it is afterwards (queued again, or already past
+/// that point for a repeated answer).
+pub async fn answer(
+    pool: &PgPool,
+    project: ProjectId,
+    id: Uuid,
+    input: TaskInput,
+    max_violations: usize,
+) -> Result<Task, ApiError> {
+    let mut tx = pool.begin().await?;
+    let task = waiting::lock(&mut tx, project, id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::TaskNotFound, format!("no task with id {id:?}")))?;
+    let pending = task
+        .input_request
+        .clone()
+        .filter(|r| task.status == TaskStatus::InputRequired && r.request_id == input.request_id);
+    let Some(mut request) = pending else {
+        return match journal::recorded_answer(&mut *tx, id, input.request_id).await? {
+            Some(given) if given == input.answer => Ok(task),
+            Some(_) => Err(ApiError::new(
+                ErrorCode::AnswerConflict,
+                format!(
+                    "request {} was answered already, with a different answer",
+                    input.request_id
+                ),
+            )),
+            None => Err(not_waiting(&task, input.request_id)),
+        };
+    };
+    if let Some(schema) = &request.schema {
+        let errors = answer_violations(schema, &input.answer, max_violations);
+        if !errors.is_empty() {
+            return Err(ApiError::invalid(
+                ErrorCode::InvalidAnswer,
+                format!("the answer breaks the question's schema ({} violation(s))", errors.len()),
+                errors,
+            ));
+        }
+    }
+    let call = json!({
+        "id": request.tool_call_id,
+        "name": ask_human::NAME,
+        "arguments": {"question": request.question, "answer_schema": request.schema},
+        "request_id": request.request_id,
+    });
+    let response = json!({"output": input.answer});
+    journal::record_answer(
+        &mut tx,
+        &NewStep {
+            task_id: id,
+            attempt: task.attempts,
+            index: request.step_index,
+            kind: TOOL_RESULT,
+            request: &call,
+            response: &response,
+            usage: None,
+            cost_usd: None,
+            started_at: request.asked_at,
+        },
+    )
+    .await?;
+    request.answer = Some(input.answer);
+    request.answered_at = Some(Utc::now());
+    let resumed = waiting::resume(&mut tx, id, &request)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("waiting task {id} vanished")))?;
+    let mut completed = response.clone();
+    completed["id"] = json!(request.tool_call_id);
+    let queued = json!({"attempt": resumed.attempts + 1, "answered": request.request_id});
+    // `task.queued` also wakes the workers.
+    events::append_all(
+        &mut tx,
+        id,
+        None,
+        &[(kind::TOOL_CALL_COMPLETED, &completed), (kind::QUEUED, &queued)],
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(task_id = %id, "answer taken; task queued again");
+    Ok(resumed)
+}
+
+fn not_waiting(task: &Task, request_id: Uuid) -> ApiError {
+    let why = match (&task.input_request, task.status) {
+        (Some(r), TaskStatus::InputRequired) => {
+            format!("it waits for request {}, not {request_id}", r.request_id)
+        }
+        _ => format!(
+            "it is {} and never asked request {request_id}",
+            task.status.as_str()
+        ),
+    };
+    ApiError::new(
+        ErrorCode::TaskNotWaiting,
+        format!("task {} takes no answer to this: {why}", task.id),
+    )
+}
+
+/// Where `answer` breaks `schema`, with pointers under `/answer`. A schema that does not
+/// compile (the worker checks it when the question is asked, so this is rare) takes any
+/// answer.
+fn answer_violations(schema: &serde_json::Value, answer: &serde_json::Value, max: usize) -> Vec<Violation> {
+    let Ok(validator) = jsonschema::validator_for(schema) else {
+        return Vec::new();
+    };
+    crate::runners::schema::violations_of(&validator, answer, max)
+        .into_iter()
+        .map(|v| v.under("/answer"))
+        .collect()
+}

@@ -1,0 +1,94 @@
+//! A submission on a thread: find (or create) the thread, then apply the submission's
+//! `multitask_strategy` to the thread's active tasks. Runs inside the submission's
+//! transaction, after an advisory lock that serialises submissions on the thread, so two
+//! racing submissions see each other's task.
+
+use serde_json::Map;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::cancel;
+use super::model::{CreateTask, IfNotExists, MultitaskStrategy};
+use crate::error::{ApiError, ErrorCode, Violation};
+use crate::projects::ProjectId;
+use crate::threads::model::key_violation;
+use crate::threads::store::{self, ThreadRef};
+use crate::threads::thread_not_found;
+
+/// Fields that make sense only with `thread`, and a `thread` that cannot name one.
+pub fn violations(body: &CreateTask) -> Vec<Violation> {
+    let mut v = Vec::new();
+    match &body.thread {
+        None => {
+            for (field, given) in [
+                ("/if_not_exists", body.if_not_exists.is_some()),
+                ("/multitask_strategy", body.multitask_strategy.is_some()),
+            ] {
+                if given {
+                    v.push(Violation::new(field, "applies only to a task with `thread`"));
+                }
+            }
+        }
+        Some(name) if body.if_not_exists == Some(IfNotExists::Create) => {
+            v.extend(key_violation("/thread", name));
+        }
+        Some(name) if name.is_empty() || name.len() > 255 => {
+            v.push(Violation::new("/thread", "must be 1 to 255 characters"));
+        }
+        Some(_) => {}
+    }
+    v
+}
+
+/// The thread the task goes on, ready for it: its active tasks handled as the strategy
+/// says. Errors: the thread is missing (404), or busy with `reject` (409).
+pub async fn take(
+    conn: &mut PgConnection,
+    project: ProjectId,
+    body: &CreateTask,
+) -> Result<Option<Uuid>, ApiError> {
+    let Some(name) = body.thread.as_deref() else {
+        return Ok(None);
+    };
+    let thread = match store::get(&mut *conn, project, ThreadRef::IdOrKey(name)).await? {
+        Some(thread) => thread,
+        None if body.if_not_exists == Some(IfNotExists::Create) => {
+            // A concurrent submission may create it first: then it is found.
+            match store::insert(&mut *conn, project, Some(name), &Map::new()).await? {
+                Some(thread) => thread,
+                None => store::get(&mut *conn, project, ThreadRef::Key(name))
+                    .await?
+                    .ok_or_else(|| thread_not_found(name))?,
+            }
+        }
+        None => return Err(thread_not_found(name)),
+    };
+    store::lock_submissions(conn, thread.id).await?;
+    // A delete may have won the lock.
+    if store::get(&mut *conn, project, ThreadRef::Id(thread.id))
+        .await?
+        .is_none()
+    {
+        return Err(thread_not_found(name));
+    }
+    let active = store::active_tasks(&mut *conn, thread.id).await?;
+    let discard = match body.multitask_strategy.unwrap_or_default() {
+        _ if active.is_empty() => return Ok(Some(thread.id)),
+        MultitaskStrategy::Enqueue => return Ok(Some(thread.id)),
+        MultitaskStrategy::Reject => {
+            let (task, status) = &active[0];
+            return Err(ApiError::new(
+                ErrorCode::ThreadBusy,
+                format!("thread {} has task {task} {status} (multitask_strategy: reject)", thread.id),
+            ));
+        }
+        MultitaskStrategy::Interrupt => false,
+        MultitaskStrategy::Rollback => true,
+    };
+    // A running task stops in its worker; the new one runs only after it has (claims wait
+    // for the thread's older tasks).
+    for (task, _) in active {
+        cancel::cancel(conn, project, task, discard).await?;
+    }
+    Ok(Some(thread.id))
+}

@@ -1,0 +1,70 @@
+//! A task that asks a person: the attempt ends by suspending the task on its question
+//! (`input_required`, no lease, no worker), and a question nobody answered in time fails
+//! its task with `input_timeout`.
+
+use serde_json::json;
+
+use super::outcome::{failed, finish};
+use crate::error::ErrorCode;
+use crate::events::{self, kind};
+use crate::tasks::model::{InputRequest, Task, TaskError, TaskStatus};
+use crate::tasks::waiting;
+
+/// Questions failed per heartbeat at most (the rest wait for the next).
+const EXPIRE_BATCH: i64 = 100;
+
+/// Suspends the task on `question` with its events; a pending cancellation wins (the task
+/// ends `cancelled`). `false` when the attempt no longer owns the task.
+pub async fn suspend(
+    conn: &mut sqlx::PgConnection,
+    task: &Task,
+    question: &InputRequest,
+) -> anyhow::Result<bool> {
+    if waiting::suspend(conn, task.id, task.attempts, question)
+        .await?
+        .is_none()
+    {
+        let error = TaskError::new(
+            ErrorCode::Cancelled,
+            "cancelled as it asked for input",
+            json!({"attempt": task.attempts, "question": question.question}),
+        );
+        return finish(conn, task, &failed(TaskStatus::Cancelled, error), None).await;
+    }
+    let call = json!({
+        "id": question.tool_call_id,
+        "name": crate::tools::ask_human::NAME,
+        "arguments": {"question": question.question, "answer_schema": question.schema},
+    });
+    let asked = serde_json::to_value(question)?;
+    events::append_all(
+        conn,
+        task.id,
+        None,
+        &[(kind::TOOL_CALL_STARTED, &call), (kind::INPUT_REQUIRED, &asked)],
+    )
+    .await?;
+    tracing::info!(task_id = %task.id, request_id = %question.request_id, "task waits for input");
+    Ok(true)
+}
+
+/// Fails the waiting tasks whose question ran out of time; returns how many.
+pub async fn expire(conn: &mut sqlx::PgConnection) -> anyhow::Result<usize> {
+    let expired = waiting::expired(conn, EXPIRE_BATCH).await?;
+    for task in &expired {
+        let Some(request) = &task.input_request else {
+            continue;
+        };
+        let error = TaskError::new(
+            ErrorCode::InputTimeout,
+            format!(
+                "nobody answered the question within {} s",
+                task.input_timeout_seconds
+            ),
+            json!({"request_id": request.request_id, "question": request.question,
+                "expired_at": request.expires_at}),
+        );
+        finish(conn, task, &failed(TaskStatus::Failed, error), None).await?;
+    }
+    Ok(expired.len())
+}
