@@ -36,6 +36,7 @@ pub fn declare(doc: &mut OpenApi) {
             (Method::GET, &mut item.get),
             (Method::POST, &mut item.post),
             (Method::PUT, &mut item.put),
+            (Method::PATCH, &mut item.patch),
             (Method::DELETE, &mut item.delete),
         ];
         for (method, operation) in operations {

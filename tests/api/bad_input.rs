@@ -16,6 +16,19 @@ fn base(operation_id: &str) -> (&'static str, Value) {
         "replaceRunner" => ("/v1/runners/probe-put", json!({"model": "mock"})),
         "createTask" => ("/v1/runners/probe/tasks", json!({"arguments": {}})),
         "createProject" => ("/v1/projects", json!({"name": "probe-project"})),
+        "createThread" => ("/v1/threads", json!({"key": "probe/thread"})),
+        "updateThread" => (
+            "/v1/threads/0190a000-0000-7000-8000-000000000000",
+            json!({"key": "probe/other", "metadata": {}}),
+        ),
+        "updateThreadByKey" => (
+            "/v1/threads/by-key?key=probe",
+            json!({"key": "probe/other", "metadata": {}}),
+        ),
+        "answerTaskInput" => (
+            "/v1/tasks/0190a000-0000-7000-8000-000000000000/input",
+            json!({"request_id": "0190a000-0000-7000-8000-000000000001", "answer": "yes"}),
+        ),
         "createApiKey" => (
             "/v1/api-keys",
             json!({"name": "probe", "scopes": ["read"], "project": "default"}),

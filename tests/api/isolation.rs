@@ -44,7 +44,21 @@ const EXPECTED: &[(&str, &str, Other)] = &[
     ("cancelTask", "write", Other::NotFound),
     ("listTaskEvents", "read", Other::NotFound),
     ("listTaskSteps", "read", Other::NotFound),
+    ("answerTaskInput", "write", Other::NotFound),
+    ("createThread", "write", Other::CreatesItsOwn),
+    ("listThreads", "read", Other::Lists),
+    ("getThread", "read", Other::NotFound),
+    ("updateThread", "write", Other::NotFound),
+    ("deleteThread", "write", Other::NotFound),
+    ("getThreadByKey", "read", Other::NotFound),
+    ("updateThreadByKey", "write", Other::NotFound),
+    ("deleteThreadByKey", "write", Other::NotFound),
+    ("listThreadMessages", "read", Other::NotFound),
+    ("listThreadEvents", "read", Other::NotFound),
 ];
+
+/// The key of A's thread (B makes its own thread with the same key).
+const THREAD_KEY: &str = "support/ticket-1";
 
 /// Project A's resources.
 struct Fixture {
@@ -52,12 +66,17 @@ struct Fixture {
     runner_id: String,
     task: String,
     key_id: String,
+    thread: String,
 }
 
 impl Fixture {
     /// The path with A's ids in it.
     fn fill(&self, template: &str) -> String {
-        let filled = if template.starts_with("/v1/runners/") {
+        let filled = if template == "/v1/threads/by-key" {
+            format!("{template}?key={THREAD_KEY}")
+        } else if template.starts_with("/v1/threads/") {
+            template.replace("{id}", &self.thread)
+        } else if template.starts_with("/v1/runners/") {
             template.replace("{name}", &self.runner)
         } else if template.starts_with("/v1/tasks/") {
             template.replace("{id}", &self.task)
@@ -76,7 +95,12 @@ impl Fixture {
     /// Ids that must not appear in another project's answers (and names, but where it
     /// makes its own resource of the same name).
     fn secrets(&self, names_too: bool) -> Vec<&str> {
-        let mut all = vec![self.runner_id.as_str(), &self.task, &self.key_id];
+        let mut all = vec![
+            self.runner_id.as_str(),
+            &self.task,
+            &self.key_id,
+            &self.thread,
+        ];
         if names_too {
             all.push(&self.runner);
         }
@@ -92,6 +116,9 @@ fn body(operation: &str) -> Option<Value> {
         "createRunner" => Some(json!({"name": "b-runner", "model": "mock"})),
         "replaceRunner" => Some(json!({"model": "mock", "rules": ["changed"]})),
         "createTask" => Some(json!({"arguments": {}})),
+        "createThread" => Some(json!({"key": THREAD_KEY})),
+        "updateThread" | "updateThreadByKey" => Some(json!({"metadata": {"b": true}})),
+        "answerTaskInput" => Some(json!({"request_id": uuid::Uuid::now_v7(), "answer": 1})),
         _ => None,
     }
 }
@@ -131,7 +158,8 @@ fn operations(doc: &Value) -> Vec<(String, String, String, String)> {
         }
     }
     // Replacing a runner creates B's own `alpha`: after the checks that need it missing.
-    ops.sort_by_key(|(method, ..)| method == "put");
+    // Likewise creating a thread with A's key: after the checks that find threads by key.
+    ops.sort_by_key(|(method, _, id, _)| method == "put" || id == "createThread");
     ops
 }
 
@@ -178,7 +206,7 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
         .post(app.url("/v1/runners/alpha/tasks?wait=10"))
         .bearer_auth(&admin_a)
         .header("idempotency-key", "shared-key")
-        .json(&json!({"arguments": {}}))
+        .json(&json!({"arguments": {}, "thread": THREAD_KEY, "if_not_exists": "create"}))
         .send()
         .await
         .expect("task")
@@ -186,11 +214,13 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
         .await
         .expect("json");
     assert_eq!(task["status"], "succeeded", "{task}");
+    let thread = task["thread_id"].as_str().expect("thread id").to_owned();
     let a = Fixture {
         runner: "alpha".into(),
         runner_id: runner["id"].as_str().expect("id").into(),
         task: task["id"].as_str().expect("id").into(),
         key_id: made["id"].as_str().expect("id").into(),
+        thread: thread.clone(),
     };
 
     let doc = app.get_json("/openapi.json").await;
@@ -221,6 +251,7 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
     for query in [
         format!("/v1/tasks?runner={}", a.runner),
         format!("/v1/tasks?runner_id={}", a.runner_id),
+        format!("/v1/tasks?thread_id={thread}"),
     ] {
         let (status, text) = send(&app, &key_b, "get", &query, "listTasks").await;
         assert_eq!(status, StatusCode::OK);
@@ -254,6 +285,34 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
     assert_eq!(res.status(), StatusCode::ACCEPTED);
     let theirs: Value = res.json().await.expect("json");
     assert_ne!(theirs["id"], task["id"]);
+
+    // B cannot put a task on A's thread by id; A's key names B's own thread in B.
+    let on_a = app
+        .client
+        .post(app.url("/v1/runners/alpha/tasks"))
+        .bearer_auth(&key_b)
+        .json(&json!({"arguments": {}, "thread": thread}))
+        .send()
+        .await
+        .expect("task");
+    assert_eq!(on_a.status(), StatusCode::NOT_FOUND);
+    let by_key: Value = app
+        .client
+        .post(app.url("/v1/runners/alpha/tasks"))
+        .bearer_auth(&key_b)
+        .json(&json!({"arguments": {}, "thread": THREAD_KEY}))
+        .send()
+        .await
+        .expect("task")
+        .json()
+        .await
+        .expect("json");
+    assert_ne!(by_key["thread_id"].as_str(), Some(thread.as_str()), "{by_key}");
+    // A's thread still has its one exchange.
+    let (_, text) = send(&app, &admin_a, "get", &format!("/v1/threads/{thread}"), "x").await;
+    let mine: Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(mine["message_count"], 2, "{mine}");
+    assert_eq!(mine["metadata"], json!({}), "{mine}");
 }
 
 #[tokio::test]
@@ -277,6 +336,7 @@ async fn each_scope_allows_exactly_its_operations() {
         runner_id: String::new(),
         task: "01900000-0000-7000-8000-000000000000".into(),
         key_id: "01900000-0000-7000-8000-000000000000".into(),
+        thread: "01900000-0000-7000-8000-000000000000".into(),
     };
     for (method, template, id, declared) in operations(&doc) {
         let (scope, _) = expected(&id);
