@@ -276,7 +276,10 @@ impl Hub {
                     Log::Thread(id) => Some(*id),
                     Log::Task(_) => None,
                 });
-                (tasks.chain(w.ends.keys().copied()).collect(), threads.collect())
+                (
+                    tasks.chain(w.ends.keys().copied()).collect(),
+                    threads.collect(),
+                )
             }
             None => return,
         };
@@ -309,7 +312,11 @@ impl Hub {
             if ended && let Some(signal) = watched.ends.remove(&id) {
                 let _ = signal.send(());
             }
-            let log = if thread { Log::Thread(id) } else { Log::Task(id) };
+            let log = if thread {
+                Log::Thread(id)
+            } else {
+                Log::Task(id)
+            };
             let Some(channel) = watched.streams.get(&log) else {
                 continue;
             };
@@ -410,7 +417,8 @@ async fn read_until_done(pool: &PgPool, wanted: &HashMap<Log, i64>) -> Vec<Fresh
 }
 
 async fn read_new(pool: &PgPool, wanted: &HashMap<Log, i64>) -> sqlx::Result<Vec<Fresh>> {
-    let (mut tasks, mut task_afters, mut threads, mut thread_afters) = (vec![], vec![], vec![], vec![]);
+    let (mut tasks, mut task_afters, mut threads, mut thread_afters) =
+        (vec![], vec![], vec![], vec![]);
     for (log, after) in wanted {
         match log {
             Log::Task(id) => {

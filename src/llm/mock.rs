@@ -142,7 +142,10 @@ impl ModelProvider for MockProvider {
                 })?
                 .for_attempt(request.attempt);
             // Turns of this task only: a thread's history has assistant messages too.
-            let own = request.messages.get(request.task_start..).unwrap_or_default();
+            let own = request
+                .messages
+                .get(request.task_start..)
+                .unwrap_or_default();
             let turn = own.iter().filter(|m| m.role == Role::Assistant).count();
             let script = script.for_turn(turn);
             let tool_calls: Vec<ToolCall> = script

@@ -52,7 +52,10 @@ pub async fn answer(
         if !errors.is_empty() {
             return Err(ApiError::invalid(
                 ErrorCode::InvalidAnswer,
-                format!("the answer breaks the question's schema ({} violation(s))", errors.len()),
+                format!(
+                    "the answer breaks the question's schema ({} violation(s))",
+                    errors.len()
+                ),
                 errors,
             ));
         }
@@ -92,7 +95,10 @@ pub async fn answer(
         &mut tx,
         id,
         None,
-        &[(kind::TOOL_CALL_COMPLETED, &completed), (kind::QUEUED, &queued)],
+        &[
+            (kind::TOOL_CALL_COMPLETED, &completed),
+            (kind::QUEUED, &queued),
+        ],
     )
     .await?;
     tx.commit().await?;
@@ -119,7 +125,11 @@ fn not_waiting(task: &Task, request_id: Uuid) -> ApiError {
 /// Where `answer` breaks `schema`, with pointers under `/answer`. A schema that does not
 /// compile (the worker checks it when the question is asked, so this is rare) takes any
 /// answer.
-fn answer_violations(schema: &serde_json::Value, answer: &serde_json::Value, max: usize) -> Vec<Violation> {
+fn answer_violations(
+    schema: &serde_json::Value,
+    answer: &serde_json::Value,
+    max: usize,
+) -> Vec<Violation> {
     let Ok(validator) = jsonschema::validator_for(schema) else {
         return Vec::new();
     };

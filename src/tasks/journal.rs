@@ -170,7 +170,10 @@ pub async fn load_full(db: impl PgExecutor<'_>, task_id: Uuid) -> sqlx::Result<V
 /// The tool message a journaled tool result becomes: a string output as it is, other
 /// output as JSON, an error as `error: …`.
 pub fn tool_content(response: &Value) -> String {
-    match (response.get("error").and_then(Value::as_str), response.get("output")) {
+    match (
+        response.get("error").and_then(Value::as_str),
+        response.get("output"),
+    ) {
         (Some(e), _) => format!("error: {e}"),
         (None, Some(Value::String(s))) => s.clone(),
         (None, Some(v)) => v.to_string(),

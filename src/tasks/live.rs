@@ -58,10 +58,7 @@ pub async fn until_ended(
     tokio::pin!(deadline);
     loop {
         let task = store::get(&state.pool, id).await?;
-        if task
-            .as_ref()
-            .is_none_or(|t| t.status.settled())
-        {
+        if task.as_ref().is_none_or(|t| t.status.settled()) {
             return Ok(task);
         }
         tokio::select! {

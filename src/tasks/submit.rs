@@ -7,9 +7,9 @@ use std::time::Duration;
 use serde_json::json;
 use sqlx::PgPool;
 
-use super::{idempotency, threading};
 use super::model::{CreateTask, Task};
 use super::store::{self, NewTask};
+use super::{idempotency, threading};
 use crate::error::{ApiError, ErrorCode, Violation};
 use crate::events::{self, kind};
 use crate::json;

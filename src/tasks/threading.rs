@@ -25,7 +25,10 @@ pub fn violations(body: &CreateTask) -> Vec<Violation> {
                 ("/multitask_strategy", body.multitask_strategy.is_some()),
             ] {
                 if given {
-                    v.push(Violation::new(field, "applies only to a task with `thread`"));
+                    v.push(Violation::new(
+                        field,
+                        "applies only to a task with `thread`",
+                    ));
                 }
             }
         }
@@ -79,7 +82,10 @@ pub async fn take(
             let (task, status) = &active[0];
             return Err(ApiError::new(
                 ErrorCode::ThreadBusy,
-                format!("thread {} has task {task} {status} (multitask_strategy: reject)", thread.id),
+                format!(
+                    "thread {} has task {task} {status} (multitask_strategy: reject)",
+                    thread.id
+                ),
             ));
         }
         MultitaskStrategy::Interrupt => false,

@@ -19,7 +19,11 @@ use crate::threads::messages::{self, NewMessage};
 
 /// Appends the task's transcript to its thread, if it has one; `partial` is the text a
 /// model call had streamed when the task was cancelled.
-pub async fn append(conn: &mut PgConnection, task: &Task, partial: Option<&str>) -> sqlx::Result<()> {
+pub async fn append(
+    conn: &mut PgConnection,
+    task: &Task,
+    partial: Option<&str>,
+) -> sqlx::Result<()> {
     let Some(thread) = task.thread_id else {
         return Ok(());
     };

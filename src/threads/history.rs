@@ -61,7 +61,9 @@ pub async fn load(db: impl PgExecutor<'_>, thread: Uuid, budget: usize) -> sqlx:
     .bind(i64::try_from(budget).unwrap_or(i64::MAX))
     .fetch_all(db)
     .await?;
-    let total = rows.first().map_or(0, |r| usize::try_from(r.total).unwrap_or(0));
+    let total = rows
+        .first()
+        .map_or(0, |r| usize::try_from(r.total).unwrap_or(0));
     let messages: Vec<ChatMessage> = rows
         .into_iter()
         .map(|r| ChatMessage {

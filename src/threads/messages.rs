@@ -29,7 +29,10 @@ pub async fn append(
     }
     let n = i32::try_from(messages.len()).unwrap_or(i32::MAX);
     let roles: Vec<&str> = messages.iter().map(|m| role_str(m.message.role)).collect();
-    let contents: Vec<&str> = messages.iter().map(|m| m.message.content.as_str()).collect();
+    let contents: Vec<&str> = messages
+        .iter()
+        .map(|m| m.message.content.as_str())
+        .collect();
     let calls: Vec<Option<Json<&Vec<ToolCall>>>> = messages
         .iter()
         .map(|m| (!m.message.tool_calls.is_empty()).then_some(Json(&m.message.tool_calls)))

@@ -85,9 +85,14 @@ pub async fn create(
             errors,
         ));
     }
-    let thread = store::insert(&state.pool, caller.project, body.key.as_deref(), &body.metadata)
-        .await?
-        .ok_or_else(|| key_taken(body.key.as_deref().unwrap_or_default()))?;
+    let thread = store::insert(
+        &state.pool,
+        caller.project,
+        body.key.as_deref(),
+        &body.metadata,
+    )
+    .await?
+    .ok_or_else(|| key_taken(body.key.as_deref().unwrap_or_default()))?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/threads/{}", thread.id)))
         .json(thread))
@@ -111,7 +116,9 @@ pub async fn list(
     let metadata = match &filter.metadata {
         None => None,
         Some(text) => match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(v @ serde_json::Value::Object(_)) if crate::json::nul_violations(&v, "", 1).is_empty() => {
+            Ok(v @ serde_json::Value::Object(_))
+                if crate::json::nul_violations(&v, "", 1).is_empty() =>
+            {
                 Some(v)
             }
             _ => {
@@ -228,7 +235,11 @@ async fn apply_update(
         .and_then(|k| k.as_deref())
         .and_then(|k| key_violation("/key", k))
         .into_iter()
-        .chain(body.metadata.as_ref().and_then(|m| metadata_violation("/metadata", m)))
+        .chain(
+            body.metadata
+                .as_ref()
+                .and_then(|m| metadata_violation("/metadata", m)),
+        )
         .collect();
     if !errors.is_empty() {
         return Err(ApiError::invalid(
@@ -238,7 +249,14 @@ async fn apply_update(
         ));
     }
     let key = body.key.as_ref().map(|k| k.as_deref());
-    match store::update(&state.pool, caller.project, thread.id, key, body.metadata.as_ref()).await
+    match store::update(
+        &state.pool,
+        caller.project,
+        thread.id,
+        key,
+        body.metadata.as_ref(),
+    )
+    .await
     {
         Ok(Some(thread)) => Ok(web::Json(thread)),
         Ok(None) => Err(thread_not_found(&thread.id.to_string())),
@@ -297,7 +315,11 @@ pub async fn delete_by_key(
     remove(&state, &caller, thread).await
 }
 
-async fn remove(state: &AppState, caller: &Caller, thread: Thread) -> Result<HttpResponse, ApiError> {
+async fn remove(
+    state: &AppState,
+    caller: &Caller,
+    thread: Thread,
+) -> Result<HttpResponse, ApiError> {
     let mut tx = state.pool.begin().await?;
     match store::delete(&mut tx, caller.project, thread.id).await? {
         Deleted::Done => {
@@ -338,7 +360,14 @@ pub async fn list_messages(
         )));
     }
     let thread = by_id(&state, &caller, &id).await?;
-    let data = messages::list(&state.pool, thread.id, after, limit, state.streams.page_bytes).await?;
+    let data = messages::list(
+        &state.pool,
+        thread.id,
+        after,
+        limit,
+        state.streams.page_bytes,
+    )
+    .await?;
     let next_after = data.last().map_or(after, |m| m.seq);
     Ok(web::Json(MessagePage { data, next_after }))
 }
@@ -411,8 +440,14 @@ pub async fn list_events(
         return Ok(sse_http::respond(tail, HttpResponse::Ok(), slot));
     }
     let limit = pagination::limit(query.limit, 100, 1000)?;
-    let (data, _) =
-        events::list_thread(&state.pool, thread.id, after, limit, state.streams.page_bytes).await?;
+    let (data, _) = events::list_thread(
+        &state.pool,
+        thread.id,
+        after,
+        limit,
+        state.streams.page_bytes,
+    )
+    .await?;
     let next_after = data.last().map_or(after, |e| e.thread_seq);
     Ok(HttpResponse::Ok().json(ThreadEventPage { data, next_after }))
 }

@@ -167,16 +167,19 @@ pub enum Deleted {
 
 /// Deletes a thread and its messages (its tasks keep their rows), unless a task of it is
 /// still active.
-pub async fn delete(conn: &mut PgConnection, project: ProjectId, id: Uuid) -> sqlx::Result<Deleted> {
+pub async fn delete(
+    conn: &mut PgConnection,
+    project: ProjectId,
+    id: Uuid,
+) -> sqlx::Result<Deleted> {
     // No submission on the thread may slip in between the check and the delete.
     lock_submissions(&mut *conn, id).await?;
-    let locked: Option<Uuid> = sqlx::query_scalar(
-        "SELECT id FROM threads WHERE project_id = $1 AND id = $2 FOR UPDATE",
-    )
-    .bind(project)
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let locked: Option<Uuid> =
+        sqlx::query_scalar("SELECT id FROM threads WHERE project_id = $1 AND id = $2 FOR UPDATE")
+            .bind(project)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
     if locked.is_none() {
         return Ok(Deleted::Missing);
     }
@@ -192,7 +195,10 @@ pub async fn delete(conn: &mut PgConnection, project: ProjectId, id: Uuid) -> sq
 
 /// The thread's tasks that are queued, running or waiting for input, oldest first, with
 /// their status.
-pub async fn active_tasks(db: impl PgExecutor<'_>, thread: Uuid) -> sqlx::Result<Vec<(Uuid, String)>> {
+pub async fn active_tasks(
+    db: impl PgExecutor<'_>,
+    thread: Uuid,
+) -> sqlx::Result<Vec<(Uuid, String)>> {
     sqlx::query_as(
         "SELECT id, status FROM tasks
          WHERE thread_id = $1 AND status IN ('queued', 'running', 'input_required')

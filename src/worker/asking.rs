@@ -41,7 +41,10 @@ pub async fn suspend(
         conn,
         task.id,
         None,
-        &[(kind::TOOL_CALL_STARTED, &call), (kind::INPUT_REQUIRED, &asked)],
+        &[
+            (kind::TOOL_CALL_STARTED, &call),
+            (kind::INPUT_REQUIRED, &asked),
+        ],
     )
     .await?;
     tracing::info!(task_id = %task.id, request_id = %question.request_id, "task waits for input");

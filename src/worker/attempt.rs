@@ -17,14 +17,14 @@ use super::Runtime;
 use super::patience::persist;
 use super::steps::{Partial, Run, Superseded};
 use crate::error::{ErrorCode, Violation};
+use crate::events::{self, kind};
 use crate::llm::message::{self, ChatMessage};
 use crate::llm::{CompletionRequest, LlmError, ResponseFormat};
 use crate::runners::model::Runner;
 use crate::runners::schema::Which;
-use crate::events::{self, kind};
 use crate::tasks::model::{InputRequest, Task, TaskError, TaskStatus};
-use crate::threads::history;
 use crate::tasks::store::Outcome;
+use crate::threads::history;
 use crate::tools::Tool;
 
 #[derive(Clone)]
@@ -216,8 +216,14 @@ async fn conversation(
         });
         persist("logging a history trim", || async {
             let mut tx = rt.pool.begin().await?;
-            events::append_for_attempt(&mut tx, task.id, task.attempts, kind::HISTORY_TRIMMED, &data)
-                .await?;
+            events::append_for_attempt(
+                &mut tx,
+                task.id,
+                task.attempts,
+                kind::HISTORY_TRIMMED,
+                &data,
+            )
+            .await?;
             tx.commit().await?;
             Ok(())
         })

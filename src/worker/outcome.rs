@@ -7,16 +7,16 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::asking;
 use super::Runtime;
+use super::asking;
 use super::attempt::AttemptResult;
 use super::patience::persist;
 use super::steps::Partial;
 use crate::error::{ErrorCode, is_bad_data};
 use crate::events::{self, kind};
 use crate::tasks::model::{Task, TaskError, TaskStatus};
-use crate::tasks::{queue, transcript};
 use crate::tasks::store::{self, Outcome};
+use crate::tasks::{queue, transcript};
 
 /// How an attempt stopped.
 #[derive(Clone)]

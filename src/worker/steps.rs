@@ -18,8 +18,8 @@ use crate::db;
 use crate::events::{self, kind};
 use crate::llm::message::ToolCall;
 use crate::llm::{Completion, CompletionRequest, LlmError, ModelProvider, StructuredOutput};
-use crate::tasks::journal::{self, MODEL_CALL, NewStep, Recorded, Step, TOOL_RESULT};
 use crate::runners::schema::schema_violations;
+use crate::tasks::journal::{self, MODEL_CALL, NewStep, Recorded, Step, TOOL_RESULT};
 use crate::tasks::model::{InputRequest, Task};
 use crate::tasks::store;
 use crate::tools::{Tool, ask_human};
@@ -319,7 +319,10 @@ impl<'a> Run<'a> {
                     .iter()
                     .map(|v| format!("{}: {}", v.pointer, v.message))
                     .collect();
-                return Err(format!("answer_schema is not a usable JSON Schema: {}", list.join("; ")));
+                return Err(format!(
+                    "answer_schema is not a usable JSON Schema: {}",
+                    list.join("; ")
+                ));
             }
         }
         let asked_at = Utc::now();

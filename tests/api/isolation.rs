@@ -307,7 +307,11 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
         .json()
         .await
         .expect("json");
-    assert_ne!(by_key["thread_id"].as_str(), Some(thread.as_str()), "{by_key}");
+    assert_ne!(
+        by_key["thread_id"].as_str(),
+        Some(thread.as_str()),
+        "{by_key}"
+    );
     // A's thread still has its one exchange.
     let (_, text) = send(&app, &admin_a, "get", &format!("/v1/threads/{thread}"), "x").await;
     let mine: Value = serde_json::from_str(&text).expect("json");

@@ -2,6 +2,7 @@
 //! the managed PostgreSQL starts once and link time is paid once.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+mod asking;
 mod bad_input;
 mod browser;
 mod cli_run;
@@ -27,4 +28,5 @@ mod server_habits;
 mod sse_client;
 mod streams;
 mod tasks;
+mod threads;
 mod worker;
