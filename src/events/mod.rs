@@ -3,6 +3,7 @@
 //! The worker and the API append through `append`, inside the transaction that makes the
 //! change, so the log and the task never disagree.
 
+mod frames;
 pub mod http;
 pub mod hub;
 mod notes;

@@ -7,7 +7,8 @@ use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::store::{self, Cancelled};
+use super::model::{Task, TaskStatus};
+use super::store::{COLUMNS, TaskRow, get_in, one};
 use super::{queue, transcript};
 use crate::events::{self, kind};
 use crate::projects::ProjectId;
@@ -20,7 +21,7 @@ pub async fn cancel(
     id: Uuid,
     discard: bool,
 ) -> sqlx::Result<Cancelled> {
-    let cancelled = store::cancel(conn, project, id, discard).await?;
+    let cancelled = mark(conn, project, id, discard).await?;
     match &cancelled {
         Cancelled::Now(task) => {
             events::append(conn, task.id, kind::CANCELLED, &json!({"task": task})).await?;
@@ -31,4 +32,58 @@ pub async fn cancel(
         Cancelled::Finished(_) | Cancelled::Missing => {}
     }
     Ok(cancelled)
+}
+
+/// Result of a cancel request (`discard`: the task appends nothing to its thread).
+pub enum Cancelled {
+    /// It was queued: now `cancelled`, it will never run.
+    Now(Task),
+    /// It is running: the worker has been asked to stop.
+    Requested(Task),
+    /// Already finished; nothing changed.
+    Finished(Task),
+    Missing,
+}
+
+async fn mark(
+    conn: &mut PgConnection,
+    project: ProjectId,
+    id: Uuid,
+    discard: bool,
+) -> sqlx::Result<Cancelled> {
+    // A queued task has not started and a waiting one holds no worker: both end at once.
+    let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
+        "UPDATE tasks SET
+            cancel_requested = true,
+            thread_discard = thread_discard OR $3,
+            status = CASE WHEN status IN ('queued', 'input_required') THEN 'cancelled'
+                ELSE status END,
+            error = CASE WHEN status IN ('queued', 'input_required')
+                THEN jsonb_build_object('code', 'cancelled', 'message',
+                    CASE WHEN status = 'queued' THEN 'cancelled before it started'
+                        ELSE 'cancelled while waiting for input' END,
+                    'details', '{{}}'::jsonb)
+                ELSE error END,
+            finished_at = CASE WHEN status IN ('queued', 'input_required') THEN now()
+                ELSE finished_at END,
+            idempotency_key = CASE WHEN status IN ('queued', 'input_required') THEN NULL
+                ELSE idempotency_key END,
+            input_deadline = NULL,
+            updated_at = now()
+         WHERE id = $1 AND project_id = $2 AND status IN ('queued', 'running', 'input_required')
+         RETURNING {COLUMNS}"
+    )))
+    .bind(id)
+    .bind(project)
+    .bind(discard)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match one(row)? {
+        Some(task) if task.status == TaskStatus::Cancelled => Ok(Cancelled::Now(task)),
+        Some(task) => Ok(Cancelled::Requested(task)),
+        None => Ok(match get_in(&mut *conn, project, id).await? {
+            Some(task) => Cancelled::Finished(task),
+            None => Cancelled::Missing,
+        }),
+    }
 }

@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+pub use super::questions::{InputRequest, TaskInput};
 use crate::error::ErrorCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -208,41 +209,6 @@ pub enum MultitaskStrategy {
     /// The active tasks are cancelled and append nothing to the thread; then the new one
     /// runs.
     Rollback,
-}
-
-/// A question a task asked a person (the `ask_human` tool).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-pub struct InputRequest {
-    /// Pass back with the answer.
-    pub request_id: Uuid,
-    pub question: String,
-    /// JSON Schema the answer must satisfy; `null`: any JSON.
-    #[schema(schema_with = crate::openapi::any_value)]
-    pub schema: Option<Value>,
-    /// The model's tool call that asked.
-    pub tool_call_id: String,
-    /// The journal step the answer becomes.
-    pub step_index: i32,
-    pub asked_at: DateTime<Utc>,
-    /// When the task fails with `input_timeout` if no answer came.
-    pub expires_at: DateTime<Utc>,
-    /// The answer, once given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(schema_with = crate::openapi::any_value)]
-    pub answer: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answered_at: Option<DateTime<Utc>>,
-}
-
-/// Body of `POST /v1/tasks/{id}/input`.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TaskInput {
-    /// The `request_id` of the task's `input_request`.
-    pub request_id: Uuid,
-    /// The answer: any JSON that satisfies the question's schema.
-    #[schema(schema_with = crate::openapi::any_value)]
-    pub answer: Value,
 }
 
 fn empty_object() -> Value {

@@ -1,4 +1,5 @@
-//! Task handlers: submit (`/v1/runners/{name}/tasks`), list, get, cancel, events.
+//! Task handlers: submit (`/v1/runners/{name}/tasks`), list, get, cancel, answer a
+//! question. The logs (events, steps) are in `log_routes.rs`.
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -6,21 +7,17 @@ use chrono::Datelike;
 use uuid::Uuid;
 
 use super::cancel as cancelling;
+use super::cancel::Cancelled;
 use super::idempotency;
 use super::input;
-use super::journal;
 use super::live;
-use super::model::{
-    CreateTask, EventPage, EventQuery, StepPage, StepQuery, SubmitQuery, Task, TaskFilter,
-    TaskInput, TaskPage, TaskQuery,
-};
-use super::store::{self, Cancelled};
+use super::model::{CreateTask, SubmitQuery, Task, TaskFilter, TaskInput, TaskPage, TaskQuery};
+use super::store;
 use super::submit::{JobStart, Submitted, Submitter};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ErrorCode, Problem};
-use crate::events;
 use crate::openapi::{BodyErrors, NotFound, QueryErrors, ServerErrors, SseFrame};
 use crate::pagination;
 use crate::runners::model::valid_name;
@@ -34,7 +31,11 @@ fn parse_id(id: &str) -> Result<Uuid, ApiError> {
 }
 
 /// The caller's task, or 404 (another project's task is not found either).
-async fn existing_task(state: &AppState, caller: &Caller, id: &str) -> Result<Task, ApiError> {
+pub(super) async fn existing_task(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<Task, ApiError> {
     let uuid = parse_id(id)?;
     store::get_in(&state.pool, caller.project, uuid)
         .await?
@@ -294,82 +295,6 @@ pub async fn cancel(
     };
     tx.commit().await?;
     Ok(answer)
-}
-
-/// List or stream a task's events
-///
-/// The task's ordered event log (`seq` from 1, gapless), after `after`. With
-/// `Accept: text/event-stream` it is a Server-Sent Events stream instead: every event after
-/// `Last-Event-ID` (or `after`), then live ones as they happen, each frame with `id:` (the
-/// seq), `event:` (the type) and `data:` (the event as JSON); a comment line every
-/// `events.heartbeat_seconds`; closed after the terminal event. A task that has ended with
-/// nothing newer answers 204, which stops an `EventSource` from reconnecting.
-#[utoipa::path(
-    operation_id = "listTaskEvents",
-    tag = "tasks",
-    params(
-        ("id" = Uuid, Path, description = "The task id"),
-        EventQuery,
-        ("Accept" = Option<String>, Header, description = "`text/event-stream` for a stream"),
-        ("Last-Event-ID" = Option<String>, Header, nullable = false, pattern = r"^[0-9]{1,18}$",
-            description = "Resume after this seq (sent by a reconnecting EventSource); takes precedence over `after`")
-    ),
-    responses(
-        (status = 200, description = "A page of events, or the event stream",
-            content((EventPage = "application/json"), (SseFrame = "text/event-stream"))),
-        (status = 204, description = "Stream only: the task ended and no event is newer"),
-        NotFound, QueryErrors, ServerErrors
-    )
-)]
-#[get("/tasks/{id}/events")]
-pub async fn list_events(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    query: web::Query<EventQuery>,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
-    // Checked in both modes: a header the document types as an integer is never ignored.
-    let after = live::last_event_id(&req)?.or(query.after).unwrap_or(0);
-    if live::wants_stream(&req) {
-        let task = existing_task(&state, &caller, &id).await?;
-        let slot = state.auth.limiter.open_stream(caller.limit_key())?;
-        return live::stream(&state, &task, after, HttpResponse::Ok(), slot).await;
-    }
-    let limit = pagination::limit(query.limit, 100, 1000)?;
-    let uuid = existing_task(&state, &caller, &id).await?.id;
-    let page_bytes = state.streams.page_bytes;
-    let data = events::list(&state.pool, uuid, after, limit, page_bytes)
-        .await?
-        .events;
-    let next_after = data.last().map_or(after, |e| e.seq);
-    Ok(HttpResponse::Ok().json(EventPage { data, next_after }))
-}
-
-/// List a task's steps
-///
-/// The step journal: every model call and tool result, in run order, with usage and
-/// timings. A retried task replays the steps earlier attempts committed.
-#[utoipa::path(
-    operation_id = "listTaskSteps",
-    tag = "tasks",
-    params(("id" = Uuid, Path, description = "The task id"), StepQuery),
-    responses((status = 200, description = "A page of steps", body = StepPage), NotFound, QueryErrors, ServerErrors)
-)]
-#[get("/tasks/{id}/steps")]
-pub async fn list_steps(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-    query: web::Query<StepQuery>,
-) -> Result<web::Json<StepPage>, ApiError> {
-    let limit = pagination::limit(query.limit, 100, 1000)?;
-    let uuid = existing_task(&state, &caller, &id).await?.id;
-    let after = query.after.unwrap_or(-1);
-    let page_bytes = state.streams.page_bytes;
-    let data = journal::list(&state.pool, uuid, after, limit, page_bytes).await?;
-    let next_after = data.last().map_or(after, |s| s.index);
-    Ok(web::Json(StepPage { data, next_after }))
 }
 
 /// Answer a task's question

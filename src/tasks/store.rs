@@ -202,60 +202,6 @@ pub async fn release_expired_key(
     Ok(done.rows_affected() == 1)
 }
 
-/// Result of a cancel request (`discard`: the task appends nothing to its thread).
-pub enum Cancelled {
-    /// It was queued: now `cancelled`, it will never run.
-    Now(Task),
-    /// It is running: the worker has been asked to stop.
-    Requested(Task),
-    /// Already finished; nothing changed.
-    Finished(Task),
-    Missing,
-}
-
-pub async fn cancel(
-    conn: &mut PgConnection,
-    project: ProjectId,
-    id: Uuid,
-    discard: bool,
-) -> sqlx::Result<Cancelled> {
-    // A queued task has not started and a waiting one holds no worker: both end at once.
-    let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
-        "UPDATE tasks SET
-            cancel_requested = true,
-            thread_discard = thread_discard OR $3,
-            status = CASE WHEN status IN ('queued', 'input_required') THEN 'cancelled'
-                ELSE status END,
-            error = CASE WHEN status IN ('queued', 'input_required')
-                THEN jsonb_build_object('code', 'cancelled', 'message',
-                    CASE WHEN status = 'queued' THEN 'cancelled before it started'
-                        ELSE 'cancelled while waiting for input' END,
-                    'details', '{{}}'::jsonb)
-                ELSE error END,
-            finished_at = CASE WHEN status IN ('queued', 'input_required') THEN now()
-                ELSE finished_at END,
-            idempotency_key = CASE WHEN status IN ('queued', 'input_required') THEN NULL
-                ELSE idempotency_key END,
-            input_deadline = NULL,
-            updated_at = now()
-         WHERE id = $1 AND project_id = $2 AND status IN ('queued', 'running', 'input_required')
-         RETURNING {COLUMNS}"
-    )))
-    .bind(id)
-    .bind(project)
-    .bind(discard)
-    .fetch_optional(&mut *conn)
-    .await?;
-    match one(row)? {
-        Some(task) if task.status == TaskStatus::Cancelled => Ok(Cancelled::Now(task)),
-        Some(task) => Ok(Cancelled::Requested(task)),
-        None => Ok(match get_in(&mut *conn, project, id).await? {
-            Some(task) => Cancelled::Finished(task),
-            None => Cancelled::Missing,
-        }),
-    }
-}
-
 /// How an attempt ended.
 #[derive(Debug, Clone)]
 pub struct Outcome {

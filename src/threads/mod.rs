@@ -4,6 +4,7 @@
 //! This module keeps the threads and their messages; `tasks` decides what a task appends
 //! and when (`tasks::transcript`), and the worker reads the history (`history`).
 
+pub mod feed;
 pub mod history;
 pub mod messages;
 pub mod model;

@@ -14,17 +14,15 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use super::Runtime;
-use super::patience::persist;
+use super::conversation;
 use super::steps::{Partial, Run, Superseded};
 use crate::error::{ErrorCode, Violation};
-use crate::events::{self, kind};
-use crate::llm::message::{self, ChatMessage};
+use crate::llm::message::ChatMessage;
 use crate::llm::{CompletionRequest, LlmError, ResponseFormat};
 use crate::runners::model::Runner;
 use crate::runners::schema::Which;
 use crate::tasks::model::{InputRequest, Task, TaskError, TaskStatus};
 use crate::tasks::store::Outcome;
-use crate::threads::history;
 use crate::tools::Tool;
 
 #[derive(Clone)]
@@ -84,7 +82,7 @@ async fn run_loop(
             ));
         }
     };
-    let (messages, task_start) = conversation(rt, task, runner).await?;
+    let (messages, task_start) = conversation::open(rt, task, runner).await?;
     let mut request = CompletionRequest {
         model,
         messages,
@@ -182,57 +180,6 @@ async fn run_loop(
         tracing::info!(task_id = %task.id, steps = run.replayed, "replayed journaled steps");
     }
     Ok(result)
-}
-
-/// The rules and the task's extra rules, the thread's history (if the task is on one),
-/// then the user turn; and where the task's own messages start. (When the output schema
-/// cannot be sent as `json_schema`, the provider adds it to the instructions itself.)
-///
-/// The history is trimmed to the runner's `context_tokens` after the rules and the user
-/// turn are counted; a trim is logged (`thread.history_trimmed`) on the first attempt.
-/// Nothing else writes to the thread while its task runs, so every attempt reads the
-/// same history.
-async fn conversation(
-    rt: &Runtime,
-    task: &Task,
-    runner: &Runner,
-) -> anyhow::Result<(Vec<ChatMessage>, usize)> {
-    let mut messages = message::opening(&runner.rules, &task.rules, &task.arguments);
-    let mut task_start = messages.len() - 1;
-    let Some(thread) = task.thread_id else {
-        return Ok((messages, task_start));
-    };
-    let fixed: usize = messages.iter().map(history::estimate).sum();
-    let budget = usize::try_from(runner.context_tokens)
-        .unwrap_or(0)
-        .saturating_sub(fixed);
-    let history = history::load(&rt.pool, thread, budget).await?;
-    if history.dropped > 0 && task.attempts == 1 {
-        let data = json!({
-            "dropped_messages": history.dropped,
-            "kept_messages": history.messages.len(),
-            "estimated_tokens": history.tokens + fixed,
-            "context_tokens": runner.context_tokens,
-        });
-        persist("logging a history trim", || async {
-            let mut tx = rt.pool.begin().await?;
-            events::append_for_attempt(
-                &mut tx,
-                task.id,
-                task.attempts,
-                kind::HISTORY_TRIMMED,
-                &data,
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(())
-        })
-        .await?;
-    }
-    let kept = history.messages.len();
-    messages.splice(task_start..task_start, history.messages);
-    task_start += kept;
-    Ok((messages, task_start))
 }
 
 fn repair_prompt(errors: &[Violation]) -> String {

@@ -6,6 +6,7 @@
 
 mod asking;
 mod attempt;
+mod conversation;
 mod deltas;
 pub mod handler;
 mod lease;
@@ -14,6 +15,7 @@ mod outcome;
 mod patience;
 mod signals;
 mod steps;
+mod tool_turn;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,0 +1,42 @@
+//! The question a task asks a person (`ask_human`) and the answer's body.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A question a task asked a person (the `ask_human` tool).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InputRequest {
+    /// Pass back with the answer.
+    pub request_id: Uuid,
+    pub question: String,
+    /// JSON Schema the answer must satisfy; `null`: any JSON.
+    #[schema(schema_with = crate::openapi::any_value)]
+    pub schema: Option<Value>,
+    /// The model's tool call that asked.
+    pub tool_call_id: String,
+    /// The journal step the answer becomes.
+    pub step_index: i32,
+    pub asked_at: DateTime<Utc>,
+    /// When the task fails with `input_timeout` if no answer came.
+    pub expires_at: DateTime<Utc>,
+    /// The answer, once given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = crate::openapi::any_value)]
+    pub answer: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+/// Body of `POST /v1/tasks/{id}/input`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskInput {
+    /// The `request_id` of the task's `input_request`.
+    pub request_id: Uuid,
+    /// The answer: any JSON that satisfies the question's schema.
+    #[schema(schema_with = crate::openapi::any_value)]
+    pub answer: Value,
+}
