@@ -4,7 +4,8 @@
 //! logs past `events.retention_days`, idempotency keys past `retention.idempotency_hours`,
 //! and deleted runners no task refers to any more. Every statement touches at most
 //! `retention.batch_size` rows, and the sweep stops between statements at shutdown. API
-//! keys revoked or expired longer than `retention.keys_days` ago go too.
+//! keys revoked or expired longer than `retention.keys_days` ago go too, and threads idle
+//! for `retention.threads_days` with their messages.
 
 use std::time::Duration;
 
@@ -22,6 +23,8 @@ pub struct Swept {
     pub keys: u64,
     pub runners: u64,
     pub api_keys: u64,
+    pub threads: u64,
+    pub messages: u64,
 }
 
 pub struct Sweeper {
@@ -45,6 +48,23 @@ const OLD_KEYS: &str = "UPDATE tasks SET idempotency_key = NULL WHERE id IN (
 const OLD_API_KEYS: &str = "DELETE FROM api_keys WHERE id IN (
     SELECT id FROM api_keys
     WHERE coalesce(revoked_at, expires_at) < now() - make_interval(days => $1) LIMIT $2)";
+/// Threads idle past the retention (no change since, and no task queued, running or
+/// waiting): their messages go first, in batches; then the thread, re-checking its age in
+/// the delete itself, so a task submitted meanwhile (which touches the thread) keeps it.
+const OLD_THREAD_MESSAGES: &str = "DELETE FROM thread_messages WHERE (thread_id, seq) IN (
+    SELECT m.thread_id, m.seq FROM threads t JOIN thread_messages m ON m.thread_id = t.id
+    WHERE t.updated_at < now() - make_interval(days => $1)
+      AND NOT EXISTS (SELECT 1 FROM tasks a WHERE a.thread_id = t.id
+          AND a.status IN ('queued', 'running', 'input_required'))
+    LIMIT $2)";
+const OLD_THREADS: &str = "DELETE FROM threads
+    WHERE updated_at < now() - make_interval(days => $1) AND id IN (
+        SELECT t.id FROM threads t
+        WHERE t.updated_at < now() - make_interval(days => $1)
+          AND NOT EXISTS (SELECT 1 FROM tasks a WHERE a.thread_id = t.id
+              AND a.status IN ('queued', 'running', 'input_required'))
+          AND NOT EXISTS (SELECT 1 FROM thread_messages m WHERE m.thread_id = t.id)
+        LIMIT $2)";
 const OLD_RUNNERS: &str = "WITH gone AS (
         SELECT id FROM runners r
         WHERE deleted_at < now() - make_interval(days => $1)
@@ -90,6 +110,11 @@ impl Sweeper {
             swept.steps = self.batched(OLD_STEPS, days, shutdown).await?;
             swept.tasks = self.batched(OLD_TASKS, days, shutdown).await?;
             swept.runners = self.batched(OLD_RUNNERS, days, shutdown).await?;
+        }
+        if let Some(days) = self.retention.threads_days {
+            let days = days_arg(days);
+            swept.messages = self.batched(OLD_THREAD_MESSAGES, days, shutdown).await?;
+            swept.threads = self.batched(OLD_THREADS, days, shutdown).await?;
         }
         Ok(swept)
     }

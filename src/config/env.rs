@@ -51,6 +51,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("ERRAND_EVENTS_RETENTION_DAYS", "events.retention_days"),
     ("ERRAND_RETENTION_TASKS_DAYS", "retention.tasks_days"),
     ("ERRAND_RETENTION_KEYS_DAYS", "retention.keys_days"),
+    ("ERRAND_RETENTION_THREADS_DAYS", "retention.threads_days"),
     (
         "ERRAND_RETENTION_IDEMPOTENCY_HOURS",
         "retention.idempotency_hours",

@@ -13,6 +13,11 @@ pub struct RetentionSettings {
     /// An `Idempotency-Key` replays its task for this many hours; after that the same key
     /// submits a new task. A task that fails, times out or is cancelled frees its key at once.
     pub idempotency_hours: u32,
+    /// Threads with no task activity and no change for this many days are deleted with
+    /// their messages (a thread with a task queued, running or waiting stays); `"keep"`
+    /// keeps them.
+    #[serde(deserialize_with = "days")]
+    pub threads_days: Option<u32>,
     /// API keys revoked or expired more than this many days ago are deleted (until then
     /// they answer 401 and count toward `quotas.project_max_keys`).
     pub keys_days: u32,
@@ -26,6 +31,7 @@ impl Default for RetentionSettings {
     fn default() -> Self {
         Self {
             tasks_days: Some(30),
+            threads_days: Some(30),
             idempotency_hours: 24,
             keys_days: 30,
             interval_seconds: 300,

@@ -198,3 +198,55 @@ async fn keys_long_revoked_or_expired_are_deleted_and_recent_ones_kept() {
         .expect("names");
     assert_eq!(left, ["a", "live", "recent-revoked"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_threads_go_with_their_messages_and_busy_ones_stay() {
+    let mut settings = test_settings();
+    settings.retention.threads_days = Some(0);
+    // Tasks are kept: only the threads' own rule is under test.
+    settings.retention.tasks_days = None;
+    settings.retention.interval_seconds = 1;
+    settings.retention.batch_size = 2;
+    let app = spawn(Mode::ALL, settings).await;
+    app.create_runner(json!({"name": "talk", "model_settings": {"mock": {"text": "ok"}}}))
+        .await;
+    app.create_runner(
+        json!({"name": "slow", "model_settings": {"mock": {"text": "…", "delay_ms": 30_000}}}),
+    )
+    .await;
+    let mut idle = Vec::new();
+    for key in ["a", "b"] {
+        // Three exchanges: six messages, more than one batch.
+        for _ in 0..3 {
+            let done = app
+                .run_to_end("talk", json!({"thread": key, "if_not_exists": "create"}))
+                .await;
+            assert_eq!(done["status"], "succeeded");
+        }
+        idle.push(app.get_json(&format!("/v1/threads/by-key?key={key}")).await["id"].clone());
+    }
+    let busy = app
+        .submit("slow", json!({"thread": "busy", "if_not_exists": "create"}))
+        .await;
+    let start = Instant::now();
+    for id in &idle {
+        let id = id.as_str().expect("id");
+        while app.get(&format!("/v1/threads/{id}")).await.status() != StatusCode::NOT_FOUND {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "thread {id} was kept"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    assert_eq!(count(&app, "SELECT count(*) FROM thread_messages").await, 0);
+    let busy_thread = busy["thread_id"].as_str().expect("thread");
+    assert_eq!(
+        app.get(&format!("/v1/threads/{busy_thread}"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    // The tasks keep their rows.
+    assert_eq!(count(&app, "SELECT count(*) FROM tasks").await, 7);
+}
