@@ -115,6 +115,15 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8], max_violations: usize) -> Result
             nul,
         ));
     }
+    // Every request body of the API is an object; serde would also read a struct from an
+    // array of its fields in order, which no client means.
+    if !value.is_object() {
+        return Err(ApiError::invalid(
+            ErrorCode::InvalidBody,
+            "the body must be a JSON object",
+            vec![Violation::new("", "must be a JSON object")],
+        ));
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let pointer = pointer_of(e.path());
         let message = e.inner().to_string();

@@ -163,6 +163,20 @@ pub struct SseFrame {
     pub data: String,
 }
 
+/// Query parameters whose value is a JSON object (`GET /v1/threads?metadata={…}`): the
+/// document gives them an `application/json` content instead of a string schema.
+const JSON_QUERY_PARAMS: &[&str] = &["metadata"];
+
+fn json_content(param: &mut utoipa::openapi::path::Parameter) {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    param.schema = None;
+    let object = ObjectBuilder::new().schema_type(Type::Object).build();
+    param.content.insert(
+        "application/json".into(),
+        ContentBuilder::new().schema(Some(object)).build().into(),
+    );
+}
+
 /// What the document says that depends on the settings; `Default` is what the committed
 /// `openapi/openapi.json` describes (default settings).
 #[derive(Debug, Clone)]
@@ -222,6 +236,7 @@ impl Contract {
                 &mut item.get,
                 &mut item.post,
                 &mut item.put,
+                &mut item.patch,
                 &mut item.delete,
             ];
             for operation in operations.into_iter().flatten() {
@@ -231,6 +246,11 @@ impl Contract {
                         && let Some(RefOr::T(Schema::Object(schema))) = param.schema.as_mut()
                     {
                         schema.maximum = Some(self.max_wait_seconds.into());
+                    }
+                    if let RefOr::T(param) = param
+                        && JSON_QUERY_PARAMS.contains(&param.name.as_str())
+                    {
+                        json_content(param);
                     }
                 }
             }

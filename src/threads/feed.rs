@@ -60,6 +60,7 @@ pub async fn list_messages(
 pub struct ThreadEventQuery {
     /// Return events with `thread_seq` greater than this (default 0: from the start). The
     /// `Last-Event-ID` header, when sent, takes precedence.
+    #[param(minimum = 0)]
     pub after: Option<i64>,
     /// Page size, 1 to 1000 (default 100); not used by a stream.
     #[param(minimum = 1, maximum = 1000)]
@@ -97,12 +98,12 @@ pub async fn list_events(
     query: web::Query<ThreadEventQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let after = sse_http::last_event_id(&req)?.or(query.after).unwrap_or(0);
-    if after < 0 {
+    if let Some(after) = query.after.filter(|a| *a < 0) {
         return Err(ApiError::bad_request(format!(
             "after must be 0 or more, not {after}"
         )));
     }
+    let after = sse_http::last_event_id(&req)?.or(query.after).unwrap_or(0);
     let thread = by_id(&state, &caller, &id).await?;
     if sse_http::wants_stream(&req) {
         let slot = state.auth.limiter.open_stream(caller.limit_key())?;
