@@ -54,6 +54,11 @@ async fn a_question_waits_for_its_answer_and_the_answer_resumes_the_task() {
     assert_eq!(request["question"], "Ship it?");
     assert_eq!(request["schema"], schema());
     let id = waiting["id"].as_str().expect("id");
+    // A long-poll on a waiting task returns at once: there is nothing to wait for.
+    let start = std::time::Instant::now();
+    let polled = app.get_json(&format!("/v1/tasks/{id}?wait=30")).await;
+    assert_eq!(polled["status"], "input_required");
+    assert!(start.elapsed() < Duration::from_secs(5));
     let events = app.events(id).await;
     let asked = events
         .iter()
