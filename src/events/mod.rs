@@ -145,8 +145,8 @@ pub struct TaskEvent {
 }
 
 /// A page of events and whether more may follow it.
-pub struct Page {
-    pub events: Vec<TaskEvent>,
+pub struct Page<E = TaskEvent> {
+    pub events: Vec<E>,
     /// The page was cut (by `limit` or by `max_bytes`): read on after its last event.
     pub more: bool,
 }
@@ -161,30 +161,54 @@ pub async fn list(
     limit: i64,
     max_bytes: usize,
 ) -> sqlx::Result<Page> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        #[sqlx(flatten)]
-        event: TaskEvent,
-        fetched: i64,
-    }
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT task_id, seq, type, data, created_at, fetched FROM (
-            SELECT *, count(*) OVER () AS fetched,
-                sum(size) OVER (ORDER BY seq) - size AS before
-            FROM (SELECT task_id, seq, type, data, created_at,
-                    octet_length(data::text) AS size
-                  FROM task_events WHERE task_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) page
-         ) sized
-         WHERE before < $4 ORDER BY seq",
+    let columns = "task_id, seq, type, data, created_at";
+    sized_page(
+        db,
+        columns,
+        "task_id",
+        "seq",
+        (task_id, after, limit, max_bytes),
     )
-    .bind(task_id)
+    .await
+}
+
+/// Events of one log (`log_column` = `id`) after `after` in `key_column` order, bounded as
+/// `list` says.
+async fn sized_page<E>(
+    db: impl sqlx::PgExecutor<'_>,
+    columns: &str,
+    log_column: &str,
+    key_column: &str,
+    (id, after, limit, max_bytes): (Uuid, i64, i64, usize),
+) -> sqlx::Result<Page<E>>
+where
+    E: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
+{
+    use sqlx::Row;
+    let rows: Vec<sqlx::postgres::PgRow> = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {columns}, fetched FROM (
+            SELECT *, count(*) OVER () AS fetched,
+                sum(size) OVER (ORDER BY {key_column}) - size AS before
+            FROM (SELECT {columns}, octet_length(data::text) AS size
+                  FROM task_events WHERE {log_column} = $1 AND {key_column} > $2
+                  ORDER BY {key_column} LIMIT $3) page
+         ) sized
+         WHERE before < $4 ORDER BY {key_column}"
+    )))
+    .bind(id)
     .bind(after)
     .bind(limit)
     .bind(i64::try_from(max_bytes).unwrap_or(i64::MAX))
     .fetch_all(db)
     .await?;
-    let fetched = rows.first().map_or(0, |r| r.fetched);
-    let events: Vec<TaskEvent> = rows.into_iter().map(|r| r.event).collect();
+    let fetched: i64 = match rows.first() {
+        Some(row) => row.try_get("fetched")?,
+        None => 0,
+    };
+    let events = rows
+        .iter()
+        .map(E::from_row)
+        .collect::<sqlx::Result<Vec<E>>>()?;
     let more = fetched == limit || (events.len() as i64) < fetched;
     Ok(Page { events, more })
 }
@@ -215,32 +239,8 @@ pub async fn list_thread(
     after: i64,
     limit: i64,
     max_bytes: usize,
-) -> sqlx::Result<(Vec<ThreadEvent>, bool)> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        #[sqlx(flatten)]
-        event: ThreadEvent,
-        fetched: i64,
-    }
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT thread_id, thread_seq, task_id, seq, type, data, created_at, fetched FROM (
-            SELECT *, count(*) OVER () AS fetched,
-                sum(size) OVER (ORDER BY thread_seq) - size AS before
-            FROM (SELECT thread_id, thread_seq, task_id, seq, type, data, created_at,
-                    octet_length(data::text) AS size
-                  FROM task_events WHERE thread_id = $1 AND thread_seq > $2
-                  ORDER BY thread_seq LIMIT $3) page
-         ) sized
-         WHERE before < $4 ORDER BY thread_seq",
-    )
-    .bind(thread_id)
-    .bind(after)
-    .bind(limit)
-    .bind(i64::try_from(max_bytes).unwrap_or(i64::MAX))
-    .fetch_all(db)
-    .await?;
-    let fetched = rows.first().map_or(0, |r| r.fetched);
-    let events: Vec<ThreadEvent> = rows.into_iter().map(|r| r.event).collect();
-    let more = fetched == limit || (events.len() as i64) < fetched;
-    Ok((events, more))
+) -> sqlx::Result<Page<ThreadEvent>> {
+    let columns = "thread_id, thread_seq, task_id, seq, type, data, created_at";
+    let bounds = (thread_id, after, limit, max_bytes);
+    sized_page(db, columns, "thread_id", "thread_seq", bounds).await
 }

@@ -130,10 +130,10 @@ impl Tail {
         let task_id = match self.log {
             Log::Task(id) => id,
             Log::Thread(id) => {
-                let (events, more) =
+                let page =
                     super::list_thread(&self.pool, id, self.last, PAGE, self.page_bytes).await?;
-                self.behind = more;
-                for event in &events {
+                self.behind = page.more;
+                for event in &page.events {
                     self.last = event.thread_seq;
                     self.queue.push_back(thread_frame(event));
                 }

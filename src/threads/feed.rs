@@ -122,14 +122,15 @@ pub async fn list_events(
         return Ok(sse_http::respond(tail, HttpResponse::Ok(), slot));
     }
     let limit = pagination::limit(query.limit, 100, 1000)?;
-    let (data, _) = events::list_thread(
+    let data = events::list_thread(
         &state.pool,
         thread.id,
         after,
         limit,
         state.streams.page_bytes,
     )
-    .await?;
+    .await?
+    .events;
     let next_after = data.last().map_or(after, |e| e.thread_seq);
     Ok(HttpResponse::Ok().json(ThreadEventPage { data, next_after }))
 }
