@@ -8,6 +8,7 @@ pub mod cache;
 pub mod cli;
 pub mod cli_keys;
 pub mod config;
+pub mod conversation;
 pub mod db;
 pub mod error;
 pub mod events;

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::message::ToolCall;
-use super::{Completion, Usage};
+use super::Completion;
+use crate::conversation::ToolCall;
+use crate::conversation::Usage;
 use crate::json;
 
 /// A problem in the stream itself: an error event, or a chunk that is not a completion.

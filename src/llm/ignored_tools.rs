@@ -83,7 +83,7 @@ mod tests {
     use serde_json::{Map, json};
 
     use super::*;
-    use crate::llm::message::{ToolCall, ToolSpec};
+    use crate::conversation::{ToolCall, ToolSpec};
 
     fn request(settings: Value) -> CompletionRequest {
         CompletionRequest {

@@ -20,11 +20,11 @@ use futures::future::BoxFuture;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::message::{Role, ToolCall};
 use super::{
-    Completion, CompletionRequest, Delta, DeltaSink, LlmError, ModelProvider, ProviderInfo, Usage,
+    Completion, CompletionRequest, Delta, DeltaSink, LlmError, ModelProvider, ProviderInfo,
 };
 use crate::config::providers::Price;
+use crate::conversation::{Role, ToolCall, Usage};
 use crate::error::{ErrorCode, Violation};
 
 pub struct MockProvider {

@@ -5,7 +5,6 @@
 pub mod assemble;
 pub mod http;
 mod ignored_tools;
-pub mod message;
 pub mod mock;
 mod negotiate;
 pub mod openai;
@@ -24,8 +23,8 @@ use utoipa::ToSchema;
 
 use crate::config::MockSettings;
 use crate::config::providers::{Price, ProviderSettings};
+use crate::conversation::{ChatMessage, ToolCall, ToolSpec, Usage};
 use crate::error::{ErrorCode, Violation};
-use message::{ChatMessage, ToolCall, ToolSpec};
 
 /// How a call asks for structured output when the runner has an `output_schema`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
@@ -93,65 +92,28 @@ pub struct CompletionRequest {
     pub deadline: Instant,
 }
 
-/// Tokens of one call, or summed over a task. Cached tokens are part of the input and
-/// reasoning tokens part of the output, as providers report them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Usage {
-    pub input_tokens: u64,
-    pub cached_input_tokens: u64,
-    pub output_tokens: u64,
-    pub reasoning_tokens: u64,
-    /// The provider reported no usage: the counts are Errand's estimate (`Usage::estimate`).
-    #[serde(default)]
-    pub estimated: bool,
-}
-
-impl Usage {
-    /// A call the provider reported no usage for, until it is estimated.
-    pub const UNREPORTED: Usage = Usage {
-        input_tokens: 0,
-        cached_input_tokens: 0,
-        output_tokens: 0,
-        reasoning_tokens: 0,
-        estimated: true,
-    };
-
-    /// An estimate of a call's usage: about four characters a token, counting every
-    /// message's content and tool calls (the input) and the reply's text and tool calls (the
-    /// output). Rough, but never a claim of zero.
-    pub fn estimate(request: &CompletionRequest, reply: &Completion) -> Usage {
-        let chars = |text: &str| text.chars().count() as u64;
-        let calls = |calls: &[ToolCall]| -> u64 {
-            calls
-                .iter()
-                .map(|c| chars(&c.name) + chars(&c.arguments))
-                .sum()
-        };
-        let input: u64 = request
-            .messages
+/// An estimate of a call's usage: about four characters a token, counting every
+/// message's content and tool calls (the input) and the reply's text and tool calls (the
+/// output). Rough, but never a claim of zero.
+pub fn estimate_usage(request: &CompletionRequest, reply: &Completion) -> Usage {
+    let chars = |text: &str| text.chars().count() as u64;
+    let calls = |calls: &[ToolCall]| -> u64 {
+        calls
             .iter()
-            .map(|m| chars(&m.content) + calls(&m.tool_calls))
-            .sum();
-        let output = chars(&reply.text) + calls(&reply.tool_calls);
-        Usage {
-            input_tokens: input.div_ceil(4),
-            output_tokens: output.div_ceil(4),
-            estimated: true,
-            ..Usage::default()
-        }
-    }
-
-    /// USD at `price` per million tokens.
-    pub fn cost(&self, price: &Price) -> f64 {
-        let cached = self.cached_input_tokens.min(self.input_tokens) as f64;
-        let fresh = self.input_tokens as f64 - cached;
-        let cached_price = price
-            .cached_input_per_million
-            .unwrap_or(price.input_per_million);
-        (fresh * price.input_per_million
-            + cached * cached_price
-            + self.output_tokens as f64 * price.output_per_million)
-            / 1_000_000.0
+            .map(|c| chars(&c.name) + chars(&c.arguments))
+            .sum()
+    };
+    let input: u64 = request
+        .messages
+        .iter()
+        .map(|m| chars(&m.content) + calls(&m.tool_calls))
+        .sum();
+    let output = chars(&reply.text) + calls(&reply.tool_calls);
+    Usage {
+        input_tokens: input.div_ceil(4),
+        output_tokens: output.div_ceil(4),
+        estimated: true,
+        ..Usage::default()
     }
 }
 

@@ -23,7 +23,7 @@ use super::ignored_tools;
 use super::negotiate::{self, Modes, Repeats};
 use super::wire::{self, Shape};
 use super::{
-    Completion, CompletionRequest, Delta, DeltaSink, LlmError, ModelProvider, ProviderInfo, Usage,
+    Completion, CompletionRequest, Delta, DeltaSink, LlmError, ModelProvider, ProviderInfo,
 };
 use crate::config::providers::{Price, ProviderSettings};
 use crate::error::{ErrorCode, Violation};
@@ -140,7 +140,7 @@ impl OpenAiProvider {
                 Ok(mut completion) => {
                     completion.structured_output = wanted.map(|_| shape.mode);
                     if completion.usage.estimated {
-                        completion.usage = Usage::estimate(request, &completion);
+                        completion.usage = super::estimate_usage(request, &completion);
                     }
                     completion.tools_ignored = ignored_tools::evidence(request, &completion);
                     return Ok(completion);

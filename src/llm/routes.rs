@@ -6,8 +6,8 @@ use utoipa::ToSchema;
 
 use super::ProviderInfo;
 use crate::app::AppState;
+use crate::conversation::ToolInfo;
 use crate::openapi::ServerErrors;
-use crate::tools::ToolInfo;
 
 /// The providers a runner's `model` can name.
 #[derive(Debug, Serialize, ToSchema)]

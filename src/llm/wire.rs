@@ -3,9 +3,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::message::{ChatMessage, Role};
 use super::{CompletionRequest, StructuredOutput};
 use crate::config::providers::ProviderKind;
+use crate::conversation::{ChatMessage, Role};
 
 /// Request keys Errand sets itself; `model_settings` may not override them.
 pub const RESERVED_KEYS: &[&str] = &[

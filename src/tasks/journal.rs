@@ -10,7 +10,7 @@ use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
-use crate::llm::Usage;
+use crate::conversation::{ToolResult, Usage};
 
 pub const MODEL_CALL: &str = "model_call";
 pub const TOOL_RESULT: &str = "tool_result";
@@ -167,18 +167,9 @@ pub async fn load_full(db: impl PgExecutor<'_>, task_id: Uuid) -> sqlx::Result<V
     .await
 }
 
-/// The tool message a journaled tool result becomes: a string output as it is, other
-/// output as JSON, an error as `error: …`.
+/// The tool message a journaled tool result becomes.
 pub fn tool_content(response: &Value) -> String {
-    match (
-        response.get("error").and_then(Value::as_str),
-        response.get("output"),
-    ) {
-        (Some(e), _) => format!("error: {e}"),
-        (None, Some(Value::String(s))) => s.clone(),
-        (None, Some(v)) => v.to_string(),
-        (None, None) => "null".into(),
-    }
+    ToolResult::from_json(response).content()
 }
 
 /// Writes the answer to a question a waiting task asked, as the result of its `ask_human`

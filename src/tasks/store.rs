@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 pub use super::lookup::{by_idempotency_key, get, get_in, list};
 use super::model::{InputRequest, Task, TaskError, TaskStatus, TaskUsage};
-use crate::llm::Usage;
+use crate::conversation::Usage;
 use crate::projects::ProjectId;
 
 pub(super) const COLUMNS: &str =

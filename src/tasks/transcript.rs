@@ -14,7 +14,7 @@ use sqlx::PgConnection;
 
 use super::journal::{self, MODEL_CALL, TOOL_RESULT};
 use super::model::Task;
-use crate::llm::message::{self, ChatMessage, Role, ToolCall};
+use crate::conversation::{self as message, ChatMessage, Role, ToolCall};
 use crate::threads::messages::{self, NewMessage};
 
 /// Appends the task's transcript to its thread, if it has one; `partial` is the text a

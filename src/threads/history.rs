@@ -8,7 +8,7 @@ use sqlx::PgExecutor;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::llm::message::{ChatMessage, Role, ToolCall};
+use crate::conversation::{ChatMessage, Role, ToolCall};
 
 /// Tokens estimated for `text`: about four characters a token (no tokenizer is loaded).
 pub fn estimate_text(text: &str) -> usize {

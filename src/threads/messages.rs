@@ -6,7 +6,7 @@ use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
 use super::model::{MessageRole, ThreadMessage};
-use crate::llm::message::{ChatMessage, Role, ToolCall};
+use crate::conversation::{ChatMessage, Role, ToolCall};
 
 /// A message to append, with what wrote it.
 #[derive(Debug, Clone)]

@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use crate::conversation::ToolCall;
 use crate::error::Violation;
-use crate::llm::message::ToolCall;
 
 /// What a thread key looks like: a path-like name such as `support/ticket-123`.
 pub const KEY_PATTERN: &str = r"^[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,254}$";

@@ -7,7 +7,7 @@ use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
 use super::Tool;
-use crate::llm::message::ToolSpec;
+use crate::conversation::ToolSpec;
 
 const MAX_LEN: usize = 2000;
 const MAX_DEPTH: usize = 64;

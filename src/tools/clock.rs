@@ -6,7 +6,7 @@ use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
 use super::Tool;
-use crate::llm::message::ToolSpec;
+use crate::conversation::ToolSpec;
 
 pub struct CurrentTime;
 

@@ -10,11 +10,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
-use serde::Serialize;
 use serde_json::Value;
-use utoipa::ToSchema;
 
-use crate::llm::message::ToolSpec;
+use crate::conversation::{ToolInfo, ToolSpec};
 
 pub trait Tool: Send + Sync {
     fn spec(&self) -> ToolSpec;
@@ -37,15 +35,6 @@ pub fn toolkits_schema() -> utoipa::openapi::schema::Array {
                 .enum_values(Some(BUILTIN_NAMES.iter().copied())),
         )
         .build()
-}
-
-/// A tool as `GET /v1/models` lists it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ToolInfo {
-    pub name: String,
-    pub description: String,
-    #[schema(value_type = Object)]
-    pub input_schema: Value,
 }
 
 /// The tools this process can run, by name.

@@ -14,10 +14,10 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use super::Runtime;
-use super::conversation;
+use super::opening;
 use super::steps::{Partial, Run, Superseded};
+use crate::conversation::ChatMessage;
 use crate::error::{ErrorCode, Violation};
-use crate::llm::message::ChatMessage;
 use crate::llm::{CompletionRequest, LlmError, ResponseFormat};
 use crate::runners::model::Runner;
 use crate::runners::schema::Which;
@@ -82,7 +82,7 @@ async fn run_loop(
             ));
         }
     };
-    let (messages, task_start) = conversation::open(rt, task, runner).await?;
+    let (messages, task_start) = opening::open(rt, task, runner).await?;
     let mut request = CompletionRequest {
         model,
         messages,

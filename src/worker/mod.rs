@@ -6,11 +6,11 @@
 
 mod asking;
 mod attempt;
-mod conversation;
 mod deltas;
 pub mod handler;
 mod lease;
 pub mod oneshot;
+mod opening;
 mod outcome;
 mod patience;
 mod signals;

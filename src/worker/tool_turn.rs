@@ -13,9 +13,9 @@ use uuid::Uuid;
 
 use super::patience::persist;
 use super::steps::{Run, Superseded};
+use crate::conversation::{ToolCall, ToolResult};
 use crate::db;
 use crate::events::{self, kind};
-use crate::llm::message::ToolCall;
 use crate::runners::schema::schema_violations;
 use crate::tasks::journal::{self, NewStep, Recorded, TOOL_RESULT};
 use crate::tasks::model::InputRequest;
@@ -25,34 +25,6 @@ use crate::tools::{Tool, ask_human};
 pub struct ToolTurn {
     pub results: Vec<ToolResult>,
     pub question: Option<InputRequest>,
-}
-
-/// What a tool call produced, as journaled and as the model sees it.
-#[derive(Debug, Clone)]
-pub enum ToolResult {
-    Output(Value),
-    Error(String),
-}
-
-impl ToolResult {
-    fn to_json(&self) -> Value {
-        match self {
-            Self::Output(v) => json!({"output": v}),
-            Self::Error(e) => json!({"error": e}),
-        }
-    }
-
-    fn from_json(v: &Value) -> Self {
-        match v.get("error").and_then(Value::as_str) {
-            Some(e) => Self::Error(e.to_owned()),
-            None => Self::Output(v.get("output").cloned().unwrap_or(Value::Null)),
-        }
-    }
-
-    /// The tool message content.
-    pub fn content(&self) -> String {
-        journal::tool_content(&self.to_json())
-    }
 }
 
 impl Run<'_> {

@@ -5,8 +5,8 @@ use serde_json::json;
 
 use super::Runtime;
 use super::patience::persist;
+use crate::conversation::{self as message, ChatMessage};
 use crate::events::{self, kind};
-use crate::llm::message::{self, ChatMessage};
 use crate::runners::model::Runner;
 use crate::tasks::model::Task;
 use crate::threads::history;
