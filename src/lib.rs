@@ -12,6 +12,7 @@ pub mod conversation;
 pub mod db;
 pub mod error;
 pub mod events;
+pub mod fetch;
 pub mod health;
 pub mod housekeeping;
 pub mod json;

@@ -12,6 +12,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ),
     ("ERRAND_MAX_WAIT_SECONDS", "server.max_wait_seconds"),
     ("ERRAND_CORS_ALLOWED_ORIGINS", "server.cors_allowed_origins"),
+    ("ERRAND_FETCH_ALLOW_HOSTS", "fetch.allow_hosts"),
     ("DATABASE_URL", "database.url"),
     ("ERRAND_DATABASE_URL", "database.url"),
     ("ERRAND_DATA_DIR", "database.data_dir"),
@@ -111,7 +112,7 @@ pub fn set_key(table: &mut toml::Table, key: &str, raw: &str) {
             toml::Value::String(raw.to_owned())
         }
         // A comma-separated list.
-        ("server.cors_allowed_origins", _) => toml::Value::Array(
+        ("server.cors_allowed_origins" | "fetch.allow_hosts", _) => toml::Value::Array(
             raw.split(',')
                 .map(str::trim)
                 .filter(|o| !o.is_empty())

@@ -3,11 +3,13 @@
 
 mod auth;
 mod env;
+mod fetch;
 mod limits;
 pub mod providers;
 pub mod retention;
 
 pub use auth::{AuthSettings, QuotaSettings};
+pub use fetch::FetchSettings;
 pub use limits::{LimitsSettings, MockSettings};
 
 pub use retention::RetentionSettings;
@@ -30,6 +32,7 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub quotas: QuotaSettings,
     pub mock: MockSettings,
+    pub fetch: FetchSettings,
     pub log: LogSettings,
     /// OpenAI-compatible endpoints by name; a model `name/model` runs on provider `name`.
     pub providers: BTreeMap<String, providers::ProviderSettings>,

@@ -1,10 +1,12 @@
 //! Tools a runner offers its model as functions. A runner lists them in `toolkits`; the
 //! worker executes the calls the model makes. Built in: `calculator` and `current_time`,
-//! which need no network, and `ask_human`, which suspends the task until a person answers.
+//! which need no network, `http_fetch` (through the outbound guard), and `ask_human`, which
+//! suspends the task until a person answers.
 
 pub mod ask_human;
 pub mod calculator;
 pub mod clock;
+pub mod http_fetch;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -23,7 +25,7 @@ pub trait Tool: Send + Sync {
 }
 
 /// The built-in tools' names: what a runner's `toolkits` may list.
-pub const BUILTIN_NAMES: &[&str] = &["ask_human", "calculator", "current_time"];
+pub const BUILTIN_NAMES: &[&str] = &["ask_human", "calculator", "current_time", "http_fetch"];
 
 /// `toolkits` in the OpenAPI document: an array of the built-in tool names.
 pub fn toolkits_schema() -> utoipa::openapi::schema::Array {
@@ -43,12 +45,14 @@ pub struct ToolRegistry {
 }
 
 impl ToolRegistry {
-    pub fn with_builtins() -> Self {
+    /// The built-in tools; `http_fetch` goes through `fetcher`.
+    pub fn with_builtins(fetcher: Arc<crate::fetch::Fetcher>) -> Self {
         let mut tools: BTreeMap<String, Arc<dyn Tool>> = BTreeMap::new();
         for tool in [
             Arc::new(calculator::Calculator) as Arc<dyn Tool>,
             Arc::new(clock::CurrentTime),
             Arc::new(ask_human::AskHuman),
+            Arc::new(http_fetch::HttpFetch { fetcher }),
         ] {
             tools.insert(tool.spec().name, tool);
         }
@@ -92,6 +96,8 @@ mod tests {
 
     #[test]
     fn the_documented_names_are_the_builtins() {
-        assert_eq!(ToolRegistry::with_builtins().names(), BUILTIN_NAMES);
+        let fetcher = crate::fetch::Fetcher::new(&Default::default()).expect("fetcher");
+        let registry = ToolRegistry::with_builtins(Arc::new(fetcher));
+        assert_eq!(registry.names(), BUILTIN_NAMES);
     }
 }

@@ -10,6 +10,7 @@ mod database;
 mod errors;
 mod fairness;
 mod fake_openai;
+mod fetch_guard;
 mod helpers;
 mod housekeeping;
 mod idempotency;
