@@ -34,9 +34,9 @@ pub async fn cancel(
     Ok(cancelled)
 }
 
-/// Result of a cancel request (`discard`: the task appends nothing to its thread).
+/// Result of a cancel request.
 pub enum Cancelled {
-    /// It was queued: now `cancelled`, it will never run.
+    /// It was queued or waiting for input: now `cancelled`, it will never run again.
     Now(Task),
     /// It is running: the worker has been asked to stop.
     Requested(Task),

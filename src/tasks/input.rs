@@ -15,7 +15,6 @@ use super::waiting;
 use crate::error::{ApiError, ErrorCode, Violation};
 use crate::events::{self, kind};
 use crate::projects::ProjectId;
-use crate::tools::ask_human;
 
 /// Takes the answer; returns the task as it is afterwards (queued again, or already past
 /// that point for a repeated answer).
@@ -60,12 +59,8 @@ pub async fn answer(
             ));
         }
     }
-    let call = json!({
-        "id": request.tool_call_id,
-        "name": ask_human::NAME,
-        "arguments": {"question": request.question, "answer_schema": request.schema},
-        "request_id": request.request_id,
-    });
+    let mut call = request.call();
+    call["request_id"] = json!(request.request_id);
     let response = json!({"output": input.answer});
     journal::record_answer(
         &mut tx,

@@ -40,3 +40,15 @@ pub struct TaskInput {
     #[schema(schema_with = crate::openapi::any_value)]
     pub answer: Value,
 }
+
+impl InputRequest {
+    /// The model's `ask_human` call that asked this, as the journal and the
+    /// `tool_call.*` events describe a call.
+    pub fn call(&self) -> Value {
+        serde_json::json!({
+            "id": self.tool_call_id,
+            "name": crate::tools::ask_human::NAME,
+            "arguments": {"question": self.question, "answer_schema": self.schema},
+        })
+    }
+}

@@ -31,11 +31,7 @@ pub async fn suspend(
         );
         return finish(conn, task, &failed(TaskStatus::Cancelled, error), None).await;
     }
-    let call = json!({
-        "id": question.tool_call_id,
-        "name": crate::tools::ask_human::NAME,
-        "arguments": {"question": question.question, "answer_schema": question.schema},
-    });
+    let call = question.call();
     let asked = serde_json::to_value(question)?;
     events::append_all(
         conn,
