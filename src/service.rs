@@ -78,9 +78,7 @@ pub async fn start(
         &settings.providers,
         &settings.mock,
     )?);
-    let tools = Arc::new(ToolRegistry::with_builtins(Arc::new(
-        crate::fetch::Fetcher::new(&settings.fetch)?,
-    )));
+    let tools = Arc::new(ToolRegistry::from_settings(&settings.fetch)?);
     let shutdown = CancellationToken::new();
     let grace = Duration::from_secs(settings.server.shutdown_grace_seconds);
 

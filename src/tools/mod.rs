@@ -45,8 +45,15 @@ pub struct ToolRegistry {
 }
 
 impl ToolRegistry {
+    /// The built-in tools, `http_fetch` guarded as `fetch` says.
+    pub fn from_settings(fetch: &crate::config::FetchSettings) -> anyhow::Result<Self> {
+        Ok(Self::with_builtins(Arc::new(crate::fetch::Fetcher::new(
+            fetch,
+        )?)))
+    }
+
     /// The built-in tools; `http_fetch` goes through `fetcher`.
-    pub fn with_builtins(fetcher: Arc<crate::fetch::Fetcher>) -> Self {
+    fn with_builtins(fetcher: Arc<crate::fetch::Fetcher>) -> Self {
         let mut tools: BTreeMap<String, Arc<dyn Tool>> = BTreeMap::new();
         for tool in [
             Arc::new(calculator::Calculator) as Arc<dyn Tool>,
@@ -96,8 +103,7 @@ mod tests {
 
     #[test]
     fn the_documented_names_are_the_builtins() {
-        let fetcher = crate::fetch::Fetcher::new(&Default::default()).expect("fetcher");
-        let registry = ToolRegistry::with_builtins(Arc::new(fetcher));
+        let registry = ToolRegistry::from_settings(&Default::default()).expect("registry");
         assert_eq!(registry.names(), BUILTIN_NAMES);
     }
 }

@@ -46,9 +46,7 @@ pub async fn run(
             &settings.providers,
             &settings.mock,
         )?),
-        tools: Arc::new(ToolRegistry::with_builtins(Arc::new(
-            crate::fetch::Fetcher::new(&settings.fetch)?,
-        ))),
+        tools: Arc::new(ToolRegistry::from_settings(&settings.fetch)?),
         runners: crate::runners::versions::VersionCache::new(settings.limits.cache_entries),
         settings: settings.worker.clone(),
         events: settings.events.clone(),
