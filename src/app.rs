@@ -28,8 +28,8 @@ use crate::events::hub::Hub;
 use crate::llm::ModelRegistry;
 use crate::openapi::{BaseDoc, Contract};
 use crate::runners::schema::SchemaCache;
-use crate::tools::ToolRegistry;
-use crate::{auth, health, llm, projects, runners, tasks, threads};
+use crate::tools::catalog::Catalog;
+use crate::{auth, health, llm, projects, runners, tasks, threads, tools};
 
 /// What handlers share. Cheap to clone.
 #[derive(Clone)]
@@ -37,7 +37,7 @@ pub struct AppState {
     pub pool: PgPool,
     pub schemas: Arc<SchemaCache>,
     pub models: Arc<ModelRegistry>,
-    pub tools: Arc<ToolRegistry>,
+    pub tools: Arc<Catalog>,
     /// Live task events of this process.
     pub hub: Hub,
     pub streams: StreamSettings,
@@ -86,6 +86,8 @@ fn configure(cfg: &mut ServiceConfig) {
                 .service(tasks::routes::get)
                 .service(tasks::routes::cancel)
                 .service(tasks::routes::answer_input)
+                .service(tasks::batches::get)
+                .service(tasks::batches::cancel)
                 .service(tasks::log_routes::list_events)
                 .service(tasks::log_routes::list_steps)
                 // `by-key` before `{id}`, which would take it for an id.
@@ -99,6 +101,13 @@ fn configure(cfg: &mut ServiceConfig) {
                 .service(threads::routes::delete)
                 .service(threads::feed::list_messages)
                 .service(threads::feed::list_events)
+                .service(tools::routes::list)
+                .service(tools::routes::create)
+                .service(tools::routes::get)
+                .service(tools::routes::replace)
+                .service(tools::routes::delete)
+                .service(tools::calling::invoke)
+                .service(tools::routes::list_invocations)
                 .service(llm::routes::list)
                 .service(projects::routes::create)
                 .service(projects::routes::list)

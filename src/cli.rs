@@ -200,6 +200,8 @@ async fn run_one(
         if_not_exists: None,
         multitask_strategy: None,
         input_timeout_seconds: None,
+        read_only: false,
+        models: None,
     };
     let size = settings.worker_connections();
     let database = match Database::open(&settings.database, db::Access::Share, size).await {

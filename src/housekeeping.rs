@@ -5,7 +5,8 @@
 //! and deleted runners no task refers to any more. Every statement touches at most
 //! `retention.batch_size` rows, and the sweep stops between statements at shutdown. API
 //! keys revoked or expired longer than `retention.keys_days` ago go too, and threads idle
-//! for `retention.threads_days` with their messages.
+//! for `retention.threads_days` with their messages, and tool invocations past
+//! `retention.invocations_days`.
 
 use std::time::Duration;
 
@@ -25,6 +26,7 @@ pub struct Swept {
     pub api_keys: u64,
     pub threads: u64,
     pub messages: u64,
+    pub invocations: u64,
 }
 
 pub struct Sweeper {
@@ -55,16 +57,19 @@ const OLD_THREAD_MESSAGES: &str = "DELETE FROM thread_messages WHERE (thread_id,
     SELECT m.thread_id, m.seq FROM threads t JOIN thread_messages m ON m.thread_id = t.id
     WHERE t.updated_at < now() - make_interval(days => $1)
       AND NOT EXISTS (SELECT 1 FROM tasks a WHERE a.thread_id = t.id
-          AND a.status IN ('queued', 'running', 'input_required'))
+          AND a.status IN ('queued', 'running', 'input_required', 'waiting'))
     LIMIT $2)";
 const OLD_THREADS: &str = "DELETE FROM threads
     WHERE updated_at < now() - make_interval(days => $1) AND id IN (
         SELECT t.id FROM threads t
         WHERE t.updated_at < now() - make_interval(days => $1)
           AND NOT EXISTS (SELECT 1 FROM tasks a WHERE a.thread_id = t.id
-              AND a.status IN ('queued', 'running', 'input_required'))
+              AND a.status IN ('queued', 'running', 'input_required', 'waiting'))
           AND NOT EXISTS (SELECT 1 FROM thread_messages m WHERE m.thread_id = t.id)
         LIMIT $2)";
+const OLD_INVOCATIONS: &str = "DELETE FROM tool_invocations WHERE id IN (
+    SELECT id FROM tool_invocations WHERE created_at < now() - make_interval(days => $1)
+    LIMIT $2)";
 const OLD_RUNNERS: &str = "WITH gone AS (
         SELECT id FROM runners r
         WHERE deleted_at < now() - make_interval(days => $1)
@@ -115,6 +120,11 @@ impl Sweeper {
             let days = days_arg(days);
             swept.messages = self.batched(OLD_THREAD_MESSAGES, days, shutdown).await?;
             swept.threads = self.batched(OLD_THREADS, days, shutdown).await?;
+        }
+        if let Some(days) = self.retention.invocations_days {
+            swept.invocations = self
+                .batched(OLD_INVOCATIONS, days_arg(days), shutdown)
+                .await?;
         }
         Ok(swept)
     }

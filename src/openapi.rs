@@ -23,6 +23,7 @@ use crate::error::{Problem, Violation};
         (name = "runners", description = "Named, versioned task definitions"),
         (name = "tasks", description = "Runs of a runner on some arguments"),
         (name = "threads", description = "Conversations that tasks continue"),
+        (name = "tools", description = "Built-in tools, HTTP tools and runners as tools: list, register, invoke"),
         (name = "projects", description = "Projects and their API keys"),
         (name = "models", description = "Model providers and tools"),
         (name = "operations", description = "Health and readiness")

@@ -18,7 +18,7 @@ use crate::events::hub::Hub;
 use crate::llm::ModelRegistry;
 use crate::runners::schema::SchemaCache;
 use crate::runners::versions::VersionCache;
-use crate::tools::ToolRegistry;
+use crate::tools::catalog::Catalog;
 use crate::worker::{self, Runtime};
 
 #[derive(Debug, Clone, Copy)]
@@ -78,7 +78,7 @@ pub async fn start(
         &settings.providers,
         &settings.mock,
     )?);
-    let tools = Arc::new(ToolRegistry::from_settings(&settings.fetch)?);
+    let tools = Arc::new(Catalog::new(&settings.fetch, &settings.tools)?);
     let shutdown = CancellationToken::new();
     let grace = Duration::from_secs(settings.server.shutdown_grace_seconds);
 

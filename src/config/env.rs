@@ -54,6 +54,12 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("ERRAND_RETENTION_KEYS_DAYS", "retention.keys_days"),
     ("ERRAND_RETENTION_THREADS_DAYS", "retention.threads_days"),
     (
+        "ERRAND_RETENTION_INVOCATIONS_DAYS",
+        "retention.invocations_days",
+    ),
+    ("ERRAND_TOOLS_MAX_TASK_DEPTH", "tools.max_task_depth"),
+    ("ERRAND_TOOLS_PROJECT_MAX_TOOLS", "tools.project_max_tools"),
+    (
         "ERRAND_RETENTION_IDEMPOTENCY_HOURS",
         "retention.idempotency_hours",
     ),

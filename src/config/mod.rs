@@ -7,12 +7,14 @@ mod fetch;
 mod limits;
 pub mod providers;
 pub mod retention;
+mod tools;
 
 pub use auth::{AuthSettings, QuotaSettings};
 pub use fetch::FetchSettings;
 pub use limits::{LimitsSettings, MockSettings};
 
 pub use retention::RetentionSettings;
+pub use tools::{SecretSettings, ToolSettings};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -33,6 +35,7 @@ pub struct Settings {
     pub quotas: QuotaSettings,
     pub mock: MockSettings,
     pub fetch: FetchSettings,
+    pub tools: ToolSettings,
     pub log: LogSettings,
     /// OpenAI-compatible endpoints by name; a model `name/model` runs on provider `name`.
     pub providers: BTreeMap<String, providers::ProviderSettings>,
@@ -212,6 +215,7 @@ impl Settings {
         }
         let mut settings = Self::from_table(table)?;
         providers::resolve(&mut settings.providers, &env)?;
+        tools::resolve(&mut settings.tools, &env)?;
         if let Some(key) = env("ERRAND_ADMIN_KEY").filter(|k| !k.is_empty()) {
             if key.chars().count() < 32 || key.chars().any(|c| c.is_whitespace()) {
                 bail!("ERRAND_ADMIN_KEY must be 32 or more characters, without spaces");

@@ -18,6 +18,10 @@ pub struct RetentionSettings {
     /// keeps them.
     #[serde(deserialize_with = "days")]
     pub threads_days: Option<u32>,
+    /// Tool invocations (`GET /v1/tools/{name}/invocations`) are deleted this many days
+    /// after they were made; `"keep"` keeps them.
+    #[serde(deserialize_with = "days")]
+    pub invocations_days: Option<u32>,
     /// API keys revoked or expired more than this many days ago are deleted (until then
     /// they answer 401 and count toward `quotas.project_max_keys`).
     pub keys_days: u32,
@@ -32,6 +36,7 @@ impl Default for RetentionSettings {
         Self {
             tasks_days: Some(30),
             threads_days: Some(30),
+            invocations_days: Some(30),
             idempotency_hours: 24,
             keys_days: 30,
             interval_seconds: 300,

@@ -105,6 +105,18 @@ codes! {
         "This `request_id` was answered already with a different answer.";
     InvalidAnswer = "invalid_answer", Problem(UNPROCESSABLE), "Invalid answer",
         "The answer breaks the schema the question gave; `errors` points at each violation.";
+    BatchNotFound = "batch_not_found", Problem(NOT_FOUND), "Batch not found",
+        "No batch has this id.";
+    ToolNotFound = "tool_not_found", Problem(NOT_FOUND), "Tool not found",
+        "No tool of the project has this name (a built-in, an HTTP tool, or `run_<runner>_task`).";
+    ToolExists = "tool_exists", Problem(CONFLICT), "Tool exists",
+        "An HTTP tool with this name exists (use PUT to change it).";
+    ToolNotEditable = "tool_not_editable", Problem(CONFLICT), "Tool not editable",
+        "Built-in tools and runner tools are not changed through `/v1/tools`: change the runner itself.";
+    ToolNotInvocable = "tool_not_invocable", Problem(CONFLICT), "Tool not invocable",
+        "`ask_human` asks a person on behalf of a task's model; it cannot be invoked directly.";
+    InvalidTool = "invalid_tool", Problem(UNPROCESSABLE), "Invalid tool",
+        "The HTTP tool definition does not hold together (a bad name, schema, URL, header or secret); `errors` points at each problem.";
     PayloadTooLarge = "payload_too_large", Problem(StatusCode::PAYLOAD_TOO_LARGE), "Payload too large",
         "The body exceeds `server.body_limit`.";
     UnsupportedMediaType = "unsupported_media_type", Problem(StatusCode::UNSUPPORTED_MEDIA_TYPE), "Unsupported media type",
@@ -122,7 +134,7 @@ codes! {
     ModelUnavailable = "model_unavailable", Task, "Model unavailable",
         "The task's model names a provider this worker does not have configured.";
     ToolUnavailable = "tool_unavailable", Task, "Tool unavailable",
-        "A toolkit of the runner is not available in this worker.";
+        "A tool the runner lists is not available: no built-in, HTTP tool or runner of the project has that name any more.";
     ToolsUnsupported = "tools_unsupported", Task, "Tools unsupported",
         "The runner offers tools, but its model's server refuses or ignores tool calling (the model wrote its call as text, or made none when `tool_choice` required one); `details` has the evidence.";
     MaxTurnsExceeded = "max_turns_exceeded", Task, "Max turns exceeded",

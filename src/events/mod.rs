@@ -37,6 +37,8 @@ pub mod kind {
     pub const TIMED_OUT: &str = "task.timed_out";
 
     pub const INPUT_REQUIRED: &str = "task.input_required";
+    /// The task waits for the child tasks its model started (`data.children`).
+    pub const WAITING: &str = "task.waiting";
     pub const HISTORY_TRIMMED: &str = "thread.history_trimmed";
 
     /// Whether `kind` ends a task's log: nothing follows it.

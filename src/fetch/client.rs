@@ -16,6 +16,8 @@ pub struct Request {
     pub url: String,
     pub headers: Vec<(String, String)>,
     pub body: Option<Vec<u8>>,
+    /// Overrides `fetch.timeout_seconds` for this request.
+    pub timeout: Option<Duration>,
 }
 
 /// What came back.
@@ -52,7 +54,7 @@ impl Fetcher {
     /// Sends `request`; an `Err` says why in words meant for whoever asked (a model, a
     /// caller): refused, unreachable, too slow.
     pub async fn fetch(&self, request: Request) -> Result<Fetched, String> {
-        let limit = self.timeout;
+        let limit = request.timeout.unwrap_or(self.timeout);
         tokio::time::timeout(limit, self.follow(request))
             .await
             .unwrap_or_else(|_| Err(format!("no answer within {} s", limit.as_secs())))
@@ -61,6 +63,7 @@ impl Fetcher {
     async fn follow(&self, request: Request) -> Result<Fetched, String> {
         let mut url = Url::parse(&request.url).map_err(|e| format!("not a URL: {e}"))?;
         let (mut method, mut body) = (request.method, request.body);
+        let mut headers = request.headers;
         for _ in 0..=self.max_redirects {
             let pinned = self.check(&url).await?;
             let mut builder = reqwest::Client::builder()
@@ -73,7 +76,7 @@ impl Fetcher {
             }
             let client = builder.build().map_err(|e| e.to_string())?;
             let mut send = client.request(method.clone(), url.clone());
-            for (name, value) in &request.headers {
+            for (name, value) in &headers {
                 send = send.header(name, value);
             }
             if let Some(body) = &body {
@@ -88,9 +91,14 @@ impl Fetcher {
                 && let Some(location) = response.headers().get("location")
             {
                 let location = location.to_str().map_err(|_| "a bad Location header")?;
-                url = url
+                let next = url
                     .join(location)
                     .map_err(|e| format!("a bad redirect {location:?}: {e}"))?;
+                // Headers (credentials among them) go only to the origin they were meant for.
+                if next.origin() != url.origin() {
+                    headers.clear();
+                }
+                url = next;
                 // A 303, or a 301/302 after a POST, continues as a GET without a body.
                 if status.as_u16() == 303 || (status.as_u16() <= 302 && method == Method::POST) {
                     method = Method::GET;

@@ -30,6 +30,6 @@ pub struct ModelList {
 pub async fn list(state: web::Data<AppState>) -> web::Json<ModelList> {
     web::Json(ModelList {
         data: state.models.infos(),
-        toolkits: state.tools.infos(),
+        toolkits: state.tools.builtins().infos(),
     })
 }

@@ -16,7 +16,12 @@ use crate::error::{ApiError, ErrorCode, Problem, Violation, violated_constraint}
 use crate::openapi::{BodyErrors, NotFound, QueryErrors, ServerErrors};
 
 /// Checks a definition completely and reports every problem at once.
-fn check(state: &AppState, input: RunnerInput, name: String) -> Result<RunnerDefinition, ApiError> {
+async fn check(
+    state: &AppState,
+    project: crate::projects::ProjectId,
+    input: RunnerInput,
+    name: String,
+) -> Result<RunnerDefinition, ApiError> {
     let mut errors = input.field_violations(&name);
     let max = state.schemas.max_violations();
     errors.extend(schema_violations(&input.input_schema, "/input_schema", max));
@@ -32,16 +37,18 @@ fn check(state: &AppState, input: RunnerInput, name: String) -> Result<RunnerDef
         ),
         Err(e) => errors.push(Violation::new("/model", e.to_string())),
     }
-    for (i, toolkit) in input.toolkits.iter().enumerate() {
-        if state.tools.get(toolkit).is_none() {
-            errors.push(Violation::new(
-                format!("/toolkits/{i}"),
-                format!(
-                    "unknown toolkit {toolkit:?}; available: {}",
-                    state.tools.names().join(", ")
-                ),
-            ));
-        }
+    if input.toolkits.len() > MAX_TOOLKITS {
+        errors.push(Violation::new(
+            "/toolkits",
+            format!("at most {MAX_TOOLKITS} tools"),
+        ));
+    } else {
+        errors.extend(
+            state
+                .tools
+                .toolkit_violations(&state.pool, project, &name, &input.toolkits)
+                .await?,
+        );
     }
     if errors.is_empty() {
         Ok(input.into_definition(name))
@@ -49,6 +56,9 @@ fn check(state: &AppState, input: RunnerInput, name: String) -> Result<RunnerDef
         Err(invalid_runner(errors))
     }
 }
+
+/// Tools one runner may offer its model.
+const MAX_TOOLKITS: usize = 64;
 
 fn invalid_runner(errors: Vec<Violation>) -> ApiError {
     ApiError::invalid(
@@ -83,7 +93,7 @@ pub async fn create(
     let Some(name) = input.name.clone() else {
         return Err(invalid_runner(vec![Violation::new("/name", "required")]));
     };
-    let def = check(&state, input, name)?;
+    let def = check(&state, caller.project, input, name).await?;
     let mut tx = state.pool.begin().await?;
     let runner = match store::insert(&mut tx, caller.project, &def).await {
         Ok(r) => r,
@@ -188,7 +198,7 @@ pub async fn replace(
             format!("must be {name:?}, the name in the path"),
         )]));
     }
-    let def = check(&state, input, name)?;
+    let def = check(&state, caller.project, input, name).await?;
     let mut tx = state.pool.begin().await?;
     if let Some((runner, _)) = store::update(&mut tx, caller.project, &def).await? {
         tx.commit().await?;

@@ -153,6 +153,28 @@ pub async fn list(
     .map(|rows| rows.into_iter().map(Runner::from).collect())
 }
 
+/// Live runners ordered by their tool name (`run_<name>_task`, byte order), after the tool
+/// name `after`.
+pub async fn list_by_tool_name(
+    db: impl PgExecutor<'_>,
+    project: ProjectId,
+    after: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<Runner>> {
+    sqlx::query_as::<_, RunnerRow>(sqlx::AssertSqlSafe(format!(
+        "{SELECT} AND v.version = r.version
+         WHERE r.project_id = $3 AND r.deleted_at IS NULL
+           AND ('run_' || r.name || '_task') COLLATE \"C\" > $1 COLLATE \"C\"
+         ORDER BY ('run_' || r.name || '_task') COLLATE \"C\" LIMIT $2"
+    )))
+    .bind(after)
+    .bind(limit)
+    .bind(project)
+    .fetch_all(db)
+    .await
+    .map(|rows| rows.into_iter().map(Runner::from).collect())
+}
+
 /// Creates a runner at version 1. Fails with the `runners_name_live` constraint when the
 /// name is taken.
 pub async fn insert(

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::model::{Task, TaskStatus};
 use super::store::{COLUMNS, TaskRow, get_in, one};
-use super::{queue, transcript};
+use super::{children, queue, transcript};
 use crate::events::{self, kind};
 use crate::projects::ProjectId;
 
@@ -21,11 +21,14 @@ pub async fn cancel(
     id: Uuid,
     discard: bool,
 ) -> sqlx::Result<Cancelled> {
+    // A child's parent is locked before the child (see `children`).
+    children::lock_parent(conn, id).await?;
     let cancelled = mark(conn, project, id, discard).await?;
     match &cancelled {
         Cancelled::Now(task) => {
             events::append(conn, task.id, kind::CANCELLED, &json!({"task": task})).await?;
             transcript::append(conn, task, None).await?;
+            children::on_end(conn, task).await?;
         }
         // Reaches the running attempt at once, in whichever process runs it.
         Cancelled::Requested(task) => queue::announce_cancel(conn, task.id).await?,
@@ -51,26 +54,28 @@ async fn mark(
     id: Uuid,
     discard: bool,
 ) -> sqlx::Result<Cancelled> {
-    // A queued task has not started and a waiting one holds no worker: both end at once.
+    // A queued task has not started, and one waiting for input or for its children holds
+    // no worker: they end at once.
     let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
         "UPDATE tasks SET
             cancel_requested = true,
             thread_discard = thread_discard OR $3,
-            status = CASE WHEN status IN ('queued', 'input_required') THEN 'cancelled'
+            status = CASE WHEN status IN ('queued', 'input_required', 'waiting') THEN 'cancelled'
                 ELSE status END,
-            error = CASE WHEN status IN ('queued', 'input_required')
+            error = CASE WHEN status IN ('queued', 'input_required', 'waiting')
                 THEN jsonb_build_object('code', 'cancelled', 'message',
                     CASE WHEN status = 'queued' THEN 'cancelled before it started'
+                        WHEN status = 'waiting' THEN 'cancelled while waiting for its child tasks'
                         ELSE 'cancelled while waiting for input' END,
                     'details', '{{}}'::jsonb)
                 ELSE error END,
-            finished_at = CASE WHEN status IN ('queued', 'input_required') THEN now()
+            finished_at = CASE WHEN status IN ('queued', 'input_required', 'waiting') THEN now()
                 ELSE finished_at END,
-            idempotency_key = CASE WHEN status IN ('queued', 'input_required') THEN NULL
+            idempotency_key = CASE WHEN status IN ('queued', 'input_required', 'waiting') THEN NULL
                 ELSE idempotency_key END,
             input_deadline = NULL,
             updated_at = now()
-         WHERE id = $1 AND project_id = $2 AND status IN ('queued', 'running', 'input_required')
+         WHERE id = $1 AND project_id = $2 AND status IN ('queued', 'running', 'input_required', 'waiting')
          RETURNING {COLUMNS}"
     )))
     .bind(id)

@@ -172,12 +172,14 @@ pub fn tool_content(response: &Value) -> String {
     ToolResult::from_json(response).content()
 }
 
-/// Writes the answer to a question a waiting task asked, as the result of its `ask_human`
-/// call (the caller holds the task's row lock and has checked that it waits).
+/// Writes a tool result that came from outside the attempt: the answer to a question a
+/// waiting task asked (its `ask_human` call), or a child task's result. The caller holds
+/// the task's row lock; a result written already stays as it is.
 pub async fn record_answer(conn: &mut PgConnection, step: &NewStep<'_>) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO task_steps (task_id, index, attempt, kind, request, response, started_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (task_id, index) DO NOTHING",
     )
     .bind(step.task_id)
     .bind(step.index)

@@ -75,6 +75,8 @@ pub async fn list(
            AND ($5::uuid IS NULL OR id < $5)
            AND ($7::uuid IS NULL OR runner_id = $7)
            AND ($9::uuid IS NULL OR thread_id = $9)
+           AND ($10::uuid IS NULL OR batch_id = $10)
+           AND ($11::uuid IS NULL OR parent_task_id = $11)
          ORDER BY id DESC LIMIT $6"
     )))
     .bind(f.status.map(TaskStatus::as_str))
@@ -86,6 +88,8 @@ pub async fn list(
     .bind(f.runner_id)
     .bind(project)
     .bind(f.thread_id)
+    .bind(f.batch)
+    .bind(f.parent_task_id)
     .fetch_all(db)
     .await?;
     rows.into_iter().map(Task::try_from).collect()

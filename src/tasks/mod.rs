@@ -1,7 +1,9 @@
 //! Tasks: submission (with idempotency), listing, cancellation, waiting, and the event log
 //! as a page or a live stream.
 
+pub mod batches;
 pub mod cancel;
+pub mod children;
 pub mod idempotency;
 pub mod input;
 pub mod journal;

@@ -17,6 +17,9 @@ pub enum TaskStatus {
     /// Waiting for an answer to the question in `input_request` (`POST /v1/tasks/{id}/input`);
     /// it holds no worker meanwhile.
     InputRequired,
+    /// Waiting for the child tasks its model started by calling other runners' tools; it
+    /// holds no worker meanwhile.
+    Waiting,
     Succeeded,
     Failed,
     Cancelled,
@@ -24,10 +27,11 @@ pub enum TaskStatus {
 }
 
 impl TaskStatus {
-    pub const ALL: [TaskStatus; 7] = [
+    pub const ALL: [TaskStatus; 8] = [
         Self::Queued,
         Self::Running,
         Self::InputRequired,
+        Self::Waiting,
         Self::Succeeded,
         Self::Failed,
         Self::Cancelled,
@@ -39,6 +43,7 @@ impl TaskStatus {
             Self::Queued => "queued",
             Self::Running => "running",
             Self::InputRequired => "input_required",
+            Self::Waiting => "waiting",
             Self::Succeeded => "succeeded",
             Self::Failed => "failed",
             Self::Cancelled => "cancelled",
@@ -58,7 +63,7 @@ impl TaskStatus {
             Self::Failed => Some(kind::FAILED),
             Self::Cancelled => Some(kind::CANCELLED),
             Self::TimedOut => Some(kind::TIMED_OUT),
-            Self::Queued | Self::Running | Self::InputRequired => None,
+            Self::Queued | Self::Running | Self::InputRequired | Self::Waiting => None,
         }
     }
 
@@ -116,6 +121,9 @@ pub struct TaskUsage {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Task {
     pub id: Uuid,
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub project: crate::projects::ProjectId,
     /// The runner's name.
     pub runner: String,
     pub runner_id: Uuid,
@@ -149,6 +157,14 @@ pub struct Task {
     pub input_request: Option<InputRequest>,
     /// How long an `ask_human` question waits for its answer.
     pub input_timeout_seconds: i32,
+    /// The task whose model started this one by calling `run_<runner>_task`.
+    pub parent_task_id: Option<Uuid>,
+    /// How deep in a chain of runners calling runners: 0 for a task submitted directly.
+    pub depth: i32,
+    /// Offered only tools marked read-only (its children inherit this).
+    pub read_only: bool,
+    /// The batch the task was submitted in (one task per model of `models`).
+    pub batch_id: Option<Uuid>,
     pub usage: TaskUsage,
     pub created_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
@@ -184,6 +200,14 @@ pub struct CreateTask {
     #[serde(default, deserialize_with = "crate::json::optional_whole_u32")]
     #[schema(minimum = 1, maximum = 2592000)]
     pub input_timeout_seconds: Option<u32>,
+    /// Offer the model only tools marked read-only (its child tasks run read-only too).
+    #[serde(default)]
+    pub read_only: bool,
+    /// Run the task once per model (`provider/model` or `mock`), as a batch sharing one
+    /// `batch_id`; the answer is the batch. More than one model, when the runner has tools
+    /// that are not read-only, needs `read_only: true`.
+    #[schema(min_items = 1, max_items = 10)]
+    pub models: Option<Vec<String>>,
 }
 
 /// `if_not_exists` of a task submission.
@@ -238,6 +262,10 @@ pub struct TaskFilter {
     pub runner_id: Option<Uuid>,
     /// Only tasks on the thread with this id.
     pub thread_id: Option<Uuid>,
+    /// Only tasks of this batch.
+    pub batch: Option<Uuid>,
+    /// Only the child tasks of this task.
+    pub parent_task_id: Option<Uuid>,
     /// Only tasks created at or after this time (RFC 3339, years 0000 to 9999).
     pub created_after: Option<DateTime<Utc>>,
     /// Only tasks created before this time (RFC 3339, years 0000 to 9999).

@@ -69,7 +69,7 @@ const FAIR: &str = "
 /// the older, so concurrent claims never start both.)
 const THREAD_TURN: &str = "NOT EXISTS (
     SELECT 1 FROM tasks o WHERE o.thread_id = t.thread_id AND o.id <> t.id
-      AND (o.status IN ('running', 'input_required') OR (o.status = 'queued' AND o.id < t.id)))";
+      AND (o.status IN ('running', 'input_required', 'waiting') OR (o.status = 'queued' AND o.id < t.id)))";
 
 /// The oldest due tasks, whatever their project.
 const OLDEST: &str = "

@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Datelike;
 use uuid::Uuid;
 
+use super::batches;
 use super::cancel as cancelling;
 use super::cancel::Cancelled;
 use super::idempotency;
@@ -67,11 +68,13 @@ pub(super) async fn existing_task(
     ),
     request_body = CreateTask,
     responses(
-        (status = 202, description = "Queued (or, when waiting, still unfinished)", body = Task,
-            headers(("Location" = String, description = "URL of the task"))),
+        (status = 202, description = "Queued (or, when waiting, still unfinished); with \
+            `models`, the batch", body = TaskOrBatch,
+            headers(("Location" = String, description = "URL of the task (or batch)"))),
         (status = 200, description = "The task ended while the request waited, or a replay of \
-            an earlier request with the same Idempotency-Key; with `stream=true`, the event stream",
-            content((Task = "application/json"), (SseFrame = "text/event-stream")),
+            an earlier request with the same Idempotency-Key; with `stream=true`, the event \
+            stream; with `models`, the batch",
+            content((TaskOrBatch = "application/json"), (SseFrame = "text/event-stream")),
             headers(("Location" = String, description = "URL of the task"),
                 ("Preference-Applied" = String, description = "`wait=N` when `Prefer: wait` was honoured"))),
         (status = 404, description = "No such runner (`runner_not_found`)",
@@ -105,18 +108,38 @@ pub async fn create(
         models: &state.models,
         idempotency_ttl: state.idempotency_ttl,
         max_queued: state.quotas.project_max_queued_tasks,
+        tools: &state.tools,
     };
+    let body = body.into_inner();
+    if stream && body.models.is_some() {
+        return Err(ApiError::invalid(
+            ErrorCode::InvalidArguments,
+            "a batch has no single event stream: follow each task's own",
+            vec![crate::error::Violation::new(
+                "/models",
+                "cannot be combined with ?stream=true",
+            )],
+        ));
+    }
     let (task, replayed) = match submitter
-        .submit(&name, body.into_inner(), key.as_deref(), JobStart::Now)
+        .submit(&name, body, key.as_deref(), JobStart::Now)
         .await?
     {
         Submitted::Created(task) => (*task, false),
+        Submitted::Batch(tasks) => {
+            let id = tasks[0].batch_id.unwrap_or_default();
+            let batch = batches::Batch::of(id, tasks);
+            return batches::respond(&state, batch, wait, false).await;
+        }
         Submitted::Taken { hash } => {
             let key = key.as_deref().unwrap_or_default();
-            (
-                replayed_task(&state, &caller, key, hash.as_deref()).await?,
-                true,
-            )
+            let task = replayed_task(&state, &caller, key, hash.as_deref()).await?;
+            if let Some(id) = task.batch_id
+                && let Some(batch) = batches::load(&state.pool, caller.project, id).await?
+            {
+                return batches::respond(&state, batch, None, true).await;
+            }
+            (task, true)
         }
     };
     let mut response = HttpResponse::Ok();
@@ -154,8 +177,17 @@ pub async fn create(
     Ok(response.json(task))
 }
 
+/// The answer to a submission: a task, or with `models` a batch.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code, clippy::large_enum_variant)] // a schema only
+pub enum TaskOrBatch {
+    Task(Task),
+    Batch(batches::Batch),
+}
+
 /// The task holding an idempotency key, when the request matches the one that created it.
-async fn replayed_task(
+pub(crate) async fn replayed_task(
     state: &AppState,
     caller: &Caller,
     key: &str,

@@ -16,8 +16,8 @@ pub(super) const COLUMNS: &str =
     "id, runner_id, runner_name, runner_version, status, arguments, output, error, model,
     model_settings, attempts, max_attempts, timeout_seconds, idempotency_key, cancel_requested,
     rules, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, usage_estimated,
-    cost_usd, thread_id, input_request, input_timeout_seconds,
-    created_at, started_at, finished_at, updated_at";
+    cost_usd, thread_id, input_request, input_timeout_seconds, project_id, parent_task_id,
+    depth, read_only, batch_id, created_at, started_at, finished_at, updated_at";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct TaskRow {
@@ -46,6 +46,11 @@ pub(super) struct TaskRow {
     thread_id: Option<Uuid>,
     input_request: Option<Json<InputRequest>>,
     input_timeout_seconds: i32,
+    project_id: Uuid,
+    parent_task_id: Option<Uuid>,
+    depth: i32,
+    read_only: bool,
+    batch_id: Option<Uuid>,
     created_at: DateTime<Utc>,
     started_at: Option<DateTime<Utc>>,
     finished_at: Option<DateTime<Utc>>,
@@ -59,6 +64,7 @@ impl TryFrom<TaskRow> for Task {
             .ok_or_else(|| sqlx::Error::Decode(format!("bad task status {:?}", r.status).into()))?;
         Ok(Task {
             id: r.id,
+            project: ProjectId(r.project_id),
             runner: r.runner_name,
             runner_id: r.runner_id,
             runner_version: r.runner_version,
@@ -77,6 +83,10 @@ impl TryFrom<TaskRow> for Task {
             thread_id: r.thread_id,
             input_request: r.input_request.map(|j| j.0),
             input_timeout_seconds: r.input_timeout_seconds,
+            parent_task_id: r.parent_task_id,
+            depth: r.depth,
+            read_only: r.read_only,
+            batch_id: r.batch_id,
             usage: TaskUsage {
                 input_tokens: r.input_tokens,
                 cached_input_tokens: r.cached_input_tokens,
@@ -115,6 +125,19 @@ pub struct NewTask<'a> {
     pub run_after: std::time::Duration,
     pub thread_id: Option<Uuid>,
     pub input_timeout_seconds: i32,
+    pub read_only: bool,
+    pub batch_id: Option<Uuid>,
+    /// Set for a child task: its parent and the parent's tool call it answers.
+    pub parent: Option<ParentCall<'a>>,
+}
+
+/// The tool call a child task answers.
+#[derive(Debug, Clone, Copy)]
+pub struct ParentCall<'a> {
+    pub task_id: Uuid,
+    pub step: i32,
+    pub call_id: &'a str,
+    pub depth: i32,
 }
 
 /// Inserts a queued task if the project has room for it (fewer queued tasks than its
@@ -131,9 +154,10 @@ pub async fn insert(
             SELECT coalesce(max_queued_tasks, $15)::bigint AS n FROM projects WHERE id = $14)
          INSERT INTO tasks (id, runner_id, runner_version, runner_name, arguments, model,
             model_settings, status, max_attempts, timeout_seconds, idempotency_key, request_hash,
-            rules, run_after, project_id, thread_id, input_timeout_seconds)
+            rules, run_after, project_id, thread_id, input_timeout_seconds, read_only, batch_id,
+            parent_task_id, parent_step, depth, parent_call_id)
          SELECT $1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $11, $12,
-            now() + make_interval(secs => $13), $14, $16, $17
+            now() + make_interval(secs => $13), $14, $16, $17, $18, $19, $20, $21, $22, $23
          WHERE (SELECT count(*) FROM (
                 SELECT 1 FROM tasks WHERE project_id = $14 AND status = 'queued'
                 LIMIT (SELECT n FROM lim)) q) < (SELECT n FROM lim)
@@ -157,6 +181,12 @@ pub async fn insert(
     .bind(i64::from(max_queued))
     .bind(t.thread_id)
     .bind(t.input_timeout_seconds)
+    .bind(t.read_only)
+    .bind(t.batch_id)
+    .bind(t.parent.map(|p| p.task_id))
+    .bind(t.parent.map(|p| p.step))
+    .bind(t.parent.map_or(0, |p| p.depth))
+    .bind(t.parent.map(|p| p.call_id))
     .fetch_optional(conn)
     .await?;
     one(row)
@@ -237,7 +267,7 @@ pub async fn finish(
             idempotency_key = CASE WHEN cancel_requested OR $3 <> 'succeeded'
                 THEN NULL ELSE idempotency_key END,
             finished_at = now(), updated_at = now(), input_deadline = NULL
-         WHERE id = $1 AND attempts = $2 AND status IN ('queued', 'running', 'input_required')
+         WHERE id = $1 AND attempts = $2 AND status IN ('queued', 'running', 'input_required', 'waiting')
          RETURNING {COLUMNS}"
     )))
     .bind(id)

@@ -17,6 +17,7 @@ use crate::llm::{ModelRegistry, merge_settings};
 use crate::projects::ProjectId;
 use crate::runners::model::{MAX_INPUT_TIMEOUT_SECONDS, path_name, runner_not_found};
 use crate::runners::schema::{self, SchemaCache, Which};
+use crate::tools::catalog::Catalog;
 
 /// Arguments larger than this (roughly, in bytes) are validated on the blocking pool.
 const VALIDATE_INLINE_BYTES: usize = 32 * 1024;
@@ -31,7 +32,12 @@ pub struct Submitter<'a> {
     pub idempotency_ttl: Duration,
     /// `quotas.project_max_queued_tasks`, for projects without their own limit.
     pub max_queued: u32,
+    /// Tells which of a runner's tools are read-only (for batches across models).
+    pub tools: &'a Catalog,
 }
+
+/// Models one batch may run at most.
+pub const MAX_BATCH_MODELS: usize = 10;
 
 /// When workers may pick the task up.
 #[derive(Debug, Clone, Copy)]
@@ -44,6 +50,8 @@ pub enum JobStart {
 
 pub enum Submitted {
     Created(Box<Task>),
+    /// A submission with `models`: one task per model, in the order given.
+    Batch(Vec<Task>),
     /// The idempotency key is taken; `hash` is this request's, to compare with the holder's.
     Taken {
         hash: Option<String>,
@@ -96,13 +104,27 @@ impl Submitter<'_> {
             ));
         }
         let settings = merge_settings(&runner.model_settings, body.model_settings.as_ref());
-        if let Ok((provider, _)) = self.models.resolve(&runner.model) {
-            errors.extend(
-                provider
-                    .settings_violations(&settings)
-                    .into_iter()
-                    .map(|v| v.under("/model_settings")),
-            );
+        let models = match &body.models {
+            None => vec![runner.model.clone()],
+            Some(models) => models.clone(),
+        };
+        errors.extend(self.model_violations(&body, &models, &settings));
+        if models.len() > 1
+            && !body.read_only
+            && !self
+                .tools
+                .runner_read_only(self.pool, self.project, &runner)
+                .await?
+        {
+            errors.push(Violation::new(
+                "/read_only",
+                format!(
+                    "a batch across several models must set read_only: true, because runner {:?} \
+                     has tools that are not read-only ({}): each model would act on them",
+                    runner.name,
+                    runner.toolkits.join(", ")
+                ),
+            ));
         }
         if !errors.is_empty() {
             return Err(ApiError::invalid(
@@ -133,26 +155,60 @@ impl Submitter<'_> {
         let input_timeout = body
             .input_timeout_seconds
             .map_or(runner.input_timeout_seconds, |s| s as i32);
-        let new = NewTask {
-            project: self.project,
-            runner_id: runner.id,
-            runner_version: runner.version,
-            runner_name: &runner.name,
-            arguments: &body.arguments,
-            model: &runner.model,
-            model_settings: &settings,
-            rules: &body.rules,
-            max_attempts: runner.max_attempts,
-            timeout_seconds: runner.timeout_seconds,
-            idempotency_key: key,
-            request_hash: hash.as_deref(),
-            run_after,
-            thread_id,
-            input_timeout_seconds: input_timeout,
-        };
-        let mut inserted = store::insert(&mut tx, &new, self.max_queued).await?;
+        let batch_id = body.models.as_ref().map(|_| uuid::Uuid::now_v7());
+        let mut created = Vec::with_capacity(models.len());
+        for (i, model) in models.iter().enumerate() {
+            let new = NewTask {
+                project: self.project,
+                runner_id: runner.id,
+                runner_version: runner.version,
+                runner_name: &runner.name,
+                arguments: &body.arguments,
+                model,
+                model_settings: &settings,
+                rules: &body.rules,
+                max_attempts: runner.max_attempts,
+                timeout_seconds: runner.timeout_seconds,
+                // A batch's key is held by its first task.
+                idempotency_key: key.filter(|_| i == 0),
+                request_hash: hash.as_deref().filter(|_| i == 0),
+                run_after,
+                thread_id,
+                input_timeout_seconds: input_timeout,
+                read_only: body.read_only,
+                batch_id,
+                parent: None,
+            };
+            let Some(task) = self.insert(&mut tx, &new, key.filter(|_| i == 0)).await? else {
+                tx.rollback().await?;
+                return Ok(Submitted::Taken { hash });
+            };
+            // The `task.queued` append also wakes the workers.
+            events::append(&mut tx, task.id, kind::QUEUED, &json!({"attempt": 1})).await?;
+            created.push(task);
+        }
+        tx.commit().await?;
+        tracing::info!(runner = %runner.name, tasks = created.len(), "task queued");
+        if batch_id.is_some() {
+            return Ok(Submitted::Batch(created));
+        }
+        let task = created
+            .pop()
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no task")))?;
+        Ok(Submitted::Created(Box::new(task)))
+    }
+
+    /// Inserts `new`; `None` when its idempotency `key` is held by another task. Errors
+    /// when the project's queue is full.
+    async fn insert(
+        &self,
+        tx: &mut sqlx::PgConnection,
+        new: &NewTask<'_>,
+        key: Option<&str>,
+    ) -> Result<Option<Task>, ApiError> {
+        let mut inserted = store::insert(tx, new, self.max_queued).await?;
         if inserted.is_none() {
-            let (room, limit) = store::may_queue(&mut tx, self.project, self.max_queued).await?;
+            let (room, limit) = store::may_queue(tx, self.project, self.max_queued).await?;
             if !room {
                 // Concurrent submissions may each see the last free place: the limit holds
                 // to within the number of submissions in flight at once.
@@ -163,21 +219,59 @@ impl Submitter<'_> {
                 .retry_after(Duration::from_secs(1)));
             }
             if let Some(key) = key
-                && store::release_expired_key(&mut tx, self.project, key, self.idempotency_ttl)
-                    .await?
+                && store::release_expired_key(tx, self.project, key, self.idempotency_ttl).await?
             {
                 // The key's holder is past its time: this request takes the key.
-                inserted = store::insert(&mut tx, &new, self.max_queued).await?;
+                inserted = store::insert(tx, new, self.max_queued).await?;
             }
         }
-        let Some(task) = inserted else {
-            tx.rollback().await?;
-            return Ok(Submitted::Taken { hash });
-        };
-        // The `task.queued` append also wakes the workers.
-        events::append(&mut tx, task.id, kind::QUEUED, &json!({"attempt": 1})).await?;
-        tx.commit().await?;
-        tracing::info!(task_id = %task.id, runner = %runner.name, "task queued");
-        Ok(Submitted::Created(Box::new(task)))
+        Ok(inserted)
+    }
+
+    /// What is wrong with the models a submission runs on, and with its settings for each.
+    fn model_violations(
+        &self,
+        body: &CreateTask,
+        models: &[String],
+        settings: &serde_json::Map<String, serde_json::Value>,
+    ) -> Vec<Violation> {
+        let mut errors = Vec::new();
+        if let Some(given) = &body.models {
+            if given.is_empty() || given.len() > MAX_BATCH_MODELS {
+                errors.push(Violation::new(
+                    "/models",
+                    format!("must list 1 to {MAX_BATCH_MODELS} models"),
+                ));
+            }
+            if body.thread.is_some() {
+                errors.push(Violation::new(
+                    "/thread",
+                    "a batch across models cannot run on a thread: its tasks would take turns",
+                ));
+            }
+        }
+        for (i, model) in models.iter().enumerate() {
+            if models[..i].contains(model) {
+                errors.push(Violation::new(format!("/models/{i}"), "listed twice"));
+                continue;
+            }
+            match self.models.resolve(model) {
+                // Each provider checks the settings; one problem is told once.
+                Ok((provider, _)) => {
+                    for v in provider.settings_violations(settings) {
+                        let v = v.under("/model_settings");
+                        if !errors.contains(&v) {
+                            errors.push(v);
+                        }
+                    }
+                }
+                Err(e) if body.models.is_some() => {
+                    errors.push(Violation::new(format!("/models/{i}"), e.to_string()));
+                }
+                // The runner's own model went away: the worker fails the task, as before.
+                Err(_) => {}
+            }
+        }
+        errors
     }
 }

@@ -201,7 +201,7 @@ pub async fn active_tasks(
 ) -> sqlx::Result<Vec<(Uuid, String)>> {
     sqlx::query_as(
         "SELECT id, status FROM tasks
-         WHERE thread_id = $1 AND status IN ('queued', 'running', 'input_required')
+         WHERE thread_id = $1 AND status IN ('queued', 'running', 'input_required', 'waiting')
          ORDER BY id",
     )
     .bind(thread)

@@ -46,6 +46,10 @@ pub fn parse(arguments: &str) -> Result<Ask, String> {
 }
 
 impl Tool for AskHuman {
+    fn read_only(&self) -> bool {
+        true
+    }
+
     fn spec(&self) -> ToolSpec {
         ToolSpec {
             name: NAME.into(),

@@ -15,6 +15,10 @@ const MAX_DEPTH: usize = 64;
 pub struct Calculator;
 
 impl Tool for Calculator {
+    fn read_only(&self) -> bool {
+        true
+    }
+
     fn spec(&self) -> ToolSpec {
         ToolSpec {
             name: "calculator".into(),

@@ -11,6 +11,10 @@ use crate::conversation::ToolSpec;
 pub struct CurrentTime;
 
 impl Tool for CurrentTime {
+    fn read_only(&self) -> bool {
+        true
+    }
+
     fn spec(&self) -> ToolSpec {
         ToolSpec {
             name: "current_time".into(),

@@ -57,6 +57,7 @@ fn request(arguments: &Value) -> Result<Request, String> {
         url,
         headers,
         body,
+        timeout: None,
     })
 }
 

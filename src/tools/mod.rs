@@ -1,12 +1,25 @@
-//! Tools a runner offers its model as functions. A runner lists them in `toolkits`; the
-//! worker executes the calls the model makes. Built in: `calculator` and `current_time`,
-//! which need no network, `http_fetch` (through the outbound guard), and `ask_human`, which
-//! suspends the task until a person answers.
+//! Tools: what a runner offers its model as functions, what `/v1/tools` lists and invokes,
+//! and what MCP clients call. Three kinds (see `catalog.rs`):
+//! - built in: `calculator` and `current_time`, which need no network, `http_fetch`
+//!   (through the outbound guard), and `ask_human`, which suspends the task until a person
+//!   answers;
+//! - HTTP tools a project registers (`http_tool.rs`, stored by `store.rs`);
+//! - every runner, as `run_<name>_task` (`runner_tool.rs`).
 
 pub mod ask_human;
 pub mod calculator;
+pub mod calling;
+pub mod catalog;
 pub mod clock;
+pub mod formats;
 pub mod http_fetch;
+pub mod http_tool;
+pub mod invocations;
+pub mod invoke;
+pub mod routes;
+pub mod runner_tool;
+pub mod store;
+pub mod validate;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -19,6 +32,12 @@ use crate::conversation::{ToolInfo, ToolSpec};
 pub trait Tool: Send + Sync {
     fn spec(&self) -> ToolSpec;
 
+    /// Whether calling it changes nothing outside Errand: only these are offered to a
+    /// `read_only` task.
+    fn read_only(&self) -> bool {
+        false
+    }
+
     /// Runs one call. An `Err` is a message for the model (bad arguments, a failed
     /// lookup), not a failure of the task.
     fn call(&self, arguments: Value) -> BoxFuture<'_, Result<Value, String>>;
@@ -27,15 +46,24 @@ pub trait Tool: Send + Sync {
 /// The built-in tools' names: what a runner's `toolkits` may list.
 pub const BUILTIN_NAMES: &[&str] = &["ask_human", "calculator", "current_time", "http_fetch"];
 
-/// `toolkits` in the OpenAPI document: an array of the built-in tool names.
+/// What a tool's name looks like: a built-in's, an HTTP tool's (a slug) or a runner's
+/// `run_<name>_task`.
+pub const TOOL_NAME_PATTERN: &str = r"^[a-z0-9][a-z0-9_-]{0,71}$";
+
+/// `toolkits` in the OpenAPI document: an array of tool names.
 pub fn toolkits_schema() -> utoipa::openapi::schema::Array {
     use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
     ArrayBuilder::new()
         .items(
             ObjectBuilder::new()
                 .schema_type(Type::String)
-                .enum_values(Some(BUILTIN_NAMES.iter().copied())),
+                .pattern(Some(TOOL_NAME_PATTERN))
+                .description(Some(
+                    "A built-in tool (`ask_human`, `calculator`, `current_time`, `http_fetch`), \
+                     an HTTP tool of the project, or another runner as `run_<name>_task`",
+                )),
         )
+        .max_items(Some(64))
         .build()
 }
 
@@ -45,15 +73,8 @@ pub struct ToolRegistry {
 }
 
 impl ToolRegistry {
-    /// The built-in tools, `http_fetch` guarded as `fetch` says.
-    pub fn from_settings(fetch: &crate::config::FetchSettings) -> anyhow::Result<Self> {
-        Ok(Self::with_builtins(Arc::new(crate::fetch::Fetcher::new(
-            fetch,
-        )?)))
-    }
-
     /// The built-in tools; `http_fetch` goes through `fetcher`.
-    fn with_builtins(fetcher: Arc<crate::fetch::Fetcher>) -> Self {
+    pub fn with_builtins(fetcher: Arc<crate::fetch::Fetcher>) -> Self {
         let mut tools: BTreeMap<String, Arc<dyn Tool>> = BTreeMap::new();
         for tool in [
             Arc::new(calculator::Calculator) as Arc<dyn Tool>,
@@ -68,6 +89,10 @@ impl ToolRegistry {
 
     pub fn get(&self, name: &str) -> Option<Arc<dyn Tool>> {
         self.tools.get(name).cloned()
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &Arc<dyn Tool>> {
+        self.tools.values()
     }
 
     pub fn infos(&self) -> Vec<ToolInfo> {
@@ -87,14 +112,6 @@ impl ToolRegistry {
     pub fn names(&self) -> Vec<String> {
         self.tools.keys().cloned().collect()
     }
-
-    /// The tools a runner's `toolkits` name, or the first unknown name.
-    pub fn resolve(&self, toolkits: &[String]) -> Result<Vec<Arc<dyn Tool>>, String> {
-        toolkits
-            .iter()
-            .map(|name| self.get(name).ok_or_else(|| name.clone()))
-            .collect()
-    }
 }
 
 #[cfg(test)]
@@ -103,7 +120,8 @@ mod tests {
 
     #[test]
     fn the_documented_names_are_the_builtins() {
-        let registry = ToolRegistry::from_settings(&Default::default()).expect("registry");
+        let fetcher = crate::fetch::Fetcher::new(&Default::default()).expect("fetcher");
+        let registry = ToolRegistry::with_builtins(Arc::new(fetcher));
         assert_eq!(registry.names(), BUILTIN_NAMES);
     }
 }

@@ -6,8 +6,6 @@
 //! The loop is deterministic given the journal, so a retried attempt walks the same path
 //! and replays each step an earlier attempt committed (see `steps.rs`).
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -23,7 +21,6 @@ use crate::runners::model::Runner;
 use crate::runners::schema::Which;
 use crate::tasks::model::{InputRequest, Task, TaskError, TaskStatus};
 use crate::tasks::store::Outcome;
-use crate::tools::Tool;
 
 #[derive(Clone)]
 pub enum AttemptResult {
@@ -37,6 +34,9 @@ pub enum AttemptResult {
     /// The model asked a person a question (`ask_human`): the task waits for the answer,
     /// holding no worker.
     InputRequired(Box<InputRequest>),
+    /// The model called other runners: the task waits for these child tasks, holding no
+    /// worker.
+    Waiting(Vec<uuid::Uuid>),
     /// A newer attempt owns the task; this one must write nothing more.
     Superseded,
 }
@@ -71,10 +71,17 @@ async fn run_loop(
             ));
         }
     };
-    let tools: BTreeMap<String, Arc<dyn Tool>> = match rt.tools.resolve(&runner.toolkits) {
-        Ok(tools) => tools.into_iter().map(|t| (t.spec().name, t)).collect(),
+    let toolbox = match rt
+        .tools
+        .toolbox(&rt.pool, task.project, &runner.toolkits, task.read_only)
+        .await?
+    {
+        Ok(toolbox) => toolbox,
         Err(name) => {
-            let message = format!("toolkit {name:?} is not available in this worker");
+            let message = format!(
+                "tool {name:?} is not available: no built-in, HTTP tool or runner of the \
+                 project has that name (any more)"
+            );
             return Ok(failed(
                 ErrorCode::ToolUnavailable,
                 message,
@@ -87,7 +94,7 @@ async fn run_loop(
         model,
         messages,
         task_start,
-        tools: tools.values().map(|t| t.spec()).collect(),
+        tools: toolbox.specs(),
         settings: task.model_settings.clone(),
         response_format: runner.output_schema.clone().map(|schema| ResponseFormat {
             mode: runner.structured_output,
@@ -135,10 +142,13 @@ async fn run_loop(
                 );
             }
             let turn = run
-                .tool_calls(&completion.tool_calls, &tools, tool_limit)
+                .tool_calls(&completion.tool_calls, &toolbox, tool_limit)
                 .await?;
             if let Some(question) = turn.question {
                 break AttemptResult::InputRequired(Box::new(question));
+            }
+            if !turn.children.is_empty() {
+                break AttemptResult::Waiting(turn.children);
             }
             for (call, result) in completion.tool_calls.iter().zip(&turn.results) {
                 request

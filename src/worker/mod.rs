@@ -6,6 +6,7 @@
 
 mod asking;
 mod attempt;
+mod delegating;
 mod deltas;
 pub mod handler;
 mod lease;
@@ -31,7 +32,7 @@ use crate::runners::schema::SchemaCache;
 use crate::runners::versions::VersionCache;
 use crate::tasks::model::Task;
 use crate::tasks::queue::{self, Pick};
-use crate::tools::ToolRegistry;
+use crate::tools::catalog::Catalog;
 
 pub use signals::Signals;
 
@@ -40,7 +41,7 @@ pub struct Runtime {
     pub pool: PgPool,
     pub schemas: Arc<SchemaCache>,
     pub models: Arc<ModelRegistry>,
-    pub tools: Arc<ToolRegistry>,
+    pub tools: Arc<Catalog>,
     pub runners: VersionCache,
     pub settings: WorkerSettings,
     pub events: EventSettings,

@@ -18,7 +18,7 @@ use crate::tasks::model::{CreateTask, Task, TaskStatus};
 use crate::tasks::queue::{self, Pick};
 use crate::tasks::store;
 use crate::tasks::submit::{JobStart, Submitted, Submitter};
-use crate::tools::ToolRegistry;
+use crate::tools::catalog::Catalog;
 
 /// Why a run did not produce a task to report.
 #[derive(Debug, thiserror::Error)]
@@ -46,7 +46,7 @@ pub async fn run(
             &settings.providers,
             &settings.mock,
         )?),
-        tools: Arc::new(ToolRegistry::from_settings(&settings.fetch)?),
+        tools: Arc::new(Catalog::new(&settings.fetch, &settings.tools)?),
         runners: crate::runners::versions::VersionCache::new(settings.limits.cache_entries),
         settings: settings.worker.clone(),
         events: settings.events.clone(),
@@ -67,14 +67,16 @@ pub async fn run(
             3600 * u64::from(settings.retention.idempotency_hours),
         ),
         max_queued: settings.quotas.project_max_queued_tasks,
+        tools: &rt.tools,
     };
     let task = match submitter
         .submit(name, body, None, JobStart::AfterTimeout)
         .await
     {
         Ok(Submitted::Created(task)) => *task,
-        // `submit` reports a taken key only when given one, and none is given here.
-        Ok(Submitted::Taken { .. }) => {
+        // `submit` reports a taken key only when given one, and none is given here; a batch
+        // only for `models`, which `errand run` does not send.
+        Ok(Submitted::Taken { .. } | Submitted::Batch(_)) => {
             return Err(anyhow::anyhow!("unexpected idempotency conflict").into());
         }
         // A client mistake is a rejection; the database being down is not.

@@ -8,15 +8,15 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::Runtime;
-use super::asking;
 use super::attempt::AttemptResult;
 use super::patience::persist;
 use super::steps::Partial;
+use super::{asking, delegating};
 use crate::error::{ErrorCode, is_bad_data};
 use crate::events::{self, kind};
 use crate::tasks::model::{Task, TaskError, TaskStatus};
 use crate::tasks::store::{self, Outcome};
-use crate::tasks::{queue, transcript};
+use crate::tasks::{children, queue, transcript};
 
 /// How an attempt stopped.
 #[derive(Clone)]
@@ -107,6 +107,9 @@ async fn record_once(
         Stopped::Finished(AttemptResult::InputRequired(question)) => {
             asking::suspend(&mut tx, task, &question).await?
         }
+        Stopped::Finished(AttemptResult::Waiting(children)) => {
+            delegating::suspend(&mut tx, task, &children).await?
+        }
         Stopped::Finished(AttemptResult::Retry { error, after }) => {
             retry(rt, &mut tx, task, error, after).await?
         }
@@ -139,10 +142,15 @@ pub async fn finish(
     outcome: &Outcome,
     partial: Option<&str>,
 ) -> anyhow::Result<bool> {
+    if task.parent_task_id.is_some() {
+        // A child's parent is locked before the child (see `tasks::children`).
+        children::lock_parent(conn, task.id).await?;
+    }
     let Some(done) = store::finish(conn, task.id, task.attempts, outcome).await? else {
         return Ok(false);
     };
     transcript::append(conn, &done, partial).await?;
+    children::on_end(conn, &done).await?;
     let terminal = done.status.terminal_event().unwrap_or(kind::FAILED);
     let output = json!({"output": done.output});
     let end = json!({"task": done});

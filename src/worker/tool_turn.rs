@@ -19,12 +19,16 @@ use crate::events::{self, kind};
 use crate::runners::schema::schema_violations;
 use crate::tasks::journal::{self, NewStep, Recorded, TOOL_RESULT};
 use crate::tasks::model::InputRequest;
+use crate::tools::catalog::Toolbox;
+use crate::tools::invocations::{self, NewInvocation, Source};
 use crate::tools::{Tool, ask_human};
 
-/// The results of one reply's tool calls, and the question it asked a person, if any.
+/// The results of one reply's tool calls, the question it asked a person, if any, and the
+/// child tasks its calls of other runners started.
 pub struct ToolTurn {
     pub results: Vec<ToolResult>,
     pub question: Option<InputRequest>,
+    pub children: Vec<Uuid>,
 }
 
 impl Run<'_> {
@@ -39,12 +43,20 @@ impl Run<'_> {
     pub async fn tool_calls(
         &mut self,
         calls: &[ToolCall],
-        tools: &BTreeMap<String, Arc<dyn Tool>>,
+        toolbox: &Toolbox,
         limit: Duration,
     ) -> anyhow::Result<ToolTurn> {
+        let tools = &toolbox.tools;
         let base = self.next_index;
         let mut pending = Vec::new();
         let mut question = None;
+        let mut children = Vec::new();
+        // A question waits for a person and children for their tasks: one kind of wait
+        // per reply.
+        let delegating = calls
+            .iter()
+            .take(self.rt.limits.max_tool_calls_per_reply)
+            .any(|c| toolbox.runners.contains_key(&c.name));
         let mut results: Vec<Option<ToolResult>> = vec![None; calls.len()];
         let max_calls = self.rt.limits.max_tool_calls_per_reply;
         for (i, call) in calls.iter().enumerate() {
@@ -58,6 +70,21 @@ impl Run<'_> {
                     "not run: one reply may make at most {max_calls} tool calls \
                      (limits.max_tool_calls_per_reply); make this call again in your next reply"
                 ))
+            } else if let Some(runner) = toolbox.runners.get(&call.name) {
+                match self.delegate(call, index, runner).await? {
+                    Ok(child) => {
+                        children.push(child);
+                        results[i] = Some(ToolResult::Error("waiting for the task".into()));
+                        continue;
+                    }
+                    Err(why) => Some(why),
+                }
+            } else if call.name == ask_human::NAME && delegating {
+                Some(
+                    "not asked: this reply also started other runners' tasks; ask after \
+                     their results are in"
+                        .into(),
+                )
             } else if call.name == ask_human::NAME && tools.contains_key(ask_human::NAME) {
                 match self.ask(call, index) {
                     Err(why) => Some(why),
@@ -102,6 +129,7 @@ impl Run<'_> {
         Ok(ToolTurn {
             results: results.into_iter().flatten().collect(),
             question,
+            children,
         })
     }
 
@@ -163,6 +191,22 @@ impl Run<'_> {
             Some(why) => ToolResult::Error(why),
         };
         let response = result.to_json();
+        let arguments = serde_json::from_str(&call.arguments)
+            .unwrap_or_else(|_| Value::String(call.arguments.clone()));
+        let (output, error) = match &result {
+            ToolResult::Output(v) => (Some(v), None),
+            ToolResult::Error(e) => (None, Some(e.as_str())),
+        };
+        let invocation = NewInvocation {
+            tool: &call.name,
+            source: Source::Task,
+            caller: None,
+            task_id: Some(id),
+            arguments: &arguments,
+            output,
+            error,
+            duration_ms: (Utc::now() - started_at).num_milliseconds(),
+        };
         let step = NewStep {
             task_id: id,
             attempt,
@@ -183,6 +227,7 @@ impl Run<'_> {
             let mut completed = response.clone();
             completed["id"] = json!(call.id);
             events::append(&mut tx, id, kind::TOOL_CALL_COMPLETED, &completed).await?;
+            invocations::record(&mut *tx, self.task.project, &invocation).await?;
             tx.commit().await?;
             Ok(Recorded::Written)
         })

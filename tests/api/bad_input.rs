@@ -33,6 +33,18 @@ fn base(operation_id: &str) -> (&'static str, Value) {
             "/v1/api-keys",
             json!({"name": "probe", "scopes": ["read"], "project": "default"}),
         ),
+        "createTool" => (
+            "/v1/tools",
+            json!({"name": "probe-tool", "url": "https://example.com/t", "headers": {"x-a": "b"}}),
+        ),
+        "replaceTool" => (
+            "/v1/tools/probe-tool",
+            json!({"url": "https://example.com/t", "description": "d"}),
+        ),
+        "invokeTool" => (
+            "/v1/tools/calculator/invoke",
+            json!({"arguments": {"expression": "1+1"}}),
+        ),
         other => panic!("no base body for operation {other}: add one to bad_input.rs"),
     }
 }

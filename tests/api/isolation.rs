@@ -55,6 +55,15 @@ const EXPECTED: &[(&str, &str, Other)] = &[
     ("deleteThreadByKey", "write", Other::NotFound),
     ("listThreadMessages", "read", Other::NotFound),
     ("listThreadEvents", "read", Other::NotFound),
+    ("getBatch", "read", Other::NotFound),
+    ("cancelBatch", "write", Other::NotFound),
+    ("listTools", "read", Other::Lists),
+    ("createTool", "write", Other::CreatesItsOwn),
+    ("getTool", "read", Other::NotFound),
+    ("replaceTool", "write", Other::NotFound),
+    ("deleteTool", "write", Other::NotFound),
+    ("invokeTool", "write", Other::NotFound),
+    ("listToolInvocations", "read", Other::NotFound),
 ];
 
 /// The key of A's thread (B makes its own thread with the same key).
@@ -67,6 +76,8 @@ struct Fixture {
     task: String,
     key_id: String,
     thread: String,
+    tool: String,
+    batch: String,
 }
 
 impl Fixture {
@@ -82,6 +93,10 @@ impl Fixture {
             template.replace("{id}", &self.task)
         } else if template.starts_with("/v1/api-keys/") {
             template.replace("{id}", &self.key_id)
+        } else if template.starts_with("/v1/tools/") {
+            template.replace("{name}", &self.tool)
+        } else if template.starts_with("/v1/batches/") {
+            template.replace("{id}", &self.batch)
         } else {
             template.to_owned()
         };
@@ -100,9 +115,11 @@ impl Fixture {
             &self.task,
             &self.key_id,
             &self.thread,
+            &self.batch,
         ];
         if names_too {
             all.push(&self.runner);
+            all.push(&self.tool);
         }
         all
     }
@@ -119,6 +136,9 @@ fn body(operation: &str) -> Option<Value> {
         "createThread" => Some(json!({"key": THREAD_KEY})),
         "updateThread" | "updateThreadByKey" => Some(json!({"metadata": {"b": true}})),
         "answerTaskInput" => Some(json!({"request_id": uuid::Uuid::now_v7(), "answer": 1})),
+        "createTool" => Some(json!({"name": "b-tool", "url": "https://example.com/b"})),
+        "replaceTool" => Some(json!({"url": "https://example.com/changed"})),
+        "invokeTool" => Some(json!({"arguments": {}})),
         _ => None,
     }
 }
@@ -215,12 +235,34 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
         .expect("json");
     assert_eq!(task["status"], "succeeded", "{task}");
     let thread = task["thread_id"].as_str().expect("thread id").to_owned();
+    let tool = app
+        .client
+        .post(app.url("/v1/tools"))
+        .bearer_auth(&admin_a)
+        .json(&json!({"name": "a-lookup", "url": "https://example.com/a"}))
+        .send()
+        .await
+        .expect("tool");
+    assert_eq!(tool.status(), StatusCode::CREATED);
+    let batch: Value = app
+        .client
+        .post(app.url("/v1/runners/alpha/tasks"))
+        .bearer_auth(&admin_a)
+        .json(&json!({"arguments": {}, "models": ["mock"]}))
+        .send()
+        .await
+        .expect("batch")
+        .json()
+        .await
+        .expect("json");
     let a = Fixture {
         runner: "alpha".into(),
         runner_id: runner["id"].as_str().expect("id").into(),
         task: task["id"].as_str().expect("id").into(),
         key_id: made["id"].as_str().expect("id").into(),
         thread: thread.clone(),
+        tool: "a-lookup".into(),
+        batch: batch["id"].as_str().expect("batch id").into(),
     };
 
     let doc = app.get_json("/openapi.json").await;
@@ -252,6 +294,8 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
         format!("/v1/tasks?runner={}", a.runner),
         format!("/v1/tasks?runner_id={}", a.runner_id),
         format!("/v1/tasks?thread_id={thread}"),
+        format!("/v1/tasks?batch={}", a.batch),
+        format!("/v1/tasks?parent_task_id={}", a.task),
     ] {
         let (status, text) = send(&app, &key_b, "get", &query, "listTasks").await;
         assert_eq!(status, StatusCode::OK);
@@ -341,6 +385,8 @@ async fn each_scope_allows_exactly_its_operations() {
         task: "01900000-0000-7000-8000-000000000000".into(),
         key_id: "01900000-0000-7000-8000-000000000000".into(),
         thread: "01900000-0000-7000-8000-000000000000".into(),
+        tool: "missing-tool".into(),
+        batch: "01900000-0000-7000-8000-000000000000".into(),
     };
     for (method, template, id, declared) in operations(&doc) {
         let (scope, _) = expected(&id);

@@ -1,0 +1,187 @@
+//! Runners calling runners: a task's model calls `run_<name>_task`, which starts a child
+//! task; the parent waits (`waiting`, holding no worker) until its children end, and each
+//! child's result becomes the result of the call that started it. A task that ends takes
+//! its active children with it (they are cancelled).
+//!
+//! Locks go parent first, then child, everywhere: a child that ends locks its parent
+//! before its own row, so a parent and its child ending at once cannot deadlock.
+
+use serde_json::{Value, json};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::cancel;
+use super::journal::{self, NewStep, TOOL_RESULT};
+use super::model::Task;
+use super::store::{COLUMNS, TaskRow, one};
+use crate::events::{self, kind};
+
+const ACTIVE: &str = "('queued', 'running', 'input_required', 'waiting')";
+
+/// The child started by the parent's call at journal index `step`, if there is one.
+pub async fn existing(
+    conn: &mut PgConnection,
+    parent: Uuid,
+    step: i32,
+) -> sqlx::Result<Option<Task>> {
+    let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM tasks WHERE parent_task_id = $1 AND parent_step = $2"
+    )))
+    .bind(parent)
+    .bind(step)
+    .fetch_optional(conn)
+    .await?;
+    one(row)
+}
+
+/// The runner names of `task` and its ancestors, nearest first.
+pub async fn lineage(conn: &mut PgConnection, task: &Task) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "WITH RECURSIVE up(id, parent_task_id, runner_name, n) AS (
+            SELECT id, parent_task_id, runner_name, 0 FROM tasks WHERE id = $1
+            UNION ALL
+            SELECT t.id, t.parent_task_id, t.runner_name, up.n + 1
+            FROM tasks t JOIN up ON t.id = up.parent_task_id WHERE up.n < 20)
+         SELECT runner_name FROM up ORDER BY n",
+    )
+    .bind(task.id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Locks the row of `task`'s parent, if it has one: done before `task`'s own row changes
+/// (the lock order of this module).
+pub async fn lock_parent(conn: &mut PgConnection, task: Uuid) -> sqlx::Result<()> {
+    sqlx::query(
+        "SELECT 1 FROM tasks WHERE id = (SELECT parent_task_id FROM tasks WHERE id = $1)
+         FOR UPDATE",
+    )
+    .bind(task)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Suspends the running `attempt` of `task` until its children end: `waiting`, or queued
+/// again at once when they all ended already. The next attempt does not count against
+/// `max_attempts`. `None` when the attempt no longer owns the task or a cancellation is
+/// pending (the caller ends the task instead).
+pub async fn suspend(
+    conn: &mut PgConnection,
+    task: &Task,
+    children: &[Uuid],
+) -> sqlx::Result<Option<Task>> {
+    // The row lock first, in its own statement: the one after it then sees every child
+    // that ended before (and a child ending later finds the task `waiting`).
+    sqlx::query("SELECT 1 FROM tasks WHERE id = $1 FOR UPDATE")
+        .bind(task.id)
+        .execute(&mut *conn)
+        .await?;
+    let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
+        "UPDATE tasks SET
+            status = CASE WHEN EXISTS (SELECT 1 FROM tasks c WHERE c.parent_task_id = $1
+                AND c.status IN {ACTIVE}) THEN 'waiting' ELSE 'queued' END,
+            lease_owner = NULL, lease_expires_at = NULL, run_after = now(),
+            max_attempts = max_attempts + 1, updated_at = now()
+         WHERE id = $1 AND attempts = $2 AND status = 'running' AND NOT cancel_requested
+         RETURNING {COLUMNS}"
+    )))
+    .bind(task.id)
+    .bind(task.attempts)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(suspended) = one(row)? else {
+        return Ok(None);
+    };
+    let data = json!({"children": children});
+    if suspended.status == super::model::TaskStatus::Queued {
+        let queued = json!({"attempt": suspended.attempts + 1, "children": children});
+        events::append(conn, task.id, kind::QUEUED, &queued).await?;
+    } else {
+        events::append(conn, task.id, kind::WAITING, &data).await?;
+    }
+    Ok(Some(suspended))
+}
+
+/// What a task's end means for its family, in the transaction that ends it: its active
+/// children are cancelled, and — for a child — its result goes to the parent's journal as
+/// the result of the call that started it, and a parent with no active child left is
+/// queued to go on.
+pub async fn on_end(conn: &mut PgConnection, done: &Task) -> sqlx::Result<()> {
+    let active: Vec<Uuid> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT id FROM tasks WHERE parent_task_id = $1 AND status IN {ACTIVE} ORDER BY id"
+    )))
+    .bind(done.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for child in active {
+        // Boxed: cancelling a child ends it, which comes back here for its own children.
+        Box::pin(cancel::cancel(conn, done.project, child, false)).await?;
+    }
+    if done.parent_task_id.is_some() {
+        deliver(conn, done).await?;
+    }
+    Ok(())
+}
+
+/// A child's parent as it ends: id, attempts, status; and the child's call.
+type ParentOf = (Uuid, i32, String, Option<i32>, Option<String>);
+
+/// Writes a child's result into its parent's journal and wakes the parent when no child
+/// of it is still active. A parent that ended already takes nothing.
+async fn deliver(conn: &mut PgConnection, child: &Task) -> sqlx::Result<()> {
+    let row: Option<ParentOf> = sqlx::query_as(
+        "SELECT p.id, p.attempts, p.status, c.parent_step, c.parent_call_id
+         FROM tasks c JOIN tasks p ON p.id = c.parent_task_id
+         WHERE c.id = $1 FOR UPDATE OF p",
+    )
+    .bind(child.id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((parent, attempts, status, Some(step), call_id)) = row else {
+        return Ok(());
+    };
+    if !matches!(status.as_str(), "queued" | "running" | "waiting") {
+        return Ok(());
+    }
+    let result = crate::tools::runner_tool::result_of(child);
+    let response = match &result {
+        Ok(output) => json!({"output": output}),
+        Err(message) => json!({"error": message}),
+    };
+    let call_id = call_id.unwrap_or_default();
+    let request = json!({"id": call_id, "name": crate::tools::runner_tool::tool_name(&child.runner),
+        "arguments": child.arguments.to_string(), "task_id": child.id});
+    journal::record_answer(
+        conn,
+        &NewStep {
+            task_id: parent,
+            attempt: attempts,
+            index: step,
+            kind: TOOL_RESULT,
+            request: &request,
+            response: &response,
+            usage: None,
+            cost_usd: None,
+            started_at: child.created_at,
+        },
+    )
+    .await?;
+    let mut completed: Value = response;
+    completed["id"] = json!(call_id);
+    completed["task_id"] = json!(child.id);
+    events::append(conn, parent, kind::TOOL_CALL_COMPLETED, &completed).await?;
+    let woke = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE tasks SET status = 'queued', run_after = now(), updated_at = now()
+         WHERE id = $1 AND status = 'waiting' AND NOT EXISTS (
+             SELECT 1 FROM tasks c WHERE c.parent_task_id = $1 AND c.status IN {ACTIVE})"
+    )))
+    .bind(parent)
+    .execute(&mut *conn)
+    .await?;
+    if woke.rows_affected() == 1 {
+        let queued = json!({"attempt": attempts + 1, "children_done": true});
+        events::append(conn, parent, kind::QUEUED, &queued).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,288 @@
+//! Invoking a tool directly (`POST /v1/tools/{name}/invoke`, and MCP's `tools/call`): the
+//! arguments are checked against the tool's input schema, and the tool runs. A runner's tool
+//! creates a task instead, and answers with its output when it ends within the wait. Every
+//! invocation is recorded.
+
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::catalog::Entry;
+use super::invocations::{self, NewInvocation, Source};
+use super::runner_tool;
+use crate::app::AppState;
+use crate::error::{ApiError, ErrorCode, Violation};
+use crate::projects::ProjectId;
+use crate::runners::schema::{Which, violations_of};
+use crate::tasks::live;
+use crate::tasks::model::{CreateTask, IfNotExists, Task};
+use crate::tasks::submit::{JobStart, Submitted, Submitter};
+
+/// The longest a built-in tool may run for one invocation.
+const BUILTIN_LIMIT: Duration = Duration::from_secs(60);
+
+/// Body of `POST /v1/tools/{name}/invoke`.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvokeTool {
+    /// Must satisfy the tool's input schema (default `{}`).
+    #[serde(default = "empty_object")]
+    #[schema(schema_with = crate::openapi::any_value)]
+    pub arguments: Value,
+    /// A runner tool only: the thread the task continues (its id or key).
+    #[schema(min_length = 1, max_length = 255)]
+    pub thread: Option<String>,
+    /// A runner tool only: create the thread when `thread` names a key no thread has.
+    pub if_not_exists: Option<IfNotExists>,
+    /// A runner tool only: the task is offered only read-only tools.
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+fn empty_object() -> Value {
+    Value::Object(Default::default())
+}
+
+/// What an invocation came to.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct InvokeResult {
+    /// The invocation's record (`GET /v1/tools/{name}/invocations`).
+    pub invocation_id: Uuid,
+    pub tool: String,
+    /// What the tool returned (for a runner tool, the task's output); `null` on an error or
+    /// while the task runs.
+    #[schema(schema_with = crate::openapi::any_value)]
+    pub output: Option<Value>,
+    /// Why the tool failed (the call itself was valid), or why the task did not succeed.
+    pub error: Option<String>,
+    /// A runner tool's task, as it was when the answer was sent.
+    pub task: Option<Task>,
+    pub duration_ms: i64,
+}
+
+impl InvokeResult {
+    /// Whether the tool finished: a runner tool's task may still run (or wait for input).
+    pub fn finished(&self) -> bool {
+        self.task
+            .as_ref()
+            .is_none_or(|t| t.status.terminal_event().is_some())
+    }
+}
+
+/// Who invokes, and how.
+pub struct Invoker<'a> {
+    pub state: &'a AppState,
+    pub project: ProjectId,
+    pub project_name: &'a str,
+    pub source: Source,
+    /// The key's id, or `open`.
+    pub caller: String,
+}
+
+impl Invoker<'_> {
+    /// Runs tool `entry` on `body`; for a runner tool, waits up to `wait` for its task.
+    pub async fn invoke(
+        &self,
+        entry: Entry,
+        body: InvokeTool,
+        key: Option<&str>,
+        wait: Option<Duration>,
+    ) -> Result<InvokeResult, ApiError> {
+        let started = Instant::now();
+        let name = entry.spec().name;
+        let (output, error, task) = match entry {
+            Entry::Runner(runner) => {
+                let task = self.start(&runner.name, body, key, wait).await?;
+                let (output, error) = if task.status.terminal_event().is_some() {
+                    match runner_tool::result_of(&task) {
+                        Ok(output) => (Some(output), None),
+                        Err(e) => (None, Some(e)),
+                    }
+                } else {
+                    (None, None)
+                };
+                (output, error, Some(task))
+            }
+            other => {
+                let (output, error) = self.run(&other, &name, body).await?;
+                (output, error, None)
+            }
+        };
+        let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+        let arguments = task.as_ref().map(|t| t.arguments.clone());
+        let record = NewInvocation {
+            tool: &name,
+            source: self.source,
+            caller: Some(&self.caller),
+            task_id: task.as_ref().map(|t| t.id),
+            arguments: arguments.as_ref().unwrap_or(&Value::Null),
+            output: output.as_ref(),
+            error: error.as_deref(),
+            duration_ms,
+        };
+        let invocation_id = invocations::record(&self.state.pool, self.project, &record).await?;
+        Ok(InvokeResult {
+            invocation_id,
+            tool: name,
+            output,
+            error,
+            task,
+            duration_ms,
+        })
+    }
+
+    /// Runs a built-in or HTTP tool: `(output, error)`.
+    async fn run(
+        &self,
+        entry: &Entry,
+        name: &str,
+        body: InvokeTool,
+    ) -> Result<(Option<Value>, Option<String>), ApiError> {
+        let mut errors = Vec::new();
+        for (field, given) in [
+            ("/thread", body.thread.is_some()),
+            ("/if_not_exists", body.if_not_exists.is_some()),
+            ("/read_only", body.read_only),
+        ] {
+            if given {
+                errors.push(Violation::new(field, "applies only to a runner's tool"));
+            }
+        }
+        let spec = entry.spec();
+        let (tool, key) = match entry {
+            Entry::Builtin(tool) if name == crate::tools::ask_human::NAME => {
+                let _ = tool;
+                return Err(ApiError::new(
+                    ErrorCode::ToolNotInvocable,
+                    "ask_human asks a person on behalf of a task's model; it cannot be invoked",
+                ));
+            }
+            Entry::Builtin(tool) => (
+                tool.clone(),
+                // The schema cache keys a built-in by its place among the built-ins.
+                (builtin_key(name), 0),
+            ),
+            Entry::Http(def) => {
+                let key = (def.id, def.version);
+                let tool = self
+                    .state
+                    .tools
+                    .http_tool((**def).clone(), self.project_name);
+                (std::sync::Arc::new(tool) as _, key)
+            }
+            Entry::Runner(_) => {
+                return Err(ApiError::internal(anyhow::anyhow!(
+                    "a runner tool starts a task"
+                )));
+            }
+        };
+        let schemas = &self.state.schemas;
+        let validator = schemas.validator((key.0, key.1, Which::Input), &spec.parameters)?;
+        errors.extend(
+            violations_of(&validator, &body.arguments, schemas.max_violations())
+                .into_iter()
+                .map(|v| v.under("/arguments")),
+        );
+        if !errors.is_empty() {
+            return Err(ApiError::invalid(
+                ErrorCode::InvalidArguments,
+                format!(
+                    "the arguments do not match tool {name:?} ({} violation(s))",
+                    errors.len()
+                ),
+                errors,
+            ));
+        }
+        let limit = match entry {
+            Entry::Http(def) => {
+                Duration::from_secs(u64::try_from(def.timeout_seconds).unwrap_or(30) + 1)
+            }
+            _ => BUILTIN_LIMIT,
+        };
+        let result: Result<Value, String> =
+            match tokio::time::timeout(limit, tool.call(body.arguments)).await {
+                Ok(result) => result,
+                Err(_) => Err(format!("timed out after {} s", limit.as_secs())),
+            };
+        Ok(match result {
+            Ok(output) => (Some(output), None),
+            Err(e) => (None, Some(e)),
+        })
+    }
+
+    /// Creates the runner's task and waits up to `wait` for it to settle.
+    async fn start(
+        &self,
+        runner: &str,
+        body: InvokeTool,
+        key: Option<&str>,
+        wait: Option<Duration>,
+    ) -> Result<Task, ApiError> {
+        let state = self.state;
+        let submitter = Submitter {
+            project: self.project,
+            pool: &state.pool,
+            schemas: &state.schemas,
+            models: &state.models,
+            idempotency_ttl: state.idempotency_ttl,
+            max_queued: state.quotas.project_max_queued_tasks,
+            tools: &state.tools,
+        };
+        let create = CreateTask {
+            arguments: body.arguments,
+            model_settings: None,
+            rules: Vec::new(),
+            thread: body.thread,
+            if_not_exists: body.if_not_exists,
+            multitask_strategy: None,
+            input_timeout_seconds: None,
+            read_only: body.read_only,
+            models: None,
+        };
+        let task = match submitter.submit(runner, create, key, JobStart::Now).await? {
+            Submitted::Created(task) => *task,
+            Submitted::Taken { hash } => {
+                let (task, stored) = crate::tasks::store::by_idempotency_key(
+                    &state.pool,
+                    self.project,
+                    key.unwrap_or_default(),
+                )
+                .await?
+                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("idempotency key vanished")))?;
+                if stored != hash {
+                    return Err(ApiError::new(
+                        ErrorCode::IdempotencyKeyReused,
+                        format!(
+                            "Idempotency-Key was used for a different request (task {})",
+                            task.id
+                        ),
+                    ));
+                }
+                task
+            }
+            Submitted::Batch(_) => {
+                return Err(ApiError::internal(anyhow::anyhow!(
+                    "a batch without models"
+                )));
+            }
+        };
+        Ok(match wait {
+            Some(wait) => live::until_ended(state, task.id, wait)
+                .await?
+                .unwrap_or(task),
+            None => task,
+        })
+    }
+}
+
+/// A schema-cache key for built-in `name`, apart from every stored id (version 7 UUIDs).
+fn builtin_key(name: &str) -> Uuid {
+    let place = crate::tools::BUILTIN_NAMES
+        .iter()
+        .position(|n| *n == name)
+        .unwrap_or(usize::MAX);
+    Uuid::from_u128(place as u128 + 1)
+}

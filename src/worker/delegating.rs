@@ -1,0 +1,149 @@
+//! A task whose model calls other runners (`run_<name>_task`): each call starts a child
+//! task, the attempt ends by suspending the task until its children end (`waiting`, no
+//! lease, no worker), and each child's result reaches the task's journal as the call's
+//! result (`tasks::children`).
+
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::outcome::{failed, finish};
+use super::steps::Run;
+use crate::conversation::ToolCall;
+use crate::error::ErrorCode;
+use crate::events::{self, kind};
+use crate::runners::model::Runner;
+use crate::runners::schema::{Which, violations_of};
+use crate::tasks::children;
+use crate::tasks::model::{Task, TaskError, TaskStatus};
+use crate::tasks::store::{self, NewTask, ParentCall};
+use crate::tools::invocations::{self, NewInvocation, Source};
+
+impl Run<'_> {
+    /// Starts (or, on a later attempt, finds) the child task for `call`, the tool call at
+    /// journal index `index`; `Err` is why it cannot start, for the model.
+    pub(super) async fn delegate(
+        &self,
+        call: &ToolCall,
+        index: i32,
+        runner: &Runner,
+    ) -> anyhow::Result<Result<Uuid, String>> {
+        let (task, rt) = (self.task, self.rt);
+        let arguments: Value = match call.arguments.trim() {
+            "" => json!({}),
+            text => match serde_json::from_str(text) {
+                Ok(v) => v,
+                Err(e) => return Ok(Err(format!("the arguments are not valid JSON: {e}"))),
+            },
+        };
+        let max_depth = rt.tools.settings.max_task_depth;
+        if task.depth + 1 > i32::try_from(max_depth).unwrap_or(i32::MAX) {
+            return Ok(Err(format!(
+                "not started: runners calling runners may nest {max_depth} deep \
+                 (tools.max_task_depth), and this task is at depth {}",
+                task.depth
+            )));
+        }
+        let validator = rt.schemas.validator(
+            (runner.id, runner.version, Which::Input),
+            &runner.input_schema,
+        )?;
+        let problems = violations_of(&validator, &arguments, rt.schemas.max_violations());
+        if !problems.is_empty() {
+            let list: Vec<String> = problems
+                .iter()
+                .map(|v| format!("{}: {}", v.pointer, v.message))
+                .collect();
+            return Ok(Err(format!(
+                "the arguments break {}'s input schema: {}",
+                runner.name,
+                list.join("; ")
+            )));
+        }
+        let mut tx = rt.pool.begin().await?;
+        if let Some(child) = children::existing(&mut tx, task.id, index).await? {
+            return Ok(Ok(child.id));
+        }
+        let lineage = children::lineage(&mut tx, task).await?;
+        if lineage.contains(&runner.name) {
+            return Ok(Err(format!(
+                "not started: {} is already running above this task ({}): a cycle",
+                runner.name,
+                lineage.join(" ← ")
+            )));
+        }
+        let new = NewTask {
+            project: task.project,
+            runner_id: runner.id,
+            runner_version: runner.version,
+            runner_name: &runner.name,
+            arguments: &arguments,
+            model: &runner.model,
+            model_settings: &runner.model_settings,
+            rules: &[],
+            max_attempts: runner.max_attempts,
+            timeout_seconds: runner.timeout_seconds,
+            idempotency_key: None,
+            request_hash: None,
+            run_after: std::time::Duration::ZERO,
+            thread_id: None,
+            input_timeout_seconds: runner.input_timeout_seconds,
+            read_only: task.read_only,
+            batch_id: None,
+            parent: Some(ParentCall {
+                task_id: task.id,
+                step: index,
+                call_id: &call.id,
+                depth: task.depth + 1,
+            }),
+        };
+        // A child is bounded by its parent's calls, not by the project's queue limit.
+        let Some(child) = store::insert(&mut tx, &new, u32::MAX).await? else {
+            anyhow::bail!("the child task of call {} was not inserted", call.id);
+        };
+        events::append(&mut tx, child.id, kind::QUEUED, &json!({"attempt": 1})).await?;
+        let started = json!({"id": call.id, "name": call.name, "arguments": call.arguments,
+            "task_id": child.id});
+        events::append_for_attempt(
+            &mut tx,
+            task.id,
+            task.attempts,
+            kind::TOOL_CALL_STARTED,
+            &started,
+        )
+        .await?;
+        let record = NewInvocation {
+            tool: &call.name,
+            source: Source::Task,
+            caller: None,
+            task_id: Some(child.id),
+            arguments: &arguments,
+            output: None,
+            error: None,
+            duration_ms: 0,
+        };
+        invocations::record(&mut *tx, task.project, &record).await?;
+        tx.commit().await?;
+        tracing::info!(task_id = %task.id, child = %child.id, runner = %runner.name, "child task started");
+        Ok(Ok(child.id))
+    }
+}
+
+/// Suspends the task until `children` end; a pending cancellation wins (the task ends
+/// `cancelled`, and its children with it). `false` when the attempt no longer owns the
+/// task.
+pub async fn suspend(
+    conn: &mut sqlx::PgConnection,
+    task: &Task,
+    waiting_for: &[Uuid],
+) -> anyhow::Result<bool> {
+    if children::suspend(conn, task, waiting_for).await?.is_some() {
+        tracing::info!(task_id = %task.id, children = waiting_for.len(), "task waits for its children");
+        return Ok(true);
+    }
+    let error = TaskError::new(
+        ErrorCode::Cancelled,
+        "cancelled as it started child tasks",
+        json!({"attempt": task.attempts, "children": waiting_for}),
+    );
+    finish(conn, task, &failed(TaskStatus::Cancelled, error), None).await
+}
