@@ -93,6 +93,7 @@ impl Invoker<'_> {
     ) -> Result<InvokeResult, ApiError> {
         let started = Instant::now();
         let name = entry.spec().name;
+        let arguments = body.arguments.clone();
         let (output, error, task) = match entry {
             Entry::Runner(runner) => {
                 let task = self.start(&runner.name, body, key, wait).await?;
@@ -112,13 +113,12 @@ impl Invoker<'_> {
             }
         };
         let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
-        let arguments = task.as_ref().map(|t| t.arguments.clone());
         let record = NewInvocation {
             tool: &name,
             source: self.source,
             caller: Some(&self.caller),
             task_id: task.as_ref().map(|t| t.id),
-            arguments: arguments.as_ref().unwrap_or(&Value::Null),
+            arguments: &arguments,
             output: output.as_ref(),
             error: error.as_deref(),
             duration_ms,

@@ -251,7 +251,7 @@ impl TestApp {
         let task = self.submit(runner, body).await;
         let id = task["id"].as_str().expect("id");
         self.wait_for(id, Duration::from_secs(30), |t| {
-            !matches!(t["status"].as_str(), Some("queued" | "running"))
+            !matches!(t["status"].as_str(), Some("queued" | "running" | "waiting"))
         })
         .await
     }

@@ -4,7 +4,9 @@
 
 mod asking;
 mod bad_input;
+mod batches;
 mod browser;
+mod children;
 mod cli_run;
 mod database;
 mod errors;
@@ -30,4 +32,5 @@ mod sse_client;
 mod streams;
 mod tasks;
 mod threads;
+mod tools;
 mod worker;

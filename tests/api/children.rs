@@ -1,0 +1,248 @@
+//! Runners calling runners: a model's call of `run_<name>_task` starts a child task; the
+//! parent waits without a worker, gets the child's output (or its failure as a tool error),
+//! takes its children with it when cancelled; depth is limited and cycles refused.
+
+use std::time::Duration;
+
+use errand::service::Mode;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{
+    TestApp, column, spawn, spawn_api, spawn_app, test_settings, violation_pointers,
+};
+
+/// A runner whose model calls `tool` with `arguments`, then answers with the result.
+fn caller(name: &str, tool: &str, arguments: Value) -> Value {
+    json!({"name": name, "model": "mock", "toolkits": [tool],
+        "model_settings": {"mock": {"turns": [
+            {"tool_calls": [{"name": tool, "arguments": arguments}]},
+            {"text": "got: {{tool_result}}"}]}}})
+}
+
+async fn children_of(app: &TestApp, id: &str) -> Vec<Value> {
+    app.get_json(&format!("/v1/tasks?parent_task_id={id}"))
+        .await["data"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test]
+async fn a_runner_calls_a_runner_through_a_child_task() {
+    let app = spawn_app().await;
+    app.create_runner(json!({"name": "helper", "model": "mock",
+        "input_schema": {"type": "object", "properties": {"q": {"type": "string"}}, "required": ["q"]},
+        "model_settings": {"mock": {"text": "helper says hi", "delay_ms": 200}}}))
+        .await;
+    app.create_runner(caller("boss", "run_helper_task", json!({"q": "?"})))
+        .await;
+    let parent = app.run_to_end("boss", json!({"arguments": {}})).await;
+    assert_eq!(parent["status"], "succeeded", "{parent}");
+    assert_eq!(parent["output"], "got: helper says hi");
+    let id = parent["id"].as_str().unwrap();
+    let kids = children_of(&app, id).await;
+    assert_eq!(kids.len(), 1);
+    assert_eq!(kids[0]["parent_task_id"], id);
+    assert_eq!(kids[0]["depth"], 1);
+    assert_eq!(kids[0]["runner"], "helper");
+    assert_eq!(kids[0]["arguments"], json!({"q": "?"}));
+
+    // The parent's log shows the call and its result, not the child's own deltas.
+    let kinds = column(&json!({"data": app.events(id).await}), "type");
+    let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str().unwrap()).collect();
+    assert!(kinds.contains(&"task.waiting"), "{kinds:?}");
+    let events = app.events(id).await;
+    let started = events
+        .iter()
+        .find(|e| e["type"] == "tool_call.started")
+        .unwrap();
+    assert_eq!(started["data"]["task_id"], kids[0]["id"]);
+    let completed = events
+        .iter()
+        .find(|e| e["type"] == "tool_call.completed")
+        .unwrap();
+    assert_eq!(completed["data"]["output"], "helper says hi");
+    // While the child streamed, the parent's log took no deltas: they are on the child's.
+    let at = |kind: &str| events.iter().position(|e| e["type"] == kind).unwrap();
+    let (from, to) = (at("tool_call.started"), at("tool_call.completed"));
+    assert!(
+        events[from..to]
+            .iter()
+            .all(|e| e["type"] != "message.delta"),
+        "{events:?}"
+    );
+    let child_events = app.events(kids[0]["id"].as_str().unwrap()).await;
+    assert!(child_events.iter().any(|e| e["type"] == "message.delta"));
+
+    // Arguments the child's runner refuses come back to the parent's model as an error.
+    app.create_runner(caller("sloppy", "run_helper_task", json!({"q": 5})))
+        .await;
+    let task = app.run_to_end("sloppy", json!({"arguments": {}})).await;
+    assert_eq!(task["status"], "succeeded", "{task}");
+    let output = task["output"].as_str().unwrap();
+    assert!(
+        output.contains("error:") && output.contains("/q"),
+        "{output}"
+    );
+    assert!(
+        children_of(&app, task["id"].as_str().unwrap())
+            .await
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_childs_failure_is_a_tool_error_for_its_parent() {
+    let app = spawn_app().await;
+    app.create_runner(
+        json!({"name": "fragile", "model": "mock", "max_attempts": 1,
+        "model_settings": {"mock": {"error": {"code": "bad_request", "message": "boom"}}}}),
+    )
+    .await;
+    app.create_runner(caller("boss", "run_fragile_task", json!({})))
+        .await;
+    let parent = app.run_to_end("boss", json!({"arguments": {}})).await;
+    assert_eq!(parent["status"], "succeeded", "{parent}");
+    let output = parent["output"].as_str().unwrap();
+    assert!(
+        output.starts_with("got: error:") && output.contains("failed") && output.contains("boom"),
+        "{output}"
+    );
+}
+
+#[tokio::test]
+async fn cancelling_a_parent_cancels_its_children() {
+    let app = spawn_app().await;
+    app.create_runner(json!({"name": "slow", "model": "mock",
+        "model_settings": {"mock": {"text": "late", "delay_ms": 30000}}}))
+        .await;
+    app.create_runner(caller("boss", "run_slow_task", json!({})))
+        .await;
+    let parent = app.submit("boss", json!({"arguments": {}})).await;
+    let id = parent["id"].as_str().unwrap();
+    app.wait_for_status(id, "waiting").await;
+    let kids = children_of(&app, id).await;
+    assert_eq!(kids.len(), 1);
+    let child = kids[0]["id"].as_str().unwrap().to_owned();
+    app.wait_for_status(&child, "running").await;
+
+    let res = app
+        .post(&format!("/v1/tasks/{id}/cancel"), &json!({}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK, "a waiting task ends at once");
+    let cancelled = app.wait_for_status(&child, "cancelled").await;
+    assert_eq!(cancelled["error"]["code"], "cancelled");
+    // The parent stays cancelled: the child's end does not wake it.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(app.task(id).await["status"], "cancelled");
+}
+
+#[tokio::test]
+async fn a_waiting_parent_holds_no_worker() {
+    let mut settings = test_settings();
+    settings.worker.concurrency = 1;
+    let app = spawn(Mode::ALL, settings).await;
+    app.create_runner(json!({"name": "leaf", "model": "mock",
+        "model_settings": {"mock": {"text": "leaf done"}}}))
+        .await;
+    app.create_runner(caller("boss", "run_leaf_task", json!({})))
+        .await;
+    // With one worker slot, the child can only run if the waiting parent gave it up.
+    let parent = app.run_to_end("boss", json!({"arguments": {}})).await;
+    assert_eq!(parent["output"], "got: leaf done", "{parent}");
+}
+
+#[tokio::test]
+async fn depth_is_limited() {
+    let mut settings = test_settings();
+    settings.tools.max_task_depth = 1;
+    let app = spawn(Mode::ALL, settings).await;
+    app.create_runner(
+        json!({"name": "c", "model": "mock", "model_settings": {"mock": {"text": "deep"}}}),
+    )
+    .await;
+    app.create_runner(caller("b", "run_c_task", json!({})))
+        .await;
+    app.create_runner(caller("a", "run_b_task", json!({})))
+        .await;
+    let top = app.run_to_end("a", json!({"arguments": {}})).await;
+    assert_eq!(top["status"], "succeeded", "{top}");
+    let output = top["output"].as_str().unwrap();
+    assert!(output.contains("tools.max_task_depth"), "{output}");
+    // b ran (depth 1); c never started.
+    let b = &children_of(&app, top["id"].as_str().unwrap()).await[0];
+    assert!(
+        children_of(&app, b["id"].as_str().unwrap())
+            .await
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn cycles_are_refused_when_saved_and_when_run() {
+    let app = spawn_app().await;
+    app.create_runner(json!({"name": "a", "model": "mock"}))
+        .await;
+    app.create_runner(caller("b", "run_a_task", json!({})))
+        .await;
+    // a → b → a.
+    let res = app
+        .put(
+            "/v1/runners/a",
+            &json!({"model": "mock", "toolkits": ["run_b_task"]}),
+        )
+        .await;
+    assert_eq!(
+        violation_pointers(res, "invalid_runner").await,
+        ["/toolkits/0"]
+    );
+    let res = app
+        .put(
+            "/v1/runners/a",
+            &json!({"model": "mock", "toolkits": ["run_a_task"]}),
+        )
+        .await;
+    assert_eq!(
+        violation_pointers(res, "invalid_runner").await,
+        ["/toolkits/0"]
+    );
+    let res = app
+        .post(
+            "/v1/runners",
+            &json!({"name": "d", "model": "mock", "toolkits": ["run_nope_task", "nope"]}),
+        )
+        .await;
+    assert_eq!(
+        violation_pointers(res, "invalid_runner").await,
+        ["/toolkits/0", "/toolkits/1"]
+    );
+
+    app.stop().await;
+
+    // A cycle made while a task waits to run: x (calling y) is submitted; before a worker
+    // takes it, x is replaced by a new x without tools and y made to call x. When the old
+    // task calls y, y's call of x would run an x inside x: refused at run time.
+    let mut app = spawn_api().await;
+    app.create_runner(json!({"name": "y", "model": "mock"}))
+        .await;
+    app.create_runner(caller("x", "run_y_task", json!({})))
+        .await;
+    let task = app.submit("x", json!({"arguments": {}})).await;
+    let id = task["id"].as_str().unwrap();
+    assert_eq!(
+        app.delete("/v1/runners/x").await.status(),
+        StatusCode::NO_CONTENT
+    );
+    app.create_runner(json!({"name": "x", "model": "mock"}))
+        .await;
+    let res = app
+        .put("/v1/runners/y", &caller("y", "run_x_task", json!({})))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    app.spawn_worker_process();
+    let done = app.wait_for_status(id, "succeeded").await;
+    let output = done["output"].as_str().unwrap();
+    assert!(output.contains("a cycle"), "{output}");
+    app.stop().await;
+}
