@@ -48,6 +48,8 @@ pub struct AppState {
     /// Keys, open mode and request rates.
     pub auth: Arc<Auth>,
     pub quotas: QuotaSettings,
+    /// `retention.tasks_days`: how long a finished task stays (MCP tasks' `ttlMs`).
+    pub retention_days: Option<u32>,
 }
 
 /// How waiting requests and event streams behave.
@@ -148,8 +150,12 @@ impl Application {
         })?;
         let port = listener.local_addr()?.port();
         let doc = web::Data::new(openapi_for(&Contract::from(all)));
-        let state = web::Data::new(state);
         let limit = settings.body_limit;
+        let mcp = all
+            .mcp
+            .enabled
+            .then(|| web::Data::new(crate::mcp::adapter::service(state.clone(), &all.mcp, limit)));
+        let state = web::Data::new(state);
         let max_violations = state.schemas.max_violations();
         let origins = settings.cors_allowed_origins.clone();
         let server = HttpServer::new(move || {
@@ -165,6 +171,15 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(path_error))
                 .configure(configure)
                 .split_for_parts();
+            let app = match &mcp {
+                Some(mcp) => app.service(
+                    web::resource(crate::mcp::PATH)
+                        .app_data(mcp.clone())
+                        .app_data(web::PayloadConfig::new(limit))
+                        .route(web::route().to(crate::mcp::adapter::serve)),
+                ),
+                None => app,
+            };
             app.app_data(doc.clone())
                 .service(openapi_json)
                 .route(

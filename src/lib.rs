@@ -17,6 +17,7 @@ pub mod health;
 pub mod housekeeping;
 pub mod json;
 pub mod llm;
+pub mod mcp;
 pub mod openapi;
 pub mod pagination;
 pub mod projects;

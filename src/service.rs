@@ -144,6 +144,7 @@ pub async fn start(
                 3600 * u64::from(settings.retention.idempotency_hours),
             ),
             worker_alive,
+            retention_days: settings.retention.tasks_days,
         };
         let app = Application::build(state, settings)?;
         port = Some(app.port());

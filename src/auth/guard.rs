@@ -176,7 +176,7 @@ fn unauthenticated(detail: &str) -> ApiError {
 
 /// Whether the guard covers this path.
 fn guarded(path: &str) -> bool {
-    path == "/v1" || path.starts_with("/v1/")
+    path == "/v1" || path.starts_with("/v1/") || path == crate::mcp::PATH
 }
 
 /// The middleware (`from_fn`).

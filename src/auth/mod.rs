@@ -59,6 +59,9 @@ pub fn required_scope(method: &Method, path: &str) -> Scope {
         .any(|p| path == *p || path.strip_prefix(p).is_some_and(|r| r.starts_with('/')));
     if admin {
         Scope::Admin
+    } else if path == crate::mcp::PATH {
+        // Every MCP message is a POST: the handler checks each method's scope.
+        Scope::Read
     } else if method == Method::GET || method == Method::HEAD {
         Scope::Read
     } else {

@@ -58,6 +58,10 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
         "retention.invocations_days",
     ),
     ("ERRAND_TOOLS_MAX_TASK_DEPTH", "tools.max_task_depth"),
+    ("ERRAND_MCP_ENABLED", "mcp.enabled"),
+    ("ERRAND_MCP_ALLOWED_HOSTS", "mcp.allowed_hosts"),
+    ("ERRAND_MCP_ALLOWED_ORIGINS", "mcp.allowed_origins"),
+    ("ERRAND_MCP_CALL_WAIT_SECONDS", "mcp.call_wait_seconds"),
     ("ERRAND_TOOLS_PROJECT_MAX_TOOLS", "tools.project_max_tools"),
     (
         "ERRAND_RETENTION_IDEMPOTENCY_HOURS",
@@ -118,7 +122,13 @@ pub fn set_key(table: &mut toml::Table, key: &str, raw: &str) {
             toml::Value::String(raw.to_owned())
         }
         // A comma-separated list.
-        ("server.cors_allowed_origins" | "fetch.allow_hosts", _) => toml::Value::Array(
+        (
+            "server.cors_allowed_origins"
+            | "fetch.allow_hosts"
+            | "mcp.allowed_hosts"
+            | "mcp.allowed_origins",
+            _,
+        ) => toml::Value::Array(
             raw.split(',')
                 .map(str::trim)
                 .filter(|o| !o.is_empty())

@@ -5,6 +5,7 @@ mod auth;
 mod env;
 mod fetch;
 mod limits;
+mod mcp;
 pub mod providers;
 pub mod retention;
 mod tools;
@@ -12,6 +13,7 @@ mod tools;
 pub use auth::{AuthSettings, QuotaSettings};
 pub use fetch::FetchSettings;
 pub use limits::{LimitsSettings, MockSettings};
+pub use mcp::McpSettings;
 
 pub use retention::RetentionSettings;
 pub use tools::{SecretSettings, ToolSettings};
@@ -36,6 +38,7 @@ pub struct Settings {
     pub mock: MockSettings,
     pub fetch: FetchSettings,
     pub tools: ToolSettings,
+    pub mcp: McpSettings,
     pub log: LogSettings,
     /// OpenAI-compatible endpoints by name; a model `name/model` runs on provider `name`.
     pub providers: BTreeMap<String, providers::ProviderSettings>,

@@ -18,6 +18,7 @@ use crate::body::JsonBody;
 use crate::error::{ApiError, ErrorCode, Problem, Violation};
 use crate::openapi::{BodyErrors, NotFound, QueryErrors, ServerErrors};
 use crate::pagination;
+use crate::projects::ProjectId;
 
 /// The caller's tool `name`, or 404.
 pub async fn existing(state: &AppState, caller: &Caller, name: &str) -> Result<Entry, ApiError> {
@@ -32,17 +33,55 @@ pub async fn existing(state: &AppState, caller: &Caller, name: &str) -> Result<E
 }
 
 /// How the entry is listed: its read-only flag needs the runner's tools for a runner.
-async fn entry(state: &AppState, caller: &Caller, entry: &Entry) -> Result<ToolEntry, ApiError> {
+async fn entry(state: &AppState, project: ProjectId, entry: &Entry) -> Result<ToolEntry, ApiError> {
     let read_only = match entry {
         Entry::Runner(runner) => {
             state
                 .tools
-                .runner_read_only(&state.pool, caller.project, runner)
+                .runner_read_only(&state.pool, project, runner)
                 .await?
         }
         other => other.offered_read_only(),
     };
     Ok(ToolEntry::new(entry, read_only))
+}
+
+/// Up to `limit` of the project's tools named after `after`, by name, and the cursor of
+/// the next page (for `/v1/tools` and MCP's `tools/list`).
+pub async fn page(
+    state: &AppState,
+    project: ProjectId,
+    after: &str,
+    limit: i64,
+) -> Result<(Vec<ToolEntry>, Option<String>), ApiError> {
+    let mut entries: Vec<Entry> = state
+        .tools
+        .builtins()
+        .all()
+        .filter(|t| t.spec().name.as_str() > after)
+        .map(|t| Entry::Builtin(t.clone()))
+        .collect();
+    entries.extend(
+        store::all(&state.pool, project)
+            .await?
+            .into_iter()
+            .filter(|d| d.name.as_str() > after)
+            .map(|d| Entry::Http(Box::new(d))),
+    );
+    entries.extend(
+        crate::runners::store::list_by_tool_name(&state.pool, project, after, limit + 1)
+            .await?
+            .into_iter()
+            .map(|r| Entry::Runner(Box::new(r))),
+    );
+    entries.sort_by(|a, b| a.spec().name.cmp(&b.spec().name));
+    entries.truncate(usize::try_from(limit + 1).unwrap_or(usize::MAX));
+    let mut listed = Vec::with_capacity(entries.len());
+    for e in &entries {
+        listed.push(entry(state, project, e).await?);
+    }
+    let next_cursor = pagination::next(&mut listed, limit, |t| t.name.clone());
+    Ok((listed, next_cursor))
 }
 
 /// List tools
@@ -65,32 +104,7 @@ pub async fn list(
 ) -> Result<web::Json<ToolPage>, ApiError> {
     let limit = pagination::limit(query.limit, 100, 1000)?;
     let after = query.cursor.as_deref().unwrap_or("");
-    let mut entries: Vec<Entry> = state
-        .tools
-        .builtins()
-        .all()
-        .filter(|t| t.spec().name.as_str() > after)
-        .map(|t| Entry::Builtin(t.clone()))
-        .collect();
-    entries.extend(
-        store::all(&state.pool, caller.project)
-            .await?
-            .into_iter()
-            .filter(|d| d.name.as_str() > after)
-            .map(|d| Entry::Http(Box::new(d))),
-    );
-    entries.extend(
-        crate::runners::store::list_by_tool_name(&state.pool, caller.project, after, limit + 1)
-            .await?
-            .into_iter()
-            .map(|r| Entry::Runner(Box::new(r))),
-    );
-    let mut listed = Vec::with_capacity(entries.len());
-    for e in &entries {
-        listed.push(entry(&state, &caller, e).await?);
-    }
-    listed.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
-    let next_cursor = pagination::next(&mut listed, limit, |t| t.name.clone());
+    let (listed, next_cursor) = page(&state, caller.project, after, limit).await?;
     let format = query.format.unwrap_or_default();
     let data = listed
         .iter()
@@ -117,7 +131,7 @@ pub async fn get(
     name: web::Path<String>,
 ) -> Result<web::Json<ToolEntry>, ApiError> {
     let found = existing(&state, &caller, &name).await?;
-    Ok(web::Json(entry(&state, &caller, &found).await?))
+    Ok(web::Json(entry(&state, caller.project, &found).await?))
 }
 
 /// Register an HTTP tool

@@ -20,6 +20,7 @@ mod isolation;
 mod keys;
 mod limits;
 mod llm;
+mod mcp;
 mod model_servers;
 mod openapi;
 mod operations;

@@ -1,0 +1,71 @@
+//! Mounting `rmcp`'s Streamable HTTP service in actix-web: the actix request becomes an
+//! `http` 1.x request (method, URI, headers, the body read by actix within
+//! `server.body_limit`), the caller goes into its extensions, and the response — JSON or
+//! an SSE stream — is streamed back as it comes.
+
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use bytes::Bytes;
+use futures::StreamExt;
+use http_body_util::{BodyExt, Full};
+use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+
+use super::{ErrandMcp, McpCaller};
+use crate::app::AppState;
+use crate::auth::Caller;
+use crate::config::McpSettings;
+use crate::error::ApiError;
+
+/// The MCP service of one process.
+pub type McpService = StreamableHttpService<ErrandMcp, NeverSessionManager>;
+
+/// The service for `state`, as `settings` configure it.
+pub fn service(state: AppState, settings: &McpSettings, body_limit: usize) -> McpService {
+    let config = StreamableHttpServerConfig::default()
+        .with_legacy_session_mode(false)
+        .with_json_response(true)
+        .with_allowed_hosts(settings.allowed_hosts.clone())
+        .with_allowed_origins(settings.allowed_origins.clone())
+        .enforce_origin_validation()
+        .with_max_request_body_bytes(body_limit);
+    let settings = settings.clone();
+    StreamableHttpService::new(
+        move || Ok(ErrandMcp::new(state.clone(), settings.clone())),
+        Arc::new(NeverSessionManager::default()),
+        config,
+    )
+}
+
+/// `GET`, `POST` and `DELETE /mcp`.
+pub async fn serve(
+    req: HttpRequest,
+    body: web::Bytes,
+    caller: Caller,
+    mcp: web::Data<McpService>,
+) -> Result<HttpResponse, ApiError> {
+    let mut builder = http::Request::builder()
+        .method(req.method().as_str())
+        .uri(req.uri().to_string());
+    for (name, value) in req.headers() {
+        builder = builder.header(name.as_str(), value.as_bytes());
+    }
+    let mut request = builder
+        .body(Full::new(Bytes::from(body.to_vec())))
+        .map_err(|e| ApiError::bad_request(format!("the request cannot be read: {e}")))?;
+    request.extensions_mut().insert(McpCaller { caller });
+    let response = mcp.handle(request).await;
+    let (parts, body) = response.into_parts();
+    let status = StatusCode::from_u16(parts.status.as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+    let mut out = HttpResponse::build(status);
+    for (name, value) in &parts.headers {
+        out.append_header((name.as_str(), value.as_bytes()));
+    }
+    let stream = body.into_data_stream().map(|chunk| {
+        let chunk: Bytes = chunk.unwrap_or_else(|never| match never {});
+        Ok::<Bytes, actix_web::Error>(chunk)
+    });
+    Ok(out.streaming(stream))
+}

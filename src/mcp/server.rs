@@ -1,0 +1,219 @@
+//! The MCP handler: `tools/list` is the project's tool registry, `tools/call` runs a tool
+//! (recorded as an `mcp` invocation). A runner's tool called by a client that declared the
+//! tasks extension answers at once with a task handle — the Errand task, committed before
+//! the answer — and the client follows it with `tasks/get`; other clients wait up to
+//! `mcp.call_wait_seconds`, then get a result naming the task.
+
+use std::time::Duration;
+
+use actix_web::ResponseError;
+use rmcp::ErrorData as McpError;
+use rmcp::handler::server::ServerHandler;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, CancelTaskParams, ContentBlock,
+    CreateTaskResult, GetTaskParams, GetTaskResult, Implementation, InitializeResult,
+    ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+    UpdateTaskParams,
+};
+use rmcp::service::{RequestContext, RoleServer};
+use serde_json::{Value, json};
+
+use super::{McpCaller, tasks};
+use crate::app::AppState;
+use crate::auth::{Caller, Scope};
+use crate::config::McpSettings;
+use crate::error::ApiError;
+use crate::tools::catalog::Entry;
+use crate::tools::invocations::Source;
+use crate::tools::invoke::{InvokeResult, InvokeTool, Invoker};
+
+#[derive(Clone)]
+pub struct ErrandMcp {
+    pub(super) state: AppState,
+    pub(super) settings: McpSettings,
+}
+
+impl ErrandMcp {
+    pub fn new(state: AppState, settings: McpSettings) -> Self {
+        Self { state, settings }
+    }
+}
+
+/// The caller the adapter put into the request, holding at least `scope`.
+pub(super) fn caller(ctx: &RequestContext<RoleServer>, scope: Scope) -> Result<Caller, McpError> {
+    let caller = ctx
+        .extensions
+        .get::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<McpCaller>())
+        .map(|c| c.caller.clone())
+        .ok_or_else(|| McpError::internal_error("the request carries no caller", None))?;
+    if caller.scope < scope {
+        return Err(McpError::invalid_request(
+            format!("this needs an API key with the `{}` scope", scope.as_str()),
+            None,
+        ));
+    }
+    Ok(caller)
+}
+
+/// An API error as MCP sees it: a fault of the server is a protocol error; a refusal of
+/// the call (bad arguments, a full queue) a tool error the model can read and act on.
+pub(super) fn refused(e: ApiError) -> Result<CallToolResult, McpError> {
+    if e.status_code().is_server_error() {
+        return Err(McpError::internal_error(e.problem().detail, None));
+    }
+    let problem = serde_json::to_value(e.problem()).unwrap_or(Value::Null);
+    Ok(CallToolResult::error(vec![ContentBlock::text(
+        problem.to_string(),
+    )]))
+}
+
+pub(super) fn internal(e: impl std::fmt::Display) -> McpError {
+    McpError::internal_error(e.to_string(), None)
+}
+
+/// A finished invocation as a tool result: structured when the output is an object.
+fn result_of(done: &InvokeResult) -> CallToolResult {
+    match (&done.output, &done.error) {
+        (_, Some(error)) => CallToolResult::error(vec![ContentBlock::text(error.clone())]),
+        (Some(output @ Value::Object(_)), None) => CallToolResult::structured(output.clone()),
+        (Some(Value::String(text)), None) => {
+            CallToolResult::success(vec![ContentBlock::text(text.clone())])
+        }
+        (Some(output), None) => {
+            CallToolResult::success(vec![ContentBlock::text(output.to_string())])
+        }
+        (None, None) => CallToolResult::success(Vec::new()),
+    }
+}
+
+impl ServerHandler for ErrandMcp {
+    fn get_info(&self) -> ServerConfig {
+        InitializeResult::new(
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_tasks()
+                .build(),
+        )
+        .with_server_info(Implementation::new("errand", env!("CARGO_PKG_VERSION")))
+        .with_instructions(
+            "Errand's tools: built-ins, the project's HTTP tools, and every runner as \
+             run_<name>_task (a durable task; with the tasks extension, follow it with tasks/get).",
+        )
+    }
+
+    async fn list_tools(
+        &self,
+        request: Option<PaginatedRequestParams>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, McpError> {
+        let caller = caller(&ctx, Scope::Read)?;
+        let after = request.and_then(|r| r.cursor).unwrap_or_default();
+        let (listed, next) = crate::tools::routes::page(&self.state, caller.project, &after, 100)
+            .await
+            .map_err(internal)?;
+        let tools = listed
+            .iter()
+            .map(|t| serde_json::from_value::<Tool>(t.mcp()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(internal)?;
+        let mut result = ListToolsResult::with_all_items(tools);
+        result.next_cursor = next;
+        Ok(result)
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, McpError> {
+        let caller = caller(&ctx, Scope::Write)?;
+        let found = self
+            .state
+            .tools
+            .find(&self.state.pool, caller.project, &request.name)
+            .await
+            .map_err(internal)?;
+        let Some(entry) = found else {
+            return Err(McpError::invalid_params(
+                format!("no tool named {:?}", request.name),
+                None,
+            ));
+        };
+        let as_task = matches!(entry, Entry::Runner(_))
+            && ctx
+                .client_capabilities()
+                .is_some_and(|c| c.supports_tasks());
+        let wait = match (&entry, as_task) {
+            (Entry::Runner(_), false) => Some(Duration::from_secs(self.settings.call_wait_seconds)),
+            _ => None,
+        };
+        let invoker = Invoker {
+            state: &self.state,
+            project: caller.project,
+            project_name: &caller.project_name,
+            source: Source::Mcp,
+            caller: caller
+                .key
+                .map_or_else(|| "open".to_owned(), |k| k.to_string()),
+        };
+        let body = InvokeTool {
+            arguments: Value::Object(request.arguments.unwrap_or_default()),
+            ..InvokeTool::default()
+        };
+        let done = match invoker.invoke(entry, body, None, wait).await {
+            Ok(done) => done,
+            Err(e) => return refused(e).map(CallToolResponse::Complete),
+        };
+        match &done.task {
+            // Durable already: the task row committed before this answer.
+            Some(task) if as_task => Ok(CallToolResponse::Task(CreateTaskResult::new(
+                tasks::handle(task, &self.settings, &self.state),
+            ))),
+            Some(task) if !done.finished() => {
+                let note = json!({"task_id": task.id, "status": task.status,
+                    "follow": format!("GET /v1/tasks/{}?wait=60", task.id)});
+                Ok(CallToolResponse::Complete(CallToolResult::success(vec![
+                    ContentBlock::text(format!(
+                        "Task {} of runner {} is still {} after {} s. Follow it with GET \
+                         /v1/tasks/{}?wait=60 on this server (or call the tool with the MCP \
+                         tasks extension). {note}",
+                        task.id,
+                        task.runner,
+                        task.status.as_str(),
+                        self.settings.call_wait_seconds,
+                        task.id
+                    )),
+                ])))
+            }
+            _ => Ok(CallToolResponse::Complete(result_of(&done))),
+        }
+    }
+
+    async fn get_task(
+        &self,
+        request: GetTaskParams,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<GetTaskResult, McpError> {
+        let caller = caller(&ctx, Scope::Read)?;
+        tasks::get(self, &caller, &request.task_id).await
+    }
+
+    async fn update_task(
+        &self,
+        request: UpdateTaskParams,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        let caller = caller(&ctx, Scope::Write)?;
+        tasks::update(self, &caller, request).await
+    }
+
+    async fn cancel_task(
+        &self,
+        request: CancelTaskParams,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        let caller = caller(&ctx, Scope::Write)?;
+        tasks::cancel(self, &caller, &request.task_id).await
+    }
+}
