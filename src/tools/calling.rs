@@ -2,6 +2,8 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, post, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::invocations::Source;
 use super::invoke::{InvokeResult, InvokeTool, Invoker};
@@ -11,8 +13,18 @@ use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::{ApiError, Problem};
 use crate::openapi::{BodyErrors, NotFound, ServerErrors};
-use crate::tasks::model::SubmitQuery;
 use crate::tasks::{idempotency, live};
+
+/// Query of `POST /v1/tools/{name}/invoke`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct InvokeQuery {
+    /// A runner tool: wait up to this many seconds (at most `server.max_wait_seconds`,
+    /// default 60) for its task to end.
+    #[param(minimum = 0, maximum = 60)]
+    pub wait: Option<u64>,
+}
 
 /// Invoke a tool
 ///
@@ -26,7 +38,7 @@ use crate::tasks::{idempotency, live};
     tag = "tools",
     params(
         ("name" = String, Path, description = "The tool's name", max_length = 100),
-        SubmitQuery,
+        InvokeQuery,
         ("Idempotency-Key" = Option<String>, Header,
             description = "A runner tool: the same key and body return the same task",
             min_length = 1, max_length = 255, pattern = r"^[!-~]{1,255}$"),
@@ -49,15 +61,10 @@ pub async fn invoke(
     state: web::Data<AppState>,
     caller: Caller,
     name: web::Path<String>,
-    query: web::Query<SubmitQuery>,
+    query: web::Query<InvokeQuery>,
     req: HttpRequest,
     body: JsonBody<InvokeTool>,
 ) -> Result<HttpResponse, ApiError> {
-    if query.stream.is_some() {
-        return Err(ApiError::bad_request(
-            "stream is not offered here: follow the task's events",
-        ));
-    }
     let entry = existing(&state, &caller, &name).await?;
     let key = idempotency::key_from(&req)?;
     let max = state.streams.max_wait;

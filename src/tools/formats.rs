@@ -24,7 +24,7 @@ pub struct ToolEntry {
     pub name: String,
     pub kind: ToolKind,
     pub description: String,
-    #[schema(value_type = Object)]
+    #[schema(schema_with = crate::openapi::json_schema)]
     pub input_schema: Value,
     #[schema(schema_with = crate::openapi::optional_json_schema)]
     pub output_schema: Option<Value>,
@@ -62,7 +62,7 @@ impl ToolEntry {
         json!({"type": "function", "function": {
             "name": self.name,
             "description": self.description,
-            "parameters": self.input_schema,
+            "parameters": as_object(&self.input_schema),
             "strict": strict_compatible(&self.input_schema),
         }})
     }
@@ -73,7 +73,7 @@ impl ToolEntry {
         let mut tool = json!({
             "name": self.name,
             "description": self.description,
-            "inputSchema": self.input_schema,
+            "inputSchema": as_object(&self.input_schema),
             "annotations": {
                 "readOnlyHint": self.read_only,
                 "openWorldHint": self.kind != ToolKind::Builtin || self.name == "http_fetch",
@@ -88,6 +88,16 @@ impl ToolEntry {
             tool["execution"] = json!({"taskSupport": "optional"});
         }
         tool
+    }
+}
+
+/// A schema as an object, which OpenAI and MCP require: `true` (anything) becomes any
+/// object, `false` (nothing) an object schema nothing satisfies.
+fn as_object(schema: &Value) -> Value {
+    match schema {
+        Value::Bool(true) => json!({"type": "object"}),
+        Value::Bool(false) => json!({"type": "object", "not": {}}),
+        other => other.clone(),
     }
 }
 

@@ -231,9 +231,10 @@ pub struct HttpToolInput {
     #[serde(default)]
     #[schema(max_length = 4000)]
     pub description: String,
-    /// JSON Schema of the arguments. Defaults to any object.
+    /// JSON Schema of the arguments, an object schema (`"type": "object"`). Defaults to any
+    /// object.
     #[serde(default = "any_object")]
-    #[schema(schema_with = crate::openapi::json_schema)]
+    #[schema(schema_with = object_schema)]
     pub input_schema: Value,
     /// JSON Schema the tool's answer must satisfy; an answer that does not is an error.
     #[schema(schema_with = crate::openapi::optional_json_schema)]
@@ -261,6 +262,22 @@ pub struct HttpToolInput {
     /// Calling it changes nothing: a `read_only` task may use it.
     #[serde(default)]
     pub read_only: bool,
+}
+
+/// An object JSON Schema: `{"type": "object", …}`.
+fn object_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property(
+            "type",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(["object"])),
+        )
+        .required("type")
+        .description(Some("A JSON Schema of an object (`\"type\": \"object\"`)"))
+        .build()
 }
 
 fn any_object() -> Value {

@@ -103,6 +103,13 @@ pub async fn list(
     query: web::Query<ToolQuery>,
 ) -> Result<web::Json<ToolPage>, ApiError> {
     let limit = pagination::limit(query.limit, 100, 1000)?;
+    if query
+        .cursor
+        .as_ref()
+        .is_some_and(|c| c.is_empty() || c.len() > 100)
+    {
+        return Err(pagination::invalid_cursor());
+    }
     let after = query.cursor.as_deref().unwrap_or("");
     let (listed, next_cursor) = page(&state, caller.project, after, limit).await?;
     let format = query.format.unwrap_or_default();
