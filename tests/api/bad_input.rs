@@ -35,11 +35,13 @@ fn base(operation_id: &str) -> (&'static str, Value) {
         ),
         "createTool" => (
             "/v1/tools",
-            json!({"name": "probe-tool", "url": "https://example.com/t", "headers": {"x-a": "b"}}),
+            json!({"name": "probe-tool", "url": "https://example.com/t", "headers": {"x-a": "b"},
+                "input_schema": {"type": "object"}}),
         ),
         "replaceTool" => (
             "/v1/tools/probe-tool",
-            json!({"url": "https://example.com/t", "description": "d"}),
+            json!({"url": "https://example.com/t", "description": "d",
+                "input_schema": {"type": "object"}}),
         ),
         "invokeTool" => (
             "/v1/tools/calculator/invoke",
