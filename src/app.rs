@@ -52,6 +52,24 @@ pub struct AppState {
     pub retention_days: Option<u32>,
 }
 
+impl AppState {
+    /// Submits tasks to `project` with this server's settings.
+    pub fn submitter(
+        &self,
+        project: crate::projects::ProjectId,
+    ) -> crate::tasks::submit::Submitter<'_> {
+        crate::tasks::submit::Submitter {
+            project,
+            pool: &self.pool,
+            schemas: &self.schemas,
+            models: &self.models,
+            idempotency_ttl: self.idempotency_ttl,
+            max_queued: self.quotas.project_max_queued_tasks,
+            tools: &self.tools,
+        }
+    }
+}
+
 /// How waiting requests and event streams behave.
 #[derive(Debug, Clone, Copy)]
 pub struct StreamSettings {

@@ -54,6 +54,15 @@ impl Violation {
         }
     }
 
+    /// Violations as one line of text for a model: `pointer: message; …`.
+    pub fn describe(violations: &[Violation]) -> String {
+        let list: Vec<String> = violations
+            .iter()
+            .map(|v| format!("{}: {}", v.pointer, v.message))
+            .collect();
+        list.join("; ")
+    }
+
     /// The same violation under `prefix` (e.g. `/arguments`).
     pub fn under(self, prefix: &str) -> Self {
         Self {

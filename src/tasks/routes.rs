@@ -14,7 +14,7 @@ use super::input;
 use super::live;
 use super::model::{CreateTask, SubmitQuery, Task, TaskFilter, TaskInput, TaskPage, TaskQuery};
 use super::store;
-use super::submit::{JobStart, Submitted, Submitter};
+use super::submit::{JobStart, Submitted};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::body::JsonBody;
@@ -101,15 +101,7 @@ pub async fn create(
     let wait = live::query_wait(query.wait, max)?
         .or(preferred)
         .filter(|_| !stream);
-    let submitter = Submitter {
-        project: caller.project,
-        pool: &state.pool,
-        schemas: &state.schemas,
-        models: &state.models,
-        idempotency_ttl: state.idempotency_ttl,
-        max_queued: state.quotas.project_max_queued_tasks,
-        tools: &state.tools,
-    };
+    let submitter = state.submitter(caller.project);
     let body = body.into_inner();
     if stream && body.models.is_some() {
         return Err(ApiError::invalid(
@@ -133,7 +125,7 @@ pub async fn create(
         }
         Submitted::Taken { hash } => {
             let key = key.as_deref().unwrap_or_default();
-            let task = replayed_task(&state, &caller, key, hash.as_deref()).await?;
+            let task = replayed_task(&state, caller.project, key, hash.as_deref()).await?;
             if let Some(id) = task.batch_id
                 && let Some(batch) = batches::load(&state.pool, caller.project, id).await?
             {
@@ -189,11 +181,11 @@ pub enum TaskOrBatch {
 /// The task holding an idempotency key, when the request matches the one that created it.
 pub(crate) async fn replayed_task(
     state: &AppState,
-    caller: &Caller,
+    project: crate::projects::ProjectId,
     key: &str,
     hash: Option<&str>,
 ) -> Result<Task, ApiError> {
-    let (task, stored) = store::by_idempotency_key(&state.pool, caller.project, key)
+    let (task, stored) = store::by_idempotency_key(&state.pool, project, key)
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("idempotency key vanished")))?;
     if stored.as_deref() != hash {

@@ -207,13 +207,9 @@ impl HttpTool {
         if problems.is_empty() {
             return Ok(());
         }
-        let list: Vec<String> = problems
-            .iter()
-            .map(|v| format!("{}: {}", v.pointer, v.message))
-            .collect();
         Err(format!(
             "the tool's answer breaks its output schema: {}",
-            list.join("; ")
+            crate::error::Violation::describe(&problems)
         ))
     }
 }

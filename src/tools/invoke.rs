@@ -19,7 +19,7 @@ use crate::projects::ProjectId;
 use crate::runners::schema::{Which, violations_of};
 use crate::tasks::live;
 use crate::tasks::model::{CreateTask, IfNotExists, Task};
-use crate::tasks::submit::{JobStart, Submitted, Submitter};
+use crate::tasks::submit::{JobStart, Submitted};
 
 /// The longest a built-in tool may run for one invocation.
 const BUILTIN_LIMIT: Duration = Duration::from_secs(60);
@@ -222,15 +222,7 @@ impl Invoker<'_> {
         wait: Option<Duration>,
     ) -> Result<Task, ApiError> {
         let state = self.state;
-        let submitter = Submitter {
-            project: self.project,
-            pool: &state.pool,
-            schemas: &state.schemas,
-            models: &state.models,
-            idempotency_ttl: state.idempotency_ttl,
-            max_queued: state.quotas.project_max_queued_tasks,
-            tools: &state.tools,
-        };
+        let submitter = state.submitter(self.project);
         let create = CreateTask {
             arguments: body.arguments,
             model_settings: None,
@@ -245,23 +237,9 @@ impl Invoker<'_> {
         let task = match submitter.submit(runner, create, key, JobStart::Now).await? {
             Submitted::Created(task) => *task,
             Submitted::Taken { hash } => {
-                let (task, stored) = crate::tasks::store::by_idempotency_key(
-                    &state.pool,
-                    self.project,
-                    key.unwrap_or_default(),
-                )
-                .await?
-                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("idempotency key vanished")))?;
-                if stored != hash {
-                    return Err(ApiError::new(
-                        ErrorCode::IdempotencyKeyReused,
-                        format!(
-                            "Idempotency-Key was used for a different request (task {})",
-                            task.id
-                        ),
-                    ));
-                }
-                task
+                let key = key.unwrap_or_default();
+                crate::tasks::routes::replayed_task(state, self.project, key, hash.as_deref())
+                    .await?
             }
             Submitted::Batch(_) => {
                 return Err(ApiError::internal(anyhow::anyhow!(

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::outcome::{failed, finish};
 use super::steps::Run;
 use crate::conversation::ToolCall;
-use crate::error::ErrorCode;
+use crate::error::{ErrorCode, Violation};
 use crate::events::{self, kind};
 use crate::runners::model::Runner;
 use crate::runners::schema::{Which, violations_of};
@@ -49,14 +49,10 @@ impl Run<'_> {
         )?;
         let problems = violations_of(&validator, &arguments, rt.schemas.max_violations());
         if !problems.is_empty() {
-            let list: Vec<String> = problems
-                .iter()
-                .map(|v| format!("{}: {}", v.pointer, v.message))
-                .collect();
             return Ok(Err(format!(
                 "the arguments break {}'s input schema: {}",
                 runner.name,
-                list.join("; ")
+                Violation::describe(&problems)
             )));
         }
         let mut tx = rt.pool.begin().await?;

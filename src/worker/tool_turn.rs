@@ -140,13 +140,9 @@ impl Run<'_> {
         if let Some(schema) = &ask.schema {
             let problems = schema_violations(schema, "/answer_schema", 5);
             if !problems.is_empty() {
-                let list: Vec<String> = problems
-                    .iter()
-                    .map(|v| format!("{}: {}", v.pointer, v.message))
-                    .collect();
                 return Err(format!(
                     "answer_schema is not a usable JSON Schema: {}",
-                    list.join("; ")
+                    crate::error::Violation::describe(&problems)
                 ));
             }
         }
