@@ -113,6 +113,8 @@ codes! {
         "An HTTP tool with this name exists (use PUT to change it).";
     ToolNotEditable = "tool_not_editable", Problem(CONFLICT), "Tool not editable",
         "Built-in tools and runner tools are not changed through `/v1/tools`: change the runner itself.";
+    ToolInUse = "tool_in_use", Problem(CONFLICT), "Tool in use",
+        "Runners list this tool in their `toolkits` (the answer names them): take it out of theirs before deleting it.";
     ToolNotInvocable = "tool_not_invocable", Problem(CONFLICT), "Tool not invocable",
         "`ask_human` asks a person on behalf of a task's model; it cannot be invoked directly.";
     InvalidTool = "invalid_tool", Problem(UNPROCESSABLE), "Invalid tool",

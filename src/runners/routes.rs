@@ -224,11 +224,17 @@ pub async fn replace(
 /// Delete a runner
 ///
 /// Its tasks and versions are kept; queued tasks still run. The name can be registered again.
+/// Refused with 409 `tool_in_use` while another runner lists it (`run_<name>_task`).
 #[utoipa::path(
     operation_id = "deleteRunner",
     tag = "runners",
     params(("name" = String, Path, description = "The runner's name", pattern = r"^[a-z0-9][a-z0-9_-]{0,62}$")),
-    responses((status = 204, description = "Deleted"), NotFound, ServerErrors)
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 409, description = "Other runners list it as a tool (`tool_in_use`)",
+            body = Problem, content_type = "application/problem+json"),
+        NotFound, ServerErrors
+    )
 )]
 #[delete("/runners/{name}")]
 pub async fn delete(
@@ -236,9 +242,18 @@ pub async fn delete(
     caller: Caller,
     name: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    if store::delete(&state.pool, caller.project, path_name(&name)?).await? {
+    let name = path_name(&name)?;
+    if store::get(&state.pool, caller.project, name)
+        .await?
+        .is_none()
+    {
+        return Err(runner_not_found(name));
+    }
+    let tool = crate::tools::runner_tool::tool_name(name);
+    crate::tools::validate::refuse_if_listed(&state.pool, caller.project, &tool).await?;
+    if store::delete(&state.pool, caller.project, name).await? {
         Ok(HttpResponse::NoContent().finish())
     } else {
-        Err(runner_not_found(&name))
+        Err(runner_not_found(name))
     }
 }

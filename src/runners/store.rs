@@ -282,3 +282,24 @@ pub async fn delete(db: impl PgExecutor<'_>, project: ProjectId, name: &str) -> 
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// The live runners whose current version lists `tool` in its toolkits, by name (at most
+/// `limit`).
+pub async fn listing_tool(
+    db: impl PgExecutor<'_>,
+    project: ProjectId,
+    tool: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT r.name FROM runners r
+         JOIN runner_versions v ON v.runner_id = r.id AND v.version = r.version
+         WHERE r.project_id = $1 AND r.deleted_at IS NULL AND v.toolkits ? $2
+         ORDER BY r.name LIMIT $3",
+    )
+    .bind(project)
+    .bind(tool)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}

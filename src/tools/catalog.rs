@@ -17,6 +17,9 @@ use crate::fetch::Fetcher;
 use crate::projects::ProjectId;
 use crate::runners::model::Runner;
 
+/// The longest tool name model APIs take (OpenAI's and Anthropic's function names).
+const MAX_MODEL_TOOL_NAME: usize = 64;
+
 /// One tool of a project.
 #[derive(Clone)]
 pub enum Entry {
@@ -249,6 +252,18 @@ impl Catalog {
                         self.builtins.names().join(", ")
                     ),
                 )),
+                Some(Entry::Runner(_)) if name.len() > MAX_MODEL_TOOL_NAME => {
+                    errors.push(Violation::new(
+                        at,
+                        format!(
+                            "{name} is {} characters and models take tool names of at most \
+                             {MAX_MODEL_TOOL_NAME} (run_<name>_task allows runner names of up to \
+                             {} characters): name the runner shorter",
+                            name.len(),
+                            MAX_MODEL_TOOL_NAME - "run__task".len()
+                        ),
+                    ));
+                }
                 Some(Entry::Runner(target)) => {
                     if let Some(path) = self.path_back(pool, project, runner, &target).await? {
                         errors.push(Violation::new(

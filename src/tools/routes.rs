@@ -253,14 +253,16 @@ pub async fn replace(
 
 /// Delete an HTTP tool
 ///
-/// Runners that list it fail with `tool_unavailable` until it is registered again.
+/// Refused with 409 `tool_in_use` while a runner lists it in its `toolkits`; invocations
+/// already recorded are kept.
 #[utoipa::path(
     operation_id = "deleteTool",
     tag = "tools",
     params(("name" = String, Path, description = "The tool's name", max_length = 100)),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 409, description = "A built-in or runner tool (`tool_not_editable`)",
+        (status = 409, description = "A built-in or runner tool (`tool_not_editable`), or one \
+            that runners list (`tool_in_use`)",
             body = Problem, content_type = "application/problem+json"),
         NotFound, ServerErrors
     )
@@ -274,7 +276,15 @@ pub async fn delete(
     if let Some(refused) = not_editable(&name) {
         return Err(refused);
     }
-    if name.len() > 100 || !store::delete(&state.pool, caller.project, &name).await? {
+    if name.len() > 100
+        || store::get(&state.pool, caller.project, &name)
+            .await?
+            .is_none()
+    {
+        return Err(tool_not_found(&name));
+    }
+    super::validate::refuse_if_listed(&state.pool, caller.project, &name).await?;
+    if !store::delete(&state.pool, caller.project, &name).await? {
         return Err(tool_not_found(&name));
     }
     Ok(HttpResponse::NoContent().finish())

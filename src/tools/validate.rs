@@ -173,3 +173,22 @@ fn url_violations(url: &str) -> Vec<Violation> {
     }
     Vec::new()
 }
+
+/// Refuses to delete a tool that live runners list: their next task would fail
+/// `tool_unavailable`. The answer names up to ten of them.
+pub async fn refuse_if_listed(
+    pool: &sqlx::PgPool,
+    project: crate::projects::ProjectId,
+    tool: &str,
+) -> Result<(), ApiError> {
+    let runners = crate::runners::store::listing_tool(pool, project, tool, 11).await?;
+    if runners.is_empty() {
+        return Ok(());
+    }
+    let more = if runners.len() > 10 { " and more" } else { "" };
+    let names = runners[..runners.len().min(10)].join(", ");
+    Err(ApiError::new(
+        ErrorCode::ToolInUse,
+        format!("{tool} is in the toolkits of runner(s) {names}{more}: remove it there first"),
+    ))
+}

@@ -217,6 +217,25 @@ async fn cycles_are_refused_when_saved_and_when_run() {
         violation_pointers(res, "invalid_runner").await,
         ["/toolkits/0", "/toolkits/1"]
     );
+    // A runner whose tool name models would refuse (over 64 characters) cannot be a tool.
+    let long = "l".repeat(56);
+    app.create_runner(json!({"name": long, "model": "mock"}))
+        .await;
+    let res = app
+        .post(
+            "/v1/runners",
+            &json!({"name": "e", "model": "mock", "toolkits": [format!("run_{long}_task")]}),
+        )
+        .await;
+    assert_eq!(
+        violation_pointers(res, "invalid_runner").await,
+        ["/toolkits/0"]
+    );
+    let short = "s".repeat(55);
+    app.create_runner(json!({"name": short, "model": "mock"}))
+        .await;
+    app.create_runner(caller("f", &format!("run_{short}_task"), json!({})))
+        .await;
 
     app.stop().await;
 

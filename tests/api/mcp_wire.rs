@@ -1,0 +1,107 @@
+//! The MCP server on the wire, with plain HTTP instead of an SDK: the 2026-07-28 stateless
+//! requests and the headers that version requires, the versions `server/discover` offers,
+//! and the `Host` check once keys exist.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, spawn_app};
+use crate::keys::make_key;
+
+const CURRENT: &str = "2026-07-28";
+
+/// The `_meta` every request of the current version carries.
+fn meta() -> Value {
+    json!({"io.modelcontextprotocol/protocolVersion": CURRENT,
+           "io.modelcontextprotocol/clientCapabilities": {}})
+}
+
+/// POSTs one JSON-RPC request with the given MCP headers; the status and the body.
+async fn post(app: &TestApp, headers: &[(&str, &str)], body: Value) -> (StatusCode, Value) {
+    let mut req = app
+        .client
+        .post(app.url("/mcp"))
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", CURRENT);
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    let res = req.json(&body).send().await.unwrap();
+    let status = res.status();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+fn calculator_call() -> Value {
+    json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+           "params": {"name": "calculator", "arguments": {"expression": "2+3"}, "_meta": meta()}})
+}
+
+#[tokio::test]
+async fn the_current_version_is_stateless_and_checks_its_headers() {
+    let app = spawn_app().await;
+    let discover = json!({"jsonrpc": "2.0", "id": 1, "method": "server/discover",
+                          "params": {"_meta": meta()}});
+    let (status, body) = post(&app, &[("mcp-method", "server/discover")], discover).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let versions = body["result"]["supportedVersions"].as_array().unwrap();
+    assert!(versions.contains(&json!(CURRENT)), "{body}");
+    assert!(versions.contains(&json!("2025-11-25")), "{body}");
+    assert!(
+        body["result"]["capabilities"]["extensions"]["io.modelcontextprotocol/tasks"].is_object(),
+        "{body}"
+    );
+
+    // One request, no session, no initialize: the call is answered whole.
+    let headers = [("mcp-method", "tools/call"), ("mcp-name", "calculator")];
+    let (status, body) = post(&app, &headers, calculator_call()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["result"]["structuredContent"]["result"], json!(5.0));
+
+    // The headers must be there and agree with the body.
+    let (status, body) = post(&app, &[("mcp-method", "tools/call")], calculator_call()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Mcp-Name")
+    );
+    let (status, body) = post(&app, &[("mcp-name", "calculator")], calculator_call()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Mcp-Method")
+    );
+    let wrong = [("mcp-method", "tools/call"), ("mcp-name", "current_time")];
+    let (status, body) = post(&app, &wrong, calculator_call()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not match")
+    );
+    let calls = app.get_json("/v1/tools/calculator/invocations").await;
+    assert_eq!(calls["data"].as_array().unwrap().len(), 1, "{calls}");
+}
+
+#[tokio::test]
+async fn with_keys_only_the_allowed_hosts_reach_mcp() {
+    let app = spawn_app().await;
+    let (key, _) = make_key(&app, None, json!({"name": "a", "scopes": ["write"]})).await;
+    let auth = format!("Bearer {key}");
+    let headers = [
+        ("authorization", auth.as_str()),
+        ("mcp-method", "tools/call"),
+        ("mcp-name", "calculator"),
+    ];
+    let (status, body) = post(&app, &headers, calculator_call()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // A rebinding page names another host; `mcp.allowed_hosts` is loopback by default.
+    let mut rebound = headers.to_vec();
+    rebound.push(("host", "attacker.example"));
+    let (status, body) = post(&app, &rebound, calculator_call()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+}
