@@ -4,7 +4,8 @@
 //! its active children with it (they are cancelled).
 //!
 //! Locks go parent first, then child, everywhere: a child that ends locks its parent
-//! before its own row, so a parent and its child ending at once cannot deadlock.
+//! before its own row, so a parent and its child ending at once cannot deadlock. The
+//! sweeps, which find child rows first, never wait for a parent (`try_lock_parent`).
 
 use serde_json::{Value, json};
 use sqlx::PgConnection;
@@ -60,6 +61,26 @@ pub async fn lock_parent(conn: &mut PgConnection, task: Uuid) -> sqlx::Result<()
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// For a sweep that locked child rows first (expired leases, unanswered questions): locks
+/// `parent` only if no other transaction holds it. False means it is held — by a cancel
+/// cascade that will wait for the child row next — and the caller leaves the child for its
+/// next round instead of waiting, which would deadlock. A parent that is gone counts as
+/// locked: nothing is left to wait for.
+pub async fn try_lock_parent(conn: &mut PgConnection, parent: Uuid) -> sqlx::Result<bool> {
+    let locked = sqlx::query("SELECT 1 FROM tasks WHERE id = $1 FOR UPDATE SKIP LOCKED")
+        .bind(parent)
+        .fetch_optional(&mut *conn)
+        .await?;
+    if locked.is_some() {
+        return Ok(true);
+    }
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM tasks WHERE id = $1)")
+        .bind(parent)
+        .fetch_one(conn)
+        .await?;
+    Ok(!exists)
 }
 
 /// Suspends the running `attempt` of `task` until its children end: `waiting`, or queued

@@ -54,6 +54,9 @@ pub async fn expire(conn: &mut sqlx::PgConnection) -> anyhow::Result<usize> {
         let Some(request) = &task.input_request else {
             continue;
         };
+        if !super::outcome::parent_free(conn, task).await? {
+            continue;
+        }
         let error = TaskError::new(
             ErrorCode::InputTimeout,
             format!(

@@ -221,6 +221,16 @@ pub fn retry_delay(rt: &Runtime, task: &Task, after: Option<Duration>) -> Durati
         .min(Duration::from_millis(rt.settings.retry_backoff_max_ms))
 }
 
+/// Whether a sweep that holds `task`'s row may end it: its parent, if any, is locked
+/// without waiting (see `children::try_lock_parent`); when it is busy the task waits for
+/// the next sweep.
+pub async fn parent_free(conn: &mut sqlx::PgConnection, task: &Task) -> sqlx::Result<bool> {
+    match task.parent_task_id {
+        Some(parent) => children::try_lock_parent(conn, parent).await,
+        None => Ok(true),
+    }
+}
+
 /// Tasks whose lease expired (their worker stopped heartbeating): each is re-queued for
 /// its next attempt, or — cancelled meanwhile, or out of attempts — ended. Questions not
 /// answered in time fail their task (`input_timeout`). Returns how many were handled.
@@ -256,6 +266,9 @@ pub async fn reap(rt: &Runtime) -> anyhow::Result<usize> {
             requeue(&mut tx, task, &error, Duration::ZERO).await?;
             continue;
         };
+        if !parent_free(&mut tx, task).await? {
+            continue;
+        }
         finish(&mut tx, task, &outcome, None).await?;
     }
     let unanswered = asking::expire(&mut tx).await?;
