@@ -231,10 +231,12 @@ async fn run_one(
             Ok(ExitCode::SUCCESS)
         }
         Ok(task) => {
-            // A question (`input_required`) waits in the database: a serving Errand takes
-            // the answer (`POST /v1/tasks/{id}/input`) and runs the rest.
+            // A question (`input_required`, of the task or of a child it waits for) waits in
+            // the database: a serving Errand takes the answer (`POST /v1/tasks/{id}/input`)
+            // and runs the rest.
             let report = serde_json::json!({"task_id": task.id, "status": task.status,
-                "error": task.error, "input_request": task.input_request});
+                "error": task.error, "input_request": task.input_request,
+                "parent_task_id": task.parent_task_id});
             eprintln!("{}", serde_json::to_string_pretty(&report)?);
             Ok(ExitCode::from(1))
         }

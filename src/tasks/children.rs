@@ -124,18 +124,22 @@ pub async fn suspend(
     Ok(Some(suspended))
 }
 
+/// The ids of `parent`'s children that have not ended.
+pub async fn active(db: impl sqlx::PgExecutor<'_>, parent: Uuid) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT id FROM tasks WHERE parent_task_id = $1 AND status IN {ACTIVE} ORDER BY id"
+    )))
+    .bind(parent)
+    .fetch_all(db)
+    .await
+}
+
 /// What a task's end means for its family, in the transaction that ends it: its active
 /// children are cancelled, and — for a child — its result goes to the parent's journal as
 /// the result of the call that started it, and a parent with no active child left is
 /// queued to go on.
 pub async fn on_end(conn: &mut PgConnection, done: &Task) -> sqlx::Result<()> {
-    let active: Vec<Uuid> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT id FROM tasks WHERE parent_task_id = $1 AND status IN {ACTIVE} ORDER BY id"
-    )))
-    .bind(done.id)
-    .fetch_all(&mut *conn)
-    .await?;
-    for child in active {
+    for child in active(&mut *conn, done.id).await? {
         // Boxed: cancelling a child ends it, which comes back here for its own children.
         Box::pin(cancel::cancel(conn, done.project, child, false)).await?;
     }

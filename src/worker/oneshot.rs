@@ -6,6 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::future::{BoxFuture, join_all};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -16,8 +17,8 @@ use crate::llm::ModelRegistry;
 use crate::runners::schema::SchemaCache;
 use crate::tasks::model::{CreateTask, Task, TaskStatus};
 use crate::tasks::queue::{self, Pick};
-use crate::tasks::store;
 use crate::tasks::submit::{JobStart, Submitted, Submitter};
+use crate::tasks::{children, store};
 use crate::tools::catalog::Catalog;
 
 /// Why a run did not produce a task to report.
@@ -89,41 +90,57 @@ pub async fn run(
 }
 
 /// Runs attempts until the task ends, waiting out retry back-offs. When a worker holds the
-/// task (it took a retry first), waits for that worker instead.
-async fn drive(rt: &Arc<Runtime>, id: Uuid) -> anyhow::Result<Task> {
-    loop {
-        let mut tx = rt.pool.begin().await?;
-        let claimed = queue::claim(&mut tx, Pick::Task(id), &rt.owner, rt.lease())
-            .await?
-            .tasks;
-        tx.commit().await?;
-        if let Some(task) = claimed.into_iter().next() {
-            // The heartbeat runs as its own task: renewing the lease waits for the task's
-            // row, which the attempt may hold in a transaction, and the attempt must keep
-            // being polled meanwhile (renewing inside a `select!` arm starved it: deadlock).
-            let beating = {
-                let rt = rt.clone();
-                tokio::spawn(async move {
-                    let every = Duration::from_secs(rt.settings.heartbeat_seconds);
-                    let mut beat = tokio::time::interval(every);
-                    loop {
-                        beat.tick().await;
-                        lease::renew(&rt).await;
-                    }
-                })
-            };
-            lease::run_task(rt.clone(), task).await;
-            beating.abort();
-        }
-        let task = store::get(&rt.pool, id)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("task {id} vanished"))?;
-        match task.status {
-            TaskStatus::Queued => {
-                tokio::time::sleep(super::outcome::retry_delay(rt, &task, None)).await;
+/// task (it took a retry first), waits for that worker instead. The children a task waits
+/// for run here too, so runners calling runners need no worker. Returns the task when it
+/// ended, or the first task of the family that waits for an answer (`input_required`).
+fn drive(rt: &Arc<Runtime>, id: Uuid) -> BoxFuture<'_, anyhow::Result<Task>> {
+    Box::pin(async move {
+        loop {
+            let mut tx = rt.pool.begin().await?;
+            let claimed = queue::claim(&mut tx, Pick::Task(id), &rt.owner, rt.lease())
+                .await?
+                .tasks;
+            tx.commit().await?;
+            if let Some(task) = claimed.into_iter().next() {
+                // The heartbeat runs as its own task: renewing the lease waits for the task's
+                // row, which the attempt may hold in a transaction, and the attempt must keep
+                // being polled meanwhile (renewing inside a `select!` arm starved it: deadlock).
+                let beating = {
+                    let rt = rt.clone();
+                    tokio::spawn(async move {
+                        let every = Duration::from_secs(rt.settings.heartbeat_seconds);
+                        let mut beat = tokio::time::interval(every);
+                        loop {
+                            beat.tick().await;
+                            lease::renew(&rt).await;
+                        }
+                    })
+                };
+                lease::run_task(rt.clone(), task).await;
+                beating.abort();
             }
-            TaskStatus::Running => tokio::time::sleep(Duration::from_millis(200)).await,
-            _ => return Ok(task),
+            let task = store::get(&rt.pool, id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("task {id} vanished"))?;
+            match task.status {
+                TaskStatus::Queued => {
+                    tokio::time::sleep(super::outcome::retry_delay(rt, &task, None)).await;
+                }
+                TaskStatus::Running => tokio::time::sleep(Duration::from_millis(200)).await,
+                TaskStatus::Waiting => {
+                    let kids = children::active(&rt.pool, id).await?;
+                    let ended = join_all(kids.into_iter().map(|kid| drive(rt, kid))).await;
+                    for kid in ended {
+                        let kid = kid?;
+                        if kid.status.terminal_event().is_none() {
+                            return Ok(kid);
+                        }
+                    }
+                    // The last child's end queues the parent again; until then, look again.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                _ => return Ok(task),
+            }
         }
-    }
+    })
 }

@@ -116,3 +116,56 @@ async fn errand_run_reports_rejections_and_failures_with_exit_codes() {
     let (code, _, stderr) = errand_run(nowhere, &["--runner", "strict", "--input", "{}"], None);
     assert_eq!(code, 3, "{stderr}");
 }
+
+/// A runner whose model calls each of `tools` in one reply, then answers with the results.
+fn caller(name: &str, tools: &[&str]) -> Value {
+    let calls: Vec<Value> = tools
+        .iter()
+        .map(|t| json!({"name": t, "arguments": {}}))
+        .collect();
+    json!({"name": name, "model": "mock", "toolkits": tools,
+        "model_settings": {"mock": {"turns": [{"tool_calls": calls},
+            {"text": format!("{name} got {{{{tool_result}}}}")}]}}})
+}
+
+#[tokio::test]
+async fn errand_run_runs_the_children_of_runners_calling_runners() {
+    // No worker serves this database: `errand run` runs the whole family itself.
+    let app = spawn_api().await;
+    app.create_runner(json!({"name": "leaf", "model": "mock",
+        "model_settings": {"mock": {"text": "leaf done"}}}))
+        .await;
+    app.create_runner(caller("mid", &["run_leaf_task"])).await;
+    app.create_runner(caller("boss", &["run_mid_task", "run_leaf_task"]))
+        .await;
+    let (code, stdout, stderr) = errand_run(&app.database_url, &["--runner", "boss", "--input", "{}"], None);
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert!(stdout.starts_with("boss got"), "{stdout}");
+    let page = app.get_json("/v1/tasks?runner=leaf").await;
+    let leaves = page["data"].as_array().unwrap();
+    assert_eq!(leaves.len(), 2, "{page}");
+    let depths: Vec<&Value> = leaves.iter().map(|t| &t["depth"]).collect();
+    assert!(
+        depths.contains(&&json!(1)) && depths.contains(&&json!(2)),
+        "{depths:?}"
+    );
+    assert!(leaves.iter().all(|t| t["status"] == "succeeded"), "{page}");
+
+    // A child that asks a person: the question is reported (with the parent), exit 1.
+    app.create_runner(
+        json!({"name": "asker", "model": "mock", "toolkits": ["ask_human"],
+        "model_settings": {"mock": {"turns": [
+            {"tool_calls": [{"name": "ask_human", "arguments": {"question": "Ship it?"}}]},
+            {"text": "ok"}]}}}),
+    )
+    .await;
+    app.create_runner(caller("lead", &["run_asker_task"])).await;
+    let (code, _, stderr) = errand_run(&app.database_url, &["--runner", "lead", "--input", "{}"], None);
+    assert_eq!(code, 1, "{stderr}");
+    let report: Value = serde_json::from_str(&stderr).expect("report JSON");
+    assert_eq!(report["status"], "input_required", "{report}");
+    assert_eq!(report["input_request"]["question"], "Ship it?");
+    let lead = app.get_json("/v1/tasks?runner=lead").await;
+    assert_eq!(report["parent_task_id"], lead["data"][0]["id"]);
+    assert_eq!(lead["data"][0]["status"], "waiting");
+}
