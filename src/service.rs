@@ -107,6 +107,7 @@ pub async fn start(
             events: settings.events.clone(),
             limits: settings.limits.clone(),
             project_max_running: settings.quotas.project_max_running_tasks,
+            project_max_queued: settings.quotas.project_max_queued_tasks,
             owner: worker_name,
             signals,
         });

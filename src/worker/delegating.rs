@@ -92,9 +92,14 @@ impl Run<'_> {
                 depth: task.depth + 1,
             }),
         };
-        // A child is bounded by its parent's calls, not by the project's queue limit.
-        let Some(child) = store::insert(&mut tx, &new, u32::MAX).await? else {
-            anyhow::bail!("the child task of call {} was not inserted", call.id);
+        // A child counts against the project's queue limit like any task: a full queue is
+        // a tool error the model can work around, never a task queued past the limit.
+        let Some(child) = store::insert(&mut tx, &new, rt.project_max_queued).await? else {
+            let (_, limit) = store::may_queue(&mut tx, task.project, rt.project_max_queued).await?;
+            return Ok(Err(format!(
+                "not started: the project has {limit} tasks queued, its limit \
+                 (quotas.project_max_queued_tasks); call it again later or go on without it"
+            )));
         };
         events::append(&mut tx, child.id, kind::QUEUED, &json!({"attempt": 1})).await?;
         let started = json!({"id": call.id, "name": call.name, "arguments": call.arguments,

@@ -48,6 +48,8 @@ pub struct Runtime {
     pub limits: LimitsSettings,
     /// `quotas.project_max_running_tasks`: the running limit of projects without their own.
     pub project_max_running: u32,
+    /// `quotas.project_max_queued_tasks`: the queue limit children count against too.
+    pub project_max_queued: u32,
     /// This worker's name: the owner of the leases it takes.
     pub owner: String,
     /// Cancellation and wake-up notifications of this process.

@@ -53,6 +53,7 @@ pub async fn run(
         events: settings.events.clone(),
         limits: settings.limits.clone(),
         project_max_running: settings.quotas.project_max_running_tasks,
+        project_max_queued: settings.quotas.project_max_queued_tasks,
         owner: format!("run-{}", super::unique_name()),
         signals: Default::default(),
     });

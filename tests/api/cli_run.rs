@@ -138,7 +138,11 @@ async fn errand_run_runs_the_children_of_runners_calling_runners() {
     app.create_runner(caller("mid", &["run_leaf_task"])).await;
     app.create_runner(caller("boss", &["run_mid_task", "run_leaf_task"]))
         .await;
-    let (code, stdout, stderr) = errand_run(&app.database_url, &["--runner", "boss", "--input", "{}"], None);
+    let (code, stdout, stderr) = errand_run(
+        &app.database_url,
+        &["--runner", "boss", "--input", "{}"],
+        None,
+    );
     assert_eq!(code, 0, "stderr: {stderr}");
     assert!(stdout.starts_with("boss got"), "{stdout}");
     let page = app.get_json("/v1/tasks?runner=leaf").await;
@@ -160,7 +164,11 @@ async fn errand_run_runs_the_children_of_runners_calling_runners() {
     )
     .await;
     app.create_runner(caller("lead", &["run_asker_task"])).await;
-    let (code, _, stderr) = errand_run(&app.database_url, &["--runner", "lead", "--input", "{}"], None);
+    let (code, _, stderr) = errand_run(
+        &app.database_url,
+        &["--runner", "lead", "--input", "{}"],
+        None,
+    );
     assert_eq!(code, 1, "{stderr}");
     let report: Value = serde_json::from_str(&stderr).expect("report JSON");
     assert_eq!(report["status"], "input_required", "{report}");

@@ -6,6 +6,7 @@ mod asking;
 mod bad_input;
 mod batches;
 mod browser;
+mod child_quota;
 mod child_sweeps;
 mod children;
 mod cli_run;
