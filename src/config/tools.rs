@@ -8,6 +8,9 @@ use serde::Deserialize;
 
 use super::providers::ApiKey;
 
+/// In a secret's `hosts`: any host.
+const ANY_HOST: &str = "*";
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ToolSettings {
@@ -33,8 +36,8 @@ impl Default for ToolSettings {
 
 /// One secret: its value from an environment variable (`env`) or the settings (`value`),
 /// usable by the projects named in `projects` (all projects when empty) and sent only to
-/// the hosts in `hosts` (any host when empty: then whoever may register a tool may send it
-/// anywhere, so name the hosts).
+/// the hosts in `hosts`, which must be named: whoever may register a tool could otherwise
+/// send it anywhere. `"*"` allows any host, for those who mean it.
 #[derive(Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SecretSettings {
@@ -59,7 +62,7 @@ impl std::fmt::Debug for SecretSettings {
 }
 
 impl SecretSettings {
-    /// A secret with this value, for every project.
+    /// A secret with this value, for every project and no host until `hosts` names some.
     pub fn with_value(value: impl Into<String>) -> Self {
         let value = value.into();
         Self {
@@ -82,12 +85,11 @@ impl SecretSettings {
             .ok()
             .and_then(|u| u.host_str().map(str::to_ascii_lowercase));
         (self.projects.is_empty() || self.projects.iter().any(|p| p == project))
-            && (self.hosts.is_empty()
-                || host.is_some_and(|h| {
-                    self.hosts
-                        .iter()
-                        .any(|allowed| allowed.eq_ignore_ascii_case(&h))
-                }))
+            && host.is_some_and(|h| {
+                self.hosts
+                    .iter()
+                    .any(|allowed| allowed == ANY_HOST || allowed.eq_ignore_ascii_case(&h))
+            })
     }
 }
 
@@ -108,9 +110,52 @@ pub fn resolve(
             (None, Some(v)) => Some(ApiKey::new(v.clone())),
             _ => bail!("tools.secrets.{name}: give exactly one of `env` and `value`"),
         };
+        if secret.hosts.is_empty() {
+            bail!(
+                "tools.secrets.{name}.hosts is empty: name the hosts it may be sent to \
+                 (or [\"{ANY_HOST}\"] for any host)"
+            );
+        }
     }
     if tools.max_task_depth > 10 {
         bail!("tools.max_task_depth must be at most 10");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret(hosts: &[&str]) -> SecretSettings {
+        let mut s = SecretSettings::with_value("v");
+        s.hosts = hosts.iter().map(|h| (*h).to_owned()).collect();
+        s
+    }
+
+    #[test]
+    fn a_secret_goes_only_to_the_hosts_it_names() {
+        let crm = secret(&["crm.example.com"]);
+        assert!(crm.usable_by("default", "https://CRM.example.com/x"));
+        assert!(!crm.usable_by("default", "https://evil.example/x"));
+        assert!(!crm.usable_by("default", "not a url"));
+        assert!(!secret(&[]).usable_by("default", "https://crm.example.com/"));
+        assert!(secret(&["*"]).usable_by("default", "https://anywhere.example/"));
+        let mut only = secret(&["*"]);
+        only.projects = vec!["support".into()];
+        assert!(!only.usable_by("default", "https://a.example/"));
+        assert!(only.usable_by("support", "https://a.example/"));
+    }
+
+    #[test]
+    fn a_secret_without_hosts_is_refused_at_start() {
+        let mut tools = ToolSettings::default();
+        let mut loose = SecretSettings::with_value("v");
+        loose.resolved = None;
+        tools.secrets.insert("loose".into(), loose);
+        let error = resolve(&mut tools, &|_| None).unwrap_err().to_string();
+        assert!(error.contains("tools.secrets.loose.hosts is empty"), "{error}");
+        tools.secrets.get_mut("loose").unwrap().hosts = vec!["*".into()];
+        resolve(&mut tools, &|_| None).unwrap();
+    }
 }
