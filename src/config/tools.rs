@@ -154,7 +154,10 @@ mod tests {
         loose.resolved = None;
         tools.secrets.insert("loose".into(), loose);
         let error = resolve(&mut tools, &|_| None).unwrap_err().to_string();
-        assert!(error.contains("tools.secrets.loose.hosts is empty"), "{error}");
+        assert!(
+            error.contains("tools.secrets.loose.hosts is empty"),
+            "{error}"
+        );
         tools.secrets.get_mut("loose").unwrap().hosts = vec!["*".into()];
         resolve(&mut tools, &|_| None).unwrap();
     }

@@ -69,6 +69,9 @@ async fn settled(client: &Client, id: &str) -> TaskPayload {
 
 async fn runners(app: &TestApp) {
     app.create_runner(echo_runner("echo")).await;
+    app.create_runner(json!({"name": "broken", "model": "mock",
+        "model_settings": {"mock": {"error": {"code": "boom", "message": "it broke"}}}}))
+        .await;
     app.create_runner(json!({"name": "slow", "model": "mock",
         "model_settings": {"mock": {"text": "done at last", "delay_ms": 2500}}}))
         .await;
@@ -189,6 +192,42 @@ async fn a_long_runner_call_is_followed_through_the_tasks_extension() {
         TaskPayload::Cancelled
     ));
     assert_eq!(app.task(&id).await["status"], "cancelled");
+
+    // A task that fails is completed with isError and the task's error; one that succeeds
+    // with an output schema carries its output as structuredContent.
+    for (tool, arguments) in [
+        ("run_broken_task", json!({})),
+        ("run_echo_task", json!({"text": "yo"})),
+    ] {
+        let response = client
+            .call_tool_once(call(tool, arguments))
+            .await
+            .expect("tools/call");
+        let CallToolResponse::Task(created) = response else {
+            panic!("expected a task handle");
+        };
+        let TaskPayload::Completed { result } = settled(&client, &created.task.task_id).await
+        else {
+            panic!("not completed");
+        };
+        if tool == "run_broken_task" {
+            assert_eq!(result["isError"], true, "{result:?}");
+            assert!(
+                result["content"][0]["text"]
+                    .as_str()
+                    .unwrap()
+                    .contains("it broke"),
+                "{result:?}"
+            );
+        } else {
+            assert_eq!(result["isError"], false, "{result:?}");
+            assert_eq!(
+                result["structuredContent"],
+                json!({"text": "yo"}),
+                "{result:?}"
+            );
+        }
+    }
     client.cancel().await.ok();
 }
 
