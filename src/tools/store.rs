@@ -65,6 +65,21 @@ pub struct NewTool<'a> {
     pub read_only: bool,
 }
 
+type ToolQuery<'q> = sqlx::query::QueryAs<'q, sqlx::Postgres, ToolRow, sqlx::postgres::PgArguments>;
+
+/// Binds `t`'s definition, `description` to `read_only`, in the order of `NewTool`.
+fn bind_definition<'q>(query: ToolQuery<'q>, t: &NewTool<'q>) -> ToolQuery<'q> {
+    query
+        .bind(t.description)
+        .bind(t.input_schema)
+        .bind(t.output_schema)
+        .bind(t.url)
+        .bind(t.method.as_str())
+        .bind(Json(t.headers))
+        .bind(t.timeout_seconds)
+        .bind(t.read_only)
+}
+
 pub async fn get(
     db: impl PgExecutor<'_>,
     project: ProjectId,
@@ -115,7 +130,7 @@ pub async fn insert(
     t: &NewTool<'_>,
     max: u32,
 ) -> sqlx::Result<Option<HttpToolDef>> {
-    let row = sqlx::query_as::<_, ToolRow>(sqlx::AssertSqlSafe(format!(
+    let query = sqlx::query_as::<_, ToolRow>(sqlx::AssertSqlSafe(format!(
         "INSERT INTO tools (id, project_id, name, description, input_schema, output_schema, url,
             method, headers, timeout_seconds, read_only)
          SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
@@ -125,18 +140,11 @@ pub async fn insert(
     )))
     .bind(Uuid::now_v7())
     .bind(project)
-    .bind(t.name)
-    .bind(t.description)
-    .bind(t.input_schema)
-    .bind(t.output_schema)
-    .bind(t.url)
-    .bind(t.method.as_str())
-    .bind(Json(t.headers))
-    .bind(t.timeout_seconds)
-    .bind(t.read_only)
-    .bind(i64::from(max))
-    .fetch_optional(conn)
-    .await?;
+    .bind(t.name);
+    let row = bind_definition(query, t)
+        .bind(i64::from(max))
+        .fetch_optional(conn)
+        .await?;
     Ok(row.map(HttpToolDef::from))
 }
 
@@ -146,7 +154,7 @@ pub async fn replace(
     project: ProjectId,
     t: &NewTool<'_>,
 ) -> sqlx::Result<Option<HttpToolDef>> {
-    let row = sqlx::query_as::<_, ToolRow>(sqlx::AssertSqlSafe(format!(
+    let query = sqlx::query_as::<_, ToolRow>(sqlx::AssertSqlSafe(format!(
         "UPDATE tools SET description = $3, input_schema = $4, output_schema = $5, url = $6,
             method = $7, headers = $8, timeout_seconds = $9, read_only = $10,
             version = version + 1, updated_at = now()
@@ -154,17 +162,8 @@ pub async fn replace(
          RETURNING {COLUMNS}"
     )))
     .bind(project)
-    .bind(t.name)
-    .bind(t.description)
-    .bind(t.input_schema)
-    .bind(t.output_schema)
-    .bind(t.url)
-    .bind(t.method.as_str())
-    .bind(Json(t.headers))
-    .bind(t.timeout_seconds)
-    .bind(t.read_only)
-    .fetch_optional(conn)
-    .await?;
+    .bind(t.name);
+    let row = bind_definition(query, t).fetch_optional(conn).await?;
     Ok(row.map(HttpToolDef::from))
 }
 

@@ -363,6 +363,15 @@ async fn an_http_tool_sends_its_secret_but_never_shows_it() {
     );
     let res = app.post("/v1/tools", &definition).await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
+    // Runner `crm` lists it: deleted once the runner is.
+    assert_eq!(
+        app.delete("/v1/tools/lookup").await.status(),
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        app.delete("/v1/runners/crm").await.status(),
+        StatusCode::NO_CONTENT
+    );
     assert_eq!(
         app.delete("/v1/tools/lookup").await.status(),
         StatusCode::NO_CONTENT
