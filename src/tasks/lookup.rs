@@ -47,6 +47,22 @@ pub async fn get_in(
     one(row)
 }
 
+/// The tasks of `project` among `ids` (those that exist), in no particular order.
+pub async fn get_many_in(
+    db: impl PgExecutor<'_>,
+    project: ProjectId,
+    ids: &[Uuid],
+) -> sqlx::Result<Vec<Task>> {
+    let rows = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM tasks WHERE id = ANY($1) AND project_id = $2"
+    )))
+    .bind(ids)
+    .bind(project)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter().map(Task::try_from).collect()
+}
+
 /// Any task, whatever its project (the worker's view).
 pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Task>> {
     let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(

@@ -8,6 +8,7 @@ use sqlx::PgExecutor;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::runner_tool;
 use crate::projects::ProjectId;
 
 /// Where a call came from.
@@ -52,7 +53,8 @@ pub struct Invocation {
     pub task_id: Option<Uuid>,
     #[schema(schema_with = crate::openapi::any_value)]
     pub arguments: Value,
-    /// What the tool returned; `null` on an error, or while a started task runs.
+    /// What the tool returned; `null` on an error, or while a runner tool's task runs (once
+    /// it ends, its output or error is shown here, and `duration_ms` runs to its end).
     #[schema(schema_with = crate::openapi::any_value)]
     pub output: Option<Value>,
     pub error: Option<String>,
@@ -130,9 +132,10 @@ pub struct InvocationPage {
     pub next_cursor: Option<String>,
 }
 
-/// The project's invocations of `tool`, newest first, before `cursor`.
+/// The project's invocations of `tool`, newest first, before `cursor`. A runner tool's
+/// call recorded before its task ended takes the task's result as read now.
 pub async fn list(
-    db: impl PgExecutor<'_>,
+    db: &sqlx::PgPool,
     project: ProjectId,
     tool: &str,
     cursor: Option<Uuid>,
@@ -151,7 +154,7 @@ pub async fn list(
     .bind(limit)
     .fetch_all(db)
     .await?;
-    Ok(rows
+    let mut found: Vec<Invocation> = rows
         .into_iter()
         .map(|r| Invocation {
             id: r.id,
@@ -165,5 +168,42 @@ pub async fn list(
             duration_ms: r.duration_ms,
             created_at: r.created_at,
         })
-        .collect())
+        .collect();
+    complete_from_tasks(db, project, &mut found).await?;
+    Ok(found)
+}
+
+/// Fills in the result of runner-tool calls whose task ended after the call was recorded.
+async fn complete_from_tasks(
+    db: &sqlx::PgPool,
+    project: ProjectId,
+    found: &mut [Invocation],
+) -> sqlx::Result<()> {
+    let pending = |i: &Invocation| {
+        i.output.is_none() && i.error.is_none() && runner_tool::runner_name(&i.tool).is_some()
+    };
+    let ids: Vec<Uuid> = found
+        .iter()
+        .filter(|i| pending(i))
+        .filter_map(|i| i.task_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let tasks = crate::tasks::lookup::get_many_in(db, project, &ids).await?;
+    for invocation in found.iter_mut().filter(|i| pending(i)) {
+        let Some(task) = tasks.iter().find(|t| Some(t.id) == invocation.task_id) else {
+            continue;
+        };
+        let Some(ended) = task.finished_at.filter(|_| task.status.terminal_event().is_some())
+        else {
+            continue;
+        };
+        match runner_tool::result_of(task) {
+            Ok(output) => invocation.output = Some(output),
+            Err(error) => invocation.error = Some(error),
+        }
+        invocation.duration_ms = (ended - invocation.created_at).num_milliseconds().max(0);
+    }
+    Ok(())
 }

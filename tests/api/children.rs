@@ -74,6 +74,11 @@ async fn a_runner_calls_a_runner_through_a_child_task() {
     );
     let child_events = app.events(kids[0]["id"].as_str().unwrap()).await;
     assert!(child_events.iter().any(|e| e["type"] == "message.delta"));
+    // The call is recorded as the parent model's, with the child's result.
+    let calls = app.get_json("/v1/tools/run_helper_task/invocations").await;
+    assert_eq!(calls["data"][0]["source"], "task");
+    assert_eq!(calls["data"][0]["task_id"], kids[0]["id"]);
+    assert_eq!(calls["data"][0]["output"], "helper says hi", "{calls}");
 
     // Arguments the child's runner refuses come back to the parent's model as an error.
     app.create_runner(caller("sloppy", "run_helper_task", json!({"q": 5})))

@@ -441,6 +441,18 @@ async fn a_runner_is_a_tool_that_starts_a_task() {
     let first = calls["data"].as_array().unwrap().last().cloned().unwrap();
     assert_eq!(first["output"], json!({"text": "hi"}));
     assert!(first["task_id"].is_string());
+    // The call answered 202 before its task ended shows the task's result now.
+    let later: Vec<&Value> = calls["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["task_id"] == id.as_str())
+        .collect();
+    assert!(!later.is_empty(), "{calls}");
+    for call in later {
+        assert_eq!(call["output"], json!({"text": "later"}), "{call}");
+        assert!(call["duration_ms"].as_i64().unwrap() >= 0);
+    }
 }
 
 async fn invoke_waiting(app: &TestApp, tool: &str, body: Value, wait: u64) -> (StatusCode, Value) {
