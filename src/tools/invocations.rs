@@ -195,7 +195,9 @@ async fn complete_from_tasks(
         let Some(task) = tasks.iter().find(|t| Some(t.id) == invocation.task_id) else {
             continue;
         };
-        let Some(ended) = task.finished_at.filter(|_| task.status.terminal_event().is_some())
+        let Some(ended) = task
+            .finished_at
+            .filter(|_| task.status.terminal_event().is_some())
         else {
             continue;
         };
