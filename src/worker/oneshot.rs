@@ -87,7 +87,24 @@ pub async fn run(
         }
         Err(e) => return Err(RunError::Internal(anyhow::Error::new(e))),
     };
-    Ok(drive(&rt, task.id).await?)
+    // One heartbeat renews the leases of every attempt this process runs (the task's and
+    // its children's). It runs as its own task: renewing waits for a task's row, which an
+    // attempt may hold in a transaction, and the attempt must keep being polled meanwhile
+    // (renewing inside a `select!` arm starved it: deadlock).
+    let beating = {
+        let rt = rt.clone();
+        tokio::spawn(async move {
+            let mut beat =
+                tokio::time::interval(Duration::from_secs(rt.settings.heartbeat_seconds));
+            loop {
+                beat.tick().await;
+                lease::renew(&rt).await;
+            }
+        })
+    };
+    let ended = drive(&rt, task.id).await;
+    beating.abort();
+    Ok(ended?)
 }
 
 /// Runs attempts until the task ends, waiting out retry back-offs. When a worker holds the
@@ -103,22 +120,7 @@ fn drive(rt: &Arc<Runtime>, id: Uuid) -> BoxFuture<'_, anyhow::Result<Task>> {
                 .tasks;
             tx.commit().await?;
             if let Some(task) = claimed.into_iter().next() {
-                // The heartbeat runs as its own task: renewing the lease waits for the task's
-                // row, which the attempt may hold in a transaction, and the attempt must keep
-                // being polled meanwhile (renewing inside a `select!` arm starved it: deadlock).
-                let beating = {
-                    let rt = rt.clone();
-                    tokio::spawn(async move {
-                        let every = Duration::from_secs(rt.settings.heartbeat_seconds);
-                        let mut beat = tokio::time::interval(every);
-                        loop {
-                            beat.tick().await;
-                            lease::renew(&rt).await;
-                        }
-                    })
-                };
                 lease::run_task(rt.clone(), task).await;
-                beating.abort();
             }
             let task = store::get(&rt.pool, id)
                 .await?
