@@ -52,6 +52,18 @@ fn call(name: &str, arguments: Value) -> CallToolRequestParams {
     params
 }
 
+/// Calls `tool` as a task (the tasks extension) and returns the task's id.
+async fn start(client: &Client, tool: &str, arguments: Value) -> String {
+    let response = client
+        .call_tool_once(call(tool, arguments))
+        .await
+        .expect("tools/call");
+    let CallToolResponse::Task(created) = response else {
+        panic!("expected a task handle: {response:?}");
+    };
+    created.task.task_id
+}
+
 /// Polls `tasks/get` until the task leaves `working`.
 async fn settled(client: &Client, id: &str) -> TaskPayload {
     for _ in 0..300 {
@@ -128,14 +140,7 @@ async fn a_long_runner_call_is_followed_through_the_tasks_extension() {
     let app = spawn_app().await;
     runners(&app).await;
     let client = connect(&app, None, true).await;
-    let response = client
-        .call_tool_once(call("run_slow_task", json!({})))
-        .await
-        .expect("tools/call");
-    let CallToolResponse::Task(created) = response else {
-        panic!("expected a task handle: {response:?}");
-    };
-    let id = created.task.task_id.clone();
+    let id = start(&client, "run_slow_task", json!({})).await;
     // The handle is Errand's task, committed before the answer.
     let task = app.task(&id).await;
     assert_eq!(task["runner"], "slow");
@@ -146,14 +151,7 @@ async fn a_long_runner_call_is_followed_through_the_tasks_extension() {
     assert_eq!(result["content"][0]["text"], "done at last");
 
     // A question is an input request; tasks/update answers it.
-    let response = client
-        .call_tool_once(call("run_asker_task", json!({})))
-        .await
-        .expect("tools/call");
-    let CallToolResponse::Task(created) = response else {
-        panic!("expected a task handle");
-    };
-    let id = created.task.task_id.clone();
+    let id = start(&client, "run_asker_task", json!({})).await;
     let TaskPayload::InputRequired { input_requests } = settled(&client, &id).await else {
         panic!("no question");
     };
@@ -175,14 +173,7 @@ async fn a_long_runner_call_is_followed_through_the_tasks_extension() {
     assert_eq!(result["content"][0]["text"], "they said true");
 
     // tasks/cancel ends a task; a failure is a completed task with isError.
-    let response = client
-        .call_tool_once(call("run_slow_task", json!({})))
-        .await
-        .expect("tools/call");
-    let CallToolResponse::Task(created) = response else {
-        panic!("expected a task handle");
-    };
-    let id = created.task.task_id.clone();
+    let id = start(&client, "run_slow_task", json!({})).await;
     client
         .cancel_task(CancelTaskParams::new(&id))
         .await
@@ -199,15 +190,8 @@ async fn a_long_runner_call_is_followed_through_the_tasks_extension() {
         ("run_broken_task", json!({})),
         ("run_echo_task", json!({"text": "yo"})),
     ] {
-        let response = client
-            .call_tool_once(call(tool, arguments))
-            .await
-            .expect("tools/call");
-        let CallToolResponse::Task(created) = response else {
-            panic!("expected a task handle");
-        };
-        let TaskPayload::Completed { result } = settled(&client, &created.task.task_id).await
-        else {
+        let id = start(&client, tool, arguments).await;
+        let TaskPayload::Completed { result } = settled(&client, &id).await else {
             panic!("not completed");
         };
         if tool == "run_broken_task" {
