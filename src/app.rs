@@ -95,7 +95,10 @@ fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
         .service(
+            // Everything the router sends into `/v1` is authenticated (an unknown `/v1`
+            // path too); each handler's `Caller` then checks its route's scope.
             utoipa_actix_web::scope("/v1")
+                .wrap(from_fn(auth::guard::guard))
                 .service(runners::routes::create)
                 .service(runners::routes::list)
                 .service(runners::routes::get)
@@ -161,11 +164,16 @@ pub struct Application {
 }
 
 impl Application {
-    pub fn build(state: AppState, all: &Settings) -> anyhow::Result<Self> {
-        let settings = &all.server;
-        let listener = TcpListener::bind((settings.bind.as_str(), settings.port)).map_err(|e| {
+    /// Binds the API's address (port 0 picks a free one): the first thing an API process
+    /// does, so a taken port or a refused address stops it before anything else runs.
+    pub fn bind(settings: &crate::config::ServerSettings) -> anyhow::Result<TcpListener> {
+        TcpListener::bind((settings.bind.as_str(), settings.port)).map_err(|e| {
             anyhow::anyhow!("cannot listen on {}:{}: {e}", settings.bind, settings.port)
-        })?;
+        })
+    }
+
+    pub fn build(state: AppState, all: &Settings, listener: TcpListener) -> anyhow::Result<Self> {
+        let settings = &all.server;
         let port = listener.local_addr()?.port();
         let doc = web::Data::new(openapi_for(&Contract::from(all)));
         let limit = settings.body_limit;
@@ -192,6 +200,7 @@ impl Application {
             let app = match &mcp {
                 Some(mcp) => app.service(
                     web::resource(crate::mcp::PATH)
+                        .wrap(from_fn(auth::guard::guard))
                         .app_data(mcp.clone())
                         .app_data(web::PayloadConfig::new(limit))
                         .route(web::route().to(crate::mcp::adapter::serve)),
@@ -218,8 +227,8 @@ impl Application {
                         ),
                 )
                 .default_service(web::to(not_found))
-                .wrap(from_fn(auth::guard::guard))
                 .wrap(from_fn(request_id_header))
+                .wrap(from_fn(crate::normalize::normalize_path))
                 .wrap(Condition::new(!origins.is_empty(), cors(&origins)))
                 .wrap(TracingLogger::default())
         })
@@ -283,21 +292,19 @@ async fn not_found(
     req: HttpRequest,
     doc: web::Data<utoipa::openapi::OpenApi>,
 ) -> Result<HttpResponse, ApiError> {
-    let allowed = allowed_methods(&doc, req.path());
+    // The path as the router saw it (unreserved characters decoded).
+    let path = req.match_info().as_str();
+    let allowed = allowed_methods(&doc, path);
     if allowed.is_empty() {
         return Err(ApiError::new(
             ErrorCode::NotFound,
-            format!("no route {}", req.path()),
+            format!("no route {path}"),
         ));
     }
     let allow = allowed.join(", ");
     let error = ApiError::new(
         ErrorCode::MethodNotAllowed,
-        format!(
-            "{} is not allowed on {}; use {allow}",
-            req.method(),
-            req.path()
-        ),
+        format!("{} is not allowed on {path}; use {allow}", req.method()),
     );
     let mut response = actix_web::ResponseError::error_response(&error);
     if let Ok(value) = HeaderValue::from_str(&allow) {

@@ -63,6 +63,7 @@ pub async fn run(settings: &Settings, command: KeysCommand) -> anyhow::Result<()
                     name: &name,
                     scopes: &scopes,
                     expires_at,
+                    seeded: false,
                 };
                 let key = keys::insert(pool, &new, &plaintext)
                     .await?

@@ -18,6 +18,7 @@ pub mod housekeeping;
 pub mod json;
 pub mod llm;
 pub mod mcp;
+pub mod normalize;
 pub mod openapi;
 pub mod pagination;
 pub mod projects;

@@ -8,7 +8,14 @@ async fn main() -> std::process::ExitCode {
     match errand::cli::run(cli).await {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("errand: {e:#}");
+            // One line, whatever the error's parts span (a settings error's is several).
+            let said = format!("{e:#}");
+            let line: Vec<&str> = said
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            eprintln!("errand: {}", line.join(" "));
             std::process::ExitCode::FAILURE
         }
     }

@@ -64,44 +64,105 @@ fn own_pool(pool: &PgPool, max_connections: u32) -> PgPool {
 const HUB_CONNECTIONS: u32 = 3;
 
 /// Starts the parts `mode` asks for. `worker_name` must be unique among live workers.
+///
+/// What can refuse to start (the API's address, authentication's checks) is done before
+/// anything runs; a part that fails to start later stops those already started, so a
+/// failed start never leaves a worker or a sweep running.
 pub async fn start(
     settings: &Settings,
     pool: PgPool,
     mode: Mode,
     worker_name: String,
 ) -> anyhow::Result<Running> {
-    let schemas = Arc::new(SchemaCache::new(
-        settings.limits.cache_entries,
-        settings.limits.max_violations,
-    ));
-    let models = Arc::new(ModelRegistry::from_settings(
-        &settings.providers,
-        &settings.mock,
-    )?);
-    let tools = Arc::new(Catalog::new(&settings.fetch, &settings.tools)?);
-    let shutdown = CancellationToken::new();
-    let grace = Duration::from_secs(settings.server.shutdown_grace_seconds);
-
-    let mut background = Vec::new();
+    let shared = Shared {
+        schemas: Arc::new(SchemaCache::new(
+            settings.limits.cache_entries,
+            settings.limits.max_violations,
+        )),
+        models: Arc::new(ModelRegistry::from_settings(
+            &settings.providers,
+            &settings.mock,
+        )?),
+        tools: Arc::new(Catalog::new(&settings.fetch, &settings.tools)?),
+    };
+    let api = match mode.api {
+        true => {
+            let listener = Application::bind(&settings.server)?;
+            let api_pool = own_pool(&pool, settings.api_connections());
+            let auth = Arc::new(Auth::new(&api_pool, settings).await?);
+            Some((listener, api_pool, auth))
+        }
+        false => None,
+    };
+    let mut running = Running {
+        port: None,
+        shutdown: CancellationToken::new(),
+        server: None,
+        worker: None,
+        background: Vec::new(),
+    };
+    let worker_alive = mode.worker.then(|| Arc::new(AtomicBool::new(true)));
     if mode.worker {
+        running.start_worker(settings, &pool, &shared, worker_name, worker_alive.clone());
+    }
+    if let Some((listener, api_pool, auth)) = api {
+        let parts = ApiParts {
+            listener,
+            pool: api_pool,
+            hub_pool: own_pool(&pool, HUB_CONNECTIONS),
+            auth,
+            worker_alive,
+        };
+        if let Err(e) = running.start_api(settings, parts, shared).await {
+            // Stop what already runs; the start's error is the one to report.
+            let _ = running.stop().await;
+            return Err(e);
+        }
+    }
+    Ok(running)
+}
+
+/// What the API and the worker share.
+struct Shared {
+    schemas: Arc<SchemaCache>,
+    models: Arc<ModelRegistry>,
+    tools: Arc<Catalog>,
+}
+
+/// What the API was given before anything started.
+struct ApiParts {
+    listener: std::net::TcpListener,
+    pool: PgPool,
+    hub_pool: PgPool,
+    auth: Arc<Auth>,
+    worker_alive: Option<Arc<AtomicBool>>,
+}
+
+impl Running {
+    /// The housekeeping sweep, the worker's listener and the worker.
+    fn start_worker(
+        &mut self,
+        settings: &Settings,
+        pool: &PgPool,
+        shared: &Shared,
+        worker_name: String,
+        alive: Option<Arc<AtomicBool>>,
+    ) {
+        let shutdown = &self.shutdown;
         let sweeper = crate::housekeeping::Sweeper {
             pool: pool.clone(),
             retention: settings.retention.clone(),
             events_days: settings.events.retention_days,
         };
-        background.push(tokio::spawn(sweeper.run(shutdown.clone())));
-    }
-    // Cleared when the worker stops, so readiness reports it.
-    let worker_alive = mode.worker.then(|| Arc::new(AtomicBool::new(true)));
-    let worker = mode.worker.then(|| {
-        let alive = worker_alive.clone();
+        self.background
+            .push(tokio::spawn(sweeper.run(shutdown.clone())));
         let (signals, listening) = worker::Signals::start(pool.clone(), shutdown.clone());
-        background.push(listening);
+        self.background.push(listening);
         let rt = Arc::new(Runtime {
             pool: pool.clone(),
-            schemas: schemas.clone(),
-            models: models.clone(),
-            tools: tools.clone(),
+            schemas: shared.schemas.clone(),
+            models: shared.models.clone(),
+            tools: shared.tools.clone(),
             runners: VersionCache::new(settings.limits.cache_entries),
             settings: settings.worker.clone(),
             events: settings.events.clone(),
@@ -111,59 +172,55 @@ pub async fn start(
             owner: worker_name,
             signals,
         });
+        let grace = Duration::from_secs(settings.server.shutdown_grace_seconds);
         let run = worker::run(rt, shutdown.clone(), grace);
-        tokio::spawn(async move {
+        self.worker = Some(tokio::spawn(async move {
             let result = run.await;
+            // Cleared when the worker stops, so readiness reports it.
             if let Some(alive) = alive {
                 alive.store(false, Ordering::SeqCst);
             }
             result
-        })
-    });
-    let mut port = None;
-    let server = if mode.api {
+        }));
+    }
+
+    /// The event hub and the HTTP server.
+    async fn start_api(
+        &mut self,
+        settings: &Settings,
+        parts: ApiParts,
+        shared: Shared,
+    ) -> anyhow::Result<()> {
         let (hub, hub_task) = Hub::start(
-            own_pool(&pool, HUB_CONNECTIONS),
+            parts.hub_pool,
             settings.events.subscriber_buffer,
             Duration::from_secs(settings.events.heartbeat_seconds),
-            shutdown.clone(),
+            self.shutdown.clone(),
         )
         .await?;
-        background.push(hub_task);
-        let api_pool = own_pool(&pool, settings.api_connections());
-        let auth = Arc::new(Auth::new(&api_pool, settings).await?);
+        self.background.push(hub_task);
         let state = AppState {
-            auth,
+            auth: parts.auth,
             quotas: settings.quotas.clone(),
-            pool: api_pool,
-            schemas,
-            models,
-            tools,
+            pool: parts.pool,
+            schemas: shared.schemas,
+            models: shared.models,
+            tools: shared.tools,
             hub,
             streams: StreamSettings::from(settings),
             idempotency_ttl: Duration::from_secs(
                 3600 * u64::from(settings.retention.idempotency_hours),
             ),
-            worker_alive,
+            worker_alive: parts.worker_alive,
             retention_days: settings.retention.tasks_days,
         };
-        let app = Application::build(state, settings)?;
-        port = Some(app.port());
+        let app = Application::build(state, settings, parts.listener)?;
+        self.port = Some(app.port());
         let server = app.into_server();
-        Some((server.handle(), tokio::spawn(server)))
-    } else {
-        None
-    };
-    Ok(Running {
-        port,
-        shutdown,
-        server,
-        worker,
-        background,
-    })
-}
+        self.server = Some((server.handle(), tokio::spawn(server)));
+        Ok(())
+    }
 
-impl Running {
     /// A token that stops everything when cancelled (e.g. by a signal).
     pub fn shutdown_token(&self) -> CancellationToken {
         self.shutdown.clone()

@@ -1,7 +1,9 @@
-//! The guard in front of every `/v1` route: finds the caller (a key, or open mode), checks
-//! the scope the operation needs and the key's request rate, and hands the handler a
-//! `Caller`. Everything else (`/healthz`, `/readyz`, `/openapi.json`, `/docs`) stays open.
+//! The guard wrapped around the `/v1` scope and `/mcp`: finds the caller (a key, or open
+//! mode) and checks the key's request rate. The scope is checked by the `Caller` extractor
+//! once the route is matched. Routes outside (`/healthz`, `/readyz`, `/openapi.json`,
+//! `/docs`) are not wrapped, so they stay open.
 
+use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -15,8 +17,9 @@ use uuid::Uuid;
 
 use super::keys::{self, KeyHash, KeyRecord};
 use super::limiter::{Limiter, RateState};
+use super::lookups::{Before, LookupGuard};
 use super::open::OpenMode;
-use super::{Caller, Scope, required_scope};
+use super::{Authenticated, Caller, Scope};
 use crate::app::AppState;
 use crate::cache::BoundedCache;
 use crate::config::Settings;
@@ -36,46 +39,29 @@ pub struct Auth {
     cache: BoundedCache<KeyHash, (KeyRecord, Instant)>,
     cache_for: Duration,
     touched: BoundedCache<Uuid, Instant>,
+    /// What unknown tokens may cost.
+    lookups: LookupGuard,
 }
 
 impl Auth {
-    /// Prepares authentication for an API process: seeds `ERRAND_ADMIN_KEY`, and refuses a
-    /// non-loopback address while no key exists (unless `auth.insecure_no_auth`).
+    /// Prepares authentication for an API process: seeds `ERRAND_ADMIN_KEY` (retiring its
+    /// earlier values), and refuses to start in an open mode that could be reached from
+    /// elsewhere: a non-loopback address (unless `auth.insecure_no_auth`), or CORS for any
+    /// origin.
     pub async fn new(pool: &PgPool, settings: &Settings) -> anyhow::Result<Self> {
         let default = projects::store::ensure(pool, projects::DEFAULT_PROJECT).await?;
+        let default = ProjectId(default.id);
         if let Some(plaintext) = &settings.auth.admin_key {
-            let seed = keys::NewKey {
-                project: ProjectId(default.id),
-                name: "ERRAND_ADMIN_KEY",
-                scopes: &[Scope::Admin],
-                expires_at: None,
-            };
-            if keys::insert(pool, &seed, plaintext).await?.is_some() {
-                tracing::info!("stored the admin key of ERRAND_ADMIN_KEY (its hash only)");
-            }
+            seed_admin_key(pool, default, plaintext).await?;
         }
-        let bind = &settings.server.bind;
-        let loopback = super::open::is_loopback_host(bind);
-        let any_key = keys::any(pool).await?;
-        if !any_key && !loopback && !settings.auth.insecure_no_auth {
-            anyhow::bail!(
-                "refusing to serve {bind} without authentication: no API key exists. Either                  create one (`errand keys create --project default --scope admin`, or set                  ERRAND_ADMIN_KEY), or pass --insecure-no-auth to serve this address open"
-            );
-        }
-        if !any_key {
-            tracing::warn!(
-                "open mode: no API key exists, so requests need none and run in the `default` project{}; create a key to end it",
-                if loopback {
-                    " (from this machine only)"
-                } else {
-                    " (--insecure-no-auth)"
-                }
-            );
+        if !keys::ever_existed(pool).await? {
+            check_open_mode(settings)?;
         }
         Ok(Self {
             open: OpenMode::new(&settings.server.bind, settings.auth.insecure_no_auth),
             limiter: Limiter::new(&settings.quotas),
-            default_project: ProjectId(default.id),
+            lookups: LookupGuard::new(&settings.auth),
+            default_project: default,
             cache: BoundedCache::new(CACHED_KEYS),
             cache_for: Duration::from_secs(settings.auth.key_cache_seconds),
             touched: BoundedCache::new(CACHED_KEYS),
@@ -87,13 +73,22 @@ impl Auth {
         self.cache.remove(hash);
     }
 
-    async fn record(&self, pool: &PgPool, hash: &KeyHash) -> Result<Option<KeyRecord>, ApiError> {
+    async fn record(
+        &self,
+        pool: &PgPool,
+        hash: &KeyHash,
+        address: Option<IpAddr>,
+    ) -> Result<Option<KeyRecord>, ApiError> {
         if let Some((record, at)) = self.cache.get(hash)
             && at.elapsed() < self.cache_for
         {
             return Ok(Some(record));
         }
+        if let Before::Unknown = self.lookups.before(hash, address)? {
+            return Ok(None);
+        }
         let found = keys::lookup(pool, hash).await?;
+        self.lookups.after(hash, found.is_some());
         self.cache.remove(hash);
         if let Some(record) = &found {
             self.cache.insert(*hash, (record.clone(), Instant::now()));
@@ -130,8 +125,9 @@ impl Auth {
             ));
         };
         let hash = keys::hash(key);
+        let address = req.peer_addr().map(|a| a.ip());
         let record = self
-            .record(pool, &hash)
+            .record(pool, &hash, address)
             .await?
             .filter(|r| keys::same(&r.hash, &hash))
             .ok_or_else(|| unauthenticated("the API key is not known"))?;
@@ -170,23 +166,73 @@ impl Auth {
     }
 }
 
+/// Stores `ERRAND_ADMIN_KEY` (its hash) and revokes the keys of its earlier values, so
+/// rotating the variable retires the old key at this start.
+async fn seed_admin_key(pool: &PgPool, project: ProjectId, plaintext: &str) -> anyhow::Result<()> {
+    let seed = keys::NewKey {
+        project,
+        name: "ERRAND_ADMIN_KEY",
+        scopes: &[Scope::Admin],
+        expires_at: None,
+        seeded: true,
+    };
+    if keys::insert(pool, &seed, plaintext).await?.is_some() {
+        tracing::info!("stored the admin key of ERRAND_ADMIN_KEY (its hash only)");
+    }
+    let retired = keys::retire_seeded(pool, &keys::hash(plaintext)).await?;
+    if retired > 0 {
+        tracing::warn!("revoked {retired} key(s) of earlier values of ERRAND_ADMIN_KEY");
+    }
+    Ok(())
+}
+
+/// Open mode (no key has ever existed) is allowed on loopback, or anywhere with
+/// `auth.insecure_no_auth`, but never with CORS for any origin: any web page could then
+/// read the server's data. Each start in open mode says so, with the address.
+fn check_open_mode(settings: &Settings) -> anyhow::Result<()> {
+    let bind = &settings.server.bind;
+    let port = settings.server.port;
+    let loopback = super::open::is_loopback_host(bind);
+    if !loopback && !settings.auth.insecure_no_auth {
+        anyhow::bail!(
+            "refusing to serve {bind} without authentication: no API key exists. Either \
+             create one (`errand keys create --project default --scope admin`, or set \
+             ERRAND_ADMIN_KEY), or pass --insecure-no-auth to serve this address open"
+        );
+    }
+    if settings
+        .server
+        .cors_allowed_origins
+        .iter()
+        .any(|o| o == "*")
+    {
+        anyhow::bail!(
+            "refusing to serve in open mode with server.cors_allowed_origins = [\"*\"]: any web \
+             page could read this server's data. Name the allowed origins, or create an API key \
+             first (ERRAND_ADMIN_KEY, or `errand keys create --project default --scope admin`)"
+        );
+    }
+    let reach = if loopback {
+        "from this machine only"
+    } else {
+        "from anywhere that reaches it: --insecure-no-auth"
+    };
+    tracing::warn!(
+        "open mode on {bind}:{port}: no API key has ever existed, so requests need none and \
+         run in the `default` project ({reach}); create a key to end open mode for good"
+    );
+    Ok(())
+}
+
 fn unauthenticated(detail: &str) -> ApiError {
     ApiError::new(ErrorCode::Unauthenticated, detail)
 }
 
-/// Whether the guard covers this path.
-fn guarded(path: &str) -> bool {
-    path == "/v1" || path.starts_with("/v1/") || path == crate::mcp::PATH
-}
-
-/// The middleware (`from_fn`).
+/// The middleware (`from_fn`), wrapped around the routes that need a caller.
 pub async fn guard(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    if !guarded(req.path()) {
-        return Ok(next.call(req).await?.map_into_boxed_body());
-    }
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Err(ApiError::new(ErrorCode::InternalError, "no application state").into());
     };
@@ -195,23 +241,11 @@ pub async fn guard(
         Ok(caller) => caller,
         Err(e) => return Ok(refuse(req, &e, None)),
     };
-    let needed = required_scope(req.method(), req.path());
-    if caller.scope < needed {
-        let e = ApiError::new(
-            ErrorCode::Forbidden,
-            format!(
-                "this operation needs the `{}` scope; the key has `{}`",
-                needed.as_str(),
-                caller.scope.as_str()
-            ),
-        );
-        return Ok(refuse(req, &e, None));
-    }
     let rate = match auth.limiter.check(caller.limit_key()) {
         Ok(rate) => rate,
         Err((e, rate)) => return Ok(refuse(req, &e, Some(rate))),
     };
-    req.extensions_mut().insert(caller);
+    req.extensions_mut().insert(Authenticated(caller));
     let mut res = next.call(req).await?.map_into_boxed_body();
     rate_headers(res.headers_mut(), &rate);
     Ok(res)

@@ -1,6 +1,7 @@
 //! API keys: `ek_live_` and 64 hex digits (256 random bits). Only the SHA-256 of a key is
-//! stored — a key this random needs no slow hash — and its first characters (`prefix`) so a
-//! person can tell keys apart. The plaintext is shown once, when the key is made.
+//! stored — a key this random needs no slow hash — and a few of its first characters
+//! (`prefix`, never more than 8 of its secret part) so a person can tell keys apart. The
+//! plaintext is shown once, when the key is made.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -13,8 +14,8 @@ use super::Scope;
 use crate::projects::ProjectId;
 
 pub const KEY_PREFIX: &str = "ek_live_";
-/// Characters of a key kept in the clear to identify it (`ek_live_` and 8 hex digits).
-const SHOWN: usize = KEY_PREFIX.len() + 8;
+/// Characters of a key's secret part kept in the clear to identify it.
+const SHOWN_SECRET: usize = 8;
 
 pub type KeyHash = [u8; 32];
 
@@ -23,6 +24,18 @@ pub fn generate() -> anyhow::Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
     Ok(format!("{KEY_PREFIX}{}", hex::encode(bytes)))
+}
+
+/// What lists show of `plaintext`: `ek_live_` and the first 8 characters after it, or the
+/// first 8 characters of a key of another form (`ERRAND_ADMIN_KEY`'s value, which is all
+/// secret).
+pub fn shown_prefix(plaintext: &str) -> String {
+    let (public, secret) = match plaintext.strip_prefix(KEY_PREFIX) {
+        Some(secret) => (KEY_PREFIX, secret),
+        None => ("", plaintext),
+    };
+    let shown: String = secret.chars().take(SHOWN_SECRET).collect();
+    format!("{public}{shown}")
 }
 
 pub fn hash(key: &str) -> KeyHash {
@@ -126,6 +139,8 @@ pub struct NewKey<'a> {
     pub name: &'a str,
     pub scopes: &'a [Scope],
     pub expires_at: Option<DateTime<Utc>>,
+    /// Seeded from `ERRAND_ADMIN_KEY` (a later value retires it).
+    pub seeded: bool,
 }
 
 /// Stores `plaintext` (already generated) as a key; returns what lists show of it, or
@@ -140,18 +155,19 @@ pub async fn insert(
     scopes.dedup();
     let row: Option<KeyRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "WITH k AS (
-            INSERT INTO api_keys (id, project_id, name, prefix, hash, scopes, expires_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (hash) DO NOTHING RETURNING *)
+            INSERT INTO api_keys (id, project_id, name, prefix, hash, scopes, expires_at, seeded)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (hash) DO NOTHING RETURNING *)
          {} ",
         SELECT.replace("FROM api_keys k", "FROM k")
     )))
     .bind(Uuid::now_v7())
     .bind(key.project)
     .bind(key.name)
-    .bind(&plaintext[..SHOWN.min(plaintext.len())])
+    .bind(shown_prefix(plaintext))
     .bind(hash(plaintext).as_slice())
     .bind(&scopes)
     .bind(key.expires_at)
+    .bind(key.seeded)
     .fetch_optional(db)
     .await?;
     Ok(row.map(KeyRow::view))
@@ -209,11 +225,26 @@ pub async fn revoke(
     }))
 }
 
-/// Whether any key exists (revoked ones included): open mode ends with the first key.
-pub async fn any(db: impl PgExecutor<'_>) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM api_keys)")
-        .fetch_one(db)
+/// Whether a key has ever existed, even if every key has since been deleted: open mode
+/// ends with the first key, for good (a trigger notes it in `auth_state`).
+pub async fn ever_existed(db: impl PgExecutor<'_>) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT first_key_at IS NOT NULL FROM auth_state")
+        .fetch_optional(db)
         .await
+        .map(|found| found.unwrap_or(false))
+}
+
+/// Revokes the keys seeded from earlier values of `ERRAND_ADMIN_KEY`, all but `current`;
+/// returns how many.
+pub async fn retire_seeded(db: impl PgExecutor<'_>, current: &KeyHash) -> sqlx::Result<u64> {
+    sqlx::query(
+        "UPDATE api_keys SET revoked_at = now()
+         WHERE seeded AND hash <> $1 AND revoked_at IS NULL",
+    )
+    .bind(current.as_slice())
+    .execute(db)
+    .await
+    .map(|done| done.rows_affected())
 }
 
 pub async fn count_in(db: impl PgExecutor<'_>, project: ProjectId) -> sqlx::Result<i64> {
@@ -230,4 +261,22 @@ pub async fn touch(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<()> {
         .execute(db)
         .await
         .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_prefix;
+
+    #[test]
+    fn a_prefix_shows_at_most_eight_secret_characters() {
+        assert_eq!(
+            shown_prefix("ek_live_0123456789abcdef0123456789abcdef"),
+            "ek_live_01234567"
+        );
+        assert_eq!(
+            shown_prefix("0123456789abcdefghijklmnopqrstuvwxyz"),
+            "01234567"
+        );
+        assert_eq!(shown_prefix("short"), "short");
+    }
 }

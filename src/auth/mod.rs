@@ -1,12 +1,19 @@
 //! Who is calling: API keys (`Authorization: Bearer ek_live_…`), their project and scopes,
-//! and open mode for a laptop (no key exists yet, loopback only). `guard.rs` authenticates
-//! every `/v1` request and puts a `Caller` in it; the scope an operation needs follows from
-//! its method and path (`required_scope`), which the OpenAPI document states too.
+//! and open mode for a laptop (no key exists yet, loopback only).
+//!
+//! Two steps, both tied to the route that runs rather than to the request's text:
+//! - `guard.rs` is middleware on the `/v1` scope and on `/mcp` (never on the whole app), so
+//!   what needs authentication is decided by the router: whatever it sends into those routes
+//!   is authenticated, however the path was spelled. Public routes are simply outside them.
+//! - `Caller`, the extractor every protected handler takes, checks the scope the operation
+//!   needs against the *matched route's pattern* (`HttpRequest::match_pattern`), the same
+//!   template the OpenAPI document states the scope for (`required_scope`).
 
 pub mod contract;
 pub mod guard;
 pub mod keys;
 pub mod limiter;
+pub mod lookups;
 pub mod open;
 pub mod routes;
 
@@ -51,9 +58,11 @@ impl Scope {
     }
 }
 
-/// The scope an operation needs: keys and projects need `admin`; other reads `read`;
-/// everything else `write`.
-pub fn required_scope(method: &Method, path: &str) -> Scope {
+/// The scope an operation needs, from its route's pattern (`/v1/api-keys/{id}`, never a
+/// request's path): keys and projects need `admin`; other reads `read`; everything else
+/// `write`.
+pub fn required_scope(method: &Method, pattern: &str) -> Scope {
+    let path = pattern;
     let admin = ["/v1/projects", "/v1/api-keys"]
         .iter()
         .any(|p| path == *p || path.strip_prefix(p).is_some_and(|r| r.starts_with('/')));
@@ -81,6 +90,21 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// Refuses with 403 unless the caller's key has `needed`.
+    pub fn require(&self, needed: Scope) -> Result<(), ApiError> {
+        if self.scope >= needed {
+            return Ok(());
+        }
+        Err(ApiError::new(
+            ErrorCode::Forbidden,
+            format!(
+                "this operation needs the `{}` scope; the key has `{}`",
+                needed.as_str(),
+                self.scope.as_str()
+            ),
+        ))
+    }
+
     /// Whether the caller manages every project: an admin of `default` (or open mode).
     pub fn instance_admin(&self) -> bool {
         self.scope == Scope::Admin && self.project_name == crate::projects::DEFAULT_PROJECT
@@ -92,19 +116,40 @@ impl Caller {
     }
 }
 
+/// Who the guard found a request to come from, before any scope is checked. Only `Caller`
+/// reads it, so no handler gets an identity whose scope was not checked against its route.
+#[derive(Debug, Clone)]
+pub(crate) struct Authenticated(pub(crate) Caller);
+
 impl FromRequest for Caller {
     type Error = ApiError;
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(req.extensions().get::<Caller>().cloned().ok_or_else(|| {
-            // Every `/v1` route is behind the guard; reaching this is a routing fault.
-            ApiError::new(
-                ErrorCode::InternalError,
-                "the request reached a handler without authentication",
-            )
-        }))
+        ready(authorize(req))
     }
+}
+
+/// The request's caller, if its key has the scope the matched route needs.
+fn authorize(req: &HttpRequest) -> Result<Caller, ApiError> {
+    let fault = |what: &str| {
+        // Protected routes sit behind the guard and are matched before their extractors
+        // run; reaching this is a routing fault, never the client's.
+        ApiError::new(
+            ErrorCode::InternalError,
+            format!("the request reached a handler {what}"),
+        )
+    };
+    let caller = req
+        .extensions()
+        .get::<Authenticated>()
+        .map(|a| a.0.clone())
+        .ok_or_else(|| fault("without authentication"))?;
+    let pattern = req
+        .match_pattern()
+        .ok_or_else(|| fault("without a matched route"))?;
+    caller.require(required_scope(req.method(), &pattern))?;
+    Ok(caller)
 }
 
 #[cfg(test)]

@@ -47,7 +47,7 @@ impl OpenMode {
             // A key, once seen, ends open mode for good in this process.
             return Ok(open);
         }
-        let open = !keys::any(pool).await?;
+        let open = !keys::ever_existed(pool).await?;
         *self.checked.lock().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), open));
         Ok(open)
     }
@@ -57,13 +57,23 @@ impl OpenMode {
         *self.checked.lock().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), false));
     }
 
-    /// Why an open-mode request is refused, if it is.
+    /// Why an open-mode request is refused, if it is. Without a readable `Host` nothing
+    /// shows which name the browser used, so such a request is refused too.
     pub fn refusal(&self, method: &Method, headers: &HeaderMap) -> Option<String> {
-        let host = headers.get(HOST).and_then(|h| h.to_str().ok());
-        if self.local_only
-            && let Some(host) = host
-            && !is_loopback_host(strip_port(host))
-        {
+        let host = match headers.get(HOST).map(|h| h.to_str()) {
+            None => {
+                return Some(
+                    "a request without a Host header: without an API key, Errand answers \
+                     only requests that name this machine"
+                        .to_owned(),
+                );
+            }
+            Some(Err(_)) => {
+                return Some("the Host header is not readable text".to_owned());
+            }
+            Some(Ok(host)) => host,
+        };
+        if self.local_only && !is_loopback_host(strip_port(host)) {
             return Some(format!(
                 "Host {host:?} is not this machine: without an API key, Errand answers only \
                  requests to localhost (create a key to serve other names)"
@@ -72,9 +82,8 @@ impl OpenMode {
         let safe = [Method::GET, Method::HEAD, Method::OPTIONS].contains(method);
         let origin = headers.get(ORIGIN).map(|o| o.to_str().unwrap_or("null"));
         if !safe && let Some(origin) = origin {
-            let same_site = origin_host(origin).is_some_and(|o| {
-                is_loopback_host(o) || host.is_some_and(|h| strip_port(h).eq_ignore_ascii_case(o))
-            });
+            let same_site = origin_host(origin)
+                .is_some_and(|o| is_loopback_host(o) || strip_port(host).eq_ignore_ascii_case(o));
             if !same_site {
                 return Some(format!(
                     "a {method} from the web page at {origin:?} is cross-site: without an API \
@@ -187,5 +196,15 @@ mod tests {
         );
         let null = [("host", "localhost:8080"), ("origin", "null")];
         assert!(open.refusal(&post, &headers(&null)).is_some());
+        assert!(
+            open.refusal(&get, &headers(&[])).is_some(),
+            "no Host: nothing shows the name used"
+        );
+        let mut unreadable = HeaderMap::new();
+        unreadable.insert(
+            HOST,
+            HeaderValue::from_bytes(b"local\xffhost").expect("bytes"),
+        );
+        assert!(open.refusal(&get, &unreadable).is_some());
     }
 }

@@ -104,6 +104,8 @@ pub async fn create(
     caller: Caller,
     body: JsonBody<CreateApiKey>,
 ) -> Result<HttpResponse, ApiError> {
+    // Also checked from the route; checked here too, so a routing change cannot open it.
+    caller.require(Scope::Admin)?;
     let input = body.into_inner();
     let mut errors = Vec::new();
     if !(1..=200).contains(&input.name.chars().count()) {
@@ -133,6 +135,7 @@ pub async fn create(
         name: &input.name,
         scopes: &input.scopes,
         expires_at: input.expires_at,
+        seeded: false,
     };
     let api_key = keys::insert(&state.pool, &new, &plaintext)
         .await?
@@ -164,6 +167,7 @@ pub async fn list(
     caller: Caller,
     query: web::Query<ApiKeyQuery>,
 ) -> Result<web::Json<ApiKeyPage>, ApiError> {
+    caller.require(Scope::Admin)?;
     let limit = crate::pagination::limit(query.limit, 100, 100)?;
     let project = visible_project(&state, &caller, query.project.as_deref()).await?;
     let mut data = keys::list(&state.pool, project, query.cursor, limit + 1).await?;
@@ -187,6 +191,7 @@ pub async fn revoke(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<ApiKey>, ApiError> {
+    caller.require(Scope::Admin)?;
     let not_found = || {
         ApiError::new(
             ErrorCode::ApiKeyNotFound,

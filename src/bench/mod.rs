@@ -189,6 +189,7 @@ async fn bench_key(pool: &PgPool) -> anyhow::Result<String> {
         name: "errand bench",
         scopes: &[Scope::Write],
         expires_at: None,
+        seeded: false,
     };
     keys::insert(pool, &new, &plaintext)
         .await?

@@ -16,6 +16,12 @@ pub struct AuthSettings {
     /// How long a process trusts a key it has looked up. A key revoked through another
     /// process stops working within this time; through this one, at once.
     pub key_cache_seconds: u64,
+    /// Lookups of bearer tokens not seen before that one client address may make per
+    /// second; past it (and the burst) such a token is answered 429 without a query. Keys
+    /// that were valid once are not counted, so a flood cannot lock them out.
+    pub unknown_key_lookups_per_second: u32,
+    /// Lookups of unknown tokens one address may make at once above the average rate.
+    pub unknown_key_lookup_burst: u32,
 }
 
 impl Default for AuthSettings {
@@ -24,6 +30,8 @@ impl Default for AuthSettings {
             insecure_no_auth: false,
             admin_key: None,
             key_cache_seconds: 5,
+            unknown_key_lookups_per_second: 5,
+            unknown_key_lookup_burst: 20,
         }
     }
 }
@@ -34,6 +42,11 @@ impl std::fmt::Debug for AuthSettings {
             .field("insecure_no_auth", &self.insecure_no_auth)
             .field("admin_key", &self.admin_key.as_ref().map(|_| "***"))
             .field("key_cache_seconds", &self.key_cache_seconds)
+            .field(
+                "unknown_key_lookups_per_second",
+                &self.unknown_key_lookups_per_second,
+            )
+            .field("unknown_key_lookup_burst", &self.unknown_key_lookup_burst)
             .finish()
     }
 }

@@ -85,6 +85,14 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("ERRAND_LIMITS_PAGE_BYTES", "limits.page_bytes"),
     ("ERRAND_INSECURE_NO_AUTH", "auth.insecure_no_auth"),
     ("ERRAND_KEY_CACHE_SECONDS", "auth.key_cache_seconds"),
+    (
+        "ERRAND_AUTH_UNKNOWN_KEY_LOOKUPS_PER_SECOND",
+        "auth.unknown_key_lookups_per_second",
+    ),
+    (
+        "ERRAND_AUTH_UNKNOWN_KEY_LOOKUP_BURST",
+        "auth.unknown_key_lookup_burst",
+    ),
     ("ERRAND_REQUESTS_PER_SECOND", "quotas.requests_per_second"),
     ("ERRAND_REQUEST_BURST", "quotas.request_burst"),
     ("ERRAND_KEY_MAX_STREAMS", "quotas.key_max_streams"),

@@ -38,7 +38,7 @@ impl Database {
         match &settings.url {
             Some(url) => {
                 let options = PgConnectOptions::from_str(url).context("invalid DATABASE_URL")?;
-                let pool = pool(options, size).await?;
+                let pool = pool(options, size, EXTERNAL_PATIENCE).await?;
                 Ok(Self { pool, local: None })
             }
             None => {
@@ -46,7 +46,7 @@ impl Database {
                 let local = tokio::task::spawn_blocking(move || LocalPostgres::start(&dir, access))
                     .await
                     .context("local PostgreSQL start-up panicked")??;
-                let pool = pool(local.connect_options("postgres"), 2).await;
+                let pool = pool(local.connect_options("postgres"), 2, LOCAL_PATIENCE).await;
                 let pool = match pool {
                     Ok(pool) => pool,
                     Err(e) => {
@@ -73,21 +73,31 @@ impl Database {
     }
 }
 
+/// How long to keep trying a configured database that refuses connections: a start-up
+/// failure must be reported within seconds, not hang.
+const EXTERNAL_PATIENCE: Duration = Duration::from_secs(3);
+/// How long the managed server, started a moment ago, may take to accept connections.
+const LOCAL_PATIENCE: Duration = Duration::from_secs(10);
+
 /// A pool on a database of the managed server.
 pub async fn pool_for(local: &LocalPostgres, db: &str, max: u32) -> anyhow::Result<PgPool> {
-    pool(local.connect_options(db), max).await
+    pool(local.connect_options(db), max, LOCAL_PATIENCE).await
 }
 
-async fn pool(options: PgConnectOptions, max: u32) -> anyhow::Result<PgPool> {
-    // A freshly started server accepts connections a moment after its socket appears.
+/// Connects, retrying refused connections and a server still starting up for `patience`.
+async fn pool(options: PgConnectOptions, max: u32, patience: Duration) -> anyhow::Result<PgPool> {
+    let deadline = tokio::time::Instant::now() + patience;
     let mut last_error = None;
-    for _ in 0..100 {
-        match PgPoolOptions::new()
+    loop {
+        let attempt = PgPoolOptions::new()
             .max_connections(max)
             .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options.clone())
-            .await
-        {
+            .connect_with(options.clone());
+        // An address that never answers is given up on at the deadline too.
+        let Ok(result) = tokio::time::timeout_at(deadline, attempt).await else {
+            break;
+        };
+        match result {
             Ok(pool) => return Ok(pool),
             Err(e @ sqlx::Error::Io(_)) => last_error = Some(e),
             Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("57P03") => {
@@ -95,10 +105,16 @@ async fn pool(options: PgConnectOptions, max: u32) -> anyhow::Result<PgPool> {
             }
             Err(e) => return Err(e).context("cannot connect to PostgreSQL"),
         }
+        if tokio::time::Instant::now() + Duration::from_millis(100) >= deadline {
+            break;
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    Err(last_error.map_or_else(|| anyhow::anyhow!("no connection"), anyhow::Error::from))
-        .context("cannot connect to PostgreSQL")
+    let why = last_error.map_or_else(
+        || anyhow::anyhow!("no answer within {} s", patience.as_secs()),
+        anyhow::Error::from,
+    );
+    Err(why).context("cannot connect to PostgreSQL")
 }
 
 /// Creates the database if it does not exist (used for `errand` and per-test databases).

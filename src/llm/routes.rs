@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use super::ProviderInfo;
 use crate::app::AppState;
+use crate::auth::Caller;
 use crate::conversation::ToolInfo;
 use crate::openapi::ServerErrors;
 
@@ -27,7 +28,11 @@ pub struct ModelList {
     responses((status = 200, description = "The configured providers", body = ModelList), ServerErrors)
 )]
 #[get("/models")]
-pub async fn list(state: web::Data<AppState>) -> web::Json<ModelList> {
+pub async fn list(
+    // Not read, but taken: it checks the key's scope for this route.
+    _caller: Caller,
+    state: web::Data<AppState>,
+) -> web::Json<ModelList> {
     web::Json(ModelList {
         data: state.models.infos(),
         toolkits: state.tools.builtins().infos(),

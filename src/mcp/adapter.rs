@@ -42,8 +42,9 @@ pub fn service(state: AppState, settings: &McpSettings, body_limit: usize) -> Mc
 /// `GET`, `POST` and `DELETE /mcp`.
 pub async fn serve(
     req: HttpRequest,
-    body: web::Bytes,
+    // Before the body, so an unauthorized request is refused before its body is read.
     caller: Caller,
+    body: web::Bytes,
     mcp: web::Data<McpService>,
 ) -> Result<HttpResponse, ApiError> {
     let mut builder = http::Request::builder()

@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 
 use super::{NewProject, ProjectPage, store};
 use crate::app::AppState;
-use crate::auth::Caller;
+use crate::auth::{Caller, Scope};
 use crate::body::JsonBody;
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::openapi::{BodyErrors, QueryErrors, ServerErrors};
@@ -36,6 +36,8 @@ pub async fn create(
     caller: Caller,
     body: JsonBody<NewProject>,
 ) -> Result<HttpResponse, ApiError> {
+    // Also checked from the route; checked here too, so a routing change cannot open it.
+    caller.require(Scope::Admin)?;
     if !caller.instance_admin() {
         return Err(ApiError::new(
             ErrorCode::Forbidden,
@@ -101,6 +103,7 @@ pub async fn list(
     caller: Caller,
     query: web::Query<ProjectQuery>,
 ) -> Result<web::Json<ProjectPage>, ApiError> {
+    caller.require(Scope::Admin)?;
     let limit = crate::pagination::limit(query.limit, 100, 100)?;
     let after = query.cursor.as_deref();
     if after.is_some_and(|name| !valid_name(name)) {
