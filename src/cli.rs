@@ -114,6 +114,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         settings.log.filter = "warn".into();
     }
     crate::telemetry::init(&settings.log);
+    crate::telemetry::log_panics();
     if let Command::Run {
         runner,
         input,

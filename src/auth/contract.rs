@@ -1,5 +1,6 @@
 //! What the OpenAPI document says about authentication, written from the same rule the
-//! guard applies (`required_scope`), so the two cannot disagree: the bearer scheme, each
+//! `Caller` extractor applies to the matched route's pattern (`required_scope`), so the two
+//! cannot disagree: the bearer scheme, each
 //! `/v1` operation's scope, and the answers the guard can give (401, 403, 429).
 
 use actix_web::http::Method;
@@ -65,8 +66,9 @@ fn secure(operation: &mut Operation, scope: &str) {
         ),
         (
             "429",
-            "Too many requests for the key (`rate_limited`), or a quota is full \
-             (`quota_exceeded`); `Retry-After` says when to retry",
+            "Too many requests for the key, or too many unknown keys from the client's \
+             address (`rate_limited`), or a quota is full (`quota_exceeded`); `Retry-After` \
+             says when to retry",
         ),
     ] {
         let response = ResponseBuilder::new()

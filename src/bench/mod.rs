@@ -8,7 +8,9 @@
 //!    and the database transactions and WAL flushes each task costs.
 //! 2. SSE fan-out: N streams on one task of one `errand api`; events are appended straight
 //!    to the log and timed from their commit to each client.
+//! 3. Unknown tokens: a real key's latency while random bearer tokens flood `errand api`.
 
+mod auth;
 mod fanout;
 mod stats;
 mod tasks;
@@ -30,6 +32,8 @@ pub enum Part {
     Tasks,
     /// SSE fan-out only.
     Fanout,
+    /// A real key's latency under a flood of unknown tokens only.
+    Auth,
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -55,6 +59,12 @@ pub struct BenchArgs {
     /// Tasks one worker runs at once (`worker.concurrency`).
     #[arg(long, default_value_t = 64)]
     pub worker_concurrency: usize,
+    /// Random bearer tokens sent in the unknown-tokens benchmark.
+    #[arg(long, default_value_t = 3000)]
+    pub bad_tokens: usize,
+    /// Random bearer tokens sent per second in the unknown-tokens benchmark.
+    #[arg(long, default_value_t = 1000)]
+    pub bad_token_rate: u32,
     /// Send every request with an API key (the cost of authentication); without it the
     /// server runs in open mode.
     #[arg(long)]
@@ -95,17 +105,29 @@ async fn run_on(db: &BenchDb, args: &BenchArgs) -> anyhow::Result<()> {
         }
     );
     let client = client(key.as_deref())?;
-    if args.part != Part::Fanout {
+    if matches!(args.part, Part::All | Part::Tasks) {
         let mut serve = Errand::start("serve", &db.url, args, key.clone())?;
         serve.ready(&client).await?;
         let result = tasks::run(&client, &db.pool, &serve.base, args).await;
         serve.stop();
         result?;
     }
-    if args.part != Part::Tasks {
+    if matches!(args.part, Part::All | Part::Fanout) {
         let mut api = Errand::start("api", &db.url, args, key.clone())?;
         api.ready(&client).await?;
         let result = fanout::run(&db.pool, &api, args).await;
+        api.stop();
+        result?;
+    }
+    if matches!(args.part, Part::All | Part::Auth) {
+        // Keys exist from here on: the server is out of open mode for good.
+        let real = match &key {
+            Some(key) => key.clone(),
+            None => bench_key(&db.pool).await?,
+        };
+        let mut api = Errand::start("api", &db.url, args, Some(real.clone()))?;
+        api.ready(&client).await?;
+        let result = auth::run(&api, &real, args).await;
         api.stop();
         result?;
     }

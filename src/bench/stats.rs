@@ -6,6 +6,7 @@ use std::time::Duration;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Summary {
     pub p50: Duration,
+    pub p95: Duration,
     pub p99: Duration,
     pub max: Duration,
 }
@@ -22,6 +23,7 @@ impl Summary {
         };
         Self {
             p50: at(0.50),
+            p95: at(0.95),
             p99: at(0.99),
             max: samples.last().copied().unwrap_or_default(),
         }

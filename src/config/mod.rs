@@ -8,6 +8,7 @@ mod limits;
 mod mcp;
 pub mod providers;
 pub mod retention;
+mod secret_origin;
 mod tools;
 
 pub use auth::{AuthSettings, QuotaSettings};

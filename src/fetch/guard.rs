@@ -2,6 +2,8 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use super::special::{IPV4, IPV6, V6Rule};
+
 /// `fetch.allow_hosts`: host names, addresses and CIDR ranges reachable although refused by
 /// default.
 #[derive(Debug, Clone, Default)]
@@ -72,64 +74,30 @@ fn contains(net: IpAddr, bits: u8, addr: IpAddr) -> bool {
     }
 }
 
-/// Why `addr` may not be reached by default, or `None` for a public address.
-pub fn refusal(addr: IpAddr) -> Option<&'static str> {
+/// Why `addr` may not be reached by default, or `None` for a globally reachable address.
+/// An IPv6 address that carries an IPv4 one (mapped, compatible, NAT64, 6to4) is judged by
+/// the IPv4 rows too: `[::ffff:127.0.0.1]` is loopback whatever family it is written in.
+pub fn refusal(addr: IpAddr) -> Option<String> {
     match addr {
-        IpAddr::V4(v4) => refusal_v4(v4),
+        IpAddr::V4(v4) => refusal_v4(v4).map(str::to_owned),
         IpAddr::V6(v6) => refusal_v6(v6),
     }
 }
 
-fn refusal_v4(a: Ipv4Addr) -> Option<&'static str> {
-    let [o1, o2, ..] = a.octets();
-    Some(
-        if a == Ipv4Addr::new(169, 254, 169, 254) || a == Ipv4Addr::new(100, 100, 100, 200) {
-            "a cloud metadata address"
-        } else if a.is_loopback() {
-            "a loopback address"
-        } else if a.is_private() {
-            "a private address"
-        } else if a.is_link_local() {
-            "a link-local address"
-        } else if o1 == 100 && (64..128).contains(&o2) {
-            "a carrier-grade NAT address"
-        } else if a.is_multicast() {
-            "a multicast address"
-        } else if a.is_unspecified() || o1 == 0 {
-            "an unspecified address"
-        } else if a.is_broadcast() || o1 >= 240 {
-            "a reserved address"
-        } else {
-            return None;
-        },
-    )
+fn refusal_v4(addr: Ipv4Addr) -> Option<&'static str> {
+    IPV4.iter()
+        .find(|row| row.contains(addr))
+        .map(|row| row.why)
 }
 
-fn refusal_v6(a: Ipv6Addr) -> Option<&'static str> {
-    let first = a.segments()[0];
-    Some(if a.to_ipv4_mapped().is_some() {
-        "an IPv4-mapped IPv6 address"
-    } else if a
-        == "fd00:ec2::254"
-            .parse::<Ipv6Addr>()
-            .unwrap_or(Ipv6Addr::LOCALHOST)
-    {
-        "a cloud metadata address"
-    } else if a.is_loopback() {
-        "a loopback address"
-    } else if a.is_unspecified() {
-        "an unspecified address"
-    } else if first & 0xfe00 == 0xfc00 {
-        "a private (unique local) address"
-    } else if first & 0xffc0 == 0xfe80 {
-        "a link-local address"
-    } else if a.is_multicast() {
-        "a multicast address"
-    } else if first == 0x0064 && a.segments()[1] == 0xff9b {
-        "a NAT64 address"
-    } else {
-        return None;
-    })
+fn refusal_v6(addr: Ipv6Addr) -> Option<String> {
+    match &IPV6.iter().find(|row| row.contains(addr))?.rule {
+        V6Rule::Refuse(why) => Some((*why).to_owned()),
+        V6Rule::Embeds(kind, embedded) => {
+            let v4 = embedded(addr);
+            refusal_v4(v4).map(|why| format!("{kind} embedding {v4}, {why}"))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -158,7 +126,6 @@ mod tests {
             "fc00::1",
             "fe80::1",
             "::ffff:127.0.0.1",
-            "::ffff:8.8.8.8",
             "ff02::1",
             "fd00:ec2::254",
             "100.100.100.200",
@@ -167,6 +134,71 @@ mod tests {
         }
         for a in ["8.8.8.8", "1.1.1.1", "2606:4700::1111", "100.128.0.1"] {
             assert!(!refused(a), "{a} should be allowed");
+        }
+    }
+
+    #[test]
+    fn globally_routable_addresses_are_allowed() {
+        for a in [
+            "93.184.216.34",
+            "1.1.1.1",
+            "8.8.8.8",
+            "192.31.196.1", // AS112, globally reachable in IANA's registry
+            "192.175.48.1", // AS112 direct delegation
+            "2606:4700::1111",
+            "2001:4860:4860::8888",
+            "2a00:1450:4001::1",
+            "2620:4f:8000::1", // AS112-v6 direct delegation
+        ] {
+            assert_eq!(
+                refusal(a.parse().expect("ip")),
+                None,
+                "{a} should be allowed"
+            );
+        }
+    }
+
+    #[test]
+    fn ipv4_carried_in_ipv6_is_judged_by_the_ipv4_rules() {
+        let why = |s: &str| refusal(s.parse().expect("ip"));
+        assert_eq!(
+            why("::ffff:127.0.0.1").as_deref(),
+            Some("an IPv4-mapped IPv6 address embedding 127.0.0.1, a loopback address")
+        );
+        for (refused, words) in [
+            ("::ffff:10.0.0.1", "private"),
+            ("::ffff:169.254.169.254", "metadata"),
+            ("::ffff:198.18.0.1", "benchmarking"),
+            (
+                "::7f00:1",
+                "IPv4-compatible IPv6 address embedding 127.0.0.1",
+            ),
+            ("::a9fe:a9fe", "metadata"),
+            ("::c0a8:101", "private"),
+            ("64:ff9b::7f00:1", "NAT64 address embedding 127.0.0.1"),
+            ("64:ff9b::10.1.2.3", "private"),
+            ("2002:7f00:1::", "6to4 address embedding 127.0.0.1"),
+            ("2002:a00:1::1", "private"),
+            ("2002:c0a8:101:1::1", "private"),
+            ("2002:a9fe:a9fe::", "metadata"),
+            ("64:ff9b:1::808:808", "local-use NAT64"),
+            ("2001:0:4136:e378:8000:63bf:3fff:fdd2", "Teredo"),
+            ("2001:0:808:808::1", "Teredo"),
+        ] {
+            let found = why(refused).unwrap_or_else(|| panic!("{refused} should be refused"));
+            assert!(found.contains(words), "{refused}: {found}");
+        }
+        // A public IPv4 address stays public in any of the forms that carry it.
+        for public in [
+            "::ffff:8.8.8.8",
+            "::ffff:93.184.216.34",
+            "::808:808",
+            "64:ff9b::808:808",
+            "64:ff9b::1.1.1.1",
+            "2002:808:808::1",
+            "2002:5db8:d822::",
+        ] {
+            assert_eq!(why(public), None, "{public} should be allowed");
         }
     }
 

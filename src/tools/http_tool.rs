@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::Tool;
+use super::scrub::{error_excerpt, longest_first, scrub, scrub_value};
 use crate::conversation::ToolSpec;
 use crate::fetch::{Fetcher, Request};
 
@@ -158,28 +159,27 @@ impl Tool for HttpTool {
 
     fn call(&self, arguments: Value) -> BoxFuture<'_, Result<Value, String>> {
         async move {
-            let scrub = |text: &str| crate::config::providers::scrub(text, &self.secrets);
-            match self.send(&arguments).await {
-                Ok(output) if self.secrets.is_empty() => Ok(output),
-                Ok(output) => serde_json::from_str(&scrub(&output.to_string()))
-                    .map_err(|e| format!("the tool's answer is not JSON: {e}")),
-                Err(e) => Err(scrub(&e)),
-            }
+            let secrets = longest_first(&self.secrets);
+            // An answer comes back scrubbed; an error is scrubbed again whole, for the
+            // secrets a failed request's own message might quote.
+            self.send(&arguments, &secrets)
+                .await
+                .map_err(|e| scrub(&e, &secrets))
         }
         .boxed()
     }
 }
 
 impl HttpTool {
-    async fn send(&self, arguments: &Value) -> Result<Value, String> {
+    async fn send(&self, arguments: &Value, secrets: &[&str]) -> Result<Value, String> {
         {
             let fetched = self.fetcher.fetch(self.request(arguments)?).await?;
             let text = String::from_utf8_lossy(&fetched.body);
             if !(200..300).contains(&fetched.status) {
-                let excerpt: String = text.chars().take(500).collect();
                 return Err(format!(
-                    "the tool answered HTTP {}: {excerpt}",
-                    fetched.status
+                    "the tool answered HTTP {}: {}",
+                    fetched.status,
+                    error_excerpt(&text, secrets)
                 ));
             }
             if fetched.truncated {
@@ -190,6 +190,8 @@ impl HttpTool {
             }
             let output: Value = serde_json::from_str(&text)
                 .map_err(|e| format!("the tool's answer is not JSON: {e}"))?;
+            // Scrubbed before validation: a violation's message quotes the value, cut short.
+            let output = scrub_value(output, secrets);
             self.check_output(&output)?;
             Ok(output)
         }

@@ -18,6 +18,7 @@ pub mod invocations;
 pub mod invoke;
 pub mod routes;
 pub mod runner_tool;
+mod scrub;
 pub mod store;
 pub mod validate;
 

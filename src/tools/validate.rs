@@ -139,7 +139,7 @@ pub fn check(
                         format!("{at}/secret"),
                         format!(
                             "the server has no secret {:?} for this project and this URL's \
-                             host (tools.secrets)",
+                             origin: scheme, host and port (tools.secrets)",
                             r.secret
                         ),
                     ));

@@ -21,6 +21,7 @@ use super::steps::Partial;
 use crate::error::{ErrorCode, is_bad_data};
 use crate::tasks::model::{Task, TaskError, TaskStatus};
 use crate::tasks::store;
+use crate::telemetry::panic_text;
 
 /// Runs a claimed attempt to its end and records the outcome.
 pub async fn run_claimed(rt: &Runtime, task: &Task, watch: &Watch) -> anyhow::Result<()> {
@@ -47,9 +48,9 @@ async fn run_guarded(
             Some(message) => format!("the attempt panicked: {message}"),
             None => return Err(e),
         },
-        Err(panic) => format!("the attempt panicked: {}", panic_message(panic.as_ref())),
+        Err(panic) => format!("the attempt panicked: {}", panic_text(panic.as_ref())),
     };
-    tracing::error!(attempt = task.attempts, "{fault}");
+    tracing::error!(task_id = %task.id, attempt = task.attempts, "{fault}");
     let details = json!({"attempt": task.attempts});
     let error = TaskError::new(ErrorCode::InternalError, fault, details);
     Ok(Stopped::Finished(AttemptResult::Done(failed(
@@ -64,14 +65,6 @@ fn panic_in(e: &anyhow::Error) -> Option<String> {
         .filter_map(|cause| cause.downcast_ref::<tokio::task::JoinError>())
         .find(|join| join.is_panic())
         .map(|join| join.to_string())
-}
-
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".into())
 }
 
 async fn run_until_stopped(

@@ -13,6 +13,7 @@ use tokio::time::{Instant, Interval};
 use super::{Runtime, handler, outcome};
 use crate::tasks::model::Task;
 use crate::tasks::queue;
+use crate::telemetry::panic_text;
 
 /// Runs one claimed attempt. Nothing escapes: an attempt that ends without an outcome (a
 /// fault while recording it) gives up its lease, so the task is re-queued at once and its
@@ -23,7 +24,7 @@ pub async fn run_task(rt: Arc<Runtime>, task: Task) {
     let fault = match run.await {
         Ok(Ok(())) => return,
         Ok(Err(e)) => format!("{e:#}"),
-        Err(_) => "it panicked".to_owned(),
+        Err(panic) => format!("it panicked: {}", panic_text(panic.as_ref())),
     };
     // No longer renewed from here on.
     drop(watch);
