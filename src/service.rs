@@ -86,12 +86,7 @@ pub async fn start(
         tools: Arc::new(Catalog::new(&settings.fetch, &settings.tools)?),
     };
     let api = match mode.api {
-        true => {
-            let listener = Application::bind(&settings.server)?;
-            let api_pool = own_pool(&pool, settings.api_connections());
-            let auth = Arc::new(Auth::new(&api_pool, settings).await?);
-            Some((listener, api_pool, auth))
-        }
+        true => Some(prepare_api(settings, &pool).await?),
         false => None,
     };
     let mut running = Running {
@@ -120,6 +115,23 @@ pub async fn start(
         }
     }
     Ok(running)
+}
+
+/// What can refuse an API's start: its address, and authentication's checks.
+async fn prepare_api(
+    settings: &Settings,
+    pool: &PgPool,
+) -> anyhow::Result<(std::net::TcpListener, PgPool, Arc<Auth>)> {
+    let listener = Application::bind(&settings.server)?;
+    let api_pool = own_pool(pool, settings.api_connections());
+    match Auth::new(&api_pool, settings).await {
+        Ok(auth) => Ok((listener, api_pool, Arc::new(auth))),
+        Err(e) => {
+            // Closed before the database may be stopped, so no connection is cut under it.
+            api_pool.close().await;
+            Err(e)
+        }
+    }
 }
 
 /// What the API and the worker share.

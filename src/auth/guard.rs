@@ -84,8 +84,14 @@ impl Auth {
         {
             return Ok(Some(record));
         }
-        if let Before::Unknown = self.lookups.before(hash, address)? {
-            return Ok(None);
+        match self.lookups.before(hash, address) {
+            Before::Lookup => {}
+            Before::Unknown => return Ok(None),
+            Before::OverBudget(refusal) => {
+                if !self.lookups.is_live(pool, hash).await? {
+                    return Err(refusal);
+                }
+            }
         }
         let found = keys::lookup(pool, hash).await?;
         self.lookups.after(hash, found.is_some());
@@ -98,13 +104,19 @@ impl Auth {
 
     /// The caller a request's credentials (or their absence) stand for.
     async fn caller(&self, pool: &PgPool, req: &ServiceRequest) -> Result<Caller, ApiError> {
+        if req.headers().get_all(AUTHORIZATION).nth(1).is_some() {
+            // Which one would count is a guess a proxy and Errand could make differently.
+            return Err(unauthenticated(
+                "send one Authorization header, not several",
+            ));
+        }
         let Some(header) = req.headers().get(AUTHORIZATION) else {
             if !self.open.active(pool).await? {
                 return Err(unauthenticated(
                     "send an API key: `Authorization: Bearer <key>`",
                 ));
             }
-            if let Some(why) = self.open.refusal(req.method(), req.headers()) {
+            if let Some(why) = self.open.refusal(req.method(), req.uri(), req.headers()) {
                 return Err(ApiError::new(ErrorCode::Forbidden, why));
             }
             return Ok(Caller {

@@ -3,6 +3,8 @@
 //! (`prefix`, never more than 8 of its secret part) so a person can tell keys apart. The
 //! plaintext is shown once, when the key is made.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -232,6 +234,19 @@ pub async fn ever_existed(db: impl PgExecutor<'_>) -> sqlx::Result<bool> {
         .fetch_optional(db)
         .await
         .map(|found| found.unwrap_or(false))
+}
+
+/// The hashes of every key not revoked (expired ones included: they answer 401 as usual).
+/// Bounded by `quotas.max_projects` × `quotas.project_max_keys`.
+pub async fn live_hashes(db: impl PgExecutor<'_>) -> sqlx::Result<HashSet<KeyHash>> {
+    let rows: Vec<Vec<u8>> =
+        sqlx::query_scalar("SELECT hash FROM api_keys WHERE revoked_at IS NULL")
+            .fetch_all(db)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|h| KeyHash::try_from(h.as_slice()).ok())
+        .collect())
 }
 
 /// Revokes the keys seeded from earlier values of `ERRAND_ADMIN_KEY`, all but `current`;

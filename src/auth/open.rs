@@ -7,8 +7,8 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use actix_web::http::Method;
 use actix_web::http::header::{HOST, HeaderMap, ORIGIN};
+use actix_web::http::{Method, Uri};
 use sqlx::PgPool;
 
 use super::keys;
@@ -59,7 +59,7 @@ impl OpenMode {
 
     /// Why an open-mode request is refused, if it is. Without a readable `Host` nothing
     /// shows which name the browser used, so such a request is refused too.
-    pub fn refusal(&self, method: &Method, headers: &HeaderMap) -> Option<String> {
+    pub fn refusal(&self, method: &Method, uri: &Uri, headers: &HeaderMap) -> Option<String> {
         let host = match headers.get(HOST).map(|h| h.to_str()) {
             None => {
                 return Some(
@@ -73,9 +73,15 @@ impl OpenMode {
             }
             Some(Ok(host)) => host,
         };
-        if self.local_only && !is_loopback_host(strip_port(host)) {
+        // An absolute-form target (`GET http://name/…`) names the host too, and wins.
+        let named = [Some(strip_port(host)), uri.host()];
+        if let Some(name) = named
+            .into_iter()
+            .flatten()
+            .find(|name| self.local_only && !is_loopback_host(name))
+        {
             return Some(format!(
-                "Host {host:?} is not this machine: without an API key, Errand answers only \
+                "Host {name:?} is not this machine: without an API key, Errand answers only \
                  requests to localhost (create a key to serve other names)"
             ));
         }
@@ -140,6 +146,20 @@ mod tests {
         h
     }
 
+    fn local_uri() -> Uri {
+        Uri::from_static("/v1/runners")
+    }
+
+    #[test]
+    fn an_absolute_target_names_the_host_too() {
+        let open = OpenMode::new("127.0.0.1", false);
+        let host = headers(&[("host", "localhost")]);
+        let elsewhere = Uri::from_static("http://evil.example/v1/models");
+        assert!(open.refusal(&Method::GET, &elsewhere, &host).is_some());
+        let here = Uri::from_static("http://127.0.0.1:8080/v1/models");
+        assert!(open.refusal(&Method::GET, &here, &host).is_none());
+    }
+
     #[test]
     fn loopback_names_and_addresses() {
         for ok in [
@@ -169,35 +189,45 @@ mod tests {
         let get = Method::GET;
         let post = Method::POST;
         assert!(
-            open.refusal(&get, &headers(&[("host", "127.0.0.1:8080")]))
+            open.refusal(&get, &local_uri(), &headers(&[("host", "127.0.0.1:8080")]))
                 .is_none()
         );
         assert!(
-            open.refusal(&get, &headers(&[("host", "[::1]:8080")]))
+            open.refusal(&get, &local_uri(), &headers(&[("host", "[::1]:8080")]))
                 .is_none()
         );
         assert!(
-            open.refusal(&get, &headers(&[("host", "evil.example:8080")]))
-                .is_some()
+            open.refusal(
+                &get,
+                &local_uri(),
+                &headers(&[("host", "evil.example:8080")])
+            )
+            .is_some()
         );
         let local = [
             ("host", "localhost:8080"),
             ("origin", "http://localhost:3000"),
         ];
-        assert!(open.refusal(&post, &headers(&local)).is_none());
+        assert!(
+            open.refusal(&post, &local_uri(), &headers(&local))
+                .is_none()
+        );
         let cross = [
             ("host", "localhost:8080"),
             ("origin", "https://evil.example"),
         ];
-        assert!(open.refusal(&post, &headers(&cross)).is_some());
         assert!(
-            open.refusal(&get, &headers(&cross)).is_none(),
+            open.refusal(&post, &local_uri(), &headers(&cross))
+                .is_some()
+        );
+        assert!(
+            open.refusal(&get, &local_uri(), &headers(&cross)).is_none(),
             "reads are not changes"
         );
         let null = [("host", "localhost:8080"), ("origin", "null")];
-        assert!(open.refusal(&post, &headers(&null)).is_some());
+        assert!(open.refusal(&post, &local_uri(), &headers(&null)).is_some());
         assert!(
-            open.refusal(&get, &headers(&[])).is_some(),
+            open.refusal(&get, &local_uri(), &headers(&[])).is_some(),
             "no Host: nothing shows the name used"
         );
         let mut unreadable = HeaderMap::new();
@@ -205,6 +235,6 @@ mod tests {
             HOST,
             HeaderValue::from_bytes(b"local\xffhost").expect("bytes"),
         );
-        assert!(open.refusal(&get, &unreadable).is_some());
+        assert!(open.refusal(&get, &local_uri(), &unreadable).is_some());
     }
 }

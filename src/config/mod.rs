@@ -221,8 +221,11 @@ impl Settings {
         providers::resolve(&mut settings.providers, &env)?;
         tools::resolve(&mut settings.tools, &env)?;
         if let Some(key) = env("ERRAND_ADMIN_KEY").filter(|k| !k.is_empty()) {
-            if key.chars().count() < 32 || key.chars().any(|c| c.is_whitespace()) {
-                bail!("ERRAND_ADMIN_KEY must be 32 or more characters, without spaces");
+            // A bearer token is ASCII: a key of other characters could never be sent.
+            if key.len() < 32 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+                bail!(
+                    "ERRAND_ADMIN_KEY must be 32 or more printable ASCII characters, without spaces"
+                );
             }
             settings.auth.admin_key = Some(key);
         }

@@ -8,8 +8,8 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
-use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgPool};
 
 use crate::config::DatabaseSettings;
 
@@ -89,16 +89,23 @@ async fn pool(options: PgConnectOptions, max: u32, patience: Duration) -> anyhow
     let deadline = tokio::time::Instant::now() + patience;
     let mut last_error = None;
     loop {
-        let attempt = PgPoolOptions::new()
-            .max_connections(max)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options.clone());
+        // One connection first: the pool's own connect retries refused connections
+        // silently until its timeout, hiding why.
+        let attempt = sqlx::PgConnection::connect_with(&options);
         // An address that never answers is given up on at the deadline too.
         let Ok(result) = tokio::time::timeout_at(deadline, attempt).await else {
             break;
         };
         match result {
-            Ok(pool) => return Ok(pool),
+            Ok(first) => {
+                let _ = first.close().await;
+                return PgPoolOptions::new()
+                    .max_connections(max)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await
+                    .context("cannot connect to PostgreSQL");
+            }
             Err(e @ sqlx::Error::Io(_)) => last_error = Some(e),
             Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("57P03") => {
                 last_error = Some(sqlx::Error::Database(e));

@@ -117,6 +117,7 @@ pub enum ToolFormat {
 pub struct ToolQuery {
     /// `errand` (the default), `openai` (each item an entry of OpenAI's `tools` array) or
     /// `mcp` (each item an MCP tool).
+    #[param(inline)]
     pub format: Option<ToolFormat>,
     /// At most this many (default 100).
     #[param(minimum = 1, maximum = 1000)]

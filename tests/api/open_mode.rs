@@ -186,6 +186,41 @@ async fn a_flood_of_unknown_tokens_is_answered_from_memory_while_a_real_key_work
     );
     assert!(limited > 100, "only {limited} answered from memory");
     assert_eq!(refused + limited, 200);
+    // A real key this process has never seen (made by another process, or before a
+    // restart) is not held back by the flood either.
+    let unseen = errand::auth::keys::generate().unwrap();
+    let project: uuid::Uuid = sqlx::query_scalar("SELECT id FROM projects WHERE name = 'default'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let new = errand::auth::keys::NewKey {
+        project: errand::projects::ProjectId(project),
+        name: "made elsewhere",
+        scopes: &[errand::auth::Scope::Read],
+        expires_at: None,
+        seeded: false,
+    };
+    errand::auth::keys::insert(&app.pool, &new, &unseen)
+        .await
+        .unwrap()
+        .unwrap();
+    // The set of live keys is read at most once a second: a key made within the last second
+    // may wait that long. Then spend the address's budget again.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    for i in 0..30 {
+        let token = format!("ek_live_{:064x}", 1000 + i);
+        status(&app, &base, Some(&token), "/v1/tasks").await;
+    }
+    assert_eq!(
+        status(&app, &base, Some("ek_live_not-a-key-at-all"), "/v1/tasks").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the address's budget is spent"
+    );
+    assert_eq!(
+        status(&app, &base, Some(&unseen), "/v1/tasks").await,
+        StatusCode::OK,
+        "a real key never seen here was held back by the flood"
+    );
     // A token found unknown a moment ago is refused again without a lookup, not limited.
     let again = app
         .client

@@ -13,6 +13,55 @@ fn committed_openapi_document_matches_the_handlers() {
     );
 }
 
+/// Every `$ref` of `node`, with where it is.
+fn refs(node: &Value, at: &str, found: &mut Vec<(String, String)>) {
+    match node {
+        Value::Object(map) => {
+            for (key, value) in map {
+                match (key.as_str(), value) {
+                    ("$ref", Value::String(target)) => found.push((at.to_owned(), target.clone())),
+                    _ => refs(value, &format!("{at}/{key}"), found),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                refs(item, &format!("{at}/{i}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_reference_in_the_document_resolves() {
+    let doc: Value = serde_json::to_value(errand::app::openapi()).unwrap();
+    let mut found = Vec::new();
+    refs(&doc, "", &mut found);
+    assert!(found.len() > 50, "only {} references", found.len());
+    let dangling: Vec<String> = found
+        .iter()
+        .filter(|(_, target)| {
+            let pointer = target.strip_prefix('#').unwrap_or(target);
+            doc.pointer(pointer).is_none()
+        })
+        .map(|(at, target)| format!("{at} -> {target}"))
+        .collect();
+    assert!(
+        dangling.is_empty(),
+        "dangling references:\n{}",
+        dangling.join("\n")
+    );
+}
+
+#[test]
+fn free_form_objects_say_so() {
+    // A bare `type: object` is typed as an object with no keys by client generators.
+    let doc: Value = serde_json::to_value(errand::app::openapi()).unwrap();
+    let settings = &doc["components"]["schemas"]["NewRunner"]["properties"]["model_settings"];
+    assert_eq!(settings["additionalProperties"], true, "{settings}");
+}
+
 #[test]
 fn every_operation_is_documented_with_errors() {
     let doc: Value = serde_json::to_value(errand::app::openapi()).unwrap();

@@ -1,6 +1,8 @@
 //! The OpenAPI document: paths come from the handlers (collected by utoipa-actix-web);
 //! this module adds the document's info, the shared problem schema and error responses.
 
+mod free_form;
+
 use std::collections::BTreeMap;
 
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder, response::Response};
@@ -219,6 +221,7 @@ impl Contract {
     /// Writes this contract into a generated document.
     pub fn apply(&self, doc: &mut utoipa::openapi::OpenApi) {
         crate::auth::contract::declare(doc);
+        free_form::mark_free_form_objects(doc);
         use utoipa::openapi::RefOr;
         use utoipa::openapi::schema::Schema;
         let pattern = self.model_pattern();
