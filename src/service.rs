@@ -207,6 +207,7 @@ impl Running {
             parts.hub_pool,
             settings.events.subscriber_buffer,
             Duration::from_secs(settings.events.heartbeat_seconds),
+            crate::tasks::model::TaskStatus::settled_names(),
             self.shutdown.clone(),
         )
         .await?;

@@ -38,6 +38,9 @@ struct Inner {
     /// `None` once the hub stopped, which closes every subscription.
     watched: Mutex<Option<Watched>>,
     capacity: usize,
+    /// The task statuses a wait ends on (the tasks module's one list, passed in: the hub
+    /// sits below tasks and does not import it).
+    settled: Vec<&'static str>,
 }
 
 #[derive(Default)]
@@ -70,6 +73,7 @@ impl Hub {
         pool: PgPool,
         capacity: usize,
         resync_every: Duration,
+        settled: Vec<&'static str>,
         shutdown: CancellationToken,
     ) -> anyhow::Result<(Self, JoinHandle<()>)> {
         let mut listener = PgListener::connect_with(&pool).await?;
@@ -78,6 +82,7 @@ impl Hub {
             inner: Arc::new(Inner {
                 watched: Mutex::new(Some(Watched::default())),
                 capacity: capacity.max(1),
+                settled,
             }),
         };
         let (notes, received) = mpsc::channel(NOTE_BUFFER);
@@ -211,13 +216,14 @@ impl Hub {
         }
         // Per log: its id, last seq, and (tasks) whether the task settled.
         let rows: Vec<(Uuid, i64, bool, bool)> = match sqlx::query_as(
-            "SELECT id, last_event_seq, status NOT IN ('queued', 'running'), false
+            "SELECT id, last_event_seq, status = ANY($3), false
              FROM tasks WHERE id = ANY($1)
              UNION ALL
              SELECT id, last_event_seq, false, true FROM threads WHERE id = ANY($2)",
         )
         .bind(&tasks)
         .bind(&threads)
+        .bind(&self.inner.settled)
         .fetch_all(pool)
         .await
         {

@@ -91,8 +91,9 @@ impl Batch {
         }
     }
 
-    fn settled(&self) -> bool {
-        self.tasks.iter().all(|t| t.status.settled())
+    /// Every task has a final status.
+    fn finished(&self) -> bool {
+        self.tasks.iter().all(|t| t.status.is_final())
     }
 }
 
@@ -146,7 +147,7 @@ pub async fn respond(
             .await?
             .unwrap_or(batch);
     }
-    let mut response = if (wait.is_some() && batch.settled()) || (wait.is_none() && replayed) {
+    let mut response = if (wait.is_some() && batch.finished()) || (wait.is_none() && replayed) {
         HttpResponse::Ok()
     } else {
         HttpResponse::Accepted()

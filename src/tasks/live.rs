@@ -64,8 +64,9 @@ pub async fn until_ended(
         tokio::select! {
             () = &mut deadline => return Ok(store::get(&state.pool, id).await?),
             signal = end.recv() => match signal {
-                // Ended, or the hub's listener reconnected: read the task again.
-                Ok(()) | Err(RecvError::Lagged(_)) => {}
+                // Ended, or the hub's listener reconnected: read the task again, watching
+                // anew first (a signal is sent once: its channel closes after it).
+                Ok(()) | Err(RecvError::Lagged(_)) => end = state.hub.watch_end(id),
                 // The hub stopped: this process is shutting down.
                 Err(RecvError::Closed) => return Ok(store::get(&state.pool, id).await?),
             },

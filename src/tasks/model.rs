@@ -67,10 +67,29 @@ impl TaskStatus {
         }
     }
 
-    /// Whether the task waits on its caller: it ended, or it asks a question. A `?wait=`
-    /// returns on these.
+    /// Whether the status is final: the task ended and never changes again.
+    pub fn is_final(self) -> bool {
+        self.terminal_event().is_some()
+    }
+
+    /// The statuses in which a task waits on its caller: it ended, or it asks a question.
+    /// A `?wait=` returns on these, and nothing else (a `waiting` parent still has work
+    /// ahead). The one list: Rust asks `settled()`, SQL binds `settled_names()`.
+    pub const SETTLED: [TaskStatus; 5] = [
+        Self::InputRequired,
+        Self::Succeeded,
+        Self::Failed,
+        Self::Cancelled,
+        Self::TimedOut,
+    ];
+
     pub fn settled(self) -> bool {
-        self == Self::InputRequired || self.terminal_event().is_some()
+        Self::SETTLED.contains(&self)
+    }
+
+    /// `SETTLED` as the `status` column spells it, to bind as `status = ANY($n)`.
+    pub fn settled_names() -> Vec<&'static str> {
+        Self::SETTLED.iter().map(|s| s.as_str()).collect()
     }
 }
 

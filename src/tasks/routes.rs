@@ -68,10 +68,12 @@ pub(super) async fn existing_task(
     ),
     request_body = CreateTask,
     responses(
-        (status = 202, description = "Queued (or, when waiting, still unfinished); with \
-            `models`, the batch", body = TaskOrBatch,
+        (status = 202, description = "Queued (or, when waiting, not final yet: still running, \
+            or asking a question in `input_required`, where a wait ends too); with `models`, \
+            the batch (202 until every task is final)", body = TaskOrBatch,
             headers(("Location" = String, description = "URL of the task (or batch)"))),
-        (status = 200, description = "The task ended while the request waited, or a replay of \
+        (status = 200, description = "The task ended (a final status) while the request \
+            waited, or a replay of \
             an earlier request with the same Idempotency-Key; with `stream=true`, the event \
             stream; with `models`, the batch",
             content((TaskOrBatch = "application/json"), (SseFrame = "text/event-stream")),
@@ -155,12 +157,10 @@ pub async fn create(
     if let Some(applied) = preferred.filter(|_| query.wait.is_none()) {
         response.insert_header(("Preference-Applied", format!("wait={}", applied.as_secs())));
     }
-    // A question is a state the caller must act on: a wait ends there too.
-    let ended = task.status.settled();
-    // 200 for a wait that saw the end, or (without a wait) a replay; otherwise 202 says
-    // "not finished yet".
+    // A question is a state the caller must act on: a wait ends there too, but 200 is
+    // kept for a final status: 202 says "not finished yet", a question included.
     let finished_or_replayed = match wait {
-        Some(_) => ended,
+        Some(_) => task.status.is_final(),
         None => replayed,
     };
     if !finished_or_replayed {

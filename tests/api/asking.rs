@@ -43,11 +43,12 @@ async fn answer(app: &TestApp, task: &str, request: &Value, answer: Value) -> re
 async fn a_question_waits_for_its_answer_and_the_answer_resumes_the_task() {
     let app = spawn_app().await;
     app.create_runner(asking_runner()).await;
-    // A wait returns at the question: it is a state the caller must act on.
+    // A wait returns at the question: it is a state the caller must act on. It is not
+    // final, so the answer is 202 (200 means final).
     let res = app
         .post("/v1/runners/asks/tasks?wait=20", &json!({"arguments": {}}))
         .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
     let waiting: Value = res.json().await.expect("json");
     assert_eq!(waiting["status"], "input_required", "{waiting}");
     let request = &waiting["input_request"];

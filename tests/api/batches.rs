@@ -198,3 +198,32 @@ async fn a_batch_is_checked_and_cancelled_as_a_whole() {
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_batch_waited_on_is_200_only_once_every_task_is_final() {
+    let ask = || Reply::tool_calls(&[("c1", "ask_human", json!({"question": "Go on?"}))]);
+    let fake = FakeOpenAi::start(vec![ask(), ask()]).await;
+    let app = spawn_with_provider(fake_provider(&fake.url)).await;
+    app.create_runner(json!({"name": "asks", "model": "fake/gpt-test", "toolkits": ["ask_human"]}))
+        .await;
+    let res = app
+        .post(
+            "/v1/runners/asks/tasks?wait=20",
+            &json!({"arguments": {}, "models": ["fake/gpt-a", "fake/gpt-b"]}),
+        )
+        .await;
+    let status = res.status();
+    let batch: Value = res.json().await.unwrap();
+    let statuses: Vec<&str> = batch["tasks"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{status}: {batch}"))
+        .iter()
+        .map(|t| t["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["input_required", "input_required"], "{batch}");
+    assert_eq!(
+        status,
+        StatusCode::ACCEPTED,
+        "its tasks ask questions: the wait ended, but nothing is final"
+    );
+}

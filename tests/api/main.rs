@@ -42,4 +42,5 @@ mod tasks;
 mod threads;
 mod tool_in_use;
 mod tools;
+mod waits;
 mod worker;
