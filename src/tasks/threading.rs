@@ -11,7 +11,7 @@ use super::cancel;
 use super::model::{CreateTask, IfNotExists, MultitaskStrategy};
 use crate::error::{ApiError, ErrorCode, Violation};
 use crate::projects::ProjectId;
-use crate::threads::model::key_violation;
+use crate::threads::model::{key_violation, looks_like_id};
 use crate::threads::store::{self, ThreadRef};
 use crate::threads::thread_not_found;
 
@@ -32,7 +32,8 @@ pub fn violations(body: &CreateTask) -> Vec<Violation> {
                 }
             }
         }
-        Some(name) if body.if_not_exists == Some(IfNotExists::Create) => {
+        // An id is found, never created: only a key may name a thread to create.
+        Some(name) if body.if_not_exists == Some(IfNotExists::Create) && !looks_like_id(name) => {
             v.extend(key_violation("/thread", name));
         }
         Some(name) if name.is_empty() || name.len() > 255 => {
@@ -55,7 +56,7 @@ pub async fn take(
     };
     let thread = match store::get(&mut *conn, project, ThreadRef::IdOrKey(name)).await? {
         Some(thread) => thread,
-        None if body.if_not_exists == Some(IfNotExists::Create) => {
+        None if body.if_not_exists == Some(IfNotExists::Create) && !looks_like_id(name) => {
             // A concurrent submission may create it first: then it is found.
             match store::insert(&mut *conn, project, Some(name), &Map::new()).await? {
                 Some(thread) => thread,

@@ -20,7 +20,20 @@ pub fn valid_key(key: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || "._:@/+=-".contains(c))
 }
 
+/// Whether `text` reads as a UUID: a thread named so is found by id, so no key may look
+/// like one (it would shadow, or be shadowed by, another thread's id).
+pub fn looks_like_id(text: &str) -> bool {
+    Uuid::parse_str(text).is_ok()
+}
+
 pub fn key_violation(pointer: &str, key: &str) -> Option<Violation> {
+    if looks_like_id(key) {
+        return Some(Violation::new(
+            pointer,
+            "must not be a UUID: a thread is found by its id or its key, and a key shaped \
+             like an id would shadow one",
+        ));
+    }
     (!valid_key(key)).then(|| {
         Violation::new(
             pointer,
@@ -83,7 +96,7 @@ pub struct Thread {
 #[serde(deny_unknown_fields)]
 pub struct CreateThread {
     /// A unique name for the thread in the project (such as `support/ticket-123`), so it
-    /// can be found without its id.
+    /// can be found without its id; never a UUID (that is how ids read).
     #[schema(pattern = r"^[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,254}$")]
     pub key: Option<String>,
     /// Any JSON object (at most 16 KiB); lists filter on it.
@@ -96,7 +109,7 @@ pub struct CreateThread {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateThread {
-    /// A new key; `null` removes it.
+    /// A new key (never a UUID); `null` removes it.
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, pattern = r"^[A-Za-z0-9][A-Za-z0-9._:@/+=-]{0,254}$")]
     pub key: Option<Option<String>>,

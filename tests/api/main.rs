@@ -39,6 +39,7 @@ mod sse_client;
 mod startup;
 mod streams;
 mod tasks;
+mod thread_edges;
 mod threads;
 mod tool_in_use;
 mod tools;
