@@ -58,11 +58,11 @@ codes! {
     InvalidRequest = "invalid_request", Problem(BAD_REQUEST), "Invalid request",
         "A query parameter, path segment or header is malformed or out of range; the detail names it.";
     InvalidBody = "invalid_body", Problem(UNPROCESSABLE), "Invalid body",
-        "The body is JSON of the wrong shape (a missing or unknown field, a wrong type, a value out of range, a NUL character); `errors` points at each problem.";
+        "The body is JSON of the wrong shape (a missing or unknown field, a wrong type, a value out of range, options that cannot go together, model settings the provider refuses, a NUL character); `errors` points at each problem.";
     InvalidRunner = "invalid_runner", Problem(UNPROCESSABLE), "Invalid runner",
         "The runner definition does not hold together (a bad schema, an unknown model or toolkit); `errors` points at each problem.";
     InvalidArguments = "invalid_arguments", Problem(UNPROCESSABLE), "Invalid arguments",
-        "The task's arguments break the runner's input schema, or its settings the provider's rules; `errors` points at each violation.";
+        "The arguments break the runner's (or tool's) input schema, and nothing else is wrong; `errors` points at each violation. A submission with other problems too answers `invalid_body`, listing them all.";
     InvalidValue = "invalid_value", Problem(UNPROCESSABLE), "Value cannot be stored",
         "A value is outside what the database can hold (a date beyond its range, say); the detail names it.";
     NotFound = "not_found", Problem(NOT_FOUND), "Not found",

@@ -262,16 +262,29 @@ impl ModelRegistry {
     }
 }
 
-/// The task's settings override the runner's, key by key.
+/// The task's settings override the runner's, key by key, at every depth: a task's
+/// `{"mock": {"delay_ms": 50}}` keeps the runner's `mock.text`. Anything but an object
+/// (a list, a number, `null`) replaces what the runner had.
 pub fn merge_settings(
     runner: &Map<String, Value>,
     task: Option<&Map<String, Value>>,
 ) -> Map<String, Value> {
     let mut merged = runner.clone();
     if let Some(task) = task {
-        for (k, v) in task {
-            merged.insert(k.clone(), v.clone());
-        }
+        merge_into(&mut merged, task);
     }
     merged
+}
+
+fn merge_into(base: &mut Map<String, Value>, over: &Map<String, Value>) {
+    for (key, value) in over {
+        match (base.get_mut(key), value) {
+            (Some(Value::Object(inner)), Value::Object(over_inner)) => {
+                merge_into(inner, over_inner);
+            }
+            _ => {
+                base.insert(key.clone(), value.clone());
+            }
+        }
+    }
 }

@@ -107,7 +107,7 @@ pub async fn create(
     let body = body.into_inner();
     if stream && body.models.is_some() {
         return Err(ApiError::invalid(
-            ErrorCode::InvalidArguments,
+            ErrorCode::InvalidRequest,
             "a batch has no single event stream: follow each task's own",
             vec![crate::error::Violation::new(
                 "/models",

@@ -127,8 +127,15 @@ impl Submitter<'_> {
             ));
         }
         if !errors.is_empty() {
+            // `invalid_arguments` is the runner's input schema's alone; an option out of
+            // range or a combination that cannot be is the body's.
+            let arguments_only = errors.iter().all(|v| v.pointer.starts_with("/arguments"));
+            let code = match arguments_only {
+                true => ErrorCode::InvalidArguments,
+                false => ErrorCode::InvalidBody,
+            };
             return Err(ApiError::invalid(
-                ErrorCode::InvalidArguments,
+                code,
                 format!(
                     "the task does not match runner {:?} ({} violation(s))",
                     runner.name,

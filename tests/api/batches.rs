@@ -152,8 +152,9 @@ async fn a_batch_is_checked_and_cancelled_as_a_whole() {
             &json!({"arguments": {}, "models": ["mock", "mock/other"]}),
         )
         .await;
+    // Options that cannot go together are the body's problem, not the arguments'.
     assert_eq!(
-        violation_pointers(res, "invalid_arguments").await,
+        violation_pointers(res, "invalid_body").await,
         ["/read_only"]
     );
     let res = app
@@ -163,7 +164,7 @@ async fn a_batch_is_checked_and_cancelled_as_a_whole() {
         )
         .await;
     assert_eq!(
-        violation_pointers(res, "invalid_arguments").await,
+        violation_pointers(res, "invalid_body").await,
         ["/models/1", "/models/2", "/read_only"]
     );
     let res = app

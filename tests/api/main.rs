@@ -29,6 +29,7 @@ mod model_servers;
 mod open_mode;
 mod openapi;
 mod operations;
+mod option_edges;
 mod processes;
 mod quotas;
 mod resilience;
