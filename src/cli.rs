@@ -115,6 +115,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     crate::telemetry::init(&settings.log);
     crate::telemetry::log_panics();
+    let names = std::env::vars_os().filter_map(|(name, _)| name.into_string().ok());
+    for warning in settings
+        .warnings
+        .iter()
+        .cloned()
+        .chain(crate::config::env::unknown_variables(names))
+    {
+        tracing::warn!("{warning}");
+    }
     if let Command::Run {
         runner,
         input,

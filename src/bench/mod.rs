@@ -263,9 +263,9 @@ impl Errand {
             .env("ERRAND_LOG", "warn")
             // The bench is one client sending as fast as it can: no rate or stream limit
             // may shape what it measures.
-            .env("ERRAND_REQUESTS_PER_SECOND", "1000000000")
-            .env("ERRAND_REQUEST_BURST", "1000000000")
-            .env("ERRAND_KEY_MAX_STREAMS", "1000000")
+            .env("ERRAND_QUOTAS_REQUESTS_PER_SECOND", "1000000000")
+            .env("ERRAND_QUOTAS_REQUEST_BURST", "1000000000")
+            .env("ERRAND_QUOTAS_KEY_MAX_STREAMS", "1000000")
             .env_remove("ERRAND_ADMIN_KEY")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

@@ -1,7 +1,115 @@
-//! The environment: every `ERRAND_*` variable (and `DATABASE_URL`) maps to one settings key,
-//! and its text is typed as TOML would read it.
+//! The environment: one rule for every setting — `section.key` is read from
+//! `ERRAND_SECTION_KEY` (`quotas.requests_per_second` from
+//! `ERRAND_QUOTAS_REQUESTS_PER_SECOND`) — and its text is typed as TOML would read it. The
+//! names Errand used before the rule still work, with a warning naming the new one; a few
+//! conventional short names (`SHORT_NAMES`) work without one. An `ERRAND_*` variable Errand
+//! does not read is a warning naming the closest one it does.
 
-/// Every environment variable Errand reads, and the settings key it sets.
+/// Short names kept on purpose (conventions, and the flags' own variables): no warning.
+pub const SHORT_NAMES: &[&str] = &[
+    "DATABASE_URL",
+    "ERRAND_BIND",
+    "ERRAND_PORT",
+    "ERRAND_DATA_DIR",
+    "ERRAND_LOG",
+    "ERRAND_INSECURE_NO_AUTH",
+];
+
+/// Variables read that are not settings keys.
+const OTHER_VARIABLES: &[&str] = &["ERRAND_ADMIN_KEY", "ERRAND_CONFIG"];
+
+/// The variable a settings key is read from: `ERRAND_` and the key in capitals.
+pub fn canonical(key: &str) -> String {
+    format!("ERRAND_{}", key.replace('.', "_").to_uppercase())
+}
+
+/// The names a key may be set by, the canonical one first.
+fn names_of(key: &str) -> Vec<String> {
+    let mut names = vec![canonical(key)];
+    for (var, k) in ENV_KEYS {
+        if *k == key && !names.iter().any(|n| n == var) {
+            names.push((*var).to_owned());
+        }
+    }
+    names
+}
+
+/// Every settings key the environment can set.
+fn settable_keys() -> Vec<&'static str> {
+    let mut keys: Vec<&str> = ENV_KEYS.iter().map(|(_, k)| *k).collect();
+    keys.dedup();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// Applies the environment to `table`; returns warnings (old names, conflicts).
+pub fn apply(table: &mut toml::Table, env: &impl Fn(&str) -> Option<String>) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for key in settable_keys() {
+        let names = names_of(key);
+        let set: Vec<(&String, String)> = names
+            .iter()
+            .filter_map(|n| env(n).filter(|v| !v.is_empty()).map(|v| (n, v)))
+            .collect();
+        let Some((used, value)) = set.first() else {
+            continue;
+        };
+        for (other, other_value) in &set[1..] {
+            if other_value != value {
+                warnings.push(format!(
+                    "{other} is ignored: {used} also sets `{key}` and wins"
+                ));
+            }
+        }
+        if **used != names[0] && !SHORT_NAMES.contains(&used.as_str()) {
+            warnings.push(format!(
+                "{used} is an old name of `{key}`: use {} (the old name will go)",
+                names[0]
+            ));
+        }
+        set_key(table, key, value);
+    }
+    warnings
+}
+
+/// Warnings for the `ERRAND_*` variables in `names` that Errand does not read, each naming
+/// the closest it does.
+pub fn unknown_variables(names: impl Iterator<Item = String>) -> Vec<String> {
+    let mut known: Vec<String> = settable_keys().into_iter().map(canonical).collect();
+    known.extend(ENV_KEYS.iter().map(|(v, _)| (*v).to_owned()));
+    known.extend(OTHER_VARIABLES.iter().map(|v| (*v).to_owned()));
+    let mut warnings: Vec<String> = names
+        .filter(|n| n.starts_with("ERRAND_") && !known.contains(n))
+        .map(|name| {
+            let closest = known
+                .iter()
+                .min_by_key(|k| edit_distance(k, &name))
+                .map_or(String::new(), |k| format!("; did you mean {k}?"));
+            format!("{name} is not a setting Errand reads{closest}")
+        })
+        .collect();
+    warnings.sort();
+    warnings
+}
+
+/// Levenshtein distance, for suggesting a name.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// Names Errand read before the one rule (kept as aliases), and the settings key each sets.
 pub const ENV_KEYS: &[(&str, &str)] = &[
     ("ERRAND_BIND", "server.bind"),
     ("ERRAND_PORT", "server.port"),
@@ -150,5 +258,63 @@ pub fn set_key(table: &mut toml::Table, key: &str, raw: &str) {
         .or_insert_with(|| toml::Value::Table(toml::Table::new()));
     if let toml::Value::Table(t) = entry {
         t.insert(field.to_owned(), value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn applied(vars: &[(&str, &str)]) -> (toml::Table, Vec<String>) {
+        let env = |name: &str| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        };
+        let mut table = toml::Table::new();
+        let warnings = apply(&mut table, &env);
+        (table, warnings)
+    }
+
+    #[test]
+    fn every_key_is_read_from_errand_section_key() {
+        let (table, warnings) = applied(&[("ERRAND_QUOTAS_REQUESTS_PER_SECOND", "7")]);
+        assert_eq!(table["quotas"]["requests_per_second"].as_integer(), Some(7));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        for key in settable_keys() {
+            assert!(canonical(key).starts_with("ERRAND_"), "{key}");
+        }
+    }
+
+    #[test]
+    fn old_names_work_with_a_warning_and_lose_to_the_new_one() {
+        let (table, warnings) = applied(&[("ERRAND_REQUESTS_PER_SECOND", "7")]);
+        assert_eq!(table["quotas"]["requests_per_second"].as_integer(), Some(7));
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("ERRAND_QUOTAS_REQUESTS_PER_SECOND"));
+        let (table, warnings) = applied(&[
+            ("ERRAND_REQUESTS_PER_SECOND", "7"),
+            ("ERRAND_QUOTAS_REQUESTS_PER_SECOND", "9"),
+        ]);
+        assert_eq!(table["quotas"]["requests_per_second"].as_integer(), Some(9));
+        assert!(warnings[0].contains("ERRAND_REQUESTS_PER_SECOND is ignored"));
+        let (_, warnings) = applied(&[("ERRAND_PORT", "80"), ("DATABASE_URL", "postgres://x")]);
+        assert!(warnings.is_empty(), "short names: {warnings:?}");
+    }
+
+    #[test]
+    fn an_unknown_variable_names_the_closest_known_one() {
+        let names = [
+            "ERRAND_QUOTAS_REQUEST_PER_SECOND",
+            "ERRAND_ADMIN_KEY",
+            "HOME",
+        ];
+        let warnings = unknown_variables(names.iter().map(|n| (*n).to_owned()));
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("did you mean ERRAND_QUOTAS_REQUESTS_PER_SECOND"),
+            "{warnings:?}"
+        );
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }

@@ -2,7 +2,7 @@
 //! then command-line flags. Parsed once at start-up and passed down explicitly.
 
 mod auth;
-mod env;
+pub mod env;
 mod fetch;
 mod limits;
 mod mcp;
@@ -43,6 +43,10 @@ pub struct Settings {
     pub log: LogSettings,
     /// OpenAI-compatible endpoints by name; a model `name/model` runs on provider `name`.
     pub providers: BTreeMap<String, providers::ProviderSettings>,
+    /// What loading found worth a warning (old variable names, conflicts), logged once
+    /// logging is set up.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -212,12 +216,9 @@ impl Settings {
             None if Path::new("errand.toml").exists() => read_table(Path::new("errand.toml"))?,
             None => toml::Table::new(),
         };
-        for (var, key) in env::ENV_KEYS {
-            if let Some(value) = env(var).filter(|v| !v.is_empty()) {
-                env::set_key(&mut table, key, &value);
-            }
-        }
+        let warnings = env::apply(&mut table, &env);
         let mut settings = Self::from_table(table)?;
+        settings.warnings = warnings;
         providers::resolve(&mut settings.providers, &env)?;
         tools::resolve(&mut settings.tools, &env)?;
         if let Some(key) = env("ERRAND_ADMIN_KEY").filter(|k| !k.is_empty()) {

@@ -66,3 +66,45 @@ async fn options_out_of_range_or_in_conflict_are_not_argument_errors() {
         ["/arguments/n"]
     );
 }
+
+#[tokio::test]
+async fn every_setting_is_read_from_errand_section_key_and_strangers_are_named() {
+    let mut app = crate::helpers::spawn_api().await;
+    let base = app
+        .spawn_api_process(&[
+            ("ERRAND_QUOTAS_REQUESTS_PER_SECOND", "1"),
+            ("ERRAND_QUOTAS_REQUEST_BURST", "1"),
+            ("ERRAND_QUOTAS_KEY_MAX_STREMS", "5"),
+            ("ERRAND_MAX_WAIT_SECONDS", "30"),
+        ])
+        .await;
+    let first = app
+        .client
+        .get(format!("{base}/v1/runners"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let second = app
+        .client
+        .get(format!("{base}/v1/runners"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        second.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "ERRAND_QUOTAS_REQUESTS_PER_SECOND was not read"
+    );
+    let log = app.worker_log(0);
+    assert!(
+        log.contains("ERRAND_QUOTAS_KEY_MAX_STREMS is not a setting")
+            && log.contains("did you mean ERRAND_QUOTAS_KEY_MAX_STREAMS"),
+        "{log}"
+    );
+    assert!(
+        log.contains("ERRAND_MAX_WAIT_SECONDS is an old name")
+            && log.contains("ERRAND_SERVER_MAX_WAIT_SECONDS"),
+        "{log}"
+    );
+}
