@@ -65,6 +65,11 @@ pub struct BenchArgs {
     /// Random bearer tokens sent per second in the unknown-tokens benchmark.
     #[arg(long, default_value_t = 1000)]
     pub bad_token_rate: u32,
+    /// Keep the default request quotas (`[quotas]`) instead of lifting them: shows whether
+    /// the defaults let one well-behaved client use what the service can do (a 429 fails
+    /// the run).
+    #[arg(long)]
+    pub default_quotas: bool,
     /// Send every request with an API key (the cost of authentication); without it the
     /// server runs in open mode.
     #[arg(long)]
@@ -253,7 +258,8 @@ impl Errand {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
-        let child = Command::new(std::env::current_exe()?)
+        let mut errand = Command::new(std::env::current_exe()?);
+        errand
             .args(["--port", &port.to_string(), command])
             .env("DATABASE_URL", database_url)
             .env(
@@ -261,14 +267,18 @@ impl Errand {
                 args.worker_concurrency.to_string(),
             )
             .env("ERRAND_LOG", "warn")
-            // The bench is one client sending as fast as it can: no rate or stream limit
-            // may shape what it measures.
-            .env("ERRAND_QUOTAS_REQUESTS_PER_SECOND", "1000000000")
-            .env("ERRAND_QUOTAS_REQUEST_BURST", "1000000000")
-            .env("ERRAND_QUOTAS_KEY_MAX_STREAMS", "1000000")
             .env_remove("ERRAND_ADMIN_KEY")
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::inherit());
+        if !args.default_quotas {
+            // The bench is one client sending as fast as it can: no rate or stream limit
+            // may shape what it measures.
+            errand
+                .env("ERRAND_QUOTAS_REQUESTS_PER_SECOND", "1000000000")
+                .env("ERRAND_QUOTAS_REQUEST_BURST", "1000000000")
+                .env("ERRAND_QUOTAS_KEY_MAX_STREAMS", "1000000");
+        }
+        let child = errand
             .spawn()
             .with_context(|| format!("cannot start errand {command}"))?;
         Ok(Self {
