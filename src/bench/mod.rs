@@ -9,11 +9,13 @@
 //! 2. SSE fan-out: N streams on one task of one `errand api`; events are appended straight
 //!    to the log and timed from their commit to each client.
 //! 3. Unknown tokens: a real key's latency while random bearer tokens flood `errand api`.
+//! 4. A thread's turns: how soon a queued task starts once its predecessor on the thread ends.
 
 mod auth;
 mod fanout;
 mod stats;
 mod tasks;
+mod threads;
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -34,6 +36,8 @@ pub enum Part {
     Fanout,
     /// A real key's latency under a flood of unknown tokens only.
     Auth,
+    /// A thread's turns only.
+    Threads,
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -65,6 +69,9 @@ pub struct BenchArgs {
     /// Random bearer tokens sent per second in the unknown-tokens benchmark.
     #[arg(long, default_value_t = 1000)]
     pub bad_token_rate: u32,
+    /// Tasks queued on one thread in the thread benchmark.
+    #[arg(long, default_value_t = 200)]
+    pub turns: usize,
     /// Keep the default request quotas (`[quotas]`) instead of lifting them: shows whether
     /// the defaults let one well-behaved client use what the service can do (a 429 fails
     /// the run).
@@ -114,6 +121,13 @@ async fn run_on(db: &BenchDb, args: &BenchArgs) -> anyhow::Result<()> {
         let mut serve = Errand::start("serve", &db.url, args, key.clone())?;
         serve.ready(&client).await?;
         let result = tasks::run(&client, &db.pool, &serve.base, args).await;
+        serve.stop();
+        result?;
+    }
+    if matches!(args.part, Part::All | Part::Threads) {
+        let mut serve = Errand::start("serve", &db.url, args, key.clone())?;
+        serve.ready(&client).await?;
+        let result = threads::run(&client, &db.pool, &serve.base, args.turns).await;
         serve.stop();
         result?;
     }

@@ -18,8 +18,9 @@ use uuid::Uuid;
 /// appended; the thread's fields are null for a task without one), never the data.
 pub const CHANNEL: &str = "errand_task_events";
 
-/// The NOTIFY channel that wakes workers: a task was queued (empty payload). Sent by every
-/// append that holds a `task.queued` event.
+/// The NOTIFY channel that wakes workers: a task was queued, or a thread's turn passed
+/// (empty payload). Sent by every append that holds a `task.queued` event, or that settles
+/// a task of a thread (its successor, queued behind it, may start now).
 pub const WORK_CHANNEL: &str = "errand_work";
 
 pub mod kind {
@@ -117,7 +118,8 @@ pub async fn append_all(
                     'thread_id', (SELECT id FROM th),
                     'thread_seq', (SELECT last_event_seq FROM th))::text)
                   WHERE last.seq IS NOT NULL) announced,
-         LATERAL (SELECT CASE WHEN $7 THEN pg_notify($8, '') END) woken",
+         LATERAL (SELECT CASE WHEN $7 OR ($6 AND EXISTS (SELECT 1 FROM th))
+                         THEN pg_notify($8, '') END) woken",
     )
     .bind(task_id)
     .bind(&kinds)
@@ -125,7 +127,8 @@ pub async fn append_all(
     .bind(attempt)
     .bind(CHANNEL)
     .bind(kinds.iter().any(|k| kind::settles(k)))
-    // A task was (re-)queued: wake the workers.
+    // A task was (re-)queued, or (with `$6` and a thread) a thread's task settled and its
+    // turn passed, so the next queued task of the thread may start: wake the workers.
     .bind(kinds.contains(&kind::QUEUED))
     .bind(WORK_CHANNEL)
     .fetch_optional(conn)

@@ -66,3 +66,76 @@ async fn a_thread_key_that_reads_as_a_uuid_is_refused() {
         .unwrap();
     assert_eq!(threads, 1);
 }
+
+/// `started_at` − predecessor's `finished_at`, for each task after the first.
+fn gaps(tasks: &[Value]) -> Vec<chrono::Duration> {
+    let at = |t: &Value, field: &str| {
+        chrono::DateTime::parse_from_rfc3339(t[field].as_str().unwrap_or_else(|| panic!("{t}")))
+            .unwrap()
+    };
+    tasks
+        .windows(2)
+        .map(|w| at(&w[1], "started_at") - at(&w[0], "finished_at"))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_thread_s_next_task_starts_as_soon_as_its_predecessor_ends() {
+    let mut settings = crate::helpers::test_settings();
+    // The fallback poll is far off: only a wake-up can start a successor promptly.
+    settings.worker.poll_interval_ms = 10_000;
+    let app = crate::helpers::spawn(errand::service::Mode::ALL, settings).await;
+    app.create_runner(json!({"name": "turn", "model": "mock",
+        "model_settings": {"mock": {"text": "done", "delay_ms": 300}}}))
+        .await;
+    let thread: Value = app
+        .post("/v1/threads", &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let thread = thread["id"].as_str().unwrap();
+    let mut ids = Vec::new();
+    for _ in 0..4 {
+        let task = app
+            .submit("turn", json!({"arguments": {}, "thread": thread}))
+            .await;
+        ids.push(task["id"].as_str().unwrap().to_owned());
+    }
+    let mut tasks = Vec::new();
+    for id in &ids {
+        tasks.push(app.wait_for_status(id, "succeeded").await);
+    }
+    for gap in gaps(&tasks) {
+        assert!(
+            gap < chrono::Duration::milliseconds(500),
+            "a successor started {gap} after its predecessor ended"
+        );
+    }
+
+    // `interrupt` starts the new task as soon as the interrupted one has stopped.
+    app.create_runner(json!({"name": "long", "model": "mock",
+        "model_settings": {"mock": {"text": "a long answer", "delay_ms": 20_000}}}))
+        .await;
+    let first = app
+        .submit("long", json!({"arguments": {}, "thread": thread}))
+        .await;
+    let first_id = first["id"].as_str().unwrap().to_owned();
+    app.wait_for_status(&first_id, "running").await;
+    let second = app
+        .submit(
+            "turn",
+            json!({"arguments": {}, "thread": thread, "multitask_strategy": "interrupt"}),
+        )
+        .await;
+    let second = app
+        .wait_for_status(second["id"].as_str().unwrap(), "succeeded")
+        .await;
+    let first = app.task(&first_id).await;
+    assert_eq!(first["status"], "cancelled", "{first}");
+    let gap = gaps(&[first, second])[0];
+    assert!(
+        gap < chrono::Duration::milliseconds(500),
+        "the interrupting task started {gap} after the interrupted one stopped"
+    );
+}
