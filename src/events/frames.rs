@@ -26,6 +26,9 @@ pub struct LiveEvent {
     pub terminal: bool,
     /// The complete SSE frame: `id:`, `event:` and `data:` lines.
     pub frame: Bytes,
+    /// The log itself is gone (its thread was deleted): the frame ends every stream on it,
+    /// whatever the stream has seen.
+    pub gone: bool,
 }
 
 impl LiveEvent {
@@ -34,6 +37,7 @@ impl LiveEvent {
             seq: event.seq,
             terminal: kind::is_terminal(&event.kind),
             frame: frame(event),
+            gone: false,
         }
     }
 
@@ -42,6 +46,19 @@ impl LiveEvent {
             seq: event.thread_seq,
             terminal: false,
             frame: thread_frame(event),
+            gone: false,
+        }
+    }
+
+    /// The last frame of a deleted thread's stream: `event: thread.deleted` (no `id:`, so
+    /// a client's `Last-Event-ID` stays its last real event).
+    pub fn thread_deleted(thread_id: Uuid) -> Self {
+        let data = serde_json::json!({ "thread_id": thread_id });
+        Self {
+            seq: i64::MAX,
+            terminal: true,
+            frame: Bytes::from(format!("event: {}\ndata: {data}\n\n", kind::THREAD_DELETED)),
+            gone: true,
         }
     }
 }

@@ -237,6 +237,15 @@ impl Hub {
         let Some(watched) = guard.as_mut() else {
             return;
         };
+        // A thread asked about but not found was deleted (its notice may have been lost).
+        for id in &threads {
+            if !rows
+                .iter()
+                .any(|(found, _, _, thread)| *thread && found == id)
+            {
+                close_log(&mut watched.streams, Log::Thread(*id));
+            }
+        }
         for (id, last_seq, ended, thread) in rows {
             if ended && let Some(signal) = watched.ends.remove(&id) {
                 let _ = signal.send(());
@@ -269,10 +278,11 @@ impl Hub {
         let Some(watched) = guard.as_mut() else {
             return (wanted, false);
         };
-        let channels = &watched.streams;
         for note in batch {
+            let channels = &watched.streams;
             match *note {
                 Note::Resync => resync = true,
+                Note::ThreadDeleted(id) => close_log(&mut watched.streams, Log::Thread(id)),
                 Note::Appended {
                     task_id,
                     seq,
@@ -326,5 +336,12 @@ impl Hub {
                 channels.remove(&log);
             }
         }
+    }
+}
+
+/// Ends every stream on `log`, which is gone (a deleted thread's), with its last frame.
+fn close_log(streams: &mut HashMap<Log, Channel>, log: Log) {
+    if let (Some(channel), Log::Thread(id)) = (streams.remove(&log), log) {
+        let _ = channel.sender.send(Arc::new(LiveEvent::thread_deleted(id)));
     }
 }

@@ -24,6 +24,8 @@ pub const CHANNEL: &str = "errand_task_events";
 pub const WORK_CHANNEL: &str = "errand_work";
 
 pub mod kind {
+    /// A thread's stream only: the thread was deleted, and the stream ends.
+    pub const THREAD_DELETED: &str = "thread.deleted";
     pub const QUEUED: &str = "task.queued";
     pub const STARTED: &str = "task.started";
     pub const MESSAGE_DELTA: &str = "message.delta";

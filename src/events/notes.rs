@@ -25,6 +25,8 @@ pub enum Note {
     /// Notifications may have been lost (the connection dropped, or the channel was full):
     /// re-check every watched task.
     Resync,
+    /// A thread was deleted: its streams end.
+    ThreadDeleted(Uuid),
 }
 
 /// Forwards notifications until `shutdown` fires or the fan-out is gone.
@@ -80,6 +82,13 @@ fn send(notes: &mpsc::Sender<Note>, note: Note, owed: &mut bool) -> bool {
 }
 
 fn parse(payload: &str) -> Option<Note> {
+    #[derive(serde::Deserialize)]
+    struct Deleted {
+        thread_deleted: Uuid,
+    }
+    if let Ok(deleted) = serde_json::from_str::<Deleted>(payload) {
+        return Some(Note::ThreadDeleted(deleted.thread_deleted));
+    }
     #[derive(serde::Deserialize)]
     struct Payload {
         task_id: Uuid,

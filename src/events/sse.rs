@@ -113,6 +113,12 @@ impl Tail {
     }
 
     fn take_live(&mut self, event: &LiveEvent) {
+        if event.gone {
+            self.queue.push_back(event.frame.clone());
+            self.done = true;
+            self.behind = false;
+            return;
+        }
         if event.seq <= self.last {
             return;
         }

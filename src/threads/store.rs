@@ -186,10 +186,15 @@ pub async fn delete(
     if let Some(task) = active_tasks(&mut *conn, id).await?.first() {
         return Ok(Deleted::Busy(task.0));
     }
-    sqlx::query("DELETE FROM threads WHERE id = $1")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    // Sent at commit: every process's open streams on the thread end with a last frame.
+    sqlx::query(
+        "WITH gone AS (DELETE FROM threads WHERE id = $1 RETURNING id)
+         SELECT pg_notify($2, json_build_object('thread_deleted', gone.id)::text) FROM gone",
+    )
+    .bind(id)
+    .bind(crate::events::CHANNEL)
+    .execute(&mut *conn)
+    .await?;
     Ok(Deleted::Done)
 }
 

@@ -139,3 +139,37 @@ async fn a_thread_s_next_task_starts_as_soon_as_its_predecessor_ends() {
         "the interrupting task started {gap} after the interrupted one stopped"
     );
 }
+
+#[tokio::test]
+async fn a_thread_s_stream_ends_with_a_last_frame_when_the_thread_is_deleted() {
+    use futures::StreamExt;
+    let app = spawn_api().await;
+    let thread: Value = app
+        .post("/v1/threads", &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = thread["id"].as_str().unwrap().to_owned();
+    let res = app
+        .client
+        .get(app.url(&format!("/v1/threads/{id}/events")))
+        .header("accept", "text/event-stream")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut body = res.bytes_stream();
+    let deleted = app.delete(&format!("/v1/threads/{id}")).await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    let mut said = String::new();
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while let Some(chunk) = body.next().await {
+            said.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream stayed open: {said:?}");
+    assert!(said.contains("event: thread.deleted"), "{said:?}");
+    assert!(said.contains(&id), "{said:?}");
+}
