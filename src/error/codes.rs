@@ -103,6 +103,8 @@ codes! {
         "The task is not waiting for an answer to this `request_id` (it never asked it, or it ended).";
     AnswerConflict = "answer_conflict", Problem(CONFLICT), "Answer conflict",
         "This `request_id` was answered already with a different answer.";
+    InputExpired = "input_expired", Problem(CONFLICT), "Question expired",
+        "The question's `expires_at` has passed: the answer came too late, and the task ends `input_timeout`.";
     InvalidAnswer = "invalid_answer", Problem(UNPROCESSABLE), "Invalid answer",
         "The answer breaks the schema the question gave; `errors` points at each violation.";
     BatchNotFound = "batch_not_found", Problem(NOT_FOUND), "Batch not found",

@@ -33,6 +33,19 @@ pub async fn answer(
         .input_request
         .clone()
         .filter(|r| task.status == TaskStatus::InputRequired && r.request_id == input.request_id);
+    // Decided here, under the task's lock: an answer after `expires_at` never resumes it,
+    // whether or not the sweep has ended the task yet.
+    if let Some(request) = &pending
+        && request.expires_at <= Utc::now()
+    {
+        return Err(ApiError::new(
+            ErrorCode::InputExpired,
+            format!(
+                "request {} expired at {}: the answer came too late",
+                request.request_id, request.expires_at
+            ),
+        ));
+    }
     let Some(mut request) = pending else {
         return match journal::recorded_answer(&mut *tx, id, input.request_id).await? {
             Some(given) if given == input.answer => Ok(task),
@@ -102,14 +115,20 @@ pub async fn answer(
 }
 
 fn not_waiting(task: &Task, request_id: Uuid) -> ApiError {
+    let status = task.status.as_str();
     let why = match (&task.input_request, task.status) {
         (Some(r), TaskStatus::InputRequired) => {
             format!("it waits for request {}, not {request_id}", r.request_id)
         }
-        _ => format!(
-            "it is {} and never asked request {request_id}",
-            task.status.as_str()
+        // It asked this question, then ended (cancelled, timed out) or moved on.
+        (Some(r), _) if r.request_id == request_id => {
+            format!("it asked request {request_id}, but is {status} now and takes no answer")
+        }
+        (Some(r), _) => format!(
+            "it is {status}; the last question it asked was request {}, not {request_id}",
+            r.request_id
         ),
+        (None, _) => format!("it is {status} and has asked no question"),
     };
     ApiError::new(
         ErrorCode::TaskNotWaiting,

@@ -335,7 +335,8 @@ pub async fn cancel(
     responses(
         (status = 200, description = "Answer taken (or taken before): the task", body = Task),
         (status = 409, description = "The task does not wait for this request \
-            (`task_not_waiting`), or it was answered differently (`answer_conflict`)",
+            (`task_not_waiting`), it was answered differently (`answer_conflict`), or the \
+            question's `expires_at` has passed (`input_expired`)",
             body = Problem, content_type = "application/problem+json"),
         NotFound, BodyErrors, ServerErrors
     )

@@ -263,3 +263,42 @@ async fn a_task_waits_safely_through_the_loss_of_its_worker() {
         .await;
     assert_eq!(done["output"], "You said {\"ok\":false}");
 }
+
+#[tokio::test]
+async fn an_answer_after_the_question_expired_is_refused_and_says_so() {
+    let mut app = spawn_api().await;
+    app.create_runner(asking_runner()).await;
+    let worker = app.spawn_worker_process();
+    let task = app
+        .submit("asks", json!({"arguments": {}, "input_timeout_seconds": 1}))
+        .await;
+    let id = task["id"].as_str().expect("id").to_owned();
+    let asked = app.wait_for_status(&id, "input_required").await;
+    // No worker is left to sweep the question: only the answer's own check can refuse it.
+    kill(app.worker_pid(worker), Signal::SIGKILL).expect("kill");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let request = &asked["input_request"]["request_id"];
+    let late = answer(&app, &id, request, json!({"ok": true})).await;
+    assert_eq!(late.status(), StatusCode::CONFLICT);
+    let problem: Value = late.json().await.expect("json");
+    assert_eq!(problem["code"], "input_expired", "{problem}");
+    assert_eq!(
+        app.task(&id).await["status"],
+        "input_required",
+        "not resumed"
+    );
+
+    // A question of a task that has ended since is not "never asked".
+    let cancelled = app
+        .post(&format!("/v1/tasks/{id}/cancel"), &json!({}))
+        .await;
+    assert_eq!(cancelled.status(), StatusCode::OK);
+    let refused = answer(&app, &id, request, json!({"ok": true})).await;
+    let problem: Value = refused.json().await.expect("json");
+    assert_eq!(problem["code"], "task_not_waiting", "{problem}");
+    let detail = problem["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.contains("asked request") && detail.contains("cancelled now"),
+        "{detail}"
+    );
+}
