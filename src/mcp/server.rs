@@ -112,8 +112,10 @@ impl ServerHandler for ErrandMcp {
         let (listed, next) = crate::tools::routes::page(&self.state, caller.project, &after, 100)
             .await
             .map_err(internal)?;
+        // `ask_human` is the worker's way to suspend a task: no MCP call can run it.
         let tools = listed
             .iter()
+            .filter(|t| t.name != crate::tools::ask_human::NAME)
             .map(|t| serde_json::from_value::<Tool>(t.mcp()))
             .collect::<Result<Vec<_>, _>>()
             .map_err(internal)?;

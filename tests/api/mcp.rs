@@ -107,6 +107,8 @@ async fn a_legacy_client_lists_and_calls_tools() {
     for expected in ["calculator", "http_fetch", "run_echo_task", "run_slow_task"] {
         assert!(names.contains(&expected), "{names:?}");
     }
+    // `ask_human` suspends a task's model; no MCP call could run it.
+    assert!(!names.contains(&"ask_human"), "{names:?}");
     let echo = tools.iter().find(|t| t.name == "run_echo_task").unwrap();
     assert_eq!(echo.input_schema["required"], json!(["text"]));
 
