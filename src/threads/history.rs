@@ -83,27 +83,40 @@ pub async fn load(db: impl PgExecutor<'_>, thread: Uuid, budget: usize) -> sqlx:
     Ok(history)
 }
 
-/// The newest whole exchanges of `messages` (oldest first) that fit `budget`.
+/// What stands in for the reply a message never got (its task failed or was cancelled
+/// before answering), so the history never holds two user messages in a row unexplained.
+pub const NO_REPLY: &str = "(No reply: the task for this message did not finish.)";
+
+/// The newest whole exchanges of `messages` (oldest first) that fit `budget`. An exchange
+/// is a user message and everything that answered it (replies, tool calls and results), so
+/// the history always starts with a user message: what precedes the first one (the tail
+/// of an exchange cut off by the database's read) is dropped, never sent on its own. A
+/// user message left without a reply gets `NO_REPLY` after it.
 pub fn trim(messages: Vec<ChatMessage>, budget: usize) -> History {
-    // Groups: a user or assistant message with the tool results that follow it.
     let mut groups: Vec<Vec<ChatMessage>> = Vec::new();
+    let mut dropped = 0;
     for message in messages {
         match (message.role, groups.last_mut()) {
-            (Role::Tool, Some(group)) => group.push(message),
-            _ => groups.push(vec![message]),
+            (Role::User, _) => groups.push(vec![message]),
+            (_, Some(group)) => group.push(message),
+            // Before any user message: the rest of an exchange whose start was not read.
+            (_, None) => dropped += 1,
+        }
+    }
+    for group in &mut groups {
+        if group.len() == 1 {
+            group.push(ChatMessage::assistant(NO_REPLY, vec![]));
         }
     }
     let mut kept: Vec<Vec<ChatMessage>> = Vec::new();
     let mut tokens = 0;
-    let mut dropped = 0;
     let mut full = false;
     for group in groups.into_iter().rev() {
         let cost: usize = group.iter().map(estimate).sum();
-        // A group of tool results without their call (its call was cut off) never goes.
-        let orphan = group[0].role == Role::Tool;
-        if full || orphan || tokens + cost > budget {
+        if full || tokens + cost > budget {
             full = true;
-            dropped += group.len();
+            // The note was not the thread's: only real messages count as dropped.
+            dropped += group.iter().filter(|m| m.content != NO_REPLY).count();
             continue;
         }
         tokens += cost;
@@ -142,21 +155,57 @@ mod tests {
         ];
         let all: usize = messages.iter().map(estimate).sum();
         assert_eq!(trim(messages.clone(), all).dropped, 0);
-        // Room for the last three and part of the tool exchange: the exchange goes whole.
+        // Room for more than the last exchange but not the first one whole: the first
+        // exchange goes whole, and the history starts with a user message.
         let h = trim(messages, 40);
-        assert_eq!(h.dropped, 3);
-        assert_eq!(h.messages.len(), 3);
-        assert_eq!(h.messages[0].content, "done");
+        assert_eq!(h.dropped, 4);
+        assert_eq!(
+            h.messages,
+            vec![
+                ChatMessage::user("again"),
+                ChatMessage::assistant("ok", vec![])
+            ]
+        );
         assert!(h.tokens <= 40);
     }
 
     #[test]
-    fn results_without_their_call_are_dropped() {
+    fn the_history_never_starts_with_a_reply_or_a_result() {
         let h = trim(
-            vec![ChatMessage::tool("a", "1"), ChatMessage::user("hi")],
+            vec![
+                ChatMessage::tool("a", "1"),
+                ChatMessage::assistant("cut off", vec![]),
+                ChatMessage::user("hi"),
+                ChatMessage::assistant("hello", vec![]),
+            ],
             1000,
         );
-        assert_eq!(h.dropped, 1);
-        assert_eq!(h.messages, vec![ChatMessage::user("hi")]);
+        assert_eq!(h.dropped, 2);
+        assert_eq!(
+            h.messages,
+            vec![
+                ChatMessage::user("hi"),
+                ChatMessage::assistant("hello", vec![])
+            ]
+        );
+    }
+
+    #[test]
+    fn a_message_that_got_no_reply_is_noted() {
+        let h = trim(
+            vec![
+                ChatMessage::user("first, whose task failed"),
+                ChatMessage::user("second"),
+                ChatMessage::assistant("answer", vec![]),
+            ],
+            1000,
+        );
+        assert_eq!(h.dropped, 0);
+        let roles: Vec<Role> = h.messages.iter().map(|m| m.role).collect();
+        assert_eq!(
+            roles,
+            [Role::User, Role::Assistant, Role::User, Role::Assistant]
+        );
+        assert_eq!(h.messages[1].content, NO_REPLY);
     }
 }

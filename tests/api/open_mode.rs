@@ -152,6 +152,7 @@ async fn a_flood_of_unknown_tokens_is_answered_from_memory_while_a_real_key_work
     let base = app.address.clone();
     let mut refused = 0;
     let mut limited = 0;
+    let started = std::time::Instant::now();
     for i in 0..200 {
         let token = format!("ek_live_{:064x}", i + 1);
         let res = app
@@ -178,13 +179,18 @@ async fn a_flood_of_unknown_tokens_is_answered_from_memory_while_a_real_key_work
             );
         }
     }
-    // The burst (20, less the real key's own first lookup) and a few seconds' refill are
-    // looked up; the rest are not.
+    // The burst (20, less the real key's own first lookup) and the refill (5 a second)
+    // are looked up; the rest are not, however slow this machine is today.
+    let refill = (started.elapsed().as_secs_f64() * 5.0).ceil() as usize;
     assert!(
-        (15..60).contains(&refused),
-        "{refused} lookups of unknown tokens"
+        (15..=21 + refill).contains(&refused),
+        "{refused} lookups of unknown tokens in {:?}",
+        started.elapsed()
     );
-    assert!(limited > 100, "only {limited} answered from memory");
+    assert!(
+        limited >= 200 - 21 - refill,
+        "only {limited} answered from memory"
+    );
     assert_eq!(refused + limited, 200);
     // A real key this process has never seen (made by another process, or before a
     // restart) is not held back by the flood either.

@@ -487,6 +487,36 @@ async fn a_small_budget_trims_the_oldest_exchanges_and_says_so() {
 }
 
 #[tokio::test]
+async fn a_trimmed_history_starts_with_a_user_message_never_an_orphan_reply() {
+    let fake = FakeOpenAi::start(vec![
+        Reply::text("first answer"),
+        Reply::text("second answer"),
+        Reply::text("third answer"),
+    ])
+    .await;
+    let app = spawn_with_provider(fake_provider(&fake.url)).await;
+    app.create_runner(fake_runner("tight", json!({"context_tokens": 300})))
+        .await;
+    let thread = make_thread(&app).await;
+    // A long first question: its exchange cannot fit, though its short answer could.
+    let long = "q".repeat(1600);
+    for prompt in [long.as_str(), "second question", "third question"] {
+        let done = app
+            .run_to_end(
+                "tight",
+                json!({"arguments": {"prompt": prompt}, "thread": thread}),
+            )
+            .await;
+        assert_eq!(done["status"], "succeeded", "{done}");
+    }
+    let sent = sent_messages(&fake.received()[2].body);
+    let roles: Vec<&str> = sent.iter().map(|(r, _)| r.as_str()).collect();
+    assert_eq!(roles, ["system", "user", "assistant", "user"], "{sent:?}");
+    assert_eq!(sent[1].1, "second question");
+    assert!(!sent.iter().any(|(_, c)| c == "first answer"), "{sent:?}");
+}
+
+#[tokio::test]
 async fn the_thread_stream_follows_every_task_and_resumes() {
     let app = spawn_app().await;
     app.create_runner(json!({"name": "echo", "model": "mock",
