@@ -15,11 +15,16 @@ pub struct McpSettings {
     /// (command-line clients) pass.
     pub allowed_origins: Vec<String>,
     /// How long a `tools/call` of a runner's tool waits for its task when the client does
-    /// not use the tasks extension; after that the result names the task to follow.
+    /// not use the tasks extension; after that the result (`isError`, with the elapsed
+    /// time) names the task to follow. At most `MAX_CALL_WAIT_SECONDS`, below the common
+    /// client timeout of 60 s, so the client hears from Errand before it gives up.
     pub call_wait_seconds: u64,
     /// How often clients are asked to poll `tasks/get`.
     pub poll_interval_ms: u64,
 }
+
+/// The longest `call_wait_seconds`: MCP clients commonly give up on a request after 60 s.
+pub const MAX_CALL_WAIT_SECONDS: u64 = 50;
 
 impl Default for McpSettings {
     fn default() -> Self {

@@ -245,6 +245,13 @@ impl Settings {
         if self.worker.concurrency == 0 {
             bail!("worker.concurrency must be at least 1");
         }
+        if !(1..=mcp::MAX_CALL_WAIT_SECONDS).contains(&self.mcp.call_wait_seconds) {
+            bail!(
+                "mcp.call_wait_seconds must be 1 to {}: MCP clients commonly give up on a \
+                 request after 60 s",
+                mcp::MAX_CALL_WAIT_SECONDS
+            );
+        }
         if self.worker.heartbeat_seconds == 0 || self.worker.missed_heartbeats == 0 {
             bail!("worker.heartbeat_seconds and worker.missed_heartbeats must be at least 1");
         }

@@ -163,6 +163,7 @@ impl ServerHandler for ErrandMcp {
             arguments: Value::Object(request.arguments.unwrap_or_default()),
             ..InvokeTool::default()
         };
+        let started = std::time::Instant::now();
         let done = match invoker.invoke(entry, body, None, wait).await {
             Ok(done) => done,
             Err(e) => return refused(e).map(CallToolResponse::Complete),
@@ -172,18 +173,25 @@ impl ServerHandler for ErrandMcp {
             Some(task) if as_task => Ok(CallToolResponse::Task(CreateTaskResult::new(
                 tasks::handle(task, &self.settings, &self.state),
             ))),
+            // Not an answer: `isError`, which SDKs accept without `structuredContent` (a
+            // success would have to match the runner's output schema).
             Some(task) if !done.finished() => {
                 let note = json!({"task_id": task.id, "status": task.status,
                     "follow": format!("GET /v1/tasks/{}?wait=60", task.id)});
-                Ok(CallToolResponse::Complete(CallToolResult::success(vec![
+                let state = match task.status {
+                    crate::tasks::model::TaskStatus::InputRequired => {
+                        "waiting for a person's answer".to_owned()
+                    }
+                    other => format!("still {}", other.as_str()),
+                };
+                Ok(CallToolResponse::Complete(CallToolResult::error(vec![
                     ContentBlock::text(format!(
-                        "Task {} of runner {} is still {} after {} s. Follow it with GET \
+                        "Task {} of runner {} is {state} after {:.1} s. Follow it with GET \
                          /v1/tasks/{}?wait=60 on this server (or call the tool with the MCP \
                          tasks extension). {note}",
                         task.id,
                         task.runner,
-                        task.status.as_str(),
-                        self.settings.call_wait_seconds,
+                        started.elapsed().as_secs_f64(),
                         task.id
                     )),
                 ])))
