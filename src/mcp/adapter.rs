@@ -13,7 +13,7 @@ use http_body_util::{BodyExt, Full};
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 
-use super::{ErrandMcp, McpCaller};
+use super::{ErrandMcp, McpCaller, envelope};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::config::McpSettings;
@@ -47,6 +47,13 @@ pub async fn serve(
     body: web::Bytes,
     mcp: web::Data<McpService>,
 ) -> Result<HttpResponse, ApiError> {
+    let posted = req.method() == actix_web::http::Method::POST;
+    if posted && let Some((code, message)) = envelope::refusal(&body) {
+        return Ok(HttpResponse::BadRequest()
+            .content_type("application/json")
+            .body(envelope::error_body(code, &message)));
+    }
+    let method = posted.then(|| envelope::method(&body)).flatten();
     let mut builder = http::Request::builder()
         .method(req.method().as_str())
         .uri(req.uri().to_string());
@@ -63,6 +70,30 @@ pub async fn serve(
     let mut out = HttpResponse::build(status);
     for (name, value) in &parts.headers {
         out.append_header((name.as_str(), value.as_bytes()));
+    }
+    let json = parts
+        .headers
+        .get(http::header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"application/json"));
+    if json || !status.is_success() {
+        // A JSON answer (small, whole) or a transport refusal: read it to correct it.
+        let whole = body
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_else(|never| match never {});
+        if json {
+            let fixed = envelope::fix_answer(&whole, method.as_deref());
+            return Ok(out.body(fixed.unwrap_or(whole)));
+        }
+        let said = String::from_utf8_lossy(&whole).trim().to_owned();
+        let message = if said.is_empty() {
+            status.to_string()
+        } else {
+            said
+        };
+        out.insert_header((actix_web::http::header::CONTENT_TYPE, "application/json"));
+        return Ok(out.body(envelope::error_body(-32600, &message)));
     }
     let stream = body.into_data_stream().map(|chunk| {
         let chunk: Bytes = chunk.unwrap_or_else(|never| match never {});

@@ -105,3 +105,68 @@ async fn with_keys_only_the_allowed_hosts_reach_mcp() {
     let (status, body) = post(&app, &rebound, calculator_call()).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
 }
+
+/// POSTs raw bytes as an MCP request of the 2025-06-18 version (no per-request headers).
+async fn post_raw(app: &TestApp, body: &str) -> (StatusCode, String, Value) {
+    let res = app
+        .client
+        .post(app.url("/mcp"))
+        .header("accept", "application/json, text/event-stream")
+        .header("content-type", "application/json")
+        .header("mcp-protocol-version", "2025-06-18")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let kind = res.headers()["content-type"].to_str().unwrap().to_owned();
+    (status, kind, res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn bad_messages_get_the_json_rpc_error_their_kind_calls_for() {
+    let app = spawn_app().await;
+    let cases = [
+        ("{not json", StatusCode::BAD_REQUEST, -32700),
+        (
+            r#"[{"jsonrpc":"2.0","id":1,"method":"tools/list"}]"#,
+            StatusCode::BAD_REQUEST,
+            -32600,
+        ),
+        (
+            r#"{"jsonrpc":"2.0","id":1}"#,
+            StatusCode::BAD_REQUEST,
+            -32600,
+        ),
+        (
+            r#"{"id":1,"method":"tools/list"}"#,
+            StatusCode::BAD_REQUEST,
+            -32600,
+        ),
+        (
+            r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"nome":"x"}}"#,
+            StatusCode::OK,
+            -32602,
+        ),
+    ];
+    for (body, status, code) in cases {
+        let (got, kind, answer) = post_raw(&app, body).await;
+        assert_eq!(got, status, "{body}: {answer}");
+        assert!(kind.starts_with("application/json"), "{body}: {kind}");
+        assert_eq!(answer["error"]["code"], json!(code), "{body}: {answer}");
+    }
+    // A transport refusal (here: no acceptable response type) carries a JSON body too.
+    let res = app
+        .client
+        .post(app.url("/mcp"))
+        .header("accept", "text/plain")
+        .header("mcp-protocol-version", "2025-06-18")
+        .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_client_error(), "{}", res.status());
+    assert_eq!(res.headers()["content-type"], "application/json");
+    let answer: Value = res.json().await.unwrap();
+    assert!(answer["error"]["message"].is_string(), "{answer}");
+}
