@@ -181,6 +181,7 @@ impl Application {
             .mcp
             .enabled
             .then(|| web::Data::new(crate::mcp::adapter::service(state.clone(), &all.mcp, limit)));
+        let mcp_origins = all.mcp.allowed_origins.clone();
         let state = web::Data::new(state);
         let max_violations = state.schemas.max_violations();
         let origins = settings.cors_allowed_origins.clone();
@@ -201,6 +202,8 @@ impl Application {
                 Some(mcp) => app.service(
                     web::resource(crate::mcp::PATH)
                         .wrap(from_fn(auth::guard::guard))
+                        // Outside the guard: a preflight carries no credentials.
+                        .wrap(crate::mcp::cors::cors(&mcp_origins))
                         .app_data(mcp.clone())
                         .app_data(web::PayloadConfig::new(limit))
                         .route(web::route().to(crate::mcp::adapter::serve)),
@@ -260,6 +263,10 @@ fn cors(origins: &[String]) -> Cors {
             "idempotency-key",
             "last-event-id",
             "prefer",
+            "mcp-protocol-version",
+            "mcp-method",
+            "mcp-name",
+            "mcp-session-id",
         ])
         .expose_headers([
             "location",

@@ -8,6 +8,7 @@
 //! `adapter.rs` converts the request and streams the response body back.
 
 pub mod adapter;
+pub mod cors;
 mod envelope;
 mod server;
 mod tasks;

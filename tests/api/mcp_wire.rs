@@ -170,3 +170,47 @@ async fn bad_messages_get_the_json_rpc_error_their_kind_calls_for() {
     let answer: Value = res.json().await.unwrap();
     assert!(answer["error"]["message"].is_string(), "{answer}");
 }
+
+#[tokio::test]
+async fn a_browser_client_s_preflight_is_allowed_for_a_configured_origin() {
+    let mut settings = crate::helpers::test_settings();
+    settings.mcp.allowed_origins = vec!["http://localhost:*".into()];
+    let app = crate::helpers::spawn(errand::service::Mode::ALL, settings).await;
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, app.url("/mcp"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization, content-type, mcp-protocol-version, mcp-method, mcp-name",
+            )
+            .send()
+    };
+    let allowed = preflight("http://localhost:5173").await.unwrap();
+    assert!(allowed.status().is_success(), "{}", allowed.status());
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "http://localhost:5173"
+    );
+    let headers = allowed.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_lowercase();
+    for name in [
+        "mcp-protocol-version",
+        "mcp-method",
+        "mcp-name",
+        "authorization",
+    ] {
+        assert!(headers.contains(name), "{headers}");
+    }
+    let refused = preflight("https://evil.example").await.unwrap();
+    assert!(
+        !refused
+            .headers()
+            .contains_key("access-control-allow-origin"),
+        "{:?}",
+        refused.headers()
+    );
+}
