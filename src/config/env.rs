@@ -139,6 +139,10 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ),
     ("ERRAND_WORKER_POLL_INTERVAL_MS", "worker.poll_interval_ms"),
     ("ERRAND_WORKER_CANCEL_CHECK_MS", "worker.cancel_check_ms"),
+    (
+        "ERRAND_WORKER_QUESTION_CHECK_MS",
+        "worker.question_check_ms",
+    ),
     ("ERRAND_WORKER_RETRY_BACKOFF_MS", "worker.retry_backoff_ms"),
     (
         "ERRAND_WORKER_RETRY_BACKOFF_MAX_MS",

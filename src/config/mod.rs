@@ -109,6 +109,9 @@ pub struct WorkerSettings {
     /// How often a running task checks whether it was cancelled, in case the NOTIFY that
     /// announces a cancellation was missed.
     pub cancel_check_ms: u64,
+    /// How often a worker fails the tasks whose question ran out of time (an index probe
+    /// when none did), so an expiry is acted on within this, not on the heartbeat.
+    pub question_check_ms: u64,
     /// Base delay of the exponential back-off between attempts of a retryable failure.
     pub retry_backoff_ms: u64,
     /// Longest delay between attempts, also when a provider's `Retry-After` asks for more.
@@ -180,6 +183,7 @@ impl Default for WorkerSettings {
             missed_heartbeats: 4,
             poll_interval_ms: 1000,
             cancel_check_ms: 2000,
+            question_check_ms: 500,
             retry_backoff_ms: 1000,
             retry_backoff_max_ms: 300_000,
         }

@@ -47,6 +47,23 @@ pub async fn suspend(
     Ok(true)
 }
 
+/// Fails the waiting tasks whose question ran out of time, in a transaction of its own
+/// (every `worker.question_check_ms`); a failure waits for the next check.
+pub async fn expire_due(pool: &sqlx::PgPool) {
+    let result = async {
+        let mut tx = pool.begin().await?;
+        let n = expire(&mut tx).await?;
+        tx.commit().await?;
+        anyhow::Ok(n)
+    }
+    .await;
+    match result {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(tasks = n, "failed tasks whose question ran out of time"),
+        Err(e) => tracing::warn!(error = %e, "cannot expire unanswered questions; retrying"),
+    }
+}
+
 /// Fails the waiting tasks whose question ran out of time; returns how many.
 pub async fn expire(conn: &mut sqlx::PgConnection) -> anyhow::Result<usize> {
     let expired = waiting::expired(conn, EXPIRE_BATCH).await?;

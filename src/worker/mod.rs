@@ -75,6 +75,7 @@ pub async fn run(
     let s = &rt.settings;
     let mut running: JoinSet<()> = JoinSet::new();
     let mut heartbeat = tokio::time::interval(Duration::from_secs(s.heartbeat_seconds));
+    let mut questions = tokio::time::interval(Duration::from_millis(s.question_check_ms.max(1)));
     let poll = Duration::from_millis(s.poll_interval_ms);
     let mut claimer = Claimer::default();
     let mut failures = 0u32;
@@ -130,6 +131,7 @@ pub async fn run(
                 lease::report(done);
                 look |= limited;
             }
+            _ = questions.tick() => asking::expire_due(&rt.pool).await,
             _ = heartbeat.tick() => {
                 lease::beat(&rt).await;
                 limited = queue::limited(&rt.pool, rt.project_max_running)

@@ -302,3 +302,26 @@ async fn an_answer_after_the_question_expired_is_refused_and_says_so() {
         "{detail}"
     );
 }
+
+#[tokio::test]
+async fn an_expired_question_is_acted_on_within_a_second() {
+    let mut settings = test_settings();
+    // The heartbeat is far off: only the question check can end the task in time.
+    settings.worker.heartbeat_seconds = 20;
+    let app = spawn(Mode::ALL, settings).await;
+    app.create_runner(asking_runner()).await;
+    let task = app
+        .submit("asks", json!({"arguments": {}, "input_timeout_seconds": 1}))
+        .await;
+    let id = task["id"].as_str().expect("id").to_owned();
+    let done = app
+        .wait_for(&id, Duration::from_secs(10), |t| t["status"] == "failed")
+        .await;
+    assert_eq!(done["error"]["code"], "input_timeout", "{done}");
+    let at = |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().expect("time")).unwrap();
+    let late = at(&done["finished_at"]) - at(&done["input_request"]["expires_at"]);
+    assert!(
+        late < chrono::Duration::milliseconds(1000),
+        "acted on {late} after the question expired"
+    );
+}
