@@ -101,7 +101,9 @@ pub async fn append_all(
             UPDATE tasks SET last_event_seq = last_event_seq + cardinality($2::text[])
             WHERE id = $1 AND ($4::int IS NULL
                 OR (attempts = $4 AND status = 'running' AND NOT cancel_requested))
-            RETURNING last_event_seq, thread_id),
+            -- A rolled-back task's events stay out of its thread's log.
+            RETURNING last_event_seq, CASE WHEN thread_discard THEN NULL ELSE thread_id END
+                AS thread_id),
          -- A thread's task numbers its events in the thread's log as well.
          th AS (
             UPDATE threads SET last_event_seq = threads.last_event_seq + cardinality($2::text[])

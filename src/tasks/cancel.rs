@@ -21,9 +21,41 @@ pub async fn cancel(
     id: Uuid,
     discard: bool,
 ) -> sqlx::Result<Cancelled> {
+    cancel_as(conn, project, id, discard, None).await
+}
+
+/// Cancels task `id` for a newer submission on its thread (`interrupt`, or with `discard`
+/// `rollback`): its error names `successor` (`details.superseded_by`), and a rolled-back
+/// task's events leave the thread's log (they stay in the task's own).
+pub async fn supersede(
+    conn: &mut PgConnection,
+    project: ProjectId,
+    id: Uuid,
+    discard: bool,
+    successor: Uuid,
+) -> sqlx::Result<Cancelled> {
+    if discard {
+        sqlx::query(
+            "UPDATE task_events SET thread_id = NULL, thread_seq = NULL
+             WHERE task_id = $1 AND thread_id IS NOT NULL",
+        )
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    }
+    cancel_as(conn, project, id, discard, Some(successor)).await
+}
+
+async fn cancel_as(
+    conn: &mut PgConnection,
+    project: ProjectId,
+    id: Uuid,
+    discard: bool,
+    successor: Option<Uuid>,
+) -> sqlx::Result<Cancelled> {
     // A child's parent is locked before the child (see `children`).
     children::lock_parent(conn, id).await?;
-    let cancelled = mark(conn, project, id, discard).await?;
+    let cancelled = mark(conn, project, id, discard, successor).await?;
     match &cancelled {
         Cancelled::Now(task) => {
             events::append(conn, task.id, kind::CANCELLED, &json!({"task": task})).await?;
@@ -53,6 +85,7 @@ async fn mark(
     project: ProjectId,
     id: Uuid,
     discard: bool,
+    successor: Option<Uuid>,
 ) -> sqlx::Result<Cancelled> {
     // A queued task has not started, and one waiting for input or for its children holds
     // no worker: they end at once.
@@ -60,6 +93,7 @@ async fn mark(
         "UPDATE tasks SET
             cancel_requested = true,
             thread_discard = thread_discard OR $3,
+            superseded_by = coalesce($4, superseded_by),
             status = CASE WHEN status IN ('queued', 'input_required', 'waiting') THEN 'cancelled'
                 ELSE status END,
             error = CASE WHEN status IN ('queued', 'input_required', 'waiting')
@@ -67,7 +101,8 @@ async fn mark(
                     CASE WHEN status = 'queued' THEN 'cancelled before it started'
                         WHEN status = 'waiting' THEN 'cancelled while waiting for its child tasks'
                         ELSE 'cancelled while waiting for input' END,
-                    'details', '{{}}'::jsonb)
+                    'details', CASE WHEN $4::uuid IS NULL THEN '{{}}'::jsonb
+                        ELSE jsonb_build_object('superseded_by', $4::uuid) END)
                 ELSE error END,
             finished_at = CASE WHEN status IN ('queued', 'input_required', 'waiting') THEN now()
                 ELSE finished_at END,
@@ -81,6 +116,7 @@ async fn mark(
     .bind(id)
     .bind(project)
     .bind(discard)
+    .bind(successor)
     .fetch_optional(&mut *conn)
     .await?;
     match one(row)? {

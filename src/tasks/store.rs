@@ -109,6 +109,9 @@ pub(super) fn one(row: Option<TaskRow>) -> sqlx::Result<Option<Task>> {
 
 /// What a new task row holds.
 pub struct NewTask<'a> {
+    /// The task's id (UUIDv7), chosen by the caller so it can be named before the insert
+    /// (the task it supersedes records it).
+    pub id: Uuid,
     pub project: ProjectId,
     pub runner_id: Uuid,
     pub runner_version: i32,
@@ -164,7 +167,7 @@ pub async fn insert(
          ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING {COLUMNS}"
     )))
-    .bind(Uuid::now_v7())
+    .bind(t.id)
     .bind(t.runner_id)
     .bind(t.runner_version)
     .bind(t.runner_name)

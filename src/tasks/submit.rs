@@ -158,7 +158,9 @@ impl Submitter<'_> {
             }
         };
         let mut tx = self.pool.begin().await?;
-        let thread_id = threading::take(&mut tx, self.project, &body).await?;
+        // The first task's id, named by the tasks an `interrupt`/`rollback` supersedes.
+        let first_id = uuid::Uuid::now_v7();
+        let thread_id = threading::take(&mut tx, self.project, &body, first_id).await?;
         let input_timeout = body
             .input_timeout_seconds
             .map_or(runner.input_timeout_seconds, |s| s as i32);
@@ -166,6 +168,11 @@ impl Submitter<'_> {
         let mut created = Vec::with_capacity(models.len());
         for (i, model) in models.iter().enumerate() {
             let new = NewTask {
+                id: if i == 0 {
+                    first_id
+                } else {
+                    uuid::Uuid::now_v7()
+                },
                 project: self.project,
                 runner_id: runner.id,
                 runner_version: runner.version,

@@ -50,6 +50,7 @@ pub async fn take(
     conn: &mut PgConnection,
     project: ProjectId,
     body: &CreateTask,
+    successor: Uuid,
 ) -> Result<Option<Uuid>, ApiError> {
     let Some(name) = body.thread.as_deref() else {
         return Ok(None);
@@ -95,7 +96,7 @@ pub async fn take(
     // A running task stops in its worker; the new one runs only after it has (claims wait
     // for the thread's older tasks).
     for (task, _) in active {
-        cancel::cancel(conn, project, task, discard).await?;
+        cancel::supersede(conn, project, task, discard, successor).await?;
     }
     Ok(Some(thread.id))
 }

@@ -68,6 +68,7 @@ impl Run<'_> {
             )));
         }
         let new = NewTask {
+            id: Uuid::now_v7(),
             project: task.project,
             runner_id: runner.id,
             runner_version: runner.version,

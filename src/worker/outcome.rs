@@ -119,7 +119,15 @@ async fn record_once(
             // The model stream and pending tool calls were dropped with the attempt; keep
             // what the model had streamed so far.
             let text = partial.lock().map(|p| p.clone()).unwrap_or_default();
-            let details = json!({"attempt": task.attempts, "partial_output": text});
+            let mut details = json!({"attempt": task.attempts, "partial_output": text});
+            let successor: Option<uuid::Uuid> =
+                sqlx::query_scalar("SELECT superseded_by FROM tasks WHERE id = $1")
+                    .bind(task.id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if let Some(successor) = successor {
+                details["superseded_by"] = json!(successor);
+            }
             let error = TaskError::new(ErrorCode::Cancelled, "cancelled while running", details);
             let outcome = failed(TaskStatus::Cancelled, error);
             finish(&mut tx, task, &outcome, Some(&text)).await?

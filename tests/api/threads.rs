@@ -333,6 +333,10 @@ async fn interrupt_cancels_the_running_task_and_keeps_what_it_said() {
     let app = spawn_app().await;
     let (first, second, thread) = interrupted(&app, "interrupt").await;
     assert_eq!(first["status"], "cancelled", "{first}");
+    assert_eq!(
+        first["error"]["details"]["superseded_by"], second["id"],
+        "{first}"
+    );
     assert!(second["started_at"].as_str() >= first["finished_at"].as_str());
     let all = messages(&app, &thread).await;
     let texts = roles_and_text(&all);
@@ -349,14 +353,30 @@ async fn interrupt_cancels_the_running_task_and_keeps_what_it_said() {
 #[tokio::test]
 async fn rollback_cancels_the_running_task_and_removes_what_it_said() {
     let app = spawn_app().await;
-    let (first, _, thread) = interrupted(&app, "rollback").await;
+    let (first, second, thread) = interrupted(&app, "rollback").await;
     assert_eq!(first["status"], "cancelled", "{first}");
+    assert_eq!(
+        first["error"]["details"]["superseded_by"], second["id"],
+        "{first}"
+    );
     let texts = roles_and_text(&messages(&app, &thread).await);
     assert_eq!(
         texts,
         [("user", "second"), ("assistant", "quick reply")]
             .map(|(r, c)| (r.to_owned(), c.to_owned()))
     );
+    // Its events left the thread's log (the task keeps them in its own).
+    let log = app.get_json(&format!("/v1/threads/{thread}/events")).await;
+    let tasks: Vec<&str> = log["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["task_id"].as_str().unwrap())
+        .collect();
+    let first_id = first["id"].as_str().unwrap();
+    assert!(!tasks.contains(&first_id), "{log}");
+    assert!(tasks.contains(&second["id"].as_str().unwrap()), "{log}");
+    assert!(!app.events(first_id).await.is_empty());
 }
 
 #[tokio::test]
