@@ -96,6 +96,15 @@ impl Invoker<'_> {
         let arguments = body.arguments.clone();
         let (output, error, task) = match entry {
             Entry::Runner(runner) => {
+                let mut body = body;
+                body.arguments = runner_tool::arguments(&runner.input_schema, body.arguments)
+                    .map_err(|v| {
+                        ApiError::invalid(
+                            ErrorCode::InvalidArguments,
+                            format!("the arguments do not match tool {name:?}"),
+                            vec![v.under("/arguments")],
+                        )
+                    })?;
                 let task = self.start(&runner.name, body, key, wait).await?;
                 let (output, error) = if task.status.terminal_event().is_some() {
                     match runner_tool::result_of(&task) {

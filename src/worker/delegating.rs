@@ -35,6 +35,11 @@ impl Run<'_> {
                 Err(e) => return Ok(Err(format!("the arguments are not valid JSON: {e}"))),
             },
         };
+        let arguments = match crate::tools::runner_tool::arguments(&runner.input_schema, arguments)
+        {
+            Ok(arguments) => arguments,
+            Err(v) => return Ok(Err(format!("the arguments {}: {}", v.pointer, v.message))),
+        };
         let max_depth = rt.tools.settings.max_task_depth;
         if task.depth + 1 > i32::try_from(max_depth).unwrap_or(i32::MAX) {
             return Ok(Err(format!(

@@ -318,3 +318,66 @@ async fn mcp_needs_the_key_of_a_project_and_a_local_origin() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_runner_with_a_string_input_is_offered_as_an_object_and_unwrapped_on_call() {
+    let app = spawn_app().await;
+    app.create_runner(json!({"name": "shout", "model": "mock",
+        "input_schema": {"type": "string", "maxLength": 20},
+        "model_settings": {"mock": {"text": "shouted"}}}))
+        .await;
+    // Every caller gets an object schema with the runner's own under `input`.
+    let wrapped = json!({"type": "object", "properties": {"input": {"type": "string", "maxLength": 20}},
+                         "required": ["input"], "additionalProperties": false});
+    let client = connect(&app, None, false).await;
+    let tools = client.list_all_tools().await.expect("tools/list");
+    let shout = tools
+        .iter()
+        .find(|t| t.name == "run_shout_task")
+        .expect("listed");
+    assert_eq!(json!(*shout.input_schema), wrapped);
+    let openai = app.get_json("/v1/tools?format=openai&limit=1000").await;
+    let entry = openai["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["function"]["name"] == "run_shout_task")
+        .expect("openai entry")
+        .clone();
+    assert_eq!(entry["function"]["parameters"], wrapped);
+
+    // A call's `input` is the task's arguments.
+    let result = client
+        .call_tool(call("run_shout_task", json!({"input": "hey"})))
+        .await
+        .expect("tools/call");
+    assert_eq!(result.is_error, Some(false), "{result:?}");
+    let tasks = app.get_json("/v1/tasks?runner=shout").await;
+    assert_eq!(tasks["data"][0]["arguments"], "hey");
+    client.cancel().await.ok();
+
+    // The same over HTTP; without `input` the pointer says what is missing.
+    let res = app
+        .post("/v1/tools/run_shout_task/invoke", &json!({"arguments": {}}))
+        .await;
+    assert_eq!(
+        crate::helpers::violation_pointers(res, "invalid_arguments").await,
+        ["/arguments/input"]
+    );
+
+    // And from a task's model: the child task gets the `input`.
+    app.create_runner(
+        json!({"name": "asker", "model": "mock", "toolkits": ["run_shout_task"],
+        "model_settings": {"mock": {"turns": [
+            {"tool_calls": [{"name": "run_shout_task", "arguments": {"input": "yo"}}]},
+            {"text": "done"}]}}}),
+    )
+    .await;
+    let parent = app.run_to_end("asker", json!({"arguments": {}})).await;
+    assert_eq!(parent["status"], "succeeded", "{parent}");
+    let id = parent["id"].as_str().unwrap();
+    let kids = app
+        .get_json(&format!("/v1/tasks?parent_task_id={id}"))
+        .await;
+    assert_eq!(kids["data"][0]["arguments"], "yo", "{kids}");
+}
