@@ -17,8 +17,9 @@ use super::server::{ErrandMcp, internal};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::config::McpSettings;
+use crate::error::{ApiError, ErrorCode};
 use crate::tasks::model::{InputRequest, Task, TaskInput, TaskStatus};
-use crate::tasks::{cancel as cancelling, input, store};
+use crate::tasks::{cancel as cancelling, input, store, waiting};
 
 /// The seed state of a task, for the answer to `tools/call`.
 pub fn handle(task: &Task, settings: &McpSettings, state: &AppState) -> McpTask {
@@ -152,16 +153,64 @@ pub async fn update(
             _ => given,
         };
         let max = mcp.state.schemas.max_violations();
-        input::answer(
+        let taken = input::answer(
             &mcp.state.pool,
             caller.project,
             task.id,
             TaskInput { request_id, answer },
             max,
         )
-        .await
-        .map_err(|e| McpError::invalid_params(e.problem().detail, None))?;
+        .await;
+        match taken {
+            Ok(_) => {}
+            // The extension treats an error here as final, and the task would wait for
+            // ever: acknowledge, and ask again under a new key naming what was wrong.
+            Err(e) if e.code() == ErrorCode::InvalidAnswer => {
+                ask_again(mcp, caller, task.id, request_id, &e).await?;
+            }
+            Err(e) => {
+                let problem = e.problem();
+                let data = (!problem.errors.is_empty()).then(|| json!({"errors": problem.errors}));
+                return Err(McpError::invalid_params(problem.detail, data));
+            }
+        }
     }
+    Ok(())
+}
+
+/// Re-asks the question `request_id` of `task` with the answer's violations in it.
+async fn ask_again(
+    mcp: &ErrandMcp,
+    caller: &Caller,
+    task: Uuid,
+    request_id: Uuid,
+    refused: &ApiError,
+) -> Result<(), McpError> {
+    let violations = refused.problem().errors;
+    let why = format!(
+        "Your answer was refused: {}. Answer again.",
+        crate::error::Violation::describe(&violations)
+    );
+    let mut tx = mcp.state.pool.begin().await.map_err(internal)?;
+    let Some(current) = waiting::lock(&mut tx, caller.project, task)
+        .await
+        .map_err(internal)?
+        .and_then(|t| t.input_request)
+        .filter(|q| q.request_id == request_id)
+    else {
+        return Ok(());
+    };
+    if let Some(again) = waiting::ask_again(&mut tx, task, &current, &why)
+        .await
+        .map_err(internal)?
+    {
+        let asked = serde_json::json!({"request_id": again.request_id,
+            "question": again.question, "schema": again.schema, "replaces": request_id});
+        crate::events::append(&mut tx, task, crate::events::kind::INPUT_REQUIRED, &asked)
+            .await
+            .map_err(internal)?;
+    }
+    tx.commit().await.map_err(internal)?;
     Ok(())
 }
 

@@ -33,6 +33,29 @@ pub async fn suspend(
     one(row)
 }
 
+/// Asks `request` again under a new `request_id` (the task stays `input_required`, its
+/// deadline unchanged): for a client that cannot be told "try again" otherwise (an MCP
+/// client's answer that broke the schema, acknowledged). Returns the new request.
+pub async fn ask_again(
+    conn: &mut PgConnection,
+    id: Uuid,
+    request: &InputRequest,
+    why: &str,
+) -> sqlx::Result<Option<InputRequest>> {
+    let mut again = request.clone();
+    again.request_id = Uuid::now_v7();
+    again.question = format!("{}\n\n({why})", request.question);
+    let updated = sqlx::query(
+        "UPDATE tasks SET input_request = $2, updated_at = now()
+         WHERE id = $1 AND status = 'input_required'",
+    )
+    .bind(id)
+    .bind(Json(&again))
+    .execute(&mut *conn)
+    .await?;
+    Ok((updated.rows_affected() == 1).then_some(again))
+}
+
 /// The caller's task, locked until the transaction ends.
 pub async fn lock(
     conn: &mut PgConnection,

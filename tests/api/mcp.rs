@@ -164,6 +164,24 @@ async fn a_long_runner_call_is_followed_through_the_tasks_extension() {
         request["params"]["requestedSchema"]["properties"]["answer"]["type"],
         "boolean"
     );
+    // An answer that breaks the schema is acknowledged, and the question asked again under
+    // a new key that says why (an error would end the client's wait for good).
+    let wrong = json!({"action": "accept", "content": {"answer": "maybe"}});
+    client
+        .update_task(UpdateTaskParams::new(&id, [(key.clone(), wrong)].into()))
+        .await
+        .expect("tasks/update acknowledged");
+    let TaskPayload::InputRequired { input_requests } = settled(&client, &id).await else {
+        panic!("no question asked again");
+    };
+    let (again, request) = input_requests.into_iter().next().unwrap();
+    assert_ne!(again, key, "the same key: the client would not ask again");
+    let message = serde_json::to_value(request).unwrap()["params"]["message"].clone();
+    assert!(
+        message.as_str().unwrap_or_default().contains("refused"),
+        "{message}"
+    );
+    let key = again;
     let answer = json!({"action": "accept", "content": {"answer": true}});
     client
         .update_task(UpdateTaskParams::new(&id, [(key, answer)].into()))
