@@ -42,13 +42,15 @@ trap cleanup EXIT
 "$dir/venv/bin/python" -m llama_cpp.server --model "$model" --host 127.0.0.1 --port "$llama_port" \
   --n_ctx 2048 >"$work/llama.log" 2>&1 &
 llama_pid=$!
-cat >"$work/errand.toml" <<TOML
-[providers.local]
-kind = "llamacpp"
-base_url = "http://127.0.0.1:$llama_port/v1"
-request_timeout_seconds = 120
-TOML
-ERRAND_LOG=warn target/release/errand --config "$work/errand.toml" --port "$errand_port" \
+# No settings file: OPENAI_BASE_URL alone, as a new user would start. Errand asks the
+# server which kind it is (llama-cpp-python's model list) and says so in GET /v1/models.
+# Errand's start waits for the model server first, so the detection finds it up.
+for _ in $(seq 1 240); do
+  curl -sf "http://127.0.0.1:$llama_port/v1/models" >/dev/null && break
+  sleep 0.5
+done
+OPENAI_BASE_URL="http://127.0.0.1:$llama_port/v1" OPENAI_API_KEY=unused ERRAND_LOG=warn \
+  target/release/errand --config /dev/null --port "$errand_port" \
   --data-dir "$work/data" serve >"$work/errand.log" 2>&1 &
 errand_pid=$!
 for _ in $(seq 1 240); do

@@ -10,7 +10,7 @@ import time
 import httpx
 
 ERRAND, LLAMA = sys.argv[1], sys.argv[2]
-MODEL = "local/smollm2"
+MODEL = "openai/smollm2"
 PROMPT = "Write two sentences about the sea."
 SETTINGS = {"max_tokens": 64, "temperature": 0}
 errand = httpx.Client(base_url=ERRAND, timeout=180)
@@ -47,6 +47,11 @@ def sse(method, url, **kwargs):
             elif line.startswith("data: "):
                 yield time.perf_counter(), event, json.loads(line[6:])
 
+
+# Started with OPENAI_BASE_URL only: Errand asked the server which kind it is.
+provider = next(p for p in errand.get("/v1/models").json()["data"] if p["name"] == "openai")
+check(provider["kind"] == "llamacpp" and provider["kind_detected"],
+      f"the server was detected as llama.cpp: {provider['kind']} (detected: {provider['kind_detected']})")
 
 runner("plain")
 task = run("plain", {"prompt": PROMPT})

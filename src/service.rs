@@ -79,10 +79,7 @@ pub async fn start(
             settings.limits.cache_entries,
             settings.limits.max_violations,
         )),
-        models: Arc::new(ModelRegistry::from_settings(
-            &settings.providers,
-            &settings.mock,
-        )?),
+        models: Arc::new(ModelRegistry::detecting(&settings.providers, &settings.mock).await?),
         tools: Arc::new(Catalog::new(&settings.fetch, &settings.tools)?),
     };
     let api = match mode.api {

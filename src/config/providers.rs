@@ -47,9 +47,13 @@ impl ProviderKind {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderSettings {
-    /// Which server this is (`openai`, `ollama`, `vllm`, `llamacpp`).
+    /// Which server this is (`openai`, `ollama`, `vllm`, `llamacpp`); unset: asked at
+    /// start (OpenAI's own URL is `openai`), and shown in `GET /v1/models`.
     #[serde(default)]
-    pub kind: ProviderKind,
+    pub kind: Option<ProviderKind>,
+    /// `kind` was found by asking the server.
+    #[serde(skip)]
+    pub detected: bool,
     /// The API root, e.g. `https://api.openai.com/v1`; defaults to the kind's usual one.
     #[serde(default)]
     pub base_url: String,
@@ -144,9 +148,15 @@ fn default_max_retries() -> u32 {
 }
 
 impl ProviderSettings {
+    /// The kind: as set, or as detected at start, else `openai`.
+    pub fn kind(&self) -> ProviderKind {
+        self.kind.unwrap_or_default()
+    }
+
     pub fn new(base_url: impl Into<String>) -> Self {
         Self {
-            kind: ProviderKind::default(),
+            kind: None,
+            detected: false,
             base_url: base_url.into(),
             structured_output: None,
             stream_usage: None,
@@ -239,7 +249,7 @@ pub fn resolve(
     for (name, p) in providers.iter_mut() {
         check_name(name)?;
         if p.base_url.is_empty() {
-            p.base_url = p.kind.default_base_url().to_owned();
+            p.base_url = p.kind().default_base_url().to_owned();
         }
         if !(p.base_url.starts_with("http://") || p.base_url.starts_with("https://")) {
             bail!("providers.{name}.base_url must be an http(s) URL");

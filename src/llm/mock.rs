@@ -223,6 +223,7 @@ impl ModelProvider for MockProvider {
         ProviderInfo {
             name: "mock".into(),
             kind: "mock".into(),
+            kind_detected: false,
             base_url: None,
             models: vec!["mock".into()],
             max_concurrent_requests: None,

@@ -3,6 +3,7 @@
 //! every configured provider is an OpenAI-compatible endpoint (`openai.rs`).
 
 pub mod assemble;
+pub mod detect;
 pub mod http;
 mod ignored_tools;
 pub mod mock;
@@ -169,6 +170,8 @@ pub struct ProviderInfo {
     /// `mock`, or the server kind of an OpenAI-compatible provider (`openai`, `ollama`,
     /// `vllm`, `llamacpp`).
     pub kind: String,
+    /// The settings named no `kind`: it was found by asking the server at start.
+    pub kind_detected: bool,
     pub base_url: Option<String>,
     /// Models named in the settings; runners may use others the endpoint serves.
     pub models: Vec<String>,
@@ -229,6 +232,17 @@ impl ModelRegistry {
             providers.insert(name.clone(), Arc::new(provider));
         }
         Ok(Self { providers })
+    }
+
+    /// Like `from_settings`, after asking each provider without a `kind` which server it
+    /// is (see `detect`).
+    pub async fn detecting(
+        settings: &BTreeMap<String, ProviderSettings>,
+        mock: &MockSettings,
+    ) -> anyhow::Result<Self> {
+        let mut providers = settings.clone();
+        detect::detect_kinds(&mut providers).await;
+        Self::from_settings(&providers, mock)
     }
 
     pub fn infos(&self) -> Vec<ProviderInfo> {

@@ -83,7 +83,7 @@ impl OpenAiProvider {
             stream_usage: AtomicBool::new(
                 settings
                     .stream_usage
-                    .unwrap_or(settings.kind.asks_stream_usage()),
+                    .unwrap_or(settings.kind().asks_stream_usage()),
             ),
         })
     }
@@ -127,7 +127,7 @@ impl OpenAiProvider {
         let wanted = request.response_format.as_ref().map(|f| f.mode);
         let mut shape = Shape {
             mode: self.modes.pick(&request.model, wanted.unwrap_or_default()),
-            kind: self.settings.kind,
+            kind: self.settings.kind(),
             stream_usage: self.stream_usage.load(Ordering::Relaxed),
         };
         let mut body = wire::request_body(request, shape);
@@ -358,7 +358,8 @@ impl ModelProvider for OpenAiProvider {
     fn info(&self) -> ProviderInfo {
         ProviderInfo {
             name: self.name.clone(),
-            kind: format!("{:?}", self.settings.kind).to_lowercase(),
+            kind: format!("{:?}", self.settings.kind()).to_lowercase(),
+            kind_detected: self.settings.detected,
             base_url: Some(crate::config::providers::scrub(
                 &self.settings.base_url,
                 &self.secrets,

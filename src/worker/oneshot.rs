@@ -43,10 +43,7 @@ pub async fn run(
             settings.limits.cache_entries,
             settings.limits.max_violations,
         )),
-        models: Arc::new(ModelRegistry::from_settings(
-            &settings.providers,
-            &settings.mock,
-        )?),
+        models: Arc::new(ModelRegistry::detecting(&settings.providers, &settings.mock).await?),
         tools: Arc::new(Catalog::new(&settings.fetch, &settings.tools)?),
         runners: crate::runners::versions::VersionCache::new(settings.limits.cache_entries),
         settings: settings.worker.clone(),

@@ -85,6 +85,8 @@ pub struct TestApp {
 /// retries and a price for `gpt-test`.
 pub fn fake_provider(base_url: &str) -> ProviderSettings {
     let mut p = ProviderSettings::new(base_url);
+    // Named, so no start asks the fake which server it is.
+    p.kind = Some(errand::config::providers::ProviderKind::Openai);
     p.api_key = Some(ApiKey::new("sk-fake".into()));
     p.retry_initial_ms = 50;
     p.retry_max_ms = 500;

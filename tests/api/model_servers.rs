@@ -27,7 +27,7 @@ async fn a_refused_json_schema_falls_back_at_once_and_the_mode_is_remembered() {
     ])
     .await;
     let mut provider = fake_provider(&fake.url);
-    provider.kind = ProviderKind::Llamacpp;
+    provider.kind = Some(ProviderKind::Llamacpp);
     let app = spawn_with_provider(provider).await;
     app.create_runner(
         json!({"name": "where", "model": "fake/gpt-test", "output_schema": city_schema()}),
@@ -86,7 +86,7 @@ async fn each_server_kind_gets_the_schema_where_it_reads_it() {
     ] {
         let fake = FakeOpenAi::start(vec![refusal(), Reply::json(json!({"city": "Oslo"}))]).await;
         let mut provider = fake_provider(&fake.url);
-        provider.kind = kind;
+        provider.kind = Some(kind);
         let app = spawn_with_provider(provider).await;
         app.create_runner(
             json!({"name": "kind", "model": "fake/gpt-test", "output_schema": city_schema()}),
@@ -215,4 +215,87 @@ async fn a_server_that_refuses_tools_fails_the_task_clearly_and_at_once() {
     assert_eq!(done["error"]["details"]["status"], 400);
     assert_eq!(done["attempts"], 1);
     assert_eq!(fake.received().len(), 1, "one question, one answer");
+}
+
+/// A loopback server answering `GET path` with its JSON from `routes` (else 404).
+async fn answering(routes: Vec<(&'static str, Value)>) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let routes = routes.clone();
+            tokio::spawn(async move {
+                let mut head = vec![0u8; 4096];
+                let n = socket.read(&mut head).await.unwrap_or(0);
+                let text = String::from_utf8_lossy(&head[..n]).into_owned();
+                let path = text.split(' ').nth(1).unwrap_or("").to_owned();
+                let (status, body) = match routes.iter().find(|(p, _)| *p == path) {
+                    Some((_, body)) => ("200 OK", body.to_string()),
+                    None => ("404 Not Found", "{}".to_owned()),
+                };
+                let answer = format!(
+                    "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn a_provider_without_a_kind_is_asked_which_server_it_is() {
+    let cases = [
+        (
+            vec![(
+                "/props",
+                json!({"default_generation_settings": {}, "model_path": "m.gguf"}),
+            )],
+            "llamacpp",
+        ),
+        (
+            vec![(
+                "/v1/models",
+                json!({"data": [{"id": "m", "owned_by": "me"}]}),
+            )],
+            "llamacpp",
+        ),
+        (
+            vec![("/api/version", json!({"version": "0.5.0"}))],
+            "ollama",
+        ),
+        (vec![("/version", json!({"version": "0.8.0"}))], "vllm"),
+        (vec![], "openai"),
+    ];
+    for (routes, expected) in cases {
+        let url = answering(routes).await;
+        let mut provider = fake_provider(&url);
+        provider.kind = None;
+        let app = spawn_with_provider(provider).await;
+        let models = app.get_json("/v1/models").await;
+        let fake = models["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "fake")
+            .unwrap()
+            .clone();
+        assert_eq!(fake["kind"], expected, "{fake}");
+        assert_eq!(fake["kind_detected"], true, "{fake}");
+    }
+    // A kind the settings name is not asked about.
+    let url = answering(vec![("/version", json!({"version": "1"}))]).await;
+    let app = spawn_with_provider(fake_provider(&url)).await;
+    let models = app.get_json("/v1/models").await;
+    let fake = models["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "fake")
+        .unwrap()
+        .clone();
+    assert_eq!(fake["kind"], "openai");
+    assert_eq!(fake["kind_detected"], false);
 }

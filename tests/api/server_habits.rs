@@ -25,7 +25,7 @@ async fn usage_is_asked_for_as_each_server_kind_expects() {
     ] {
         let fake = FakeOpenAi::start(vec![Reply::text("ok")]).await;
         let mut provider = fake_provider(&fake.url);
-        provider.kind = kind;
+        provider.kind = Some(kind);
         provider.stream_usage = setting;
         let app = spawn_with_provider(provider).await;
         app.create_runner(json!({"name": "plain", "model": "fake/gpt-test"}))
@@ -72,7 +72,7 @@ async fn a_tool_call_written_as_text_fails_the_task_as_tools_unsupported_at_once
     let written = "<tool_call>\n{\"name\": \"calculator\", \"arguments\": {\"expression\": \"6*7\"}}\n</tool_call>";
     let fake = FakeOpenAi::start(vec![Reply::text(written), Reply::text("42")]).await;
     let mut provider = fake_provider(&fake.url);
-    provider.kind = ProviderKind::Llamacpp;
+    provider.kind = Some(ProviderKind::Llamacpp);
     let app = spawn_with_provider(provider).await;
     app.create_runner(json!({"name": "calc", "model": "fake/gpt-test",
         "toolkits": ["calculator"], "output_schema": {"type": "integer"}}))
