@@ -3,7 +3,6 @@
 //! cannot disagree: the bearer scheme, each
 //! `/v1` operation's scope, and the answers the guard can give (401, 403, 429).
 
-use actix_web::http::Method;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, ResponseBuilder};
@@ -29,21 +28,9 @@ pub fn declare(doc: &mut OpenApi) {
         )
         .into(),
     );
-    for (path, item) in doc.paths.paths.iter_mut() {
-        if !path.starts_with("/v1/") {
-            continue;
-        }
-        let operations = [
-            (Method::GET, &mut item.get),
-            (Method::POST, &mut item.post),
-            (Method::PUT, &mut item.put),
-            (Method::PATCH, &mut item.patch),
-            (Method::DELETE, &mut item.delete),
-        ];
-        for (method, operation) in operations {
-            if let Some(operation) = operation {
-                secure(operation, required_scope(&method, path).as_str());
-            }
+    for (path, method, operation) in crate::openapi::operations_mut(doc) {
+        if path.starts_with("/v1/") {
+            secure(operation, required_scope(&method, path).as_str());
         }
     }
 }

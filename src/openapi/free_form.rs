@@ -14,28 +14,19 @@ pub fn mark_free_form_objects(doc: &mut OpenApi) {
     if let Some(components) = doc.components.as_mut() {
         components.schemas.values_mut().for_each(mark);
     }
-    for item in doc.paths.paths.values_mut() {
-        let operations = [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
-        ];
-        for operation in operations.into_iter().flatten() {
-            for parameter in operation.parameters.iter_mut().flatten() {
-                if let RefOr::T(parameter) = parameter {
-                    parameter.schema.iter_mut().for_each(mark);
-                    parameter.content.values_mut().for_each(mark_content);
-                }
+    for (_, _, operation) in super::operations_mut(doc) {
+        for parameter in operation.parameters.iter_mut().flatten() {
+            if let RefOr::T(parameter) = parameter {
+                parameter.schema.iter_mut().for_each(mark);
+                parameter.content.values_mut().for_each(mark_content);
             }
-            if let Some(RefOr::T(body)) = operation.request_body.as_mut() {
-                body.content.values_mut().for_each(mark_content);
-            }
-            for response in operation.responses.responses.values_mut() {
-                if let RefOr::T(response) = response {
-                    response.content.values_mut().for_each(mark_content);
-                }
+        }
+        if let Some(RefOr::T(body)) = operation.request_body.as_mut() {
+            body.content.values_mut().for_each(mark_content);
+        }
+        for response in operation.responses.responses.values_mut() {
+            if let RefOr::T(response) = response {
+                response.content.values_mut().for_each(mark_content);
             }
         }
     }

@@ -115,6 +115,33 @@ impl IntoResponses for NotFound {
     }
 }
 
+/// Every operation of `doc`, with its path template and method: the one walk over paths
+/// that the contract, the security declarations and the free-form marking share.
+pub fn operations_mut(
+    doc: &mut utoipa::openapi::OpenApi,
+) -> impl Iterator<
+    Item = (
+        &str,
+        actix_web::http::Method,
+        &mut utoipa::openapi::path::Operation,
+    ),
+> {
+    use actix_web::http::Method;
+    doc.paths.paths.iter_mut().flat_map(|(path, item)| {
+        [
+            (Method::GET, &mut item.get),
+            (Method::POST, &mut item.post),
+            (Method::PUT, &mut item.put),
+            (Method::PATCH, &mut item.patch),
+            (Method::DELETE, &mut item.delete),
+        ]
+        .into_iter()
+        .filter_map(move |(method, operation)| {
+            operation.as_mut().map(|o| (path.as_str(), method, o))
+        })
+    })
+}
+
 /// Pretty JSON of the document, as committed under `openapi/openapi.json`.
 pub fn to_pretty_json(doc: &utoipa::openapi::OpenApi) -> String {
     let mut text = doc.to_pretty_json().unwrap_or_default();
@@ -235,27 +262,18 @@ impl Contract {
                 }
             }
         }
-        for item in doc.paths.paths.values_mut() {
-            let operations = [
-                &mut item.get,
-                &mut item.post,
-                &mut item.put,
-                &mut item.patch,
-                &mut item.delete,
-            ];
-            for operation in operations.into_iter().flatten() {
-                for param in operation.parameters.iter_mut().flatten() {
-                    if let RefOr::T(param) = param
-                        && param.name == "wait"
-                        && let Some(RefOr::T(Schema::Object(schema))) = param.schema.as_mut()
-                    {
-                        schema.maximum = Some(self.max_wait_seconds.into());
-                    }
-                    if let RefOr::T(param) = param
-                        && JSON_QUERY_PARAMS.contains(&param.name.as_str())
-                    {
-                        json_content(param);
-                    }
+        for (_, _, operation) in operations_mut(doc) {
+            for param in operation.parameters.iter_mut().flatten() {
+                if let RefOr::T(param) = param
+                    && param.name == "wait"
+                    && let Some(RefOr::T(Schema::Object(schema))) = param.schema.as_mut()
+                {
+                    schema.maximum = Some(self.max_wait_seconds.into());
+                }
+                if let RefOr::T(param) = param
+                    && JSON_QUERY_PARAMS.contains(&param.name.as_str())
+                {
+                    json_content(param);
                 }
             }
         }
