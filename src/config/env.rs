@@ -37,7 +37,6 @@ fn names_of(key: &str) -> Vec<String> {
 /// Every settings key the environment can set.
 fn settable_keys() -> Vec<&'static str> {
     let mut keys: Vec<&str> = ENV_KEYS.iter().map(|(_, k)| *k).collect();
-    keys.dedup();
     keys.sort_unstable();
     keys.dedup();
     keys

@@ -47,13 +47,17 @@ pub async fn serve(
     body: web::Bytes,
     mcp: web::Data<McpService>,
 ) -> Result<HttpResponse, ApiError> {
-    let posted = req.method() == actix_web::http::Method::POST;
-    if posted && let Some((code, message)) = envelope::refusal(&body) {
-        return Ok(HttpResponse::BadRequest()
-            .content_type("application/json")
-            .body(envelope::error_body(code, &message)));
-    }
-    let method = posted.then(|| envelope::method(&body)).flatten();
+    let method = match req.method() == actix_web::http::Method::POST {
+        true => match envelope::read(&body) {
+            Ok(method) => method,
+            Err((code, message)) => {
+                return Ok(HttpResponse::BadRequest()
+                    .content_type("application/json")
+                    .body(envelope::error_body(code, &message)));
+            }
+        },
+        false => None,
+    };
     let mut builder = http::Request::builder()
         .method(req.method().as_str())
         .uri(req.uri().to_string());

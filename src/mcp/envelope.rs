@@ -25,11 +25,12 @@ pub fn error_body(code: i64, message: &str) -> Bytes {
     Bytes::from(body.to_string())
 }
 
-/// Why a POSTed body is not one JSON-RPC message, as (code, message); `None` when it is.
-pub fn refusal(body: &[u8]) -> Option<(i64, String)> {
+/// Reads a POSTed body as one JSON-RPC message: its method (`None` for a response), or why
+/// it is not one, as (code, message).
+pub fn read(body: &[u8]) -> Result<Option<String>, (i64, String)> {
     let value: Value = match serde_json::from_slice(body) {
         Ok(value) => value,
-        Err(e) => return Some((-32700, format!("Parse error: the body is not JSON ({e})"))),
+        Err(e) => return Err((-32700, format!("Parse error: the body is not JSON ({e})"))),
     };
     let Value::Object(message) = value else {
         let what = if value.is_array() {
@@ -37,32 +38,26 @@ pub fn refusal(body: &[u8]) -> Option<(i64, String)> {
         } else {
             "not a JSON-RPC message object"
         };
-        return Some((-32600, format!("Invalid Request: {what}")));
+        return Err((-32600, format!("Invalid Request: {what}")));
     };
     if message.get("jsonrpc") != Some(&json!("2.0")) {
-        return Some((
+        return Err((
             -32600,
             "Invalid Request: \"jsonrpc\" must be \"2.0\"".into(),
         ));
     }
     let has = |k: &str| message.contains_key(k);
-    let request = message.get("method").is_some_and(Value::is_string);
+    let method = message.get("method").and_then(Value::as_str);
     let response = has("id") && (has("result") || has("error"));
-    if !request && !response {
-        return Some((
+    if method.is_none() && !response {
+        return Err((
             -32600,
             "Invalid Request: a message needs a string \"method\" (or is a response with \
              \"result\" or \"error\")"
                 .into(),
         ));
     }
-    None
-}
-
-/// The method of a request body, if it has one.
-pub fn method(body: &[u8]) -> Option<String> {
-    let value: Value = serde_json::from_slice(body).ok()?;
-    value.get("method")?.as_str().map(str::to_owned)
+    Ok(method.map(str::to_owned))
 }
 
 /// rmcp's JSON answer with its -32601 for a method this server has turned into -32602.
@@ -86,22 +81,17 @@ mod tests {
 
     #[test]
     fn each_kind_of_bad_message_gets_its_code() {
-        assert_eq!(refusal(b"{bad").map(|r| r.0), Some(-32700));
-        assert_eq!(refusal(b"[{}]").map(|r| r.0), Some(-32600));
-        assert_eq!(refusal(b"7").map(|r| r.0), Some(-32600));
+        let code = |body: &[u8]| read(body).err().map(|r| r.0);
+        assert_eq!(code(b"{bad"), Some(-32700));
+        assert_eq!(code(b"[{}]"), Some(-32600));
+        assert_eq!(code(b"7"), Some(-32600));
+        assert_eq!(code(br#"{"jsonrpc":"2.0","id":1}"#), Some(-32600));
+        assert_eq!(code(br#"{"jsonrpc":"1.0","method":"ping"}"#), Some(-32600));
         assert_eq!(
-            refusal(br#"{"jsonrpc":"2.0","id":1}"#).map(|r| r.0),
-            Some(-32600)
+            read(br#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#),
+            Ok(Some("ping".into()))
         );
-        assert_eq!(
-            refusal(br#"{"jsonrpc":"1.0","method":"ping"}"#).map(|r| r.0),
-            Some(-32600)
-        );
-        assert_eq!(
-            refusal(br#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#),
-            None
-        );
-        assert_eq!(refusal(br#"{"jsonrpc":"2.0","id":1,"result":{}}"#), None);
+        assert_eq!(read(br#"{"jsonrpc":"2.0","id":1,"result":{}}"#), Ok(None));
         let fixed = fix_answer(
             br#"{"jsonrpc":"2.0","id":1,"error":{"code":-32601,"message":"tools/call"}}"#,
             Some("tools/call"),
