@@ -447,3 +447,17 @@ pub fn column(page: &Value, field: &str) -> Vec<Value> {
         .map(|item| item[field].clone())
         .collect()
 }
+
+/// Runs `command` (an `errand` the test configured) to its end, killed after 30 s: a
+/// process that should have exited fails the test instead of hanging it.
+pub fn run_bounded(command: &mut Command) -> std::process::Output {
+    let child = command.spawn().expect("run errand");
+    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+    let watchdog = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(30));
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
+    });
+    let out = child.wait_with_output().expect("wait");
+    drop(watchdog);
+    out
+}

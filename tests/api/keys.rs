@@ -219,24 +219,16 @@ async fn open_mode_answers_only_this_machine() {
 /// Runs `errand` to its end (killed after 30 s: a server that should have refused to
 /// start fails the test instead of hanging it).
 fn errand(app: &TestApp, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-    let child = Command::new(env!("CARGO_BIN_EXE_errand"))
-        .args(args)
-        .env("DATABASE_URL", &app.database_url)
-        .env_remove("ERRAND_ADMIN_KEY")
-        .env("ERRAND_LOG", "warn")
-        .envs(env.iter().copied())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run errand");
-    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
-    let watchdog = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs(30));
-        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
-    });
-    let out = child.wait_with_output().expect("wait");
-    drop(watchdog);
-    out
+    crate::helpers::run_bounded(
+        Command::new(env!("CARGO_BIN_EXE_errand"))
+            .args(args)
+            .env("DATABASE_URL", &app.database_url)
+            .env_remove("ERRAND_ADMIN_KEY")
+            .env("ERRAND_LOG", "warn")
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped()),
+    )
 }
 
 #[tokio::test]

@@ -245,6 +245,18 @@ async fn answering(routes: Vec<(&'static str, Value)>) -> String {
     url
 }
 
+/// What `GET /v1/models` shows of the provider `fake`.
+async fn fake_info(app: &crate::helpers::TestApp) -> Value {
+    let models = app.get_json("/v1/models").await;
+    models["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "fake")
+        .unwrap()
+        .clone()
+}
+
 #[tokio::test]
 async fn a_provider_without_a_kind_is_asked_which_server_it_is() {
     let cases = [
@@ -274,28 +286,14 @@ async fn a_provider_without_a_kind_is_asked_which_server_it_is() {
         let mut provider = fake_provider(&url);
         provider.kind = None;
         let app = spawn_with_provider(provider).await;
-        let models = app.get_json("/v1/models").await;
-        let fake = models["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|p| p["name"] == "fake")
-            .unwrap()
-            .clone();
+        let fake = fake_info(&app).await;
         assert_eq!(fake["kind"], expected, "{fake}");
         assert_eq!(fake["kind_detected"], true, "{fake}");
     }
     // A kind the settings name is not asked about.
     let url = answering(vec![("/version", json!({"version": "1"}))]).await;
     let app = spawn_with_provider(fake_provider(&url)).await;
-    let models = app.get_json("/v1/models").await;
-    let fake = models["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == "fake")
-        .unwrap()
-        .clone();
+    let fake = fake_info(&app).await;
     assert_eq!(fake["kind"], "openai");
     assert_eq!(fake["kind_detected"], false);
 }

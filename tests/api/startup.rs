@@ -13,23 +13,16 @@ use crate::helpers::{TestApp, spawn_api};
 /// binary says about the failure); killed after 30 s so a hang fails instead of blocking.
 fn errand(args: &[&str], env: &[(&str, &str)]) -> (std::process::ExitStatus, String, Duration) {
     let started = Instant::now();
-    let child = Command::new(env!("CARGO_BIN_EXE_errand"))
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("ERRAND_LOG", "off")
-        .envs(env.iter().copied())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run errand");
-    let pid = nix::unistd::Pid::from_raw(child.id() as i32);
-    let watchdog = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs(30));
-        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
-    });
-    let out = child.wait_with_output().expect("wait");
-    drop(watchdog);
+    let out = crate::helpers::run_bounded(
+        Command::new(env!("CARGO_BIN_EXE_errand"))
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("ERRAND_LOG", "off")
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped()),
+    );
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     (out.status, stderr, started.elapsed())
 }
