@@ -243,7 +243,7 @@ impl Hub {
                 .iter()
                 .any(|(found, _, _, thread)| *thread && found == id)
             {
-                close_log(&mut watched.streams, Log::Thread(*id));
+                close_thread(&mut watched.streams, *id);
             }
         }
         for (id, last_seq, ended, thread) in rows {
@@ -282,7 +282,7 @@ impl Hub {
             let channels = &watched.streams;
             match *note {
                 Note::Resync => resync = true,
-                Note::ThreadDeleted(id) => close_log(&mut watched.streams, Log::Thread(id)),
+                Note::ThreadDeleted(id) => close_thread(&mut watched.streams, id),
                 Note::Appended {
                     task_id,
                     seq,
@@ -339,9 +339,9 @@ impl Hub {
     }
 }
 
-/// Ends every stream on `log`, which is gone (a deleted thread's), with its last frame.
-fn close_log(streams: &mut HashMap<Log, Channel>, log: Log) {
-    if let (Some(channel), Log::Thread(id)) = (streams.remove(&log), log) {
+/// Ends every stream on the deleted thread `id` with its last frame.
+fn close_thread(streams: &mut HashMap<Log, Channel>, id: Uuid) {
+    if let Some(channel) = streams.remove(&Log::Thread(id)) {
         let _ = channel.sender.send(Arc::new(LiveEvent::thread_deleted(id)));
     }
 }
