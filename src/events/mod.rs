@@ -28,6 +28,9 @@ pub mod kind {
     pub const THREAD_DELETED: &str = "thread.deleted";
     pub const QUEUED: &str = "task.queued";
     pub const STARTED: &str = "task.started";
+    /// The task goes on with the same attempt after a pause (its question answered, its
+    /// child tasks ended): the text streamed before it stands.
+    pub const RESUMED: &str = "task.resumed";
     pub const MESSAGE_DELTA: &str = "message.delta";
     pub const MESSAGE_COMPLETED: &str = "message.completed";
     pub const TOOL_CALL_STARTED: &str = "tool_call.started";

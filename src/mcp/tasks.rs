@@ -1,7 +1,7 @@
 //! The MCP tasks extension on Errand's tasks: the MCP task id is the Errand task id, so a
 //! task outlives the connection, the process and a restart. `tasks/get` maps the status:
-//! queued, running or waiting → `working`; `input_required` → the `ask_human` question as
-//! an elicitation in `inputRequests`; succeeded → `completed` with the output
+//! queued, running or waiting → `working`; `input_required` (or waiting on a question a
+//! child task asks) → the `ask_human` question as an elicitation in `inputRequests`; succeeded → `completed` with the output
 //! (`structuredContent` for an object); failed or timed out → `completed` with `isError`;
 //! cancelled → `cancelled`. `tasks/update` answers the question; `tasks/cancel` cancels.
 
@@ -19,7 +19,7 @@ use crate::auth::Caller;
 use crate::config::McpSettings;
 use crate::error::{ApiError, ErrorCode};
 use crate::tasks::model::{InputRequest, Task, TaskInput, TaskStatus};
-use crate::tasks::{cancel as cancelling, input, store, waiting};
+use crate::tasks::{cancel as cancelling, input, store};
 
 /// The seed state of a task, for the answer to `tools/call`.
 pub fn handle(task: &Task, settings: &McpSettings, state: &AppState) -> McpTask {
@@ -53,6 +53,13 @@ async fn load(mcp: &ErrandMcp, caller: &Caller, id: &str) -> Result<Task, McpErr
 pub async fn get(mcp: &ErrandMcp, caller: &Caller, id: &str) -> Result<GetTaskResult, McpError> {
     let task = load(mcp, caller, id).await?;
     let payload = match task.status {
+        // A question asked below a waiting task is the task's to answer too.
+        TaskStatus::Waiting if task.awaits_caller() => match &task.input_request {
+            Some(question) => TaskPayload::InputRequired {
+                input_requests: elicitation(question)?,
+            },
+            None => TaskPayload::Working,
+        },
         TaskStatus::Queued | TaskStatus::Running | TaskStatus::Waiting => TaskPayload::Working,
         TaskStatus::InputRequired => match &task.input_request {
             Some(question) => TaskPayload::InputRequired {
@@ -191,27 +198,9 @@ async fn ask_again(
         "Your answer was refused: {}. Answer again.",
         crate::error::Violation::describe(&violations)
     );
-    let mut tx = mcp.state.pool.begin().await.map_err(internal)?;
-    let Some(current) = waiting::lock(&mut tx, caller.project, task)
+    input::ask_again(&mcp.state.pool, caller.project, task, request_id, &why)
         .await
-        .map_err(internal)?
-        .and_then(|t| t.input_request)
-        .filter(|q| q.request_id == request_id)
-    else {
-        return Ok(());
-    };
-    if let Some(again) = waiting::ask_again(&mut tx, task, &current, &why)
-        .await
-        .map_err(internal)?
-    {
-        let asked = serde_json::json!({"request_id": again.request_id,
-            "question": again.question, "schema": again.schema, "replaces": request_id});
-        crate::events::append(&mut tx, task, crate::events::kind::INPUT_REQUIRED, &asked)
-            .await
-            .map_err(internal)?;
-    }
-    tx.commit().await.map_err(internal)?;
-    Ok(())
+        .map_err(internal)
 }
 
 /// `tasks/cancel`.

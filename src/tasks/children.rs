@@ -84,8 +84,8 @@ pub async fn try_lock_parent(conn: &mut PgConnection, parent: Uuid) -> sqlx::Res
 }
 
 /// Suspends the running `attempt` of `task` until its children end: `waiting`, or queued
-/// again at once when they all ended already. The next attempt does not count against
-/// `max_attempts`. `None` when the attempt no longer owns the task or a cancellation is
+/// again at once when they all ended already; either way it goes on with the same attempt
+/// (`resuming`). `None` when the attempt no longer owns the task or a cancellation is
 /// pending (the caller ends the task instead).
 pub async fn suspend(
     conn: &mut PgConnection,
@@ -103,7 +103,7 @@ pub async fn suspend(
             status = CASE WHEN EXISTS (SELECT 1 FROM tasks c WHERE c.parent_task_id = $1
                 AND c.status IN {ACTIVE}) THEN 'waiting' ELSE 'queued' END,
             lease_owner = NULL, lease_expires_at = NULL, run_after = now(),
-            max_attempts = max_attempts + 1, updated_at = now()
+            resuming = true, updated_at = now()
          WHERE id = $1 AND attempts = $2 AND status = 'running' AND NOT cancel_requested
          RETURNING {COLUMNS}"
     )))
@@ -116,10 +116,16 @@ pub async fn suspend(
     };
     let data = json!({"children": children});
     if suspended.status == super::model::TaskStatus::Queued {
-        let queued = json!({"attempt": suspended.attempts + 1, "children": children});
+        let queued = json!({"attempt": suspended.attempts, "children": children});
         events::append(conn, task.id, kind::QUEUED, &queued).await?;
     } else {
         events::append(conn, task.id, kind::WAITING, &data).await?;
+        // A child that asked a person before this attempt stopped to wait: say so now, as
+        // the child's question already went by.
+        if let Some(asked) = suspended.input_request.as_ref().filter(|r| r.asked_below()) {
+            let asked = serde_json::to_value(asked).map_err(|e| sqlx::Error::Encode(e.into()))?;
+            events::append(conn, task.id, kind::INPUT_REQUIRED, &asked).await?;
+        }
     }
     Ok(Some(suspended))
 }
@@ -205,7 +211,7 @@ async fn deliver(conn: &mut PgConnection, child: &Task) -> sqlx::Result<()> {
     .execute(&mut *conn)
     .await?;
     if woke.rows_affected() == 1 {
-        let queued = json!({"attempt": attempts + 1, "children_done": true});
+        let queued = json!({"attempt": attempts, "children_done": true});
         events::append(conn, parent, kind::QUEUED, &queued).await?;
     }
     Ok(())

@@ -11,13 +11,15 @@ use uuid::Uuid;
 
 use super::journal::{self, NewStep, TOOL_RESULT};
 use super::model::{Task, TaskInput, TaskStatus};
-use super::waiting;
+use super::{lookup, relay, waiting};
 use crate::error::{ApiError, ErrorCode, Violation};
 use crate::events::{self, kind};
 use crate::projects::ProjectId;
 
 /// Takes the answer; returns the task as it is afterwards (queued again, or already past
-/// that point for a repeated answer).
+/// that point for a repeated answer). An answer to a question asked below the task (by a
+/// child task, or a child of one) goes to the task that asked; the task posted to is
+/// returned.
 pub async fn answer(
     pool: &PgPool,
     project: ProjectId,
@@ -25,7 +27,28 @@ pub async fn answer(
     input: TaskInput,
     max_violations: usize,
 ) -> Result<Task, ApiError> {
+    let asker = relay::asker_below(&mut *pool.acquire().await?, project, id, input.request_id)
+        .await?;
+    let Some(asker) = asker else {
+        return answer_own(pool, project, id, input, max_violations).await;
+    };
+    answer_own(pool, project, asker, input, max_violations).await?;
+    lookup::get_in(pool, project, id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::TaskNotFound, format!("no task with id {id:?}")))
+}
+
+/// Takes the answer to a question `id` asked itself.
+async fn answer_own(
+    pool: &PgPool,
+    project: ProjectId,
+    id: Uuid,
+    input: TaskInput,
+    max_violations: usize,
+) -> Result<Task, ApiError> {
     let mut tx = pool.begin().await?;
+    // The tasks above first (the lock order of `children`): they are told of the answer.
+    let ancestors = relay::lock_ancestors(&mut tx, id).await?;
     let task = waiting::lock(&mut tx, project, id)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::TaskNotFound, format!("no task with id {id:?}")))?;
@@ -97,7 +120,7 @@ pub async fn answer(
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("waiting task {id} vanished")))?;
     let mut completed = response.clone();
     completed["id"] = json!(request.tool_call_id);
-    let queued = json!({"attempt": resumed.attempts + 1, "answered": request.request_id});
+    let queued = json!({"attempt": resumed.attempts, "answered": request.request_id});
     // `task.queued` also wakes the workers.
     events::append_all(
         &mut tx,
@@ -109,9 +132,46 @@ pub async fn answer(
         ],
     )
     .await?;
+    relay::answered(&mut tx, &ancestors, id, request.request_id).await?;
     tx.commit().await?;
     tracing::info!(task_id = %id, "answer taken; task queued again");
     Ok(resumed)
+}
+
+/// Asks question `request_id` of `task` again under a new request id, with `why` the last
+/// answer was refused (for a client that cannot be told "try again" otherwise: an MCP
+/// client's answer, which must be acknowledged). The question may be one asked below
+/// `task`; the tasks above the asker are told. Nothing happens when the question is no
+/// longer pending.
+pub async fn ask_again(
+    pool: &PgPool,
+    project: ProjectId,
+    task: Uuid,
+    request_id: Uuid,
+    why: &str,
+) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    let asker = relay::asker_below(&mut tx, project, task, request_id)
+        .await?
+        .unwrap_or(task);
+    let ancestors = relay::lock_ancestors(&mut tx, asker).await?;
+    let Some(current) = waiting::lock(&mut tx, project, asker)
+        .await?
+        .and_then(|t| t.input_request)
+        .filter(|q| q.request_id == request_id)
+    else {
+        return Ok(());
+    };
+    if let Some(again) = waiting::ask_again(&mut tx, asker, &current, why).await? {
+        let mut asked = json!({"request_id": again.request_id, "question": again.question,
+            "schema": again.schema, "replaces": request_id});
+        events::append(&mut tx, asker, kind::INPUT_REQUIRED, &asked).await?;
+        asked["task_id"] = json!(asker);
+        for ancestor in &ancestors {
+            events::append(&mut tx, *ancestor, kind::INPUT_REQUIRED, &asked).await?;
+        }
+    }
+    tx.commit().await
 }
 
 fn not_waiting(task: &Task, request_id: Uuid) -> ApiError {

@@ -44,7 +44,7 @@ pub fn prefer_wait(req: &HttpRequest, max: Duration) -> Option<Duration> {
         .map(|s| Duration::from_secs(s).min(max))
 }
 
-/// Waits until the task ends (or asks a question: `input_required`) or `wait` passes, and
+/// Waits until the task ends (or it, or a task below it, asks a question) or `wait` passes, and
 /// returns it as it then is; `None` when there is no such task. Ends early when the process
 /// shuts down.
 pub async fn until_ended(
@@ -58,7 +58,7 @@ pub async fn until_ended(
     tokio::pin!(deadline);
     loop {
         let task = store::get(&state.pool, id).await?;
-        if task.as_ref().is_none_or(|t| t.status.settled()) {
+        if task.as_ref().is_none_or(Task::awaits_caller) {
             return Ok(task);
         }
         tokio::select! {

@@ -13,6 +13,7 @@ pub mod lookup;
 pub mod model;
 pub mod questions;
 pub mod queue;
+pub mod relay;
 pub mod routes;
 pub mod store;
 pub mod submit;

@@ -160,7 +160,8 @@ pub struct Task {
     /// The runner's settings merged with the task's.
     #[schema(value_type = Object)]
     pub model_settings: Map<String, Value>,
-    /// Attempts started so far.
+    /// Attempts started so far (going on after a question or child tasks is the same
+    /// attempt).
     pub attempts: i32,
     pub max_attempts: i32,
     pub timeout_seconds: i32,
@@ -172,7 +173,9 @@ pub struct Task {
     pub rules: Vec<String>,
     /// The thread the task continues, if any.
     pub thread_id: Option<Uuid>,
-    /// The question the task asks (while `input_required`), or asked last.
+    /// The question the task asks (while `input_required`), or asked last. While the task
+    /// is `waiting` for its child tasks and one of them (or of theirs) asks a person, that
+    /// question, with the asking task's `task_id`: answer it here or on that task.
     pub input_request: Option<InputRequest>,
     /// How long an `ask_human` question waits for its answer.
     pub input_timeout_seconds: i32,
@@ -189,6 +192,20 @@ pub struct Task {
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
+    /// Set by the claim that took the task: this attempt goes on after a pause (a question
+    /// answered, child tasks ended) and replays its journal.
+    #[serde(skip)]
+    pub resumed: bool,
+}
+
+impl Task {
+    /// Whether the task waits on its caller: it settled, or it waits for child tasks and
+    /// one of them (or of theirs) asks a person. A `?wait=` returns on these.
+    pub fn awaits_caller(&self) -> bool {
+        self.status.settled()
+            || (self.status == TaskStatus::Waiting
+                && self.input_request.as_ref().is_some_and(InputRequest::asked_below))
+    }
 }
 
 /// Body of `POST /v1/runners/{name}/tasks`.

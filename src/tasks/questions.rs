@@ -28,6 +28,17 @@ pub struct InputRequest {
     pub answer: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered_at: Option<DateTime<Utc>>,
+    /// The task that asked, when it is not this one: a child task (or a child of one) of
+    /// this waiting task. Answer here or on that task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<Uuid>,
+}
+
+impl InputRequest {
+    /// Whether this is a question asked below the task that shows it, still unanswered.
+    pub fn asked_below(&self) -> bool {
+        self.task_id.is_some() && self.answer.is_none()
+    }
 }
 
 /// Body of `POST /v1/tasks/{id}/input`.

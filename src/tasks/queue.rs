@@ -1,7 +1,8 @@
 //! The task queue, kept on the task rows themselves: a worker claims runnable tasks with
 //! `FOR UPDATE SKIP LOCKED`, holds a lease on each running attempt and renews it with its
 //! heartbeat; any worker re-queues (or settles) a task whose lease expired. Claiming also
-//! logs `task.started`, in the same statement.
+//! logs `task.started` (or `task.resumed`, for a task going on after a pause), in the same
+//! statement.
 
 use std::time::Duration;
 
@@ -43,7 +44,7 @@ const FAIR: &str = "
                 ORDER BY t.project_id LIMIT 1)
         FROM active a WHERE a.project_id IS NOT NULL),
     picked AS (
-        SELECT c.id, c.run_after, l.running
+        SELECT c.id, c.resuming, c.run_after, l.running
             + row_number() OVER (PARTITION BY p.id ORDER BY c.run_after, c.id) AS turn
         FROM active a
         JOIN projects p ON p.id = a.project_id
@@ -54,14 +55,17 @@ const FAIR: &str = "
                  WHERE r.project_id = p.id AND r.status = 'running') AS running
             OFFSET 0) l
         CROSS JOIN LATERAL (
-            SELECT t.id, t.run_after FROM tasks t
+            SELECT t.id, t.resuming, t.run_after FROM tasks t
             WHERE t.project_id = p.id AND t.status = 'queued' AND NOT t.cancel_requested
-              AND t.attempts < t.max_attempts AND t.run_after <= now()
+              AND {HAS_ATTEMPT} AND t.run_after <= now()
               AND (t.thread_id IS NULL OR {THREAD_TURN})
             ORDER BY t.run_after, t.id
             LIMIT CASE WHEN l.cap = 0 THEN $1 ELSE greatest(0, least($1, l.cap - l.running)) END
             FOR UPDATE OF t SKIP LOCKED) c),
-    next AS (SELECT id FROM picked ORDER BY turn, run_after, id LIMIT $1)";
+    next AS (SELECT id, resuming FROM picked ORDER BY turn, run_after, id LIMIT $1)";
+
+/// A queued task may run: it has an attempt left, or it goes on with its current one.
+const HAS_ATTEMPT: &str = "(t.attempts < t.max_attempts OR t.resuming)";
 
 /// A thread runs one task at a time, in the order they were submitted: a task on a thread
 /// is runnable only when no other task of the thread runs or waits for input, and none
@@ -74,8 +78,8 @@ const THREAD_TURN: &str = "NOT EXISTS (
 /// The oldest due tasks, whatever their project.
 const OLDEST: &str = "
     next AS (
-        SELECT id FROM tasks t
-        WHERE status = 'queued' AND NOT cancel_requested AND attempts < max_attempts
+        SELECT id, resuming FROM tasks t
+        WHERE status = 'queued' AND NOT cancel_requested AND {HAS_ATTEMPT}
           AND run_after <= now() AND $4::uuid IS NULL AND $5::int IS NOT NULL
           AND (t.thread_id IS NULL OR {THREAD_TURN})
         ORDER BY run_after, id
@@ -85,8 +89,8 @@ const OLDEST: &str = "
 /// One task by id.
 const ONE: &str = "
     next AS (
-        SELECT id FROM tasks
-        WHERE status = 'queued' AND NOT cancel_requested AND attempts < max_attempts
+        SELECT id, resuming FROM tasks t
+        WHERE status = 'queued' AND NOT cancel_requested AND {HAS_ATTEMPT}
           AND id = $4 AND $5::int IS NOT NULL
         LIMIT $1
         FOR UPDATE SKIP LOCKED)";
@@ -105,8 +109,9 @@ struct ClaimedRow {
     several_projects: bool,
 }
 
-/// Starts the next attempt of the picked tasks: `running`, `attempts + 1`, a lease for
-/// `owner` until `lease` from now, and a `task.started` event each.
+/// Starts the next attempt of the picked tasks (`attempts + 1`, `task.started`), or goes on
+/// with the current one of a resuming task (`task.resumed`): `running`, a lease for `owner`
+/// until `lease` from now, and the event.
 pub async fn claim(
     conn: &mut PgConnection,
     pick: Pick,
@@ -121,12 +126,13 @@ pub async fn claim(
     let rows: Vec<ClaimedRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "WITH {},
          claimed AS (
-            UPDATE tasks t SET status = 'running', attempts = t.attempts + 1,
-                started_at = now(), finished_at = NULL, updated_at = now(),
+            UPDATE tasks t SET status = 'running',
+                attempts = t.attempts + CASE WHEN next.resuming THEN 0 ELSE 1 END,
+                resuming = false, started_at = now(), finished_at = NULL, updated_at = now(),
                 lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3),
                 last_event_seq = t.last_event_seq + 1
             FROM next WHERE t.id = next.id
-            RETURNING t.*),
+            RETURNING t.*, next.resuming AS resumed),
          -- Tasks on a thread number the event in the thread's log too (one task per thread).
          th AS (
             UPDATE threads h SET last_event_seq = h.last_event_seq + 1
@@ -134,10 +140,11 @@ pub async fn claim(
             RETURNING h.id, h.last_event_seq),
          logged AS (
             INSERT INTO task_events (task_id, seq, type, data, thread_id, thread_seq)
-            SELECT c.id, c.last_event_seq, '{started}',
+            SELECT c.id, c.last_event_seq,
+                CASE WHEN c.resumed THEN '{resumed}' ELSE '{started}' END,
                 jsonb_build_object('attempt', c.attempts), th.id, th.last_event_seq
             FROM claimed c LEFT JOIN th ON th.id = c.thread_id)
-         SELECT {COLUMNS}, (
+         SELECT {COLUMNS}, resumed, (
             (SELECT project_id FROM tasks WHERE status = 'queued' ORDER BY project_id LIMIT 1)
             <> (SELECT project_id FROM tasks WHERE status = 'queued'
                 ORDER BY project_id DESC LIMIT 1)
@@ -147,8 +154,10 @@ pub async fn claim(
          LATERAL (SELECT pg_notify('{CHANNEL}', json_build_object(
             'task_id', id, 'seq', last_event_seq, 'end', false,
             'thread_id', thread_log, 'thread_seq', thread_seq)::text)) announced",
-        next.replace("{THREAD_TURN}", THREAD_TURN),
+        next.replace("{THREAD_TURN}", THREAD_TURN)
+            .replace("{HAS_ATTEMPT}", HAS_ATTEMPT),
         started = kind::STARTED,
+        resumed = kind::RESUMED,
     )))
     .bind(limit)
     .bind(owner)
@@ -187,7 +196,7 @@ pub async fn next_due(
 ) -> sqlx::Result<Option<chrono::DateTime<chrono::Utc>>> {
     sqlx::query_scalar(
         "SELECT min(run_after) FROM tasks
-         WHERE status = 'queued' AND NOT cancel_requested AND attempts < max_attempts
+         WHERE status = 'queued' AND NOT cancel_requested AND (attempts < max_attempts OR resuming)
            AND run_after > now()",
     )
     .fetch_one(db)

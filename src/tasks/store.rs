@@ -16,8 +16,10 @@ pub(super) const COLUMNS: &str =
     "id, runner_id, runner_name, runner_version, status, arguments, output, error, model,
     model_settings, attempts, max_attempts, timeout_seconds, idempotency_key, cancel_requested,
     rules, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, usage_estimated,
-    cost_usd, thread_id, input_request, input_timeout_seconds, project_id, parent_task_id,
-    depth, read_only, batch_id, created_at, started_at, finished_at, updated_at";
+    cost_usd, thread_id, input_timeout_seconds, project_id, parent_task_id,
+    depth, read_only, batch_id, created_at, started_at, finished_at, updated_at,
+    CASE WHEN status = 'waiting' THEN coalesce(question_below(id), input_request)
+        ELSE input_request END AS input_request";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct TaskRow {
@@ -55,6 +57,9 @@ pub(super) struct TaskRow {
     started_at: Option<DateTime<Utc>>,
     finished_at: Option<DateTime<Utc>>,
     updated_at: DateTime<Utc>,
+    /// Only the claim reads it (see `Task::resumed`).
+    #[sqlx(default)]
+    resumed: bool,
 }
 
 impl TryFrom<TaskRow> for Task {
@@ -99,6 +104,7 @@ impl TryFrom<TaskRow> for Task {
             started_at: r.started_at,
             finished_at: r.finished_at,
             updated_at: r.updated_at,
+            resumed: r.resumed,
         })
     }
 }

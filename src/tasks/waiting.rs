@@ -72,8 +72,8 @@ pub async fn lock(
     one(row)
 }
 
-/// Queues the waiting task again with its answered `request`. The resumed attempt does
-/// not count against `max_attempts` (it is raised by one): asking is not failing.
+/// Queues the waiting task again with its answered `request`, to go on with the same
+/// attempt (`resuming`): asking is not failing.
 pub async fn resume(
     conn: &mut PgConnection,
     id: Uuid,
@@ -81,7 +81,7 @@ pub async fn resume(
 ) -> sqlx::Result<Option<Task>> {
     let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
         "UPDATE tasks SET status = 'queued', input_request = $2, input_deadline = NULL,
-            run_after = now(), max_attempts = max_attempts + 1, updated_at = now()
+            run_after = now(), resuming = true, updated_at = now()
          WHERE id = $1 AND status = 'input_required'
          RETURNING {COLUMNS}"
     )))

@@ -8,7 +8,7 @@ use super::outcome::{failed, finish};
 use crate::error::ErrorCode;
 use crate::events::{self, kind};
 use crate::tasks::model::{InputRequest, Task, TaskError, TaskStatus};
-use crate::tasks::waiting;
+use crate::tasks::{relay, waiting};
 
 /// Questions failed per heartbeat at most (the rest wait for the next).
 const EXPIRE_BATCH: i64 = 100;
@@ -20,6 +20,11 @@ pub async fn suspend(
     task: &Task,
     question: &InputRequest,
 ) -> anyhow::Result<bool> {
+    // The tasks above first (the lock order of `children`): they wait on the question too.
+    let ancestors = match task.parent_task_id {
+        Some(_) => relay::lock_ancestors(conn, task.id).await?,
+        None => Vec::new(),
+    };
     if waiting::suspend(conn, task.id, task.attempts, question)
         .await?
         .is_none()
@@ -43,6 +48,7 @@ pub async fn suspend(
         ],
     )
     .await?;
+    relay::announce(conn, &ancestors, task.id, question).await?;
     tracing::info!(task_id = %task.id, request_id = %question.request_id, "task waits for input");
     Ok(true)
 }

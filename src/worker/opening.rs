@@ -34,7 +34,7 @@ pub async fn open(
         .unwrap_or(0)
         .saturating_sub(fixed);
     let history = history::load(&rt.pool, thread, budget).await?;
-    if history.dropped > 0 && task.attempts == 1 {
+    if history.dropped > 0 && task.attempts == 1 && !task.resumed {
         let data = json!({
             "dropped_messages": history.dropped,
             "kept_messages": history.messages.len(),

@@ -38,8 +38,8 @@ pub struct Run<'a> {
 
 impl<'a> Run<'a> {
     pub async fn open(rt: &'a Runtime, task: &'a Task, partial: Partial) -> anyhow::Result<Self> {
-        // A first attempt has nothing journaled yet.
-        let journal = if task.attempts > 1 {
+        // A first attempt has nothing journaled yet, unless it goes on after a pause.
+        let journal = if task.attempts > 1 || task.resumed {
             journal::load(&rt.pool, task.id).await?
         } else {
             BTreeMap::new()

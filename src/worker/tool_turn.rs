@@ -158,6 +158,7 @@ impl Run<'_> {
             expires_at: asked_at + wait,
             answer: None,
             answered_at: None,
+            task_id: None,
         })
     }
 

@@ -87,6 +87,18 @@ async fn a_question_waits_for_its_answer_and_the_answer_resumes_the_task() {
         .await;
     assert_eq!(done["output"], "You said {\"ok\":true}");
     assert_eq!(done["input_request"]["answer"], json!({"ok": true}));
+    // Going on after the answer is not a new attempt: one `task.started`, then
+    // `task.resumed`, and the attempt counts are those the task had when it asked.
+    assert_eq!(done["attempts"], waiting["attempts"], "{done}");
+    assert_eq!(done["max_attempts"], waiting["max_attempts"], "{done}");
+    let kinds: Vec<String> = app
+        .events(id)
+        .await
+        .iter()
+        .map(|e| e["type"].as_str().unwrap_or_default().to_owned())
+        .filter(|k| k == "task.started" || k == "task.resumed")
+        .collect();
+    assert_eq!(kinds, ["task.started", "task.resumed"]);
 
     // The same answer again is harmless; a different one is a conflict.
     let again = answer(&app, id, &request["request_id"], json!({"ok": true})).await;
@@ -161,7 +173,8 @@ async fn the_model_is_not_called_again_for_the_turns_before_the_answer() {
         .collect();
     assert_eq!(
         kinds,
-        [("model_call", 1), ("tool_result", 1), ("model_call", 2)]
+        // Going on after the answer is the same attempt.
+        [("model_call", 1), ("tool_result", 1), ("model_call", 1)]
     );
 }
 

@@ -52,6 +52,13 @@ async fn a_runner_calls_a_runner_through_a_child_task() {
     let kinds = column(&json!({"data": app.events(id).await}), "type");
     let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str().unwrap()).collect();
     assert!(kinds.contains(&"task.waiting"), "{kinds:?}");
+    // Going on after its child is the same attempt.
+    let restarts: Vec<&&str> = kinds
+        .iter()
+        .filter(|k| **k == "task.started" || **k == "task.resumed")
+        .collect();
+    assert_eq!(restarts, [&"task.started", &"task.resumed"]);
+    assert_eq!(parent["attempts"], 1, "{parent}");
     let events = app.events(id).await;
     let started = events
         .iter()
@@ -269,4 +276,88 @@ async fn cycles_are_refused_when_saved_and_when_run() {
     let output = done["output"].as_str().unwrap();
     assert!(output.contains("a cycle"), "{output}");
     app.stop().await;
+}
+
+/// A mock runner that asks a person whether to ship, then says what it was told.
+fn asking_child() -> Value {
+    json!({"name": "clerk", "model": "mock", "toolkits": ["ask_human"],
+    "model_settings": {"mock": {"turns": [
+        {"tool_calls": [{"name": "ask_human",
+            "arguments": {"question": "Ship it?", "answer_schema": {"type": "boolean"}}}]},
+        {"text": "told {{tool_result}}"}
+    ]}}})
+}
+
+#[tokio::test]
+async fn a_childs_question_is_seen_and_answered_from_its_parent_and_thread() {
+    let app = spawn_app().await;
+    app.create_runner(asking_child()).await;
+    app.create_runner(caller("boss", "run_clerk_task", json!({})))
+        .await;
+    let thread = app.post("/v1/threads", &json!({})).await;
+    let thread: Value = thread.json().await.unwrap();
+    let thread_id = thread["id"].as_str().unwrap();
+    // A wait on the parent returns when a person is needed below it: not final, so 202.
+    let res = app
+        .post(
+            "/v1/runners/boss/tasks?wait=20",
+            &json!({"arguments": {}, "thread": thread_id}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let parent: Value = res.json().await.unwrap();
+    assert_eq!(parent["status"], "waiting", "{parent}");
+    let id = parent["id"].as_str().unwrap();
+    let kids = children_of(&app, id).await;
+    let child = kids[0]["id"].as_str().unwrap();
+    // The parent names the child and its question.
+    let asked = &parent["input_request"];
+    assert_eq!(asked["question"], "Ship it?");
+    assert_eq!(asked["task_id"], child);
+    assert_eq!(asked["request_id"], kids[0]["input_request"]["request_id"]);
+    // The parent's stream and the thread's carry the question, and the thread says a
+    // person is needed.
+    let relayed = |events: &[Value]| {
+        events
+            .iter()
+            .filter(|e| e["type"] == "task.input_required")
+            .map(|e| e["data"]["task_id"].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(relayed(&app.events(id).await), [json!(child)]);
+    let log = app
+        .get_json(&format!("/v1/threads/{thread_id}/events"))
+        .await;
+    assert_eq!(relayed(log["data"].as_array().unwrap()), [json!(child)]);
+    let thread = app.get_json(&format!("/v1/threads/{thread_id}")).await;
+    assert_eq!(thread["status"], "input_required", "{thread}");
+
+    // The parent takes the answer to its child's question.
+    let res = app
+        .post(
+            &format!("/v1/tasks/{id}/input"),
+            &json!({"request_id": asked["request_id"], "answer": true}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let after: Value = res.json().await.unwrap();
+    assert_eq!(after["id"], id);
+    assert!(after["input_request"].is_null(), "{after}");
+    let done = app
+        .wait_for(id, Duration::from_secs(20), |t| t["status"] == "succeeded")
+        .await;
+    assert_eq!(done["output"], "got: told true", "{done}");
+    let kinds: Vec<Value> = app.events(id).await.iter().map(|e| e["type"].clone()).collect();
+    let answered = kinds.iter().position(|k| k == "task.input_required").unwrap();
+    assert_eq!(kinds[answered + 1], "task.waiting", "{kinds:?}");
+    let thread = app.get_json(&format!("/v1/threads/{thread_id}")).await;
+    assert_eq!(thread["status"], "idle", "{thread}");
+    // The same answer again, through the parent, is harmless.
+    let res = app
+        .post(
+            &format!("/v1/tasks/{id}/input"),
+            &json!({"request_id": asked["request_id"], "answer": true}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
 }
