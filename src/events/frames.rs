@@ -32,6 +32,15 @@ pub struct LiveEvent {
 }
 
 impl LiveEvent {
+    /// The event's type, read from its frame's `event:` line.
+    pub fn kind(&self) -> Option<&str> {
+        std::str::from_utf8(&self.frame)
+            .ok()?
+            .lines()
+            .take_while(|line| !line.starts_with("data:"))
+            .find_map(|line| line.strip_prefix("event: "))
+    }
+
     pub fn new(event: &TaskEvent) -> Self {
         Self {
             seq: event.seq,

@@ -10,6 +10,7 @@
 pub mod adapter;
 pub mod cors;
 mod envelope;
+mod progress;
 mod server;
 mod tasks;
 

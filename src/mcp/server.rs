@@ -18,11 +18,12 @@ use rmcp::model::{
 use rmcp::service::{RequestContext, RoleServer};
 use serde_json::{Value, json};
 
-use super::{McpCaller, tasks};
+use super::{McpCaller, progress, tasks};
 use crate::app::AppState;
 use crate::auth::{Caller, Scope};
 use crate::config::McpSettings;
 use crate::error::ApiError;
+use crate::tasks::model::{Task, TaskStatus};
 use crate::tools::catalog::Entry;
 use crate::tools::invocations::Source;
 use crate::tools::invoke::{InvokeResult, InvokeTool, Invoker};
@@ -84,6 +85,70 @@ fn result_of(done: &InvokeResult) -> CallToolResult {
             CallToolResult::success(vec![ContentBlock::text(output.to_string())])
         }
         (None, None) => CallToolResult::success(Vec::new()),
+    }
+}
+
+/// The answer to a blocking call whose task did not end in time: an error result naming
+/// the task, its state, the time waited, and how to follow it.
+fn still_open(task: &Task, waited: Duration) -> CallToolResult {
+    let note = json!({"task_id": task.id, "status": task.status,
+        "follow": format!("GET /v1/tasks/{}?wait=60", task.id)});
+    let state = match task.status {
+        TaskStatus::InputRequired => "waiting for a person's answer".to_owned(),
+        _ if task.awaits_caller() => "waiting for a person's answer to a child task".to_owned(),
+        other => format!("still {}", other.as_str()),
+    };
+    CallToolResult::error(vec![ContentBlock::text(format!(
+        "Task {} of runner {} is {state} after {:.1} s. Follow it with GET \
+         /v1/tasks/{}?wait=60 on this server (or call the tool with the MCP tasks extension). \
+         {note}",
+        task.id,
+        task.runner,
+        waited.as_secs_f64(),
+        task.id
+    ))])
+}
+
+impl ErrandMcp {
+    /// Runs `entry` for `caller`, waiting up to `wait` for a runner's task; a call that
+    /// asked for progress gets the task's events while it waits.
+    async fn invoke(
+        &self,
+        caller: &Caller,
+        entry: Entry,
+        arguments: Value,
+        wait: Option<Duration>,
+        ctx: &RequestContext<RoleServer>,
+    ) -> Result<InvokeResult, ApiError> {
+        let task_started = tokio::sync::watch::Sender::new(None);
+        let invoker = Invoker {
+            state: &self.state,
+            project: caller.project,
+            project_name: &caller.project_name,
+            source: Source::Mcp,
+            caller: caller
+                .key
+                .map_or_else(|| "open".to_owned(), |k| k.to_string()),
+            started: Some(&task_started),
+        };
+        let body = InvokeTool {
+            arguments,
+            ..InvokeTool::default()
+        };
+        let forwarding = match (ctx.meta.get_progress_token(), wait) {
+            (Some(token), Some(_)) => Some(tokio::spawn(progress::forward(
+                self.state.hub.clone(),
+                ctx.peer.clone(),
+                token,
+                task_started.subscribe(),
+            ))),
+            _ => None,
+        };
+        let done = invoker.invoke(entry, body, None, wait).await;
+        if let Some(forwarding) = forwarding {
+            forwarding.abort();
+        }
+        done
     }
 }
 
@@ -150,21 +215,10 @@ impl ServerHandler for ErrandMcp {
             (Entry::Runner(_), false) => Some(Duration::from_secs(self.settings.call_wait_seconds)),
             _ => None,
         };
-        let invoker = Invoker {
-            state: &self.state,
-            project: caller.project,
-            project_name: &caller.project_name,
-            source: Source::Mcp,
-            caller: caller
-                .key
-                .map_or_else(|| "open".to_owned(), |k| k.to_string()),
-        };
-        let body = InvokeTool {
-            arguments: Value::Object(request.arguments.unwrap_or_default()),
-            ..InvokeTool::default()
-        };
+        let arguments = Value::Object(request.arguments.unwrap_or_default());
         let started = std::time::Instant::now();
-        let done = match invoker.invoke(entry, body, None, wait).await {
+        let done = self.invoke(&caller, entry, arguments, wait, &ctx).await;
+        let done = match done {
             Ok(done) => done,
             Err(e) => return refused(e).map(CallToolResponse::Complete),
         };
@@ -175,27 +229,10 @@ impl ServerHandler for ErrandMcp {
             ))),
             // Not an answer: `isError`, which SDKs accept without `structuredContent` (a
             // success would have to match the runner's output schema).
-            Some(task) if !done.finished() => {
-                let note = json!({"task_id": task.id, "status": task.status,
-                    "follow": format!("GET /v1/tasks/{}?wait=60", task.id)});
-                let state = match task.status {
-                    crate::tasks::model::TaskStatus::InputRequired => {
-                        "waiting for a person's answer".to_owned()
-                    }
-                    other => format!("still {}", other.as_str()),
-                };
-                Ok(CallToolResponse::Complete(CallToolResult::error(vec![
-                    ContentBlock::text(format!(
-                        "Task {} of runner {} is {state} after {:.1} s. Follow it with GET \
-                         /v1/tasks/{}?wait=60 on this server (or call the tool with the MCP \
-                         tasks extension). {note}",
-                        task.id,
-                        task.runner,
-                        started.elapsed().as_secs_f64(),
-                        task.id
-                    )),
-                ])))
-            }
+            Some(task) if !done.finished() => Ok(CallToolResponse::Complete(still_open(
+                task,
+                started.elapsed(),
+            ))),
             _ => Ok(CallToolResponse::Complete(result_of(&done))),
         }
     }

@@ -77,6 +77,7 @@ pub async fn invoke(
         caller: caller
             .key
             .map_or_else(|| "open".to_owned(), |k| k.to_string()),
+        started: None,
     };
     let _slot = match wait {
         Some(_) => Some(state.auth.limiter.open_stream(caller.limit_key())?),

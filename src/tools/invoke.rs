@@ -80,6 +80,9 @@ pub struct Invoker<'a> {
     pub source: Source,
     /// The key's id, or `open`.
     pub caller: String,
+    /// Told the id of a runner tool's task as soon as it is created (before any wait), for
+    /// a caller that follows its progress.
+    pub started: Option<&'a tokio::sync::watch::Sender<Option<Uuid>>>,
 }
 
 impl Invoker<'_> {
@@ -256,6 +259,9 @@ impl Invoker<'_> {
                 )));
             }
         };
+        if let Some(started) = self.started {
+            started.send_replace(Some(task.id));
+        }
         Ok(match wait {
             Some(wait) => live::until_ended(state, task.id, wait)
                 .await?

@@ -214,3 +214,67 @@ async fn a_browser_client_s_preflight_is_allowed_for_a_configured_origin() {
         refused.headers()
     );
 }
+
+/// The JSON-RPC messages of an SSE body (its `data:` lines).
+fn sse_messages(body: &str) -> Vec<Value> {
+    body.lines()
+        .filter_map(|line| line.strip_prefix("data:"))
+        .filter_map(|data| serde_json::from_str(data.trim()).ok())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_blocking_call_that_asks_for_progress_gets_the_task_s_events_first() {
+    let app = spawn_app().await;
+    app.create_runner(json!({"name": "steady", "model": "mock",
+        "model_settings": {"mock": {"text": "all done", "delay_ms": 300}}}))
+        .await;
+    let call = json!({"jsonrpc": "2.0", "id": 7, "method": "tools/call",
+        "params": {"name": "run_steady_task", "arguments": {},
+                   "_meta": {"progressToken": "p-1",
+                             "io.modelcontextprotocol/protocolVersion": CURRENT,
+                             "io.modelcontextprotocol/clientCapabilities": {}}}});
+    let res = app
+        .client
+        .post(app.url("/mcp"))
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", CURRENT)
+        .header("mcp-method", "tools/call")
+        .header("mcp-name", "run_steady_task")
+        .json(&call)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let content_type = res.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(content_type.starts_with("text/event-stream"), "{content_type}");
+    let messages = sse_messages(&res.text().await.unwrap());
+    let (notes, rest): (Vec<&Value>, Vec<&Value>) = messages
+        .iter()
+        .partition(|m| m["method"] == "notifications/progress");
+    assert!(!notes.is_empty(), "{messages:?}");
+    assert!(notes.iter().all(|n| n["params"]["progressToken"] == "p-1"));
+    let progress: Vec<f64> = notes
+        .iter()
+        .map(|n| n["params"]["progress"].as_f64().unwrap())
+        .collect();
+    assert!(progress.windows(2).all(|w| w[0] < w[1]), "{progress:?}");
+    let kinds: Vec<&str> = notes
+        .iter()
+        .filter_map(|n| n["params"]["message"].as_str())
+        .collect();
+    assert!(kinds.contains(&"message.delta"), "{kinds:?}");
+    // The result comes last, after every notification.
+    assert_eq!(messages.last(), rest.last().copied());
+    assert_eq!(rest.len(), 1, "{messages:?}");
+    assert_eq!(rest[0]["id"], 7);
+    assert_eq!(rest[0]["result"]["content"][0]["text"], "all done", "{messages:?}");
+
+    // Without a token the same call is plain JSON.
+    let headers = [("mcp-method", "tools/call"), ("mcp-name", "run_steady_task")];
+    let plain = json!({"jsonrpc": "2.0", "id": 8, "method": "tools/call",
+        "params": {"name": "run_steady_task", "arguments": {}, "_meta": meta()}});
+    let (status, body) = post(&app, &headers, plain).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["result"]["content"][0]["text"], "all done", "{body}");
+}
