@@ -11,6 +11,7 @@ pub mod adapter;
 pub mod cors;
 mod envelope;
 mod progress;
+mod resources;
 mod server;
 mod tasks;
 

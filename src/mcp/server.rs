@@ -12,13 +12,14 @@ use rmcp::handler::server::ServerHandler;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, CancelTaskParams, ContentBlock,
     CreateTaskResult, GetTaskParams, GetTaskResult, Implementation, InitializeResult,
-    ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities, ServerConfig, Tool,
     UpdateTaskParams,
 };
 use rmcp::service::{RequestContext, RoleServer};
 use serde_json::{Value, json};
 
-use super::{McpCaller, progress, tasks};
+use super::{McpCaller, progress, resources, tasks};
 use crate::app::AppState;
 use crate::auth::{Caller, Scope};
 use crate::config::McpSettings;
@@ -157,6 +158,7 @@ impl ServerHandler for ErrandMcp {
         InitializeResult::new(
             ServerCapabilities::builder()
                 .enable_tools()
+                .enable_resources()
                 .enable_tasks()
                 .build(),
         )
@@ -235,6 +237,35 @@ impl ServerHandler for ErrandMcp {
             ))),
             _ => Ok(CallToolResponse::Complete(result_of(&done))),
         }
+    }
+
+    async fn list_resources(
+        &self,
+        request: Option<PaginatedRequestParams>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, McpError> {
+        let caller = caller(&ctx, Scope::Read)?;
+        resources::list(&self.state, &caller, request.and_then(|r| r.cursor)).await
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, McpError> {
+        caller(&ctx, Scope::Read)?;
+        Ok(resources::templates())
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, McpError> {
+        let caller = caller(&ctx, Scope::Read)?;
+        Ok(resources::read(&self.state, &caller, &request.uri)
+            .await?
+            .into())
     }
 
     async fn get_task(

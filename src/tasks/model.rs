@@ -284,7 +284,7 @@ pub struct TaskPage {
 }
 
 /// Filters of `GET /v1/tasks`.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TaskFilter {

@@ -278,3 +278,82 @@ async fn a_blocking_call_that_asks_for_progress_gets_the_task_s_events_first() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["result"]["content"][0]["text"], "all done", "{body}");
 }
+
+/// One JSON-RPC request of the current version from `key`, with its MCP headers.
+async fn request(app: &TestApp, key: &str, method: &str, name: Option<&str>, params: Value) -> Value {
+    let mut params = params;
+    params["_meta"] = meta();
+    let auth = format!("Bearer {key}");
+    let mut headers = vec![("authorization", auth.as_str()), ("mcp-method", method)];
+    if let Some(name) = name {
+        headers.push(("mcp-name", name));
+    }
+    let body = json!({"jsonrpc": "2.0", "id": 3, "method": method, "params": params});
+    post(app, &headers, body).await.1
+}
+
+#[tokio::test]
+async fn a_lost_task_handle_is_found_among_the_project_s_resources_and_nowhere_else() {
+    let app = spawn_app().await;
+    let (admin, _) = make_key(&app, None, json!({"name": "a", "scopes": ["admin"]})).await;
+    app.client
+        .post(app.url("/v1/projects"))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "other"}))
+        .send()
+        .await
+        .unwrap();
+    let (other, _) = make_key(
+        &app,
+        Some(&admin),
+        json!({"name": "b", "scopes": ["write"], "project": "other"}),
+    )
+    .await;
+    let res = app
+        .client
+        .post(app.url("/v1/runners"))
+        .bearer_auth(&admin)
+        .json(&json!({"name": "echo", "model": "mock"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let res = app
+        .client
+        .post(app.url("/v1/runners/echo/tasks"))
+        .bearer_auth(&admin)
+        .json(&json!({"arguments": {}}))
+        .send()
+        .await
+        .unwrap();
+    let task: Value = res.json().await.unwrap();
+    let uri = format!("errand://tasks/{}", task["id"].as_str().unwrap());
+
+    let listed = request(&app, &admin, "resources/list", None, json!({})).await;
+    let uris: Vec<&Value> = listed["result"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["uri"])
+        .collect();
+    assert_eq!(uris, [&json!(uri)], "{listed}");
+    let read = request(&app, &admin, "resources/read", Some(&uri), json!({"uri": uri})).await;
+    let contents = &read["result"]["contents"][0];
+    assert_eq!(contents["mimeType"], "application/json", "{read}");
+    let shown: Value = serde_json::from_str(contents["text"].as_str().unwrap()).unwrap();
+    assert_eq!(shown["id"], task["id"]);
+    let templates = request(&app, &admin, "resources/templates/list", None, json!({})).await;
+    assert_eq!(
+        templates["result"]["resourceTemplates"][0]["uriTemplate"],
+        "errand://tasks/{task_id}"
+    );
+
+    // Another project's key sees none of it.
+    let listed = request(&app, &other, "resources/list", None, json!({})).await;
+    assert_eq!(listed["result"]["resources"], json!([]), "{listed}");
+    let read = request(&app, &other, "resources/read", Some(&uri), json!({"uri": uri})).await;
+    assert!(read["result"].is_null() && read["error"].is_object(), "{read}");
+    // SEP-2663 has no `tasks/list`.
+    let gone = request(&app, &admin, "tasks/list", None, json!({})).await;
+    assert_eq!(gone["error"]["code"], -32601, "{gone}");
+}
