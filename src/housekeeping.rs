@@ -53,20 +53,28 @@ const OLD_API_KEYS: &str = "DELETE FROM api_keys WHERE id IN (
 /// Threads idle past the retention (no change since, and no task queued, running or
 /// waiting): their messages go first, in batches; then the thread, re-checking its age in
 /// the delete itself, so a task submitted meanwhile (which touches the thread) keeps it.
-const OLD_THREAD_MESSAGES: &str = "DELETE FROM thread_messages WHERE (thread_id, seq) IN (
+const OLD_THREAD_MESSAGES: &str = concat!(
+    "DELETE FROM thread_messages WHERE (thread_id, seq) IN (
     SELECT m.thread_id, m.seq FROM threads t JOIN thread_messages m ON m.thread_id = t.id
     WHERE t.updated_at < now() - make_interval(days => $1)
       AND NOT EXISTS (SELECT 1 FROM tasks a WHERE a.thread_id = t.id
-          AND a.status IN ('queued', 'running', 'input_required', 'waiting'))
-    LIMIT $2)";
-const OLD_THREADS: &str = "DELETE FROM threads
+          AND a.status IN ",
+    crate::active_statuses!(),
+    ")
+    LIMIT $2)"
+);
+const OLD_THREADS: &str = concat!(
+    "DELETE FROM threads
     WHERE updated_at < now() - make_interval(days => $1) AND id IN (
         SELECT t.id FROM threads t
         WHERE t.updated_at < now() - make_interval(days => $1)
           AND NOT EXISTS (SELECT 1 FROM tasks a WHERE a.thread_id = t.id
-              AND a.status IN ('queued', 'running', 'input_required', 'waiting'))
+              AND a.status IN ",
+    crate::active_statuses!(),
+    ")
           AND NOT EXISTS (SELECT 1 FROM thread_messages m WHERE m.thread_id = t.id)
-        LIMIT $2)";
+        LIMIT $2)"
+);
 const OLD_INVOCATIONS: &str = "DELETE FROM tool_invocations WHERE id IN (
     SELECT id FROM tool_invocations WHERE created_at < now() - make_interval(days => $1)
     LIMIT $2)";

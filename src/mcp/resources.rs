@@ -51,9 +51,15 @@ pub async fn list(
         ),
         None => None,
     };
-    let tasks = store::list(&state.pool, caller.project, &TaskFilter::default(), before, PAGE)
-        .await
-        .map_err(internal)?;
+    let tasks = store::list(
+        &state.pool,
+        caller.project,
+        &TaskFilter::default(),
+        before,
+        PAGE,
+    )
+    .await
+    .map_err(internal)?;
     let next = (tasks.len() == PAGE as usize)
         .then(|| tasks.last().map(|t| t.id.to_string()))
         .flatten();

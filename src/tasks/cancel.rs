@@ -110,8 +110,9 @@ async fn mark(
                 ELSE idempotency_key END,
             input_deadline = NULL,
             updated_at = now()
-         WHERE id = $1 AND project_id = $2 AND status IN ('queued', 'running', 'input_required', 'waiting')
-         RETURNING {COLUMNS}"
+         WHERE id = $1 AND project_id = $2 AND status IN {ACTIVE}
+         RETURNING {COLUMNS}",
+        ACTIVE = crate::active_statuses!(),
     )))
     .bind(id)
     .bind(project)

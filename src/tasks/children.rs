@@ -17,7 +17,7 @@ use super::model::Task;
 use super::store::{COLUMNS, TaskRow, one};
 use crate::events::{self, kind};
 
-const ACTIVE: &str = "('queued', 'running', 'input_required', 'waiting')";
+const ACTIVE: &str = crate::active_statuses!();
 
 /// The child started by the parent's call at journal index `step`, if there is one.
 pub async fn existing(

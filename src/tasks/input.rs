@@ -27,8 +27,8 @@ pub async fn answer(
     input: TaskInput,
     max_violations: usize,
 ) -> Result<Task, ApiError> {
-    let asker = relay::asker_below(&mut *pool.acquire().await?, project, id, input.request_id)
-        .await?;
+    let asker =
+        relay::asker_below(&mut *pool.acquire().await?, project, id, input.request_id).await?;
     let Some(asker) = asker else {
         return answer_own(pool, project, id, input, max_violations).await;
     };

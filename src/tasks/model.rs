@@ -9,6 +9,16 @@ use uuid::Uuid;
 pub use super::questions::{InputRequest, TaskInput};
 use crate::error::ErrorCode;
 
+/// The statuses of a task that has not ended (`TaskStatus::ACTIVE`) as an SQL list, for
+/// statements written as constants: `concat!("… status IN ", active_statuses!(), …)`. A unit
+/// test keeps it equal to `TaskStatus::ACTIVE`.
+#[macro_export]
+macro_rules! active_statuses {
+    () => {
+        "('queued', 'running', 'input_required', 'waiting')"
+    };
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
@@ -71,6 +81,15 @@ impl TaskStatus {
     pub fn is_final(self) -> bool {
         self.terminal_event().is_some()
     }
+
+    /// The statuses of a task that has not ended: the rest are final. SQL spells them with
+    /// `active_statuses!()`.
+    pub const ACTIVE: [TaskStatus; 4] = [
+        Self::Queued,
+        Self::Running,
+        Self::InputRequired,
+        Self::Waiting,
+    ];
 
     /// The statuses in which a task waits on its caller: it ended, or it asks a question.
     /// A `?wait=` returns on these, and nothing else (a `waiting` parent still has work
@@ -204,7 +223,10 @@ impl Task {
     pub fn awaits_caller(&self) -> bool {
         self.status.settled()
             || (self.status == TaskStatus::Waiting
-                && self.input_request.as_ref().is_some_and(InputRequest::asked_below))
+                && self
+                    .input_request
+                    .as_ref()
+                    .is_some_and(InputRequest::asked_below))
     }
 }
 
@@ -378,4 +400,24 @@ pub struct StepQuery {
     /// Page size, 1 to 1000 (default 100).
     #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TaskStatus;
+
+    #[test]
+    fn the_sql_list_of_active_statuses_is_the_rust_one() {
+        let rendered: Vec<String> = TaskStatus::ACTIVE
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect();
+        assert_eq!(
+            crate::active_statuses!(),
+            format!("({})", rendered.join(", "))
+        );
+        for status in TaskStatus::ALL {
+            assert_eq!(TaskStatus::ACTIVE.contains(&status), !status.is_final());
+        }
+    }
 }

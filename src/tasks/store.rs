@@ -12,6 +12,9 @@ use super::model::{InputRequest, Task, TaskError, TaskStatus, TaskUsage};
 use crate::conversation::Usage;
 use crate::projects::ProjectId;
 
+/// `TaskStatus::ACTIVE` in SQL.
+const ACTIVE: &str = crate::active_statuses!();
+
 pub(super) const COLUMNS: &str =
     "id, runner_id, runner_name, runner_version, status, arguments, output, error, model,
     model_settings, attempts, max_attempts, timeout_seconds, idempotency_key, cancel_requested,
@@ -276,7 +279,7 @@ pub async fn finish(
             idempotency_key = CASE WHEN cancel_requested OR $3 <> 'succeeded'
                 THEN NULL ELSE idempotency_key END,
             finished_at = now(), updated_at = now(), input_deadline = NULL
-         WHERE id = $1 AND attempts = $2 AND status IN ('queued', 'running', 'input_required', 'waiting')
+         WHERE id = $1 AND attempts = $2 AND status IN {ACTIVE}
          RETURNING {COLUMNS}"
     )))
     .bind(id)

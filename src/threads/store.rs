@@ -204,11 +204,11 @@ pub async fn active_tasks(
     db: impl PgExecutor<'_>,
     thread: Uuid,
 ) -> sqlx::Result<Vec<(Uuid, String)>> {
-    sqlx::query_as(
-        "SELECT id, status FROM tasks
-         WHERE thread_id = $1 AND status IN ('queued', 'running', 'input_required', 'waiting')
-         ORDER BY id",
-    )
+    sqlx::query_as(concat!(
+        "SELECT id, status FROM tasks WHERE thread_id = $1 AND status IN ",
+        crate::active_statuses!(),
+        " ORDER BY id"
+    ))
     .bind(thread)
     .fetch_all(db)
     .await

@@ -333,12 +333,12 @@ async fn a_childs_question_is_seen_and_answered_from_its_parent_and_thread() {
     assert_eq!(thread["status"], "input_required", "{thread}");
 
     // The parent takes the answer to its child's question.
-    let res = app
-        .post(
-            &format!("/v1/tasks/{id}/input"),
-            &json!({"request_id": asked["request_id"], "answer": true}),
-        )
-        .await;
+    let (input, body) = (
+        format!("/v1/tasks/{id}/input"),
+        json!({"request_id": asked["request_id"], "answer": true}),
+    );
+    let answer_parent = || app.post(&input, &body);
+    let res = answer_parent().await;
     assert_eq!(res.status(), StatusCode::OK);
     let after: Value = res.json().await.unwrap();
     assert_eq!(after["id"], id);
@@ -347,17 +347,19 @@ async fn a_childs_question_is_seen_and_answered_from_its_parent_and_thread() {
         .wait_for(id, Duration::from_secs(20), |t| t["status"] == "succeeded")
         .await;
     assert_eq!(done["output"], "got: told true", "{done}");
-    let kinds: Vec<Value> = app.events(id).await.iter().map(|e| e["type"].clone()).collect();
-    let answered = kinds.iter().position(|k| k == "task.input_required").unwrap();
+    let kinds: Vec<Value> = app
+        .events(id)
+        .await
+        .iter()
+        .map(|e| e["type"].clone())
+        .collect();
+    let answered = kinds
+        .iter()
+        .position(|k| k == "task.input_required")
+        .unwrap();
     assert_eq!(kinds[answered + 1], "task.waiting", "{kinds:?}");
     let thread = app.get_json(&format!("/v1/threads/{thread_id}")).await;
     assert_eq!(thread["status"], "idle", "{thread}");
     // The same answer again, through the parent, is harmless.
-    let res = app
-        .post(
-            &format!("/v1/tasks/{id}/input"),
-            &json!({"request_id": asked["request_id"], "answer": true}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(answer_parent().await.status(), StatusCode::OK);
 }

@@ -25,6 +25,21 @@ pub async fn make_key(app: &TestApp, admin: Option<&str>, body: Value) -> (Strin
     (key, created)
 }
 
+/// Creates project `name` with `admin` and returns a key of it with `scopes`.
+pub async fn project_key(app: &TestApp, admin: &str, name: &str, scopes: Value) -> String {
+    let created = app
+        .client
+        .post(app.url("/v1/projects"))
+        .bearer_auth(admin)
+        .json(&json!({ "name": name }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let body = json!({"name": name, "scopes": scopes, "project": name});
+    make_key(app, Some(admin), body).await.0
+}
+
 async fn status_with(app: &TestApp, key: Option<&str>, path: &str) -> StatusCode {
     let mut req = app.client.get(app.url(path));
     if let Some(key) = key {

@@ -16,7 +16,7 @@ use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, echo_runner, http_client, spawn_app};
-use crate::keys::make_key;
+use crate::keys::{make_key, project_key};
 
 type Client = RunningService<RoleClient, ClientConfig>;
 
@@ -276,21 +276,7 @@ async fn mcp_needs_the_key_of_a_project_and_a_local_origin() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     // Another project's key sees that project's tools only.
-    let created = app
-        .client
-        .post(app.url("/v1/projects"))
-        .bearer_auth(&admin)
-        .json(&json!({"name": "other"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let (other, _) = make_key(
-        &app,
-        Some(&admin),
-        json!({"name": "o", "scopes": ["write"], "project": "other"}),
-    )
-    .await;
+    let other = project_key(&app, &admin, "other", json!(["write"])).await;
     let client = connect(&app, Some(&other), true).await;
     let names: Vec<String> = client
         .list_all_tools()

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, spawn_app};
-use crate::keys::make_key;
+use crate::keys::{make_key, project_key};
 
 const CURRENT: &str = "2026-07-28";
 
@@ -247,7 +247,10 @@ async fn a_blocking_call_that_asks_for_progress_gets_the_task_s_events_first() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let content_type = res.headers()["content-type"].to_str().unwrap().to_owned();
-    assert!(content_type.starts_with("text/event-stream"), "{content_type}");
+    assert!(
+        content_type.starts_with("text/event-stream"),
+        "{content_type}"
+    );
     let messages = sse_messages(&res.text().await.unwrap());
     let (notes, rest): (Vec<&Value>, Vec<&Value>) = messages
         .iter()
@@ -268,10 +271,16 @@ async fn a_blocking_call_that_asks_for_progress_gets_the_task_s_events_first() {
     assert_eq!(messages.last(), rest.last().copied());
     assert_eq!(rest.len(), 1, "{messages:?}");
     assert_eq!(rest[0]["id"], 7);
-    assert_eq!(rest[0]["result"]["content"][0]["text"], "all done", "{messages:?}");
+    assert_eq!(
+        rest[0]["result"]["content"][0]["text"], "all done",
+        "{messages:?}"
+    );
 
     // Without a token the same call is plain JSON.
-    let headers = [("mcp-method", "tools/call"), ("mcp-name", "run_steady_task")];
+    let headers = [
+        ("mcp-method", "tools/call"),
+        ("mcp-name", "run_steady_task"),
+    ];
     let plain = json!({"jsonrpc": "2.0", "id": 8, "method": "tools/call",
         "params": {"name": "run_steady_task", "arguments": {}, "_meta": meta()}});
     let (status, body) = post(&app, &headers, plain).await;
@@ -280,7 +289,13 @@ async fn a_blocking_call_that_asks_for_progress_gets_the_task_s_events_first() {
 }
 
 /// One JSON-RPC request of the current version from `key`, with its MCP headers.
-async fn request(app: &TestApp, key: &str, method: &str, name: Option<&str>, params: Value) -> Value {
+async fn request(
+    app: &TestApp,
+    key: &str,
+    method: &str,
+    name: Option<&str>,
+    params: Value,
+) -> Value {
     let mut params = params;
     params["_meta"] = meta();
     let auth = format!("Bearer {key}");
@@ -296,19 +311,7 @@ async fn request(app: &TestApp, key: &str, method: &str, name: Option<&str>, par
 async fn a_lost_task_handle_is_found_among_the_project_s_resources_and_nowhere_else() {
     let app = spawn_app().await;
     let (admin, _) = make_key(&app, None, json!({"name": "a", "scopes": ["admin"]})).await;
-    app.client
-        .post(app.url("/v1/projects"))
-        .bearer_auth(&admin)
-        .json(&json!({"name": "other"}))
-        .send()
-        .await
-        .unwrap();
-    let (other, _) = make_key(
-        &app,
-        Some(&admin),
-        json!({"name": "b", "scopes": ["write"], "project": "other"}),
-    )
-    .await;
+    let other = project_key(&app, &admin, "other", json!(["write"])).await;
     let res = app
         .client
         .post(app.url("/v1/runners"))
@@ -337,7 +340,14 @@ async fn a_lost_task_handle_is_found_among_the_project_s_resources_and_nowhere_e
         .map(|r| &r["uri"])
         .collect();
     assert_eq!(uris, [&json!(uri)], "{listed}");
-    let read = request(&app, &admin, "resources/read", Some(&uri), json!({"uri": uri})).await;
+    let read = request(
+        &app,
+        &admin,
+        "resources/read",
+        Some(&uri),
+        json!({"uri": uri}),
+    )
+    .await;
     let contents = &read["result"]["contents"][0];
     assert_eq!(contents["mimeType"], "application/json", "{read}");
     let shown: Value = serde_json::from_str(contents["text"].as_str().unwrap()).unwrap();
@@ -351,8 +361,18 @@ async fn a_lost_task_handle_is_found_among_the_project_s_resources_and_nowhere_e
     // Another project's key sees none of it.
     let listed = request(&app, &other, "resources/list", None, json!({})).await;
     assert_eq!(listed["result"]["resources"], json!([]), "{listed}");
-    let read = request(&app, &other, "resources/read", Some(&uri), json!({"uri": uri})).await;
-    assert!(read["result"].is_null() && read["error"].is_object(), "{read}");
+    let read = request(
+        &app,
+        &other,
+        "resources/read",
+        Some(&uri),
+        json!({"uri": uri}),
+    )
+    .await;
+    assert!(
+        read["result"].is_null() && read["error"].is_object(),
+        "{read}"
+    );
     // SEP-2663 has no `tasks/list`.
     let gone = request(&app, &admin, "tasks/list", None, json!({})).await;
     assert_eq!(gone["error"]["code"], -32601, "{gone}");
