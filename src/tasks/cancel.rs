@@ -7,9 +7,8 @@ use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::model::{Task, TaskStatus};
-use super::store::{COLUMNS, TaskRow, get_in, one};
-use super::{children, queue, transcript};
+use super::model::Task;
+use super::{children, lifecycle, queue, transcript};
 use crate::events::{self, kind};
 use crate::projects::ProjectId;
 
@@ -55,7 +54,7 @@ async fn cancel_as(
 ) -> sqlx::Result<Cancelled> {
     // A child's parent is locked before the child (see `children`).
     children::lock_parent(conn, id).await?;
-    let cancelled = mark(conn, project, id, discard, successor).await?;
+    let cancelled = lifecycle::cancel(conn, project, id, discard, successor).await?;
     match &cancelled {
         Cancelled::Now(task) => {
             events::append(conn, task.id, kind::CANCELLED, &json!({"task": task})).await?;
@@ -78,54 +77,4 @@ pub enum Cancelled {
     /// Already finished; nothing changed.
     Finished(Task),
     Missing,
-}
-
-async fn mark(
-    conn: &mut PgConnection,
-    project: ProjectId,
-    id: Uuid,
-    discard: bool,
-    successor: Option<Uuid>,
-) -> sqlx::Result<Cancelled> {
-    // A queued task has not started, and one waiting for input or for its children holds
-    // no worker: they end at once.
-    let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
-        "UPDATE tasks SET
-            cancel_requested = true,
-            thread_discard = thread_discard OR $3,
-            superseded_by = coalesce($4, superseded_by),
-            status = CASE WHEN status IN ('queued', 'input_required', 'waiting') THEN 'cancelled'
-                ELSE status END,
-            error = CASE WHEN status IN ('queued', 'input_required', 'waiting')
-                THEN jsonb_build_object('code', 'cancelled', 'message',
-                    CASE WHEN status = 'queued' THEN 'cancelled before it started'
-                        WHEN status = 'waiting' THEN 'cancelled while waiting for its child tasks'
-                        ELSE 'cancelled while waiting for input' END,
-                    'details', CASE WHEN $4::uuid IS NULL THEN '{{}}'::jsonb
-                        ELSE jsonb_build_object('superseded_by', $4::uuid) END)
-                ELSE error END,
-            finished_at = CASE WHEN status IN ('queued', 'input_required', 'waiting') THEN now()
-                ELSE finished_at END,
-            idempotency_key = CASE WHEN status IN ('queued', 'input_required', 'waiting') THEN NULL
-                ELSE idempotency_key END,
-            input_deadline = NULL,
-            updated_at = now()
-         WHERE id = $1 AND project_id = $2 AND status IN {ACTIVE}
-         RETURNING {COLUMNS}",
-        ACTIVE = crate::active_statuses!(),
-    )))
-    .bind(id)
-    .bind(project)
-    .bind(discard)
-    .bind(successor)
-    .fetch_optional(&mut *conn)
-    .await?;
-    match one(row)? {
-        Some(task) if task.status == TaskStatus::Cancelled => Ok(Cancelled::Now(task)),
-        Some(task) => Ok(Cancelled::Requested(task)),
-        None => Ok(match get_in(&mut *conn, project, id).await? {
-            Some(task) => Cancelled::Finished(task),
-            None => Cancelled::Missing,
-        }),
-    }
 }

@@ -11,10 +11,10 @@ use serde_json::{Value, json};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::cancel;
 use super::journal::{self, NewStep, TOOL_RESULT};
 use super::model::Task;
 use super::store::{COLUMNS, TaskRow, one};
+use super::{cancel, lifecycle};
 use crate::events::{self, kind};
 
 const ACTIVE: &str = crate::active_statuses!();
@@ -81,53 +81,6 @@ pub async fn try_lock_parent(conn: &mut PgConnection, parent: Uuid) -> sqlx::Res
         .fetch_one(conn)
         .await?;
     Ok(!exists)
-}
-
-/// Suspends the running `attempt` of `task` until its children end: `waiting`, or queued
-/// again at once when they all ended already; either way it goes on with the same attempt
-/// (`resuming`). `None` when the attempt no longer owns the task or a cancellation is
-/// pending (the caller ends the task instead).
-pub async fn suspend(
-    conn: &mut PgConnection,
-    task: &Task,
-    children: &[Uuid],
-) -> sqlx::Result<Option<Task>> {
-    // The row lock first, in its own statement: the one after it then sees every child
-    // that ended before (and a child ending later finds the task `waiting`).
-    sqlx::query("SELECT 1 FROM tasks WHERE id = $1 FOR UPDATE")
-        .bind(task.id)
-        .execute(&mut *conn)
-        .await?;
-    let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
-        "UPDATE tasks SET
-            status = CASE WHEN EXISTS (SELECT 1 FROM tasks c WHERE c.parent_task_id = $1
-                AND c.status IN {ACTIVE}) THEN 'waiting' ELSE 'queued' END,
-            lease_owner = NULL, lease_expires_at = NULL, run_after = now(),
-            resuming = true, updated_at = now()
-         WHERE id = $1 AND attempts = $2 AND status = 'running' AND NOT cancel_requested
-         RETURNING {COLUMNS}"
-    )))
-    .bind(task.id)
-    .bind(task.attempts)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(suspended) = one(row)? else {
-        return Ok(None);
-    };
-    let data = json!({"children": children});
-    if suspended.status == super::model::TaskStatus::Queued {
-        let queued = json!({"attempt": suspended.attempts, "children": children});
-        events::append(conn, task.id, kind::QUEUED, &queued).await?;
-    } else {
-        events::append(conn, task.id, kind::WAITING, &data).await?;
-        // A child that asked a person before this attempt stopped to wait: say so now, as
-        // the child's question already went by.
-        if let Some(asked) = suspended.input_request.as_ref().filter(|r| r.asked_below()) {
-            let asked = serde_json::to_value(asked).map_err(|e| sqlx::Error::Encode(e.into()))?;
-            events::append(conn, task.id, kind::INPUT_REQUIRED, &asked).await?;
-        }
-    }
-    Ok(Some(suspended))
 }
 
 /// The ids of `parent`'s children that have not ended.
@@ -202,15 +155,7 @@ async fn deliver(conn: &mut PgConnection, child: &Task) -> sqlx::Result<()> {
     completed["id"] = json!(call_id);
     completed["task_id"] = json!(child.id);
     events::append(conn, parent, kind::TOOL_CALL_COMPLETED, &completed).await?;
-    let woke = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "UPDATE tasks SET status = 'queued', run_after = now(), updated_at = now()
-         WHERE id = $1 AND status = 'waiting' AND NOT EXISTS (
-             SELECT 1 FROM tasks c WHERE c.parent_task_id = $1 AND c.status IN {ACTIVE})"
-    )))
-    .bind(parent)
-    .execute(&mut *conn)
-    .await?;
-    if woke.rows_affected() == 1 {
+    if lifecycle::wake_after_children(conn, parent).await? {
         let queued = json!({"attempt": attempts, "children_done": true});
         events::append(conn, parent, kind::QUEUED, &queued).await?;
     }

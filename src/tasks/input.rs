@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::journal::{self, NewStep, TOOL_RESULT};
 use super::model::{Task, TaskInput, TaskStatus};
-use super::{lookup, relay, waiting};
+use super::{lifecycle, lookup, relay, waiting};
 use crate::error::{ApiError, ErrorCode, Violation};
 use crate::events::{self, kind};
 use crate::projects::ProjectId;
@@ -115,7 +115,7 @@ async fn answer_own(
     .await?;
     request.answer = Some(input.answer);
     request.answered_at = Some(Utc::now());
-    let resumed = waiting::resume(&mut tx, id, &request)
+    let resumed = lifecycle::resume_answered(&mut tx, id, &request)
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("waiting task {id} vanished")))?;
     let mut completed = response.clone();

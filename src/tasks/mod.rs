@@ -7,6 +7,7 @@ pub mod children;
 pub mod idempotency;
 pub mod input;
 pub mod journal;
+pub mod lifecycle;
 pub mod live;
 pub mod log_routes;
 pub mod lookup;

@@ -12,9 +12,6 @@ use super::model::{InputRequest, Task, TaskError, TaskStatus, TaskUsage};
 use crate::conversation::Usage;
 use crate::projects::ProjectId;
 
-/// `TaskStatus::ACTIVE` in SQL.
-const ACTIVE: &str = crate::active_statuses!();
-
 pub(super) const COLUMNS: &str =
     "id, runner_id, runner_name, runner_version, status, arguments, output, error, model,
     model_settings, attempts, max_attempts, timeout_seconds, idempotency_key, cancel_requested,
@@ -239,79 +236,6 @@ pub async fn release_expired_key(
     .bind(key)
     .bind(ttl.as_secs_f64())
     .bind(project)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// How an attempt ended.
-#[derive(Debug, Clone)]
-pub struct Outcome {
-    pub status: TaskStatus,
-    pub output: Option<Value>,
-    pub error: Option<TaskError>,
-}
-
-/// Ends the task if `attempt` still owns it; `None` means a newer attempt does (or the
-/// task already ended) and nothing was written.
-///
-/// A cancellation requested before this write wins: the task ends `cancelled`, with the
-/// outcome it would have had in `error.details` (`outcome`, `output`, `error`), so a 202
-/// from the cancel endpoint always means the task ends cancelled. Row locking orders the
-/// two: whichever reaches the row first decides.
-pub async fn finish(
-    conn: &mut PgConnection,
-    id: Uuid,
-    attempt: i32,
-    outcome: &Outcome,
-) -> sqlx::Result<Option<Task>> {
-    let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
-        "UPDATE tasks SET
-            status = CASE WHEN cancel_requested THEN 'cancelled' ELSE $3 END,
-            output = CASE WHEN cancel_requested THEN NULL ELSE $4 END,
-            error = CASE WHEN cancel_requested AND $3 <> 'cancelled'
-                THEN jsonb_build_object('code', 'cancelled',
-                    'message', 'cancelled while the attempt was ending',
-                    'details', jsonb_build_object('outcome', $3, 'output', $4::jsonb,
-                        'error', $5::jsonb))
-                ELSE $5 END,
-            -- Only a success keeps its Idempotency-Key: a retry of anything else runs anew.
-            idempotency_key = CASE WHEN cancel_requested OR $3 <> 'succeeded'
-                THEN NULL ELSE idempotency_key END,
-            finished_at = now(), updated_at = now(), input_deadline = NULL
-         WHERE id = $1 AND attempts = $2 AND status IN {ACTIVE}
-         RETURNING {COLUMNS}"
-    )))
-    .bind(id)
-    .bind(attempt)
-    .bind(outcome.status.as_str())
-    .bind(&outcome.output)
-    .bind(outcome.error.as_ref().map(Json))
-    .fetch_optional(conn)
-    .await?;
-    one(row)
-}
-
-/// Puts a running task back in the queue after a retryable failure (fenced like `finish`).
-/// `false` when the attempt lost the task, or a cancellation is pending (which must win:
-/// the caller then ends the task through `finish`).
-pub async fn requeue(
-    conn: &mut PgConnection,
-    id: Uuid,
-    attempt: i32,
-    error: &TaskError,
-    delay: std::time::Duration,
-) -> sqlx::Result<bool> {
-    let done = sqlx::query(
-        "UPDATE tasks SET status = 'queued', error = $3, updated_at = now(),
-            run_after = now() + make_interval(secs => $4), lease_owner = NULL,
-            lease_expires_at = NULL
-         WHERE id = $1 AND attempts = $2 AND status = 'running' AND NOT cancel_requested",
-    )
-    .bind(id)
-    .bind(attempt)
-    .bind(Json(error))
-    .bind(delay.as_secs_f64())
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -1,6 +1,6 @@
-//! Storage of tasks that wait for a person (`input_required`): suspending an attempt on a
-//! question, taking the answer, and finding the questions whose time ran out. A waiting
-//! task holds no lease and no worker.
+//! Storage of the questions of tasks that wait for a person (`input_required`): locking a
+//! task to answer it, asking again, and finding the questions whose time ran out. (Moving
+//! in and out of `input_required` is `lifecycle::pause`'s.)
 
 use sqlx::PgConnection;
 use sqlx::types::Json;
@@ -9,29 +9,6 @@ use uuid::Uuid;
 use super::model::{InputRequest, Task};
 use super::store::{COLUMNS, TaskRow, one};
 use crate::projects::ProjectId;
-
-/// Suspends the running `attempt` on `request`; `None` when the attempt no longer owns the
-/// task or a cancellation is pending (which must win: the caller ends the task instead).
-pub async fn suspend(
-    conn: &mut PgConnection,
-    id: Uuid,
-    attempt: i32,
-    request: &InputRequest,
-) -> sqlx::Result<Option<Task>> {
-    let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
-        "UPDATE tasks SET status = 'input_required', input_request = $3, input_deadline = $4,
-            lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-         WHERE id = $1 AND attempts = $2 AND status = 'running' AND NOT cancel_requested
-         RETURNING {COLUMNS}"
-    )))
-    .bind(id)
-    .bind(attempt)
-    .bind(Json(request))
-    .bind(request.expires_at)
-    .fetch_optional(conn)
-    .await?;
-    one(row)
-}
 
 /// Asks `request` again under a new `request_id` (the task stays `input_required`, its
 /// deadline unchanged): for a client that cannot be told "try again" otherwise (an MCP
@@ -67,26 +44,6 @@ pub async fn lock(
     )))
     .bind(id)
     .bind(project)
-    .fetch_optional(conn)
-    .await?;
-    one(row)
-}
-
-/// Queues the waiting task again with its answered `request`, to go on with the same
-/// attempt (`resuming`): asking is not failing.
-pub async fn resume(
-    conn: &mut PgConnection,
-    id: Uuid,
-    request: &InputRequest,
-) -> sqlx::Result<Option<Task>> {
-    let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
-        "UPDATE tasks SET status = 'queued', input_request = $2, input_deadline = NULL,
-            run_after = now(), resuming = true, updated_at = now()
-         WHERE id = $1 AND status = 'input_required'
-         RETURNING {COLUMNS}"
-    )))
-    .bind(id)
-    .bind(Json(request))
     .fetch_optional(conn)
     .await?;
     one(row)

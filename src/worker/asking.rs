@@ -8,7 +8,7 @@ use super::outcome::{failed, finish};
 use crate::error::ErrorCode;
 use crate::events::{self, kind};
 use crate::tasks::model::{InputRequest, Task, TaskError, TaskStatus};
-use crate::tasks::{relay, waiting};
+use crate::tasks::{lifecycle, relay, waiting};
 
 /// Questions failed per heartbeat at most (the rest wait for the next).
 const EXPIRE_BATCH: i64 = 100;
@@ -25,7 +25,7 @@ pub async fn suspend(
         Some(_) => relay::lock_ancestors(conn, task.id).await?,
         None => Vec::new(),
     };
-    if waiting::suspend(conn, task.id, task.attempts, question)
+    if lifecycle::suspend_for_input(conn, task.id, task.attempts, question)
         .await?
         .is_none()
     {

@@ -19,8 +19,8 @@ use crate::error::{ErrorCode, Violation};
 use crate::llm::{CompletionRequest, LlmError, ResponseFormat};
 use crate::runners::model::Runner;
 use crate::runners::schema::Which;
+use crate::tasks::lifecycle::Outcome;
 use crate::tasks::model::{InputRequest, Task, TaskError, TaskStatus};
-use crate::tasks::store::Outcome;
 
 #[derive(Clone)]
 pub enum AttemptResult {

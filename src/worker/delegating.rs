@@ -13,9 +13,9 @@ use crate::error::{ErrorCode, Violation};
 use crate::events::{self, kind};
 use crate::runners::model::Runner;
 use crate::runners::schema::{Which, violations_of};
-use crate::tasks::children;
 use crate::tasks::model::{Task, TaskError, TaskStatus};
 use crate::tasks::store::{self, NewTask, ParentCall};
+use crate::tasks::{children, lifecycle};
 use crate::tools::invocations::{self, NewInvocation, Source};
 
 impl Run<'_> {
@@ -143,7 +143,10 @@ pub async fn suspend(
     task: &Task,
     waiting_for: &[Uuid],
 ) -> anyhow::Result<bool> {
-    if children::suspend(conn, task, waiting_for).await?.is_some() {
+    if lifecycle::suspend_for_children(conn, task, waiting_for)
+        .await?
+        .is_some()
+    {
         tracing::info!(task_id = %task.id, children = waiting_for.len(), "task waits for its children");
         return Ok(true);
     }

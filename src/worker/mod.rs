@@ -30,8 +30,9 @@ use crate::config::{EventSettings, LimitsSettings, WorkerSettings};
 use crate::llm::ModelRegistry;
 use crate::runners::schema::SchemaCache;
 use crate::runners::versions::VersionCache;
+use crate::tasks::lifecycle::{self, Pick};
 use crate::tasks::model::Task;
-use crate::tasks::queue::{self, Pick};
+use crate::tasks::queue;
 use crate::tools::catalog::Catalog;
 
 pub use signals::Signals;
@@ -199,7 +200,7 @@ impl Claimer {
         } else {
             Pick::Oldest(limit)
         };
-        let claimed = queue::claim(conn, pick, &rt.owner, rt.lease()).await?;
+        let claimed = lifecycle::claim(conn, pick, &rt.owner, rt.lease()).await?;
         if !claimed.tasks.is_empty() {
             self.several_projects = claimed.several_projects;
         }

@@ -15,8 +15,8 @@ use crate::config::Settings;
 use crate::error::ApiError;
 use crate::llm::ModelRegistry;
 use crate::runners::schema::SchemaCache;
+use crate::tasks::lifecycle::{self, Pick};
 use crate::tasks::model::{CreateTask, Task, TaskStatus};
-use crate::tasks::queue::{self, Pick};
 use crate::tasks::submit::{JobStart, Submitted, Submitter};
 use crate::tasks::{children, store};
 use crate::tools::catalog::Catalog;
@@ -112,7 +112,7 @@ fn drive(rt: &Arc<Runtime>, id: Uuid) -> BoxFuture<'_, anyhow::Result<Task>> {
     Box::pin(async move {
         loop {
             let mut tx = rt.pool.begin().await?;
-            let claimed = queue::claim(&mut tx, Pick::Task(id), &rt.owner, rt.lease())
+            let claimed = lifecycle::claim(&mut tx, Pick::Task(id), &rt.owner, rt.lease())
                 .await?
                 .tasks;
             tx.commit().await?;

@@ -14,8 +14,9 @@ use super::steps::Partial;
 use super::{asking, delegating};
 use crate::error::{ErrorCode, is_bad_data};
 use crate::events::{self, kind};
+use crate::tasks::lifecycle::{self, Outcome};
 use crate::tasks::model::{Task, TaskError, TaskStatus};
-use crate::tasks::store::{self, Outcome};
+use crate::tasks::store;
 use crate::tasks::{children, queue, transcript};
 
 /// How an attempt stopped.
@@ -154,7 +155,7 @@ pub async fn finish(
         // A child's parent is locked before the child (see `tasks::children`).
         children::lock_parent(conn, task.id).await?;
     }
-    let Some(done) = store::finish(conn, task.id, task.attempts, outcome).await? else {
+    let Some(done) = lifecycle::finish(conn, task.id, task.attempts, outcome).await? else {
         return Ok(false);
     };
     transcript::append(conn, &done, partial).await?;
@@ -204,7 +205,7 @@ async fn requeue(
     error: &TaskError,
     delay: Duration,
 ) -> anyhow::Result<bool> {
-    if !store::requeue(conn, task.id, task.attempts, error, delay).await? {
+    if !lifecycle::requeue(conn, task.id, task.attempts, error, delay).await? {
         return Ok(false);
     }
     let data = json!({"attempt": task.attempts + 1, "retry_in_ms": delay.as_millis() as u64, "error": error});
