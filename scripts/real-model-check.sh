@@ -33,10 +33,13 @@ llama_port=$(free_port)
 errand_port=$(free_port)
 work=$(mktemp -d)
 chmod 755 "$work"
+# Keeps the script's own exit status: the stopped servers' (143) is not the check's.
 cleanup() {
-  [ -n "${errand_pid:-}" ] && kill -TERM "$errand_pid" 2>/dev/null && wait "$errand_pid" 2>/dev/null
-  [ -n "${llama_pid:-}" ] && kill "$llama_pid" 2>/dev/null && wait "$llama_pid" 2>/dev/null
+  local status=$?
+  if [ -n "${errand_pid:-}" ]; then kill -TERM "$errand_pid" 2>/dev/null; wait "$errand_pid" 2>/dev/null || true; fi
+  if [ -n "${llama_pid:-}" ]; then kill "$llama_pid" 2>/dev/null; wait "$llama_pid" 2>/dev/null || true; fi
   rm -rf "$work"
+  exit "$status"
 }
 trap cleanup EXIT
 "$dir/venv/bin/python" -m llama_cpp.server --model "$model" --host 127.0.0.1 --port "$llama_port" \
