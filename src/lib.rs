@@ -16,6 +16,7 @@ pub mod fetch;
 pub mod health;
 pub mod housekeeping;
 pub mod json;
+mod layers;
 pub mod llm;
 pub mod mcp;
 pub mod normalize;

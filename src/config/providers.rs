@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use anyhow::bail;
 use serde::Deserialize;
 
+pub use crate::conversation::Price;
+
 pub const OPENAI_DEFAULT_URL: &str = "https://api.openai.com/v1";
 
 /// Which server a provider is: it decides the default base URL and how structured output
@@ -60,7 +62,7 @@ pub struct ProviderSettings {
     /// The structured-output mode to use (`json_schema`, `json_object`, `prompt`); unset:
     /// the strongest the server accepts, found by trying.
     #[serde(default)]
-    pub structured_output: Option<crate::llm::StructuredOutput>,
+    pub structured_output: Option<StructuredOutput>,
     /// Ask for token usage in the stream (`stream_options.include_usage`); unset: as the
     /// kind does (all but `llamacpp`). A server that refuses the field is not asked again.
     /// Usage a server does not report is estimated and marked `estimated`.
@@ -101,14 +103,44 @@ pub struct ProviderSettings {
     pub max_retries: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize, serde::Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Price {
-    pub input_per_million: f64,
-    /// Price of cached prompt tokens; defaults to the input price.
-    #[serde(default)]
-    pub cached_input_per_million: Option<f64>,
-    pub output_per_million: f64,
+/// How a call asks for structured output when the runner has an `output_schema`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum StructuredOutput {
+    /// The strongest mode the provider accepts, found by trying (and remembered per
+    /// provider and model): `json_schema`, then `json_object`, then `prompt`.
+    #[default]
+    Auto,
+    /// `response_format: json_schema` (strict when the schema allows it).
+    JsonSchema,
+    /// `response_format: json_object`, carrying the schema where the server reads it
+    /// (llama.cpp `schema`, vLLM `guided_json`, Ollama `format`).
+    JsonObject,
+    /// No `response_format`: the schema goes into the instructions only.
+    #[serde(alias = "off")]
+    Prompt,
+}
+
+impl StructuredOutput {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::JsonSchema => "json_schema",
+            Self::JsonObject => "json_object",
+            Self::Prompt => "prompt",
+        }
+    }
+
+    /// The next weaker mode to fall back to, if any.
+    pub fn weaker(self) -> Option<Self> {
+        match self {
+            Self::Auto | Self::JsonSchema => Some(Self::JsonObject),
+            Self::JsonObject => Some(Self::Prompt),
+            Self::Prompt => None,
+        }
+    }
 }
 
 /// A secret that prints as `***`.

@@ -9,4 +9,4 @@ mod usage;
 
 pub use message::{ChatMessage, Role, ToolCall, ToolSpec, opening};
 pub use tool::{ToolInfo, ToolResult};
-pub use usage::Usage;
+pub use usage::{Price, Usage};

@@ -2,7 +2,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::providers::Price;
+/// What a provider charges for a model's tokens (`providers.<name>.prices`).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Price {
+    pub input_per_million: f64,
+    /// Price of cached prompt tokens; defaults to the input price.
+    #[serde(default)]
+    pub cached_input_per_million: Option<f64>,
+    pub output_per_million: f64,
+}
 
 /// Tokens of one call, or summed over a task. Cached tokens are part of the input and
 /// reasoning tokens part of the output, as providers report them.

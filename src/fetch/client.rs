@@ -47,7 +47,7 @@ impl Fetcher {
             max_bytes: settings.max_bytes,
             timeout: Duration::from_secs(settings.timeout_seconds.max(1)),
             max_redirects: settings.max_redirects,
-            tls: crate::llm::http::tls_config()?,
+            tls: super::tls_config()?,
         })
     }
 

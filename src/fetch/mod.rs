@@ -12,6 +12,8 @@
 mod client;
 mod guard;
 mod special;
+mod tls;
 
 pub use client::{Fetched, Fetcher, Request};
 pub use guard::{AllowList, refusal};
+pub use tls::tls_config;

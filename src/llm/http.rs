@@ -3,7 +3,6 @@
 //! also when the body is not JSON, where async-openai alone would lose the status — so the
 //! provider can decide what to retry and how long to wait.
 
-use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -145,16 +144,7 @@ impl tower_service::Service<HttpRequestFactory> for Transport {
     }
 }
 
-/// A TLS client config using ring (no C toolchain needed) and the system's roots.
-pub fn tls_config() -> anyhow::Result<rustls::ClientConfig> {
-    use rustls_platform_verifier::BuilderVerifierExt;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?
-        .with_platform_verifier()?
-        .with_no_client_auth();
-    Ok(config)
-}
+pub use crate::fetch::tls_config;
 
 /// The wait before retry number `retry` (0-based): the server's `Retry-After` when it
 /// sent one, else exponential from `initial` up to `max`, with full jitter so that many

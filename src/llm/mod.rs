@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use tokio::sync::mpsc::Sender;
 use tokio::time::Instant;
@@ -27,43 +27,7 @@ use crate::config::providers::{Price, ProviderSettings};
 use crate::conversation::{ChatMessage, ToolCall, ToolSpec, Usage};
 use crate::error::{ErrorCode, Violation};
 
-/// How a call asks for structured output when the runner has an `output_schema`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum StructuredOutput {
-    /// The strongest mode the provider accepts, found by trying (and remembered per
-    /// provider and model): `json_schema`, then `json_object`, then `prompt`.
-    #[default]
-    Auto,
-    /// `response_format: json_schema` (strict when the schema allows it).
-    JsonSchema,
-    /// `response_format: json_object`, carrying the schema where the server reads it
-    /// (llama.cpp `schema`, vLLM `guided_json`, Ollama `format`).
-    JsonObject,
-    /// No `response_format`: the schema goes into the instructions only.
-    #[serde(alias = "off")]
-    Prompt,
-}
-
-impl StructuredOutput {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Auto => "auto",
-            Self::JsonSchema => "json_schema",
-            Self::JsonObject => "json_object",
-            Self::Prompt => "prompt",
-        }
-    }
-
-    /// The next weaker mode to fall back to, if any.
-    pub fn weaker(self) -> Option<Self> {
-        match self {
-            Self::Auto | Self::JsonSchema => Some(Self::JsonObject),
-            Self::JsonObject => Some(Self::Prompt),
-            Self::Prompt => None,
-        }
-    }
-}
+pub use crate::config::providers::StructuredOutput;
 
 /// The structured reply a call asks for.
 #[derive(Debug, Clone)]
