@@ -3,17 +3,15 @@
 //! contract: add new ones, never rename them. The README's error table and the OpenAPI
 //! document are checked against `ErrorCode::ALL` by the test suite.
 
-use actix_web::http::StatusCode;
-
 /// Where a code appears.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     /// An HTTP answer with this status.
-    Problem(StatusCode),
+    Problem(u16),
     /// A task's `error.code`.
     Task,
     /// Both (an internal fault can end a request or a task).
-    Both(StatusCode),
+    Both(u16),
 }
 
 macro_rules! codes {
@@ -47,10 +45,20 @@ macro_rules! codes {
     };
 }
 
-const BAD_REQUEST: StatusCode = StatusCode::BAD_REQUEST;
-const NOT_FOUND: StatusCode = StatusCode::NOT_FOUND;
-const CONFLICT: StatusCode = StatusCode::CONFLICT;
-const UNPROCESSABLE: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+// HTTP statuses, as numbers: this table is the domain's, and the HTTP layer turns them
+// into its own type.
+const BAD_REQUEST: u16 = 400;
+const NOT_FOUND: u16 = 404;
+const CONFLICT: u16 = 409;
+const UNPROCESSABLE: u16 = 422;
+const UNAUTHORIZED: u16 = 401;
+const FORBIDDEN: u16 = 403;
+const METHOD_NOT_ALLOWED: u16 = 405;
+const PAYLOAD_TOO_LARGE: u16 = 413;
+const UNSUPPORTED_MEDIA_TYPE: u16 = 415;
+const TOO_MANY_REQUESTS: u16 = 429;
+const INTERNAL_SERVER_ERROR: u16 = 500;
+const SERVICE_UNAVAILABLE: u16 = 503;
 
 codes! {
     MalformedJson = "malformed_json", Problem(BAD_REQUEST), "Malformed JSON",
@@ -67,7 +75,7 @@ codes! {
         "A value is outside what the database can hold (a date beyond its range, say); the detail names it.";
     NotFound = "not_found", Problem(NOT_FOUND), "Not found",
         "No route has this path.";
-    MethodNotAllowed = "method_not_allowed", Problem(StatusCode::METHOD_NOT_ALLOWED), "Method not allowed",
+    MethodNotAllowed = "method_not_allowed", Problem(METHOD_NOT_ALLOWED), "Method not allowed",
         "The path exists but not with this method; `Allow` lists the methods it has.";
     RunnerNotFound = "runner_not_found", Problem(NOT_FOUND), "Runner not found",
         "No live runner has this name.";
@@ -81,13 +89,13 @@ codes! {
         "No API key with this id is visible to the key.";
     ProjectExists = "project_exists", Problem(CONFLICT), "Project exists",
         "A project with this name exists.";
-    Unauthenticated = "unauthenticated", Problem(StatusCode::UNAUTHORIZED), "Unauthenticated",
+    Unauthenticated = "unauthenticated", Problem(UNAUTHORIZED), "Unauthenticated",
         "The request needs `Authorization: Bearer <key>`, and the key sent is missing, unknown, expired or revoked.";
-    Forbidden = "forbidden", Problem(StatusCode::FORBIDDEN), "Forbidden",
+    Forbidden = "forbidden", Problem(FORBIDDEN), "Forbidden",
         "The key lacks the scope this operation needs, or (open mode) the request's `Host` or `Origin` is not local.";
-    RateLimited = "rate_limited", Problem(StatusCode::TOO_MANY_REQUESTS), "Rate limited",
+    RateLimited = "rate_limited", Problem(TOO_MANY_REQUESTS), "Rate limited",
         "The key sent more requests than `limits.requests_per_second` allows, or holds `limits.key_max_streams` streams and waits already; retry after `Retry-After` seconds.";
-    QuotaExceeded = "quota_exceeded", Problem(StatusCode::TOO_MANY_REQUESTS), "Quota exceeded",
+    QuotaExceeded = "quota_exceeded", Problem(TOO_MANY_REQUESTS), "Quota exceeded",
         "The project has as many tasks queued as its `max_queued_tasks` allows, or as many projects or keys exist as the limits allow; retry when some have run.";
     IdempotencyKeyReused = "idempotency_key_reused", Problem(CONFLICT), "Idempotency key reused",
         "The Idempotency-Key was used for a different request; use a new key.";
@@ -121,13 +129,13 @@ codes! {
         "`ask_human` asks a person on behalf of a task's model; it cannot be invoked directly.";
     InvalidTool = "invalid_tool", Problem(UNPROCESSABLE), "Invalid tool",
         "The HTTP tool definition does not hold together (a bad name, schema, URL, header or secret); `errors` points at each problem.";
-    PayloadTooLarge = "payload_too_large", Problem(StatusCode::PAYLOAD_TOO_LARGE), "Payload too large",
+    PayloadTooLarge = "payload_too_large", Problem(PAYLOAD_TOO_LARGE), "Payload too large",
         "The body exceeds `server.body_limit`.";
-    UnsupportedMediaType = "unsupported_media_type", Problem(StatusCode::UNSUPPORTED_MEDIA_TYPE), "Unsupported media type",
+    UnsupportedMediaType = "unsupported_media_type", Problem(UNSUPPORTED_MEDIA_TYPE), "Unsupported media type",
         "The body must be `application/json`.";
-    ServiceUnavailable = "service_unavailable", Problem(StatusCode::SERVICE_UNAVAILABLE), "Service unavailable",
+    ServiceUnavailable = "service_unavailable", Problem(SERVICE_UNAVAILABLE), "Service unavailable",
         "The database cannot be reached; retry later.";
-    InternalError = "internal_error", Both(StatusCode::INTERNAL_SERVER_ERROR), "Internal error",
+    InternalError = "internal_error", Both(INTERNAL_SERVER_ERROR), "Internal error",
         "A fault in Errand (the cause is in the server log; a task's message says what failed). Please report it.";
     OutputInvalid = "output_invalid", Task, "Output invalid",
         "The model's reply broke the output schema after every repair turn; `details` has the raw output and each violation.";
@@ -155,7 +163,7 @@ codes! {
 
 impl ErrorCode {
     /// The HTTP status of a problem with this code; `None` for task-only codes.
-    pub fn status(self) -> Option<StatusCode> {
+    pub fn status(self) -> Option<u16> {
         match self.scope() {
             Scope::Problem(s) | Scope::Both(s) => Some(s),
             Scope::Task => None,

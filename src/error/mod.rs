@@ -179,6 +179,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         self.code
             .status()
+            .and_then(|s| StatusCode::from_u16(s).ok())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 

@@ -10,7 +10,7 @@ fn enum_of(codes: impl Iterator<Item = ErrorCode> + Clone, intro: &str) -> Objec
         .clone()
         .map(|c| match c.status() {
             Some(status) if !c.is_task() => {
-                format!("- `{c}` ({}): {}", status.as_u16(), c.description())
+                format!("- `{c}` ({}): {}", status, c.description())
             }
             _ => format!("- `{c}`: {}", c.description()),
         })

@@ -79,7 +79,7 @@ pub async fn run(
             return Err(anyhow::anyhow!("unexpected idempotency conflict").into());
         }
         // A client mistake is a rejection; the database being down is not.
-        Err(e) if e.code().status().is_some_and(|s| s.is_client_error()) => {
+        Err(e) if e.code().status().is_some_and(|s| (400..500).contains(&s)) => {
             return Err(RunError::Rejected(e));
         }
         Err(e) => return Err(RunError::Internal(anyhow::Error::new(e))),

@@ -194,7 +194,7 @@ fn every_error_code_is_in_the_readme_and_the_openapi_document() {
         let name = code.as_str();
         let mut where_ = Vec::new();
         if let Some(status) = code.status() {
-            where_.push(status.as_u16().to_string());
+            where_.push(status.to_string());
             assert!(
                 problem.contains(&name.to_owned()),
                 "{name} missing from Problem.code"
