@@ -5,9 +5,31 @@
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorCode};
 
 pub const HEADER: &str = "Idempotency-Key";
+
+/// The task holding an idempotency key, when the request matches the one that created it.
+pub async fn replayed_task(
+    pool: &sqlx::PgPool,
+    project: crate::projects::ProjectId,
+    key: &str,
+    hash: Option<&str>,
+) -> Result<super::model::Task, ApiError> {
+    let (task, stored) = super::store::by_idempotency_key(pool, project, key)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("idempotency key vanished")))?;
+    if stored.as_deref() != hash {
+        return Err(ApiError::new(
+            ErrorCode::IdempotencyKeyReused,
+            format!(
+                "Idempotency-Key {key:?} was used for a different request (task {})",
+                task.id
+            ),
+        ));
+    }
+    Ok(task)
+}
 
 /// The key from the header, checked: 1 to 255 visible ASCII characters.
 pub fn key_from(req: &actix_web::HttpRequest) -> Result<Option<String>, ApiError> {

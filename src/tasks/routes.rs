@@ -127,7 +127,9 @@ pub async fn create(
         }
         Submitted::Taken { hash } => {
             let key = key.as_deref().unwrap_or_default();
-            let task = replayed_task(&state, caller.project, key, hash.as_deref()).await?;
+            let task =
+                idempotency::replayed_task(&state.pool, caller.project, key, hash.as_deref())
+                    .await?;
             if let Some(id) = task.batch_id
                 && let Some(batch) = batches::load(&state.pool, caller.project, id).await?
             {
@@ -176,28 +178,6 @@ pub async fn create(
 pub enum TaskOrBatch {
     Task(Task),
     Batch(batches::Batch),
-}
-
-/// The task holding an idempotency key, when the request matches the one that created it.
-pub(crate) async fn replayed_task(
-    state: &AppState,
-    project: crate::projects::ProjectId,
-    key: &str,
-    hash: Option<&str>,
-) -> Result<Task, ApiError> {
-    let (task, stored) = store::by_idempotency_key(&state.pool, project, key)
-        .await?
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("idempotency key vanished")))?;
-    if stored.as_deref() != hash {
-        return Err(ApiError::new(
-            ErrorCode::IdempotencyKeyReused,
-            format!(
-                "Idempotency-Key {key:?} was used for a different request (task {})",
-                task.id
-            ),
-        ));
-    }
-    Ok(task)
 }
 
 /// List tasks

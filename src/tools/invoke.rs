@@ -250,8 +250,13 @@ impl Invoker<'_> {
             Submitted::Created(task) => *task,
             Submitted::Taken { hash } => {
                 let key = key.unwrap_or_default();
-                crate::tasks::routes::replayed_task(state, self.project, key, hash.as_deref())
-                    .await?
+                crate::tasks::idempotency::replayed_task(
+                    &state.pool,
+                    self.project,
+                    key,
+                    hash.as_deref(),
+                )
+                .await?
             }
             Submitted::Batch(_) => {
                 return Err(ApiError::internal(anyhow::anyhow!(
