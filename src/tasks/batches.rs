@@ -13,7 +13,6 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::cancel::{self as cancelling, Cancelled};
-use super::live;
 use super::model::{Task, TaskStatus};
 use super::store::{COLUMNS, TaskRow};
 use crate::app::AppState;
@@ -141,7 +140,7 @@ pub async fn respond(
         let deadline = tokio::time::Instant::now() + wait;
         for task in &batch.tasks {
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            live::until_ended(state, task.id, left).await?;
+            super::wait::until_ended(&state.hub, &state.pool, task.id, left).await?;
         }
         batch = load(&state.pool, batch.tasks[0].project, batch.id)
             .await?

@@ -1,15 +1,11 @@
-//! Watching a task as it runs: its event stream (SSE), and waiting for its end
-//! (`?wait=`, `Prefer: wait=`). Both ride on the process's event hub, so a waiting request
-//! costs no polling.
+//! Watching a task as it runs over HTTP: its event stream (SSE), and how long a request
+//! asks to wait for its end (`?wait=`, `Prefer: wait=`; the waiting is `tasks::wait`).
 
 use std::time::Duration;
 
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
-use tokio::sync::broadcast::error::RecvError;
-use uuid::Uuid;
 
 use super::model::Task;
-use super::store;
 use crate::app::AppState;
 use crate::auth::limiter::StreamSlot;
 use crate::error::ApiError;
@@ -42,36 +38,6 @@ pub fn prefer_wait(req: &HttpRequest, max: Duration) -> Option<Duration> {
         .next()
         .filter(|s| *s > 0)
         .map(|s| Duration::from_secs(s).min(max))
-}
-
-/// Waits until the task ends (or it, or a task below it, asks a question) or `wait` passes, and
-/// returns it as it then is; `None` when there is no such task. Ends early when the process
-/// shuts down.
-pub async fn until_ended(
-    state: &AppState,
-    id: Uuid,
-    wait: Duration,
-) -> Result<Option<Task>, ApiError> {
-    // Watch before reading, so an end between the two is not missed.
-    let mut end = state.hub.watch_end(id);
-    let deadline = tokio::time::sleep(wait);
-    tokio::pin!(deadline);
-    loop {
-        let task = store::get(&state.pool, id).await?;
-        if task.as_ref().is_none_or(Task::awaits_caller) {
-            return Ok(task);
-        }
-        tokio::select! {
-            () = &mut deadline => return Ok(store::get(&state.pool, id).await?),
-            signal = end.recv() => match signal {
-                // Ended, or the hub's listener reconnected: read the task again, watching
-                // anew first (a signal is sent once: its channel closes after it).
-                Ok(()) | Err(RecvError::Lagged(_)) => end = state.hub.watch_end(id),
-                // The hub stopped: this process is shutting down.
-                Err(RecvError::Closed) => return Ok(store::get(&state.pool, id).await?),
-            },
-        }
-    }
 }
 
 /// The task's events after `after` as an SSE response built on `response` (status and

@@ -20,4 +20,5 @@ pub mod store;
 pub mod submit;
 pub mod threading;
 pub mod transcript;
+pub mod wait;
 pub mod waiting;

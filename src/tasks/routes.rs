@@ -150,7 +150,7 @@ pub async fn create(
     let task = match wait {
         Some(wait) => {
             let _slot = state.auth.limiter.open_stream(caller.limit_key())?;
-            live::until_ended(&state, task.id, wait)
+            super::wait::until_ended(&state.hub, &state.pool, task.id, wait)
                 .await?
                 .unwrap_or(task)
         }
@@ -254,7 +254,7 @@ pub async fn get(
         Some(wait) => {
             existing_task(&state, &caller, &id).await?;
             let _slot = state.auth.limiter.open_stream(caller.limit_key())?;
-            live::until_ended(&state, uuid, wait).await?
+            super::wait::until_ended(&state.hub, &state.pool, uuid, wait).await?
         }
         None => store::get_in(&state.pool, caller.project, uuid).await?,
     };

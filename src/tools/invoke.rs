@@ -17,7 +17,6 @@ use crate::app::AppState;
 use crate::error::{ApiError, ErrorCode, Violation};
 use crate::projects::ProjectId;
 use crate::runners::schema::{Which, violations_of};
-use crate::tasks::live;
 use crate::tasks::model::{CreateTask, IfNotExists, Task};
 use crate::tasks::submit::{JobStart, Submitted};
 
@@ -268,7 +267,7 @@ impl Invoker<'_> {
             started.send_replace(Some(task.id));
         }
         Ok(match wait {
-            Some(wait) => live::until_ended(state, task.id, wait)
+            Some(wait) => crate::tasks::wait::until_ended(&state.hub, &state.pool, task.id, wait)
                 .await?
                 .unwrap_or(task),
             None => task,
