@@ -29,7 +29,8 @@ $$;
 
 -- As before (see 20261122000008_threads.sql), and a thread whose waiting task has a
 -- question asked below it is `input_required`; a child task's change of status to or from
--- `input_required` updates its tree's thread.
+-- `input_required` or `waiting` (a question below it comes into view or goes) updates its
+-- tree's thread.
 CREATE OR REPLACE FUNCTION thread_status_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     thread uuid := coalesce(NEW.thread_id, task_thread(NEW.parent_task_id));
@@ -54,5 +55,6 @@ END $$;
 CREATE TRIGGER tasks_tree_question_status AFTER UPDATE OF status ON tasks
     FOR EACH ROW WHEN (NEW.thread_id IS NULL AND NEW.parent_task_id IS NOT NULL
         AND OLD.status IS DISTINCT FROM NEW.status
-        AND 'input_required' IN (OLD.status, NEW.status))
+        AND (OLD.status IN ('input_required', 'waiting')
+             OR NEW.status IN ('input_required', 'waiting')))
     EXECUTE FUNCTION thread_status_sync();

@@ -13,7 +13,6 @@ use actix_web::error::{PathError, QueryPayloadError};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::{Condition, Next, from_fn};
 use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, HttpServer, get, web};
-use sqlx::PgPool;
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
@@ -23,26 +22,20 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::guard::Auth;
 use crate::body::BodyConfig;
 use crate::config::{QuotaSettings, Settings};
+use crate::core::Core;
 use crate::error::{ApiError, ErrorCode};
 use crate::events::hub::Hub;
-use crate::llm::ModelRegistry;
 use crate::openapi::{BaseDoc, Contract};
-use crate::runners::schema::SchemaCache;
-use crate::tools::catalog::Catalog;
 use crate::{auth, health, llm, projects, runners, tasks, threads, tools};
 
 /// What handlers share. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    pub pool: PgPool,
-    pub schemas: Arc<SchemaCache>,
-    pub models: Arc<ModelRegistry>,
-    pub tools: Arc<Catalog>,
+    /// The domain's state, on the API's own pool.
+    pub core: Core,
     /// Live task events of this process.
     pub hub: Hub,
     pub streams: StreamSettings,
-    /// How long an `Idempotency-Key` replays its task.
-    pub idempotency_ttl: Duration,
     /// Whether this process's worker still runs (`None`: no worker here).
     pub worker_alive: Option<Arc<std::sync::atomic::AtomicBool>>,
     /// Keys, open mode and request rates.
@@ -58,15 +51,7 @@ impl AppState {
         &self,
         project: crate::projects::ProjectId,
     ) -> crate::tasks::submit::Submitter<'_> {
-        crate::tasks::submit::Submitter {
-            project,
-            pool: &self.pool,
-            schemas: &self.schemas,
-            models: &self.models,
-            idempotency_ttl: self.idempotency_ttl,
-            max_queued: self.quotas.project_max_queued_tasks,
-            tools: &self.tools,
-        }
+        self.core.submitter(project)
     }
 }
 
@@ -183,7 +168,7 @@ impl Application {
             .then(|| web::Data::new(crate::mcp::adapter::service(state.clone(), &all.mcp, limit)));
         let mcp_origins = all.mcp.allowed_origins.clone();
         let state = web::Data::new(state);
-        let max_violations = state.schemas.max_violations();
+        let max_violations = state.core.schemas.max_violations();
         let origins = settings.cors_allowed_origins.clone();
         let server = HttpServer::new(move || {
             let (app, _) = App::new()

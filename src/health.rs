@@ -46,7 +46,7 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
             status: "worker stopped".into(),
         });
     }
-    let status = match crate::db::migrations_applied(&state.pool).await {
+    let status = match crate::db::migrations_applied(&state.core.pool).await {
         Ok(true) => {
             return HttpResponse::Ok().json(Health {
                 status: "ok".into(),

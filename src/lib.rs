@@ -9,6 +9,7 @@ pub mod cli;
 pub mod cli_keys;
 pub mod config;
 pub mod conversation;
+pub mod core;
 pub mod db;
 pub mod error;
 pub mod events;

@@ -14,11 +14,9 @@ use tokio_util::sync::CancellationToken;
 use crate::app::{AppState, Application, StreamSettings};
 use crate::auth::guard::Auth;
 use crate::config::Settings;
+use crate::core::Core;
 use crate::events::hub::Hub;
-use crate::llm::ModelRegistry;
-use crate::runners::schema::SchemaCache;
 use crate::runners::versions::VersionCache;
-use crate::tools::catalog::Catalog;
 use crate::worker::{self, Runtime};
 
 #[derive(Debug, Clone, Copy)]
@@ -74,14 +72,7 @@ pub async fn start(
     mode: Mode,
     worker_name: String,
 ) -> anyhow::Result<Running> {
-    let shared = Shared {
-        schemas: Arc::new(SchemaCache::new(
-            settings.limits.cache_entries,
-            settings.limits.max_violations,
-        )),
-        models: Arc::new(ModelRegistry::detecting(&settings.providers, &settings.mock).await?),
-        tools: Arc::new(Catalog::new(&settings.fetch, &settings.tools)?),
-    };
+    let core = Core::build(settings, pool.clone()).await?;
     let api = match mode.api {
         true => Some(prepare_api(settings, &pool).await?),
         false => None,
@@ -95,7 +86,7 @@ pub async fn start(
     };
     let worker_alive = mode.worker.then(|| Arc::new(AtomicBool::new(true)));
     if mode.worker {
-        running.start_worker(settings, &pool, &shared, worker_name, worker_alive.clone());
+        running.start_worker(settings, &core, worker_name, worker_alive.clone());
     }
     if let Some((listener, api_pool, auth)) = api {
         let parts = ApiParts {
@@ -105,7 +96,7 @@ pub async fn start(
             auth,
             worker_alive,
         };
-        if let Err(e) = running.start_api(settings, parts, shared).await {
+        if let Err(e) = running.start_api(settings, parts, &core).await {
             // Stop what already runs; the start's error is the one to report.
             let _ = running.stop().await;
             return Err(e);
@@ -131,13 +122,6 @@ async fn prepare_api(
     }
 }
 
-/// What the API and the worker share.
-struct Shared {
-    schemas: Arc<SchemaCache>,
-    models: Arc<ModelRegistry>,
-    tools: Arc<Catalog>,
-}
-
 /// What the API was given before anything started.
 struct ApiParts {
     listener: std::net::TcpListener,
@@ -152,12 +136,12 @@ impl Running {
     fn start_worker(
         &mut self,
         settings: &Settings,
-        pool: &PgPool,
-        shared: &Shared,
+        core: &Core,
         worker_name: String,
         alive: Option<Arc<AtomicBool>>,
     ) {
         let shutdown = &self.shutdown;
+        let pool = &core.pool;
         let sweeper = crate::housekeeping::Sweeper {
             pool: pool.clone(),
             retention: settings.retention.clone(),
@@ -168,16 +152,11 @@ impl Running {
         let (signals, listening) = worker::Signals::start(pool.clone(), shutdown.clone());
         self.background.push(listening);
         let rt = Arc::new(Runtime {
-            pool: pool.clone(),
-            schemas: shared.schemas.clone(),
-            models: shared.models.clone(),
-            tools: shared.tools.clone(),
+            core: core.clone(),
             runners: VersionCache::new(settings.limits.cache_entries),
             settings: settings.worker.clone(),
             events: settings.events.clone(),
             limits: settings.limits.clone(),
-            project_max_running: settings.quotas.project_max_running_tasks,
-            project_max_queued: settings.quotas.project_max_queued_tasks,
             owner: worker_name,
             signals,
         });
@@ -198,7 +177,7 @@ impl Running {
         &mut self,
         settings: &Settings,
         parts: ApiParts,
-        shared: Shared,
+        core: &Core,
     ) -> anyhow::Result<()> {
         let (hub, hub_task) = Hub::start(
             parts.hub_pool,
@@ -212,15 +191,9 @@ impl Running {
         let state = AppState {
             auth: parts.auth,
             quotas: settings.quotas.clone(),
-            pool: parts.pool,
-            schemas: shared.schemas,
-            models: shared.models,
-            tools: shared.tools,
+            core: core.on_pool(parts.pool),
             hub,
             streams: StreamSettings::from(settings),
-            idempotency_ttl: Duration::from_secs(
-                3600 * u64::from(settings.retention.idempotency_hours),
-            ),
             worker_alive: parts.worker_alive,
             retention_days: settings.retention.tasks_days,
         };

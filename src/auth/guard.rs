@@ -249,7 +249,7 @@ pub async fn guard(
         return Err(ApiError::new(ErrorCode::InternalError, "no application state").into());
     };
     let auth = &state.auth;
-    let caller = match auth.caller(&state.pool, &req).await {
+    let caller = match auth.caller(&state.core.pool, &req).await {
         Ok(caller) => caller,
         Err(e) => return Ok(refuse(req, &e, None)),
     };

@@ -77,7 +77,7 @@ async fn visible_project(
     if !caller.instance_admin() {
         return Err(project_not_found(name));
     }
-    projects::store::by_name(&state.pool, name)
+    projects::store::by_name(&state.core.pool, name)
         .await?
         .map(|p| ProjectId(p.id))
         .ok_or_else(|| project_not_found(name))
@@ -123,7 +123,7 @@ pub async fn create(
     }
     let project = visible_project(&state, &caller, input.project.as_deref()).await?;
     let max = i64::from(state.quotas.project_max_keys);
-    if keys::count_in(&state.pool, project).await? >= max {
+    if keys::count_in(&state.core.pool, project).await? >= max {
         return Err(ApiError::new(
             ErrorCode::QuotaExceeded,
             format!("the project holds {max} keys already (quotas.project_max_keys)"),
@@ -137,7 +137,7 @@ pub async fn create(
         expires_at: input.expires_at,
         seeded: false,
     };
-    let api_key = keys::insert(&state.pool, &new, &plaintext)
+    let api_key = keys::insert(&state.core.pool, &new, &plaintext)
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("a fresh key collided")))?;
     state.auth.open.close();
@@ -170,7 +170,7 @@ pub async fn list(
     caller.require(Scope::Admin)?;
     let limit = crate::pagination::limit(query.limit, 100, 100)?;
     let project = visible_project(&state, &caller, query.project.as_deref()).await?;
-    let mut data = keys::list(&state.pool, project, query.cursor, limit + 1).await?;
+    let mut data = keys::list(&state.core.pool, project, query.cursor, limit + 1).await?;
     let next_cursor = crate::pagination::next(&mut data, limit, |k| k.id.to_string());
     Ok(web::Json(ApiKeyPage { data, next_cursor }))
 }
@@ -200,7 +200,7 @@ pub async fn revoke(
     };
     let uuid = Uuid::parse_str(&id).map_err(|_| not_found())?;
     let scope = (!caller.instance_admin()).then_some(caller.project);
-    let (api_key, hash) = keys::revoke(&state.pool, scope, uuid)
+    let (api_key, hash) = keys::revoke(&state.core.pool, scope, uuid)
         .await?
         .ok_or_else(not_found)?;
     state.auth.forget(&hash);

@@ -34,7 +34,7 @@ pub async fn list(
     state: web::Data<AppState>,
 ) -> web::Json<ModelList> {
     web::Json(ModelList {
-        data: state.models.infos(),
-        toolkits: state.tools.builtins().infos(),
+        data: state.core.models.infos(),
+        toolkits: state.core.tools.builtins().infos(),
     })
 }

@@ -50,10 +50,16 @@ pub async fn serve(
     let method = match req.method() == actix_web::http::Method::POST {
         true => match envelope::read(&body) {
             Ok(method) => method,
-            Err((code, message)) => {
-                return Ok(HttpResponse::BadRequest()
+            Err(refused) => {
+                let status =
+                    StatusCode::from_u16(refused.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
+                return Ok(HttpResponse::build(status)
                     .content_type("application/json")
-                    .body(envelope::error_body(code, &message)));
+                    .body(envelope::error_body(
+                        refused.code,
+                        &refused.message,
+                        &refused.id,
+                    )));
             }
         },
         false => None,
@@ -87,8 +93,11 @@ pub async fn serve(
             .map(|b| b.to_bytes())
             .unwrap_or_else(|never| match never {});
         if json {
-            let fixed = envelope::fix_answer(&whole, method.as_deref());
-            return Ok(out.body(fixed.unwrap_or(whole)));
+            return Ok(match envelope::fix_answer(&whole, method.as_deref()) {
+                // An answer to the request, like any other: 200.
+                Some(fixed) => out.status(StatusCode::OK).body(fixed),
+                None => out.body(whole),
+            });
         }
         let said = String::from_utf8_lossy(&whole).trim().to_owned();
         let message = if said.is_empty() {
@@ -97,7 +106,11 @@ pub async fn serve(
             said
         };
         out.insert_header((actix_web::http::header::CONTENT_TYPE, "application/json"));
-        return Ok(out.body(envelope::error_body(-32600, &message)));
+        return Ok(out.body(envelope::error_body(
+            -32600,
+            &message,
+            &serde_json::Value::Null,
+        )));
     }
     let stream = body.into_data_stream().map(|chunk| {
         let chunk: Bytes = chunk.unwrap_or_else(|never| match never {});

@@ -52,7 +52,7 @@ pub async fn list(
         None => None,
     };
     let tasks = store::list(
-        &state.pool,
+        &state.core.pool,
         caller.project,
         &TaskFilter::default(),
         before,
@@ -89,7 +89,7 @@ pub async fn read(
         .strip_prefix(PREFIX)
         .and_then(|id| Uuid::parse_str(id).ok())
         .ok_or_else(not_found)?;
-    let task = store::get_in(&state.pool, caller.project, id)
+    let task = store::get_in(&state.core.pool, caller.project, id)
         .await
         .map_err(internal)?
         .ok_or_else(not_found)?;

@@ -29,6 +29,10 @@ use crate::tools::catalog::Entry;
 use crate::tools::invocations::Source;
 use crate::tools::invoke::{InvokeResult, InvokeTool, Invoker};
 
+/// How long an ended task's last progress notification may take to go out before the
+/// call's result.
+const LAST_PROGRESS: Duration = Duration::from_millis(200);
+
 #[derive(Clone)]
 pub struct ErrandMcp {
     pub(super) state: AppState,
@@ -139,6 +143,7 @@ impl ErrandMcp {
         let forwarding = match (ctx.meta.get_progress_token(), wait) {
             (Some(token), Some(_)) => Some(tokio::spawn(progress::forward(
                 self.state.hub.clone(),
+                self.state.core.pool.clone(),
                 ctx.peer.clone(),
                 token,
                 task_started.subscribe(),
@@ -146,8 +151,20 @@ impl ErrandMcp {
             _ => None,
         };
         let done = invoker.invoke(entry, body, None, wait).await;
-        if let Some(forwarding) = forwarding {
-            forwarding.abort();
+        if let Some(mut forwarding) = forwarding {
+            // A task that ended has its last event on the way: let it go out first.
+            let ended = done
+                .as_ref()
+                .ok()
+                .and_then(|d| d.task.as_ref())
+                .is_some_and(|t| t.status.is_final());
+            if !ended
+                || tokio::time::timeout(LAST_PROGRESS, &mut forwarding)
+                    .await
+                    .is_err()
+            {
+                forwarding.abort();
+            }
         }
         done
     }
@@ -199,8 +216,9 @@ impl ServerHandler for ErrandMcp {
         let caller = caller(&ctx, Scope::Write)?;
         let found = self
             .state
+            .core
             .tools
-            .find(&self.state.pool, caller.project, &request.name)
+            .find(&self.state.core.pool, caller.project, &request.name)
             .await
             .map_err(internal)?;
         let Some(entry) = found else {

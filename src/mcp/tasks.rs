@@ -44,7 +44,7 @@ fn not_found(id: &str) -> McpError {
 
 async fn load(mcp: &ErrandMcp, caller: &Caller, id: &str) -> Result<Task, McpError> {
     let uuid = Uuid::parse_str(id).map_err(|_| not_found(id))?;
-    store::get_in(&mcp.state.pool, caller.project, uuid)
+    store::get_in(&mcp.state.core.pool, caller.project, uuid)
         .await
         .map_err(internal)?
         .ok_or_else(|| not_found(id))
@@ -159,9 +159,9 @@ pub async fn update(
             (Value::String(text), true) => serde_json::from_str(text).unwrap_or(given.clone()),
             _ => given,
         };
-        let max = mcp.state.schemas.max_violations();
+        let max = mcp.state.core.schemas.max_violations();
         let taken = input::answer(
-            &mcp.state.pool,
+            &mcp.state.core.pool,
             caller.project,
             task.id,
             TaskInput { request_id, answer },
@@ -198,15 +198,26 @@ async fn ask_again(
         "Your answer was refused: {}. Answer again.",
         crate::error::Violation::describe(&violations)
     );
-    input::ask_again(&mcp.state.pool, caller.project, task, request_id, &why)
+    let asked = input::ask_again(&mcp.state.core.pool, caller.project, task, request_id, &why)
         .await
-        .map_err(internal)
+        .map_err(internal)?;
+    if asked {
+        return Ok(());
+    }
+    // Answered (or ended) meanwhile: this answer was not taken, and nothing asks again.
+    Err(McpError::invalid_params(
+        format!(
+            "request {request_id} no longer waits for an answer (answered or ended meanwhile); \
+             yours was not taken: {why}"
+        ),
+        Some(json!({"errors": violations})),
+    ))
 }
 
 /// `tasks/cancel`.
 pub async fn cancel(mcp: &ErrandMcp, caller: &Caller, id: &str) -> Result<(), McpError> {
     let task = load(mcp, caller, id).await?;
-    let mut tx = mcp.state.pool.begin().await.map_err(internal)?;
+    let mut tx = mcp.state.core.pool.begin().await.map_err(internal)?;
     cancelling::cancel(&mut tx, caller.project, task.id, false)
         .await
         .map_err(internal)?;

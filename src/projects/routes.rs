@@ -54,21 +54,23 @@ pub async fn create(
         ));
     }
     let max = i64::from(state.quotas.max_projects);
-    if store::count(&state.pool).await? >= max {
+    if store::count(&state.core.pool).await? >= max {
         return Err(ApiError::new(
             ErrorCode::QuotaExceeded,
             format!("the server holds {max} projects already (quotas.max_projects)"),
         ));
     }
-    let project = store::insert(&state.pool, &input).await?.ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::ProjectExists,
-            format!("a project named {:?} exists", input.name),
-        )
-    })?;
+    let project = store::insert(&state.core.pool, &input)
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::ProjectExists,
+                format!("a project named {:?} exists", input.name),
+            )
+        })?;
     if project.max_running_tasks.is_some() {
         // Workers claim the fast way while no limit exists: tell them one does.
-        crate::tasks::queue::announce_limits(&state.pool).await?;
+        crate::tasks::queue::announce_limits(&state.core.pool).await?;
     }
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, "/v1/projects"))
@@ -110,9 +112,9 @@ pub async fn list(
         return Err(crate::pagination::invalid_cursor());
     }
     let mut data = if caller.instance_admin() {
-        store::list(&state.pool, after, limit + 1).await?
+        store::list(&state.core.pool, after, limit + 1).await?
     } else {
-        let own = store::by_id(&state.pool, caller.project).await?;
+        let own = store::by_id(&state.core.pool, caller.project).await?;
         own.into_iter()
             .filter(|p| after.is_none_or(|a| p.name.as_str() > a))
             .collect()

@@ -23,12 +23,12 @@ async fn check(
     name: String,
 ) -> Result<RunnerDefinition, ApiError> {
     let mut errors = input.field_violations(&name);
-    let max = state.schemas.max_violations();
+    let max = state.core.schemas.max_violations();
     errors.extend(schema_violations(&input.input_schema, "/input_schema", max));
     if let Some(output) = &input.output_schema {
         errors.extend(schema_violations(output, "/output_schema", max));
     }
-    match state.models.resolve(&input.model) {
+    match state.core.models.resolve(&input.model) {
         Ok((provider, _)) => errors.extend(
             provider
                 .settings_violations(&input.model_settings)
@@ -45,8 +45,9 @@ async fn check(
     } else {
         errors.extend(
             state
+                .core
                 .tools
-                .toolkit_violations(&state.pool, project, &name, &input.toolkits)
+                .toolkit_violations(&state.core.pool, project, &name, &input.toolkits)
                 .await?,
         );
     }
@@ -94,7 +95,7 @@ pub async fn create(
         return Err(invalid_runner(vec![Violation::new("/name", "required")]));
     };
     let def = check(&state, caller.project, input, name).await?;
-    let mut tx = state.pool.begin().await?;
+    let mut tx = state.core.pool.begin().await?;
     let runner = match store::insert(&mut tx, caller.project, &def).await {
         Ok(r) => r,
         Err(e) if violated_constraint(&e) == Some("runners_name_live") => {
@@ -141,7 +142,7 @@ pub async fn list(
     if after.is_some_and(|name| !valid_name(name)) {
         return Err(crate::pagination::invalid_cursor());
     }
-    let mut data = store::list(&state.pool, caller.project, after, limit + 1).await?;
+    let mut data = store::list(&state.core.pool, caller.project, after, limit + 1).await?;
     let next_cursor = crate::pagination::next(&mut data, limit, |r| r.name.clone());
     Ok(web::Json(RunnerPage { data, next_cursor }))
 }
@@ -159,7 +160,7 @@ pub async fn get(
     caller: Caller,
     name: web::Path<String>,
 ) -> Result<web::Json<Runner>, ApiError> {
-    store::get(&state.pool, caller.project, path_name(&name)?)
+    store::get(&state.core.pool, caller.project, path_name(&name)?)
         .await?
         .map(web::Json)
         .ok_or_else(|| runner_not_found(&name))
@@ -199,7 +200,7 @@ pub async fn replace(
         )]));
     }
     let def = check(&state, caller.project, input, name).await?;
-    let mut tx = state.pool.begin().await?;
+    let mut tx = state.core.pool.begin().await?;
     if let Some((runner, _)) = store::update(&mut tx, caller.project, &def).await? {
         tx.commit().await?;
         return Ok(HttpResponse::Ok().json(runner));
@@ -243,15 +244,15 @@ pub async fn delete(
     name: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let name = path_name(&name)?;
-    if store::get(&state.pool, caller.project, name)
+    if store::get(&state.core.pool, caller.project, name)
         .await?
         .is_none()
     {
         return Err(runner_not_found(name));
     }
     let tool = crate::tools::runner_tool::tool_name(name);
-    crate::tools::validate::refuse_if_listed(&state.pool, caller.project, &tool).await?;
-    if store::delete(&state.pool, caller.project, name).await? {
+    crate::tools::validate::refuse_if_listed(&state.core.pool, caller.project, &tool).await?;
+    if store::delete(&state.core.pool, caller.project, name).await? {
         Ok(HttpResponse::NoContent().finish())
     } else {
         Err(runner_not_found(name))

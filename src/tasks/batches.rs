@@ -122,7 +122,7 @@ fn batch_not_found(id: &str) -> ApiError {
 
 async fn existing(state: &AppState, caller: &Caller, id: &str) -> Result<Batch, ApiError> {
     let uuid = Uuid::parse_str(id).map_err(|_| batch_not_found(id))?;
-    load(&state.pool, caller.project, uuid)
+    load(&state.core.pool, caller.project, uuid)
         .await?
         .ok_or_else(|| batch_not_found(id))
 }
@@ -140,9 +140,9 @@ pub async fn respond(
         let deadline = tokio::time::Instant::now() + wait;
         for task in &batch.tasks {
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            super::wait::until_ended(&state.hub, &state.pool, task.id, left).await?;
+            super::wait::until_ended(&state.hub, &state.core.pool, task.id, left).await?;
         }
-        batch = load(&state.pool, batch.tasks[0].project, batch.id)
+        batch = load(&state.core.pool, batch.tasks[0].project, batch.id)
             .await?
             .unwrap_or(batch);
     }
@@ -197,7 +197,7 @@ pub async fn cancel(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let batch = existing(&state, &caller, &id).await?;
-    let mut tx = state.pool.begin().await?;
+    let mut tx = state.core.pool.begin().await?;
     let mut stopping = false;
     for task in batch
         .tasks
@@ -211,7 +211,7 @@ pub async fn cancel(
         }
     }
     tx.commit().await?;
-    let batch = load(&state.pool, caller.project, batch.id)
+    let batch = load(&state.core.pool, caller.project, batch.id)
         .await?
         .unwrap_or(batch);
     Ok(if stopping {

@@ -141,15 +141,15 @@ async fn answer_own(
 /// Asks question `request_id` of `task` again under a new request id, with `why` the last
 /// answer was refused (for a client that cannot be told "try again" otherwise: an MCP
 /// client's answer, which must be acknowledged). The question may be one asked below
-/// `task`; the tasks above the asker are told. Nothing happens when the question is no
-/// longer pending.
+/// `task`; the tasks above the asker are told. `false` when the question is no longer
+/// pending (answered or ended meanwhile): nothing was asked.
 pub async fn ask_again(
     pool: &PgPool,
     project: ProjectId,
     task: Uuid,
     request_id: Uuid,
     why: &str,
-) -> sqlx::Result<()> {
+) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
     let asker = relay::asker_below(&mut tx, project, task, request_id)
         .await?
@@ -160,9 +160,10 @@ pub async fn ask_again(
         .and_then(|t| t.input_request)
         .filter(|q| q.request_id == request_id)
     else {
-        return Ok(());
+        return Ok(false);
     };
-    if let Some(again) = waiting::ask_again(&mut tx, asker, &current, why).await? {
+    let asked_again = waiting::ask_again(&mut tx, asker, &current, why).await?;
+    if let Some(again) = &asked_again {
         let mut asked = json!({"request_id": again.request_id, "question": again.question,
             "schema": again.schema, "replaces": request_id});
         events::append(&mut tx, asker, kind::INPUT_REQUIRED, &asked).await?;
@@ -171,7 +172,8 @@ pub async fn ask_again(
             events::append(&mut tx, *ancestor, kind::INPUT_REQUIRED, &asked).await?;
         }
     }
-    tx.commit().await
+    tx.commit().await?;
+    Ok(asked_again.is_some())
 }
 
 fn not_waiting(task: &Task, request_id: Uuid) -> ApiError {

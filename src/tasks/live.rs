@@ -55,7 +55,7 @@ pub async fn stream(
     let ended = task.status.terminal_event().is_some();
     let tail = Tail::open(
         live,
-        state.pool.clone(),
+        state.core.pool.clone(),
         Log::Task(task.id),
         after,
         ended,

@@ -56,7 +56,7 @@ pub async fn list_events(
     let limit = pagination::limit(query.limit, 100, 1000)?;
     let uuid = existing_task(&state, &caller, &id).await?.id;
     let page_bytes = state.streams.page_bytes;
-    let data = events::list(&state.pool, uuid, after, limit, page_bytes)
+    let data = events::list(&state.core.pool, uuid, after, limit, page_bytes)
         .await?
         .events;
     let next_after = data.last().map_or(after, |e| e.seq);
@@ -84,7 +84,7 @@ pub async fn list_steps(
     let uuid = existing_task(&state, &caller, &id).await?.id;
     let after = query.after.unwrap_or(-1);
     let page_bytes = state.streams.page_bytes;
-    let data = journal::list(&state.pool, uuid, after, limit, page_bytes).await?;
+    let data = journal::list(&state.core.pool, uuid, after, limit, page_bytes).await?;
     let next_after = data.last().map_or(after, |s| s.index);
     Ok(web::Json(StepPage { data, next_after }))
 }

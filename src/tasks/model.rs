@@ -208,6 +208,7 @@ pub struct Task {
     pub batch_id: Option<Uuid>,
     pub usage: TaskUsage,
     pub created_at: DateTime<Utc>,
+    /// When the current attempt started (going on after a pause keeps it).
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,

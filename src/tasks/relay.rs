@@ -41,7 +41,8 @@ pub async fn lock_ancestors(conn: &mut PgConnection, task: Uuid) -> sqlx::Result
     Ok(nearest_first.into_iter().map(|(id, _)| id).collect())
 }
 
-/// Tells each of `ancestors` that `asker` asks `question`.
+/// Tells each of `ancestors` that `asker` asks `question`, once: an ancestor whose log has
+/// the question already (told as it stopped to wait) is not told again.
 pub async fn announce(
     conn: &mut PgConnection,
     ancestors: &[Uuid],
@@ -50,9 +51,52 @@ pub async fn announce(
 ) -> sqlx::Result<()> {
     let mut below = question.clone();
     below.task_id = Some(asker);
-    let data = serde_json::to_value(&below).map_err(|e| sqlx::Error::Encode(e.into()))?;
     for ancestor in ancestors {
-        events::append(conn, *ancestor, kind::INPUT_REQUIRED, &data).await?;
+        tell(conn, *ancestor, &below).await?;
+    }
+    Ok(())
+}
+
+/// Tells `task`, as it stops to wait for its children, of every question asked below it
+/// that it was not told of yet (one may have been asked while it still ran).
+pub async fn catch_up(conn: &mut PgConnection, task: Uuid) -> sqlx::Result<()> {
+    let pending: Vec<sqlx::types::Json<InputRequest>> = sqlx::query_scalar(
+        "WITH RECURSIVE below(id, status, n) AS (
+            SELECT id, status, 1 FROM tasks
+            WHERE parent_task_id = $1 AND status IN ('input_required', 'waiting')
+            UNION ALL
+            SELECT c.id, c.status, b.n + 1 FROM tasks c JOIN below b ON c.parent_task_id = b.id
+            WHERE b.status = 'waiting' AND c.status IN ('input_required', 'waiting')
+              AND b.n < $2)
+         SELECT t.input_request || jsonb_build_object('task_id', t.id)
+         FROM below b JOIN tasks t ON t.id = b.id
+         WHERE b.status = 'input_required' AND t.input_request IS NOT NULL
+         ORDER BY t.input_deadline, t.id",
+    )
+    .bind(task)
+    .bind(MAX_DEPTH)
+    .fetch_all(&mut *conn)
+    .await?;
+    for question in pending {
+        tell(conn, task, &question.0).await?;
+    }
+    Ok(())
+}
+
+/// Appends `question` (asked below `task`) to `task`'s log unless it is there already.
+async fn tell(conn: &mut PgConnection, task: Uuid, question: &InputRequest) -> sqlx::Result<()> {
+    let told: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM task_events WHERE task_id = $1 AND type = $2
+                        AND data->>'request_id' = $3::text)",
+    )
+    .bind(task)
+    .bind(kind::INPUT_REQUIRED)
+    .bind(question.request_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if !told {
+        let data = serde_json::to_value(question).map_err(|e| sqlx::Error::Encode(e.into()))?;
+        events::append(conn, task, kind::INPUT_REQUIRED, &data).await?;
     }
     Ok(())
 }

@@ -38,7 +38,7 @@ pub(super) async fn existing_task(
     id: &str,
 ) -> Result<Task, ApiError> {
     let uuid = parse_id(id)?;
-    store::get_in(&state.pool, caller.project, uuid)
+    store::get_in(&state.core.pool, caller.project, uuid)
         .await?
         .ok_or_else(|| task_not_found(id))
 }
@@ -128,10 +128,10 @@ pub async fn create(
         Submitted::Taken { hash } => {
             let key = key.as_deref().unwrap_or_default();
             let task =
-                idempotency::replayed_task(&state.pool, caller.project, key, hash.as_deref())
+                idempotency::replayed_task(&state.core.pool, caller.project, key, hash.as_deref())
                     .await?;
             if let Some(id) = task.batch_id
-                && let Some(batch) = batches::load(&state.pool, caller.project, id).await?
+                && let Some(batch) = batches::load(&state.core.pool, caller.project, id).await?
             {
                 return batches::respond(&state, batch, None, true).await;
             }
@@ -150,7 +150,7 @@ pub async fn create(
     let task = match wait {
         Some(wait) => {
             let _slot = state.auth.limiter.open_stream(caller.limit_key())?;
-            super::wait::until_ended(&state.hub, &state.pool, task.id, wait)
+            super::wait::until_ended(&state.hub, &state.core.pool, task.id, wait)
                 .await?
                 .unwrap_or(task)
         }
@@ -196,7 +196,7 @@ pub async fn list(
     let limit = pagination::limit(filter.limit, 20, 100)?;
     check_filter(&filter)?;
     let mut data = store::list(
-        &state.pool,
+        &state.core.pool,
         caller.project,
         &filter,
         filter.cursor,
@@ -254,9 +254,9 @@ pub async fn get(
         Some(wait) => {
             existing_task(&state, &caller, &id).await?;
             let _slot = state.auth.limiter.open_stream(caller.limit_key())?;
-            super::wait::until_ended(&state.hub, &state.pool, uuid, wait).await?
+            super::wait::until_ended(&state.hub, &state.core.pool, uuid, wait).await?
         }
-        None => store::get_in(&state.pool, caller.project, uuid).await?,
+        None => store::get_in(&state.core.pool, caller.project, uuid).await?,
     };
     task.map(web::Json).ok_or_else(|| task_not_found(&id))
 }
@@ -285,7 +285,7 @@ pub async fn cancel(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let uuid = parse_id(&id)?;
-    let mut tx = state.pool.begin().await?;
+    let mut tx = state.core.pool.begin().await?;
     let answer = match cancelling::cancel(&mut tx, caller.project, uuid, false).await? {
         Cancelled::Now(task) => HttpResponse::Ok().json(task),
         Cancelled::Requested(task) => HttpResponse::Accepted().json(task),
@@ -329,8 +329,14 @@ pub async fn answer_input(
     body: JsonBody<TaskInput>,
 ) -> Result<web::Json<Task>, ApiError> {
     let uuid = parse_id(&id)?;
-    let max = state.schemas.max_violations();
-    input::answer(&state.pool, caller.project, uuid, body.into_inner(), max)
-        .await
-        .map(web::Json)
+    let max = state.core.schemas.max_violations();
+    input::answer(
+        &state.core.pool,
+        caller.project,
+        uuid,
+        body.into_inner(),
+        max,
+    )
+    .await
+    .map(web::Json)
 }

@@ -42,7 +42,7 @@ pub async fn list_messages(
     }
     let thread = by_id(&state, &caller, &id).await?;
     let data = messages::list(
-        &state.pool,
+        &state.core.pool,
         thread.id,
         after,
         limit,
@@ -111,7 +111,7 @@ pub async fn list_events(
         let live = state.hub.subscribe(log);
         let tail = Tail::open(
             live,
-            state.pool.clone(),
+            state.core.pool.clone(),
             log,
             after,
             false,
@@ -123,7 +123,7 @@ pub async fn list_events(
     }
     let limit = pagination::limit(query.limit, 100, 1000)?;
     let data = events::list_thread(
-        &state.pool,
+        &state.core.pool,
         thread.id,
         after,
         limit,

@@ -28,7 +28,7 @@ fn key_taken(key: &str) -> ApiError {
 /// The caller's thread named by an id in the path, or 404.
 pub(super) async fn by_id(state: &AppState, caller: &Caller, id: &str) -> Result<Thread, ApiError> {
     let uuid = Uuid::parse_str(id).map_err(|_| thread_not_found(id))?;
-    store::get(&state.pool, caller.project, ThreadRef::Id(uuid))
+    store::get(&state.core.pool, caller.project, ThreadRef::Id(uuid))
         .await?
         .ok_or_else(|| thread_not_found(id))
 }
@@ -40,7 +40,7 @@ async fn by_key(state: &AppState, caller: &Caller, key: &str) -> Result<Thread, 
             "key must be a thread key (letters, digits and . _ : @ / + = -, at most 255), not {key:?}"
         )));
     }
-    store::get(&state.pool, caller.project, ThreadRef::Key(key))
+    store::get(&state.core.pool, caller.project, ThreadRef::Key(key))
         .await?
         .ok_or_else(|| thread_not_found(key))
 }
@@ -83,7 +83,7 @@ pub async fn create(
         ));
     }
     let thread = store::insert(
-        &state.pool,
+        &state.core.pool,
         caller.project,
         body.key.as_deref(),
         &body.metadata,
@@ -126,7 +126,7 @@ pub async fn list(
         },
     };
     let mut data = store::list(
-        &state.pool,
+        &state.core.pool,
         caller.project,
         &filter,
         metadata.as_ref(),
@@ -247,7 +247,7 @@ async fn apply_update(
     }
     let key = body.key.as_ref().map(|k| k.as_deref());
     match store::update(
-        &state.pool,
+        &state.core.pool,
         caller.project,
         thread.id,
         key,
@@ -317,7 +317,7 @@ async fn remove(
     caller: &Caller,
     thread: Thread,
 ) -> Result<HttpResponse, ApiError> {
-    let mut tx = state.pool.begin().await?;
+    let mut tx = state.core.pool.begin().await?;
     match store::delete(&mut tx, caller.project, thread.id).await? {
         Deleted::Done => {
             tx.commit().await?;

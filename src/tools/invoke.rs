@@ -134,7 +134,8 @@ impl Invoker<'_> {
             error: error.as_deref(),
             duration_ms,
         };
-        let invocation_id = invocations::record(&self.state.pool, self.project, &record).await?;
+        let invocation_id =
+            invocations::record(&self.state.core.pool, self.project, &record).await?;
         Ok(InvokeResult {
             invocation_id,
             tool: name,
@@ -180,6 +181,7 @@ impl Invoker<'_> {
                 let key = (def.id, def.version);
                 let tool = self
                     .state
+                    .core
                     .tools
                     .http_tool((**def).clone(), self.project_name);
                 (std::sync::Arc::new(tool) as _, key)
@@ -190,7 +192,7 @@ impl Invoker<'_> {
                 )));
             }
         };
-        let schemas = &self.state.schemas;
+        let schemas = &self.state.core.schemas;
         let validator = schemas.validator((key.0, key.1, Which::Input), &spec.parameters)?;
         errors.extend(
             violations_of(&validator, &body.arguments, schemas.max_violations())
@@ -250,7 +252,7 @@ impl Invoker<'_> {
             Submitted::Taken { hash } => {
                 let key = key.unwrap_or_default();
                 crate::tasks::idempotency::replayed_task(
-                    &state.pool,
+                    &state.core.pool,
                     self.project,
                     key,
                     hash.as_deref(),
@@ -267,9 +269,11 @@ impl Invoker<'_> {
             started.send_replace(Some(task.id));
         }
         Ok(match wait {
-            Some(wait) => crate::tasks::wait::until_ended(&state.hub, &state.pool, task.id, wait)
-                .await?
-                .unwrap_or(task),
+            Some(wait) => {
+                crate::tasks::wait::until_ended(&state.hub, &state.core.pool, task.id, wait)
+                    .await?
+                    .unwrap_or(task)
+            }
             None => task,
         })
     }

@@ -26,8 +26,9 @@ pub async fn existing(state: &AppState, caller: &Caller, name: &str) -> Result<E
         return Err(tool_not_found(name));
     }
     state
+        .core
         .tools
-        .find(&state.pool, caller.project, name)
+        .find(&state.core.pool, caller.project, name)
         .await?
         .ok_or_else(|| tool_not_found(name))
 }
@@ -37,8 +38,9 @@ async fn entry(state: &AppState, project: ProjectId, entry: &Entry) -> Result<To
     let read_only = match entry {
         Entry::Runner(runner) => {
             state
+                .core
                 .tools
-                .runner_read_only(&state.pool, project, runner)
+                .runner_read_only(&state.core.pool, project, runner)
                 .await?
         }
         other => other.offered_read_only(),
@@ -55,6 +57,7 @@ pub async fn page(
     limit: i64,
 ) -> Result<(Vec<ToolEntry>, Option<String>), ApiError> {
     let mut entries: Vec<Entry> = state
+        .core
         .tools
         .builtins()
         .all()
@@ -62,14 +65,14 @@ pub async fn page(
         .map(|t| Entry::Builtin(t.clone()))
         .collect();
     entries.extend(
-        store::all(&state.pool, project)
+        store::all(&state.core.pool, project)
             .await?
             .into_iter()
             .filter(|d| d.name.as_str() > after)
             .map(|d| Entry::Http(Box::new(d))),
     );
     entries.extend(
-        crate::runners::store::list_by_tool_name(&state.pool, project, after, limit + 1)
+        crate::runners::store::list_by_tool_name(&state.core.pool, project, after, limit + 1)
             .await?
             .into_iter()
             .map(|r| Entry::Runner(Box::new(r))),
@@ -171,8 +174,8 @@ pub async fn create(
         return Err(invalid_tool(vec![Violation::new("/name", "required")]));
     };
     check(&state, &caller, &input, &name)?;
-    let mut tx = state.pool.begin().await?;
-    let max = state.tools.settings.project_max_tools;
+    let mut tx = state.core.pool.begin().await?;
+    let max = state.core.tools.settings.project_max_tools;
     let created = store::insert(&mut tx, caller.project, &input.as_new(&name), max).await?;
     let Some(tool) = created else {
         return Err(
@@ -243,7 +246,7 @@ pub async fn replace(
         )]));
     }
     check(&state, &caller, &input, &name)?;
-    let mut tx = state.pool.begin().await?;
+    let mut tx = state.core.pool.begin().await?;
     let replaced = store::replace(&mut tx, caller.project, &input.as_new(&name))
         .await?
         .ok_or_else(|| tool_not_found(&name))?;
@@ -277,14 +280,14 @@ pub async fn delete(
         return Err(refused);
     }
     if name.len() > 100
-        || store::get(&state.pool, caller.project, &name)
+        || store::get(&state.core.pool, caller.project, &name)
             .await?
             .is_none()
     {
         return Err(tool_not_found(&name));
     }
-    super::validate::refuse_if_listed(&state.pool, caller.project, &name).await?;
-    if !store::delete(&state.pool, caller.project, &name).await? {
+    super::validate::refuse_if_listed(&state.core.pool, caller.project, &name).await?;
+    if !store::delete(&state.core.pool, caller.project, &name).await? {
         return Err(tool_not_found(&name));
     }
     Ok(HttpResponse::NoContent().finish())
@@ -310,8 +313,14 @@ pub async fn list_invocations(
 ) -> Result<web::Json<InvocationPage>, ApiError> {
     existing(&state, &caller, &name).await?;
     let limit = pagination::limit(query.limit, 20, 100)?;
-    let mut data =
-        invocations::list(&state.pool, caller.project, &name, query.cursor, limit + 1).await?;
+    let mut data = invocations::list(
+        &state.core.pool,
+        caller.project,
+        &name,
+        query.cursor,
+        limit + 1,
+    )
+    .await?;
     let next_cursor = pagination::next(&mut data, limit, |i| i.id.to_string());
     Ok(web::Json(InvocationPage { data, next_cursor }))
 }

@@ -88,7 +88,7 @@ pub fn check(
             format!("at most {MAX_DESCRIPTION_CHARS} characters"),
         ));
     }
-    let max = state.schemas.max_violations();
+    let max = state.core.schemas.max_violations();
     v.extend(schema_violations(&input.input_schema, "/input_schema", max));
     if input.input_schema.get("type") != Some(&serde_json::json!("object")) {
         v.push(Violation::new(
@@ -132,6 +132,7 @@ pub fn check(
             }
             HeaderValue::Secret(r) => {
                 if !state
+                    .core
                     .tools
                     .secret_usable(&r.secret, &caller.project_name, &input.url)
                 {

@@ -61,7 +61,7 @@ async fn run_loop(
     deadline: Instant,
     partial: Partial,
 ) -> anyhow::Result<AttemptResult> {
-    let (provider, model) = match rt.models.resolve(&task.model) {
+    let (provider, model) = match rt.core.models.resolve(&task.model) {
         Ok(found) => found,
         Err(e) => {
             return Ok(failed(
@@ -72,8 +72,14 @@ async fn run_loop(
         }
     };
     let toolbox = match rt
+        .core
         .tools
-        .toolbox(&rt.pool, task.project, &runner.toolkits, task.read_only)
+        .toolbox(
+            &rt.core.pool,
+            task.project,
+            &runner.toolkits,
+            task.read_only,
+        )
         .await?
     {
         Ok(toolbox) => toolbox,
@@ -259,9 +265,9 @@ fn check_output(
         }
     };
     let key = (runner.id, runner.version, Which::Output);
-    let mut errors = rt.schemas.violations(key, schema, &value)?;
+    let mut errors = rt.core.schemas.violations(key, schema, &value)?;
     // Valid or not, an output with NUL in a string cannot be stored: the model must fix it.
-    let max = rt.schemas.max_violations();
+    let max = rt.core.schemas.max_violations();
     errors.extend(crate::json::nul_violations(&value, "", max));
     errors.truncate(max);
     Ok(if errors.is_empty() {

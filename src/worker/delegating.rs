@@ -40,7 +40,7 @@ impl Run<'_> {
             Ok(arguments) => arguments,
             Err(v) => return Ok(Err(format!("the arguments {}: {}", v.pointer, v.message))),
         };
-        let max_depth = rt.tools.settings.max_task_depth;
+        let max_depth = rt.core.tools.settings.max_task_depth;
         if task.depth + 1 > i32::try_from(max_depth).unwrap_or(i32::MAX) {
             return Ok(Err(format!(
                 "not started: runners calling runners may nest {max_depth} deep \
@@ -48,11 +48,11 @@ impl Run<'_> {
                 task.depth
             )));
         }
-        let validator = rt.schemas.validator(
+        let validator = rt.core.schemas.validator(
             (runner.id, runner.version, Which::Input),
             &runner.input_schema,
         )?;
-        let problems = violations_of(&validator, &arguments, rt.schemas.max_violations());
+        let problems = violations_of(&validator, &arguments, rt.core.schemas.max_violations());
         if !problems.is_empty() {
             return Ok(Err(format!(
                 "the arguments break {}'s input schema: {}",
@@ -60,7 +60,7 @@ impl Run<'_> {
                 Violation::describe(&problems)
             )));
         }
-        let mut tx = rt.pool.begin().await?;
+        let mut tx = rt.core.pool.begin().await?;
         if let Some(child) = children::existing(&mut tx, task.id, index).await? {
             return Ok(Ok(child.id));
         }
@@ -100,8 +100,9 @@ impl Run<'_> {
         };
         // A child counts against the project's queue limit like any task: a full queue is
         // a tool error the model can work around, never a task queued past the limit.
-        let Some(child) = store::insert(&mut tx, &new, rt.project_max_queued).await? else {
-            let (_, limit) = store::may_queue(&mut tx, task.project, rt.project_max_queued).await?;
+        let Some(child) = store::insert(&mut tx, &new, rt.core.project_max_queued).await? else {
+            let (_, limit) =
+                store::may_queue(&mut tx, task.project, rt.core.project_max_queued).await?;
             return Ok(Err(format!(
                 "not started: the project has {limit} tasks queued, its limit \
                  (quotas.project_max_queued_tasks); call it again later or go on without it"

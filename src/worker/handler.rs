@@ -75,7 +75,7 @@ async fn run_until_stopped(
 ) -> anyhow::Result<Stopped> {
     let Some(runner) = rt
         .runners
-        .get(&rt.pool, task.runner_id, task.runner_version)
+        .get(&rt.core.pool, task.runner_id, task.runner_version)
         .await?
     else {
         anyhow::bail!("runner version of task {} is missing", task.id);
@@ -102,7 +102,7 @@ async fn watch_for_stop(rt: &Runtime, task: &Task, watch: &Watch) {
             () = tokio::time::sleep(every) => {}
             () = watch.checked() => {}
         }
-        match store::should_stop(&rt.pool, task.id, task.attempts).await {
+        match store::should_stop(&rt.core.pool, task.id, task.attempts).await {
             Ok(true) => return,
             Ok(false) => {}
             Err(e) => tracing::warn!(error = %e, "cannot check for cancellation; trying again"),

@@ -33,7 +33,7 @@ pub async fn run_task(rt: Arc<Runtime>, task: Task) {
         attempt = task.attempts,
         "attempt ended without an outcome ({fault}); giving up its lease"
     );
-    if let Err(e) = queue::expire(&rt.pool, &rt.owner, task.id).await {
+    if let Err(e) = queue::expire(&rt.core.pool, &rt.owner, task.id).await {
         tracing::warn!(task_id = %task.id, error = %e, "cannot give up the lease; it expires by itself");
     }
 }
@@ -67,7 +67,7 @@ pub async fn renew(rt: &Runtime) {
     if ids.is_empty() {
         return;
     }
-    if let Err(e) = queue::renew(&rt.pool, &rt.owner, &ids, rt.lease()).await {
+    if let Err(e) = queue::renew(&rt.core.pool, &rt.owner, &ids, rt.lease()).await {
         tracing::warn!(error = %e, "cannot renew leases; retrying at the next beat");
     }
 }

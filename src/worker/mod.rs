@@ -21,36 +21,27 @@ mod tool_turn;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::PgPool;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::{EventSettings, LimitsSettings, WorkerSettings};
-use crate::llm::ModelRegistry;
-use crate::runners::schema::SchemaCache;
 use crate::runners::versions::VersionCache;
 use crate::tasks::lifecycle::{self, Pick};
 use crate::tasks::model::Task;
 use crate::tasks::queue;
-use crate::tools::catalog::Catalog;
 
+use crate::core::Core;
 pub use signals::Signals;
 
 /// What a running task needs; shared by every task of a worker.
 pub struct Runtime {
-    pub pool: PgPool,
-    pub schemas: Arc<SchemaCache>,
-    pub models: Arc<ModelRegistry>,
-    pub tools: Arc<Catalog>,
+    /// The domain's state, on the worker's pool.
+    pub core: Core,
     pub runners: VersionCache,
     pub settings: WorkerSettings,
     pub events: EventSettings,
     pub limits: LimitsSettings,
-    /// `quotas.project_max_running_tasks`: the running limit of projects without their own.
-    pub project_max_running: u32,
-    /// `quotas.project_max_queued_tasks`: the queue limit children count against too.
-    pub project_max_queued: u32,
     /// This worker's name: the owner of the leases it takes.
     pub owner: String,
     /// Cancellation and wake-up notifications of this process.
@@ -85,7 +76,7 @@ pub async fn run(
     // finished task alone is no reason to look — unless projects' running tasks are
     // limited, when it may let a held-back task start (checked again every heartbeat).
     let mut look = true;
-    let mut limited = queue::limited(&rt.pool, rt.project_max_running)
+    let mut limited = queue::limited(&rt.core.pool, rt.core.project_max_running)
         .await
         .unwrap_or(true);
     let mut idle_until = Instant::now() + poll;
@@ -97,7 +88,7 @@ pub async fn run(
             .limits_changed
             .swap(false, std::sync::atomic::Ordering::SeqCst)
         {
-            limited = queue::limited(&rt.pool, rt.project_max_running)
+            limited = queue::limited(&rt.core.pool, rt.core.project_max_running)
                 .await
                 .unwrap_or(true);
         }
@@ -132,10 +123,10 @@ pub async fn run(
                 lease::report(done);
                 look |= limited;
             }
-            _ = questions.tick() => asking::expire_due(&rt.pool).await,
+            _ = questions.tick() => asking::expire_due(&rt.core.pool).await,
             _ = heartbeat.tick() => {
                 lease::beat(&rt).await;
-                limited = queue::limited(&rt.pool, rt.project_max_running)
+                limited = queue::limited(&rt.core.pool, rt.core.project_max_running)
                     .await
                     .unwrap_or(limited);
             }
@@ -184,7 +175,7 @@ impl Claimer {
         let conn = match &mut self.conn {
             Some(conn) => conn,
             None => {
-                let mut conn = rt.pool.acquire().await?.detach();
+                let mut conn = rt.core.pool.acquire().await?.detach();
                 sqlx::query("SET synchronous_commit = off")
                     .execute(&mut conn)
                     .await?;
@@ -195,7 +186,7 @@ impl Claimer {
         let pick = if self.several_projects || limited {
             Pick::Fair {
                 limit,
-                max_running: rt.project_max_running,
+                max_running: rt.core.project_max_running,
             }
         } else {
             Pick::Oldest(limit)

@@ -12,14 +12,12 @@ use uuid::Uuid;
 
 use super::{Runtime, lease};
 use crate::config::Settings;
+use crate::core::Core;
 use crate::error::ApiError;
-use crate::llm::ModelRegistry;
-use crate::runners::schema::SchemaCache;
 use crate::tasks::lifecycle::{self, Pick};
 use crate::tasks::model::{CreateTask, Task, TaskStatus};
-use crate::tasks::submit::{JobStart, Submitted, Submitter};
+use crate::tasks::submit::{JobStart, Submitted};
 use crate::tasks::{children, store};
-use crate::tools::catalog::Catalog;
 
 /// Why a run did not produce a task to report.
 #[derive(Debug, thiserror::Error)]
@@ -38,36 +36,18 @@ pub async fn run(
     body: CreateTask,
 ) -> Result<Task, RunError> {
     let rt = Arc::new(Runtime {
-        pool: pool.clone(),
-        schemas: Arc::new(SchemaCache::new(
-            settings.limits.cache_entries,
-            settings.limits.max_violations,
-        )),
-        models: Arc::new(ModelRegistry::detecting(&settings.providers, &settings.mock).await?),
-        tools: Arc::new(Catalog::new(&settings.fetch, &settings.tools)?),
+        core: Core::build(settings, pool.clone()).await?,
         runners: crate::runners::versions::VersionCache::new(settings.limits.cache_entries),
         settings: settings.worker.clone(),
         events: settings.events.clone(),
         limits: settings.limits.clone(),
-        project_max_running: settings.quotas.project_max_running_tasks,
-        project_max_queued: settings.quotas.project_max_queued_tasks,
         owner: format!("run-{}", super::unique_name()),
         signals: Default::default(),
     });
     let default = crate::projects::store::ensure(&pool, crate::projects::DEFAULT_PROJECT)
         .await
         .map_err(anyhow::Error::from)?;
-    let submitter = Submitter {
-        project: crate::projects::ProjectId(default.id),
-        pool: &pool,
-        schemas: &rt.schemas,
-        models: &rt.models,
-        idempotency_ttl: Duration::from_secs(
-            3600 * u64::from(settings.retention.idempotency_hours),
-        ),
-        max_queued: settings.quotas.project_max_queued_tasks,
-        tools: &rt.tools,
-    };
+    let submitter = rt.core.submitter(crate::projects::ProjectId(default.id));
     let task = match submitter
         .submit(name, body, None, JobStart::AfterTimeout)
         .await
@@ -111,7 +91,7 @@ pub async fn run(
 fn drive(rt: &Arc<Runtime>, id: Uuid) -> BoxFuture<'_, anyhow::Result<Task>> {
     Box::pin(async move {
         loop {
-            let mut tx = rt.pool.begin().await?;
+            let mut tx = rt.core.pool.begin().await?;
             let claimed = lifecycle::claim(&mut tx, Pick::Task(id), &rt.owner, rt.lease())
                 .await?
                 .tasks;
@@ -119,7 +99,7 @@ fn drive(rt: &Arc<Runtime>, id: Uuid) -> BoxFuture<'_, anyhow::Result<Task>> {
             if let Some(task) = claimed.into_iter().next() {
                 lease::run_task(rt.clone(), task).await;
             }
-            let task = store::get(&rt.pool, id)
+            let task = store::get(&rt.core.pool, id)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("task {id} vanished"))?;
             match task.status {
@@ -128,7 +108,7 @@ fn drive(rt: &Arc<Runtime>, id: Uuid) -> BoxFuture<'_, anyhow::Result<Task>> {
                 }
                 TaskStatus::Running => tokio::time::sleep(Duration::from_millis(200)).await,
                 TaskStatus::Waiting => {
-                    let kids = children::active(&rt.pool, id).await?;
+                    let kids = children::active(&rt.core.pool, id).await?;
                     let ended = join_all(kids.into_iter().map(|kid| drive(rt, kid))).await;
                     for kid in ended {
                         let kid = kid?;

@@ -33,7 +33,7 @@ pub async fn open(
     let budget = usize::try_from(runner.context_tokens)
         .unwrap_or(0)
         .saturating_sub(fixed);
-    let history = history::load(&rt.pool, thread, budget).await?;
+    let history = history::load(&rt.core.pool, thread, budget).await?;
     if history.dropped > 0 && task.attempts == 1 && !task.resumed {
         let data = json!({
             "dropped_messages": history.dropped,
@@ -42,7 +42,7 @@ pub async fn open(
             "context_tokens": runner.context_tokens,
         });
         persist("logging a history trim", || async {
-            let mut tx = rt.pool.begin().await?;
+            let mut tx = rt.core.pool.begin().await?;
             events::append_for_attempt(
                 &mut tx,
                 task.id,

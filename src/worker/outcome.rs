@@ -90,7 +90,7 @@ pub async fn record(
 
 /// Whether this attempt's outcome is the one the task ended with.
 async fn ended_by(rt: &Runtime, task: &Task) -> anyhow::Result<bool> {
-    let now = store::get(&rt.pool, task.id).await?;
+    let now = store::get(&rt.core.pool, task.id).await?;
     Ok(now.is_some_and(|t| t.attempts == task.attempts && t.status.terminal_event().is_some()))
 }
 
@@ -100,7 +100,7 @@ async fn record_once(
     stopped: Stopped,
     partial: &Partial,
 ) -> anyhow::Result<bool> {
-    let mut tx = rt.pool.begin().await?;
+    let mut tx = rt.core.pool.begin().await?;
     let recorded = match stopped {
         Stopped::Finished(AttemptResult::Done(outcome)) => {
             finish(&mut tx, task, &outcome, None).await?
@@ -244,7 +244,7 @@ pub async fn parent_free(conn: &mut sqlx::PgConnection, task: &Task) -> sqlx::Re
 /// its next attempt, or — cancelled meanwhile, or out of attempts — ended. Questions not
 /// answered in time fail their task (`input_timeout`). Returns how many were handled.
 pub async fn reap(rt: &Runtime) -> anyhow::Result<usize> {
-    let mut tx = rt.pool.begin().await?;
+    let mut tx = rt.core.pool.begin().await?;
     let expired = queue::expired(&mut tx, 100).await?;
     for task in &expired {
         let lost = format!(

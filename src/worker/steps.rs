@@ -40,7 +40,7 @@ impl<'a> Run<'a> {
     pub async fn open(rt: &'a Runtime, task: &'a Task, partial: Partial) -> anyhow::Result<Self> {
         // A first attempt has nothing journaled yet, unless it goes on after a pause.
         let journal = if task.attempts > 1 || task.resumed {
-            journal::load(&rt.pool, task.id).await?
+            journal::load(&rt.core.pool, task.id).await?
         } else {
             BTreeMap::new()
         };
@@ -93,7 +93,7 @@ impl<'a> Run<'a> {
         self.partial.lock().map(|mut p| p.clear()).ok();
         let (deltas, pieces) = mpsc::channel(crate::llm::DELTA_BUFFER);
         let forwarder = tokio::spawn(deltas::forward_deltas(
-            self.rt.pool.clone(),
+            self.rt.core.pool.clone(),
             deltas::Flush::from(&self.rt.events),
             (self.task.id, self.task.attempts),
             pieces,
@@ -109,7 +109,7 @@ impl<'a> Run<'a> {
             Err(e) => {
                 if !tail.is_empty() {
                     let (id, attempt) = (self.task.id, self.task.attempts);
-                    deltas::log_progress(&self.rt.pool, id, attempt, &json!({"text": tail}))
+                    deltas::log_progress(&self.rt.core.pool, id, attempt, &json!({"text": tail}))
                         .await?;
                 }
                 return Ok(Err(e));
@@ -134,6 +134,7 @@ impl<'a> Run<'a> {
         });
         let cost = self
             .rt
+            .core
             .models
             .price(&self.task.model)
             .map(|p| completion.usage.cost(&p));
@@ -167,7 +168,7 @@ impl<'a> Run<'a> {
         tail: &str,
         cost: Option<f64>,
     ) -> anyhow::Result<Recorded> {
-        let mut tx = self.rt.pool.begin().await?;
+        let mut tx = self.rt.core.pool.begin().await?;
         let recorded = journal::record(&mut tx, step).await?;
         if recorded != Recorded::Written {
             return Ok(recorded);

@@ -173,7 +173,7 @@ impl Run<'_> {
         let (id, attempt) = (self.task.id, self.task.attempts);
         let request = json!({"id": call.id, "name": call.name, "arguments": call.arguments});
         persist("logging a tool call", || async {
-            let mut tx = self.rt.pool.begin().await?;
+            let mut tx = self.rt.core.pool.begin().await?;
             // Progress only: a crash before the result re-runs the call and logs it again.
             db::relax_durability(&mut tx).await?;
             events::append_for_attempt(&mut tx, id, attempt, kind::TOOL_CALL_STARTED, &request)
@@ -216,7 +216,7 @@ impl Run<'_> {
             started_at,
         };
         let recorded = persist("recording a tool result", || async {
-            let mut tx = self.rt.pool.begin().await?;
+            let mut tx = self.rt.core.pool.begin().await?;
             let recorded = journal::record(&mut tx, &step).await?;
             if recorded != Recorded::Written {
                 return Ok(recorded);

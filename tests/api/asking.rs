@@ -91,6 +91,7 @@ async fn a_question_waits_for_its_answer_and_the_answer_resumes_the_task() {
     // `task.resumed`, and the attempt counts are those the task had when it asked.
     assert_eq!(done["attempts"], waiting["attempts"], "{done}");
     assert_eq!(done["max_attempts"], waiting["max_attempts"], "{done}");
+    assert_eq!(done["started_at"], waiting["started_at"], "{done}");
     let kinds: Vec<String> = app
         .events(id)
         .await

@@ -363,3 +363,92 @@ async fn a_childs_question_is_seen_and_answered_from_its_parent_and_thread() {
     // The same answer again, through the parent, is harmless.
     assert_eq!(answer_parent().await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn every_question_below_reaches_the_top_once_and_the_thread_says_so() {
+    let app = spawn_app().await;
+    app.create_runner(asking_child()).await;
+    // Two children in one reply, each asking: the parent is told of each question once,
+    // whether it still ran or already waited when the child asked.
+    app.create_runner(
+        json!({"name": "pair", "model": "mock", "toolkits": ["run_clerk_task"],
+        "model_settings": {"mock": {"turns": [
+            {"tool_calls": [{"name": "run_clerk_task", "arguments": {}},
+                            {"name": "run_clerk_task", "arguments": {}}]},
+            {"text": "done"}]}}}),
+    )
+    .await;
+    // Three levels: top calls pair, whose children ask.
+    app.create_runner(caller("top", "run_pair_task", json!({})))
+        .await;
+    let thread = app.post("/v1/threads", &json!({})).await;
+    let thread: Value = thread.json().await.unwrap();
+    let thread_id = thread["id"].as_str().unwrap();
+    let top = app
+        .submit("top", json!({"arguments": {}, "thread": thread_id}))
+        .await;
+    let top_id = top["id"].as_str().unwrap();
+    let asked = |events: &[Value]| {
+        let mut ids: Vec<String> = events
+            .iter()
+            .filter(|e| e["type"] == "task.input_required")
+            .map(|e| e["data"]["request_id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
+    // Both questions reach the top task.
+    let mut seen = Vec::new();
+    for _ in 0..100 {
+        seen = asked(&app.events(top_id).await);
+        if seen.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let pair = &children_of(&app, top_id).await[0];
+    let pair_id = pair["id"].as_str().unwrap();
+    let clerks = children_of(&app, pair_id).await;
+    let mut requests: Vec<String> = clerks
+        .iter()
+        .map(|c| {
+            c["input_request"]["request_id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    requests.sort();
+    assert_eq!(seen, requests, "the top task's log");
+    let pair_now = app.wait_for_status(pair_id, "waiting").await;
+    assert!(
+        pair_now["input_request"]["task_id"].is_string(),
+        "{pair_now}"
+    );
+    assert_eq!(
+        asked(&app.events(pair_id).await),
+        requests,
+        "the middle task's log"
+    );
+    let thread = app.get_json(&format!("/v1/threads/{thread_id}")).await;
+    assert_eq!(thread["status"], "input_required", "{thread}");
+
+    // Answered through the top, one after the other; the thread is busy again, then idle.
+    for request in &requests {
+        let res = app
+            .post(
+                &format!("/v1/tasks/{top_id}/input"),
+                &json!({"request_id": request, "answer": true}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let done = app
+        .wait_for(top_id, Duration::from_secs(20), |t| {
+            t["status"] == "succeeded"
+        })
+        .await;
+    assert_eq!(done["output"], "got: done", "{done}");
+    let thread = app.get_json(&format!("/v1/threads/{thread_id}")).await;
+    assert_eq!(thread["status"], "idle", "{thread}");
+}

@@ -266,7 +266,17 @@ async fn a_blocking_call_that_asks_for_progress_gets_the_task_s_events_first() {
         .iter()
         .filter_map(|n| n["params"]["message"].as_str())
         .collect();
-    assert!(kinds.contains(&"message.delta"), "{kinds:?}");
+    // Every event of the task, from its first: the ones logged before the call saw the
+    // task too.
+    assert_eq!(progress[0], 1.0, "{progress:?}");
+    for kind in [
+        "task.queued",
+        "task.started",
+        "message.delta",
+        "task.succeeded",
+    ] {
+        assert!(kinds.contains(&kind), "{kinds:?}");
+    }
     // The result comes last, after every notification.
     assert_eq!(messages.last(), rest.last().copied());
     assert_eq!(rest.len(), 1, "{messages:?}");
@@ -373,6 +383,25 @@ async fn a_lost_task_handle_is_found_among_the_project_s_resources_and_nowhere_e
         read["result"].is_null() && read["error"].is_object(),
         "{read}"
     );
+    // Params that do not fit are -32602 in an HTTP 200, never "method not found".
+    let auth = format!("Bearer {admin}");
+    for (method, params) in [
+        ("resources/read", json!({"_meta": meta()})),
+        ("resources/read", json!({"uri": 5, "_meta": meta()})),
+        ("resources/list", json!({"cursor": 5, "_meta": meta()})),
+        ("tools/list", json!({"cursor": {}, "_meta": meta()})),
+    ] {
+        let headers = [
+            ("authorization", auth.as_str()),
+            ("mcp-method", method),
+            ("mcp-name", ""),
+        ];
+        let body = json!({"jsonrpc": "2.0", "id": 9, "method": method, "params": params});
+        let (status, answer) = post(&app, &headers, body).await;
+        assert_eq!(status, StatusCode::OK, "{method}: {answer}");
+        assert_eq!(answer["error"]["code"], -32602, "{method}: {answer}");
+        assert_eq!(answer["id"], 9, "{method}: {answer}");
+    }
     // SEP-2663 has no `tasks/list`.
     let gone = request(&app, &admin, "tasks/list", None, json!({})).await;
     assert_eq!(gone["error"]["code"], -32601, "{gone}");

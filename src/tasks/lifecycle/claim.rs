@@ -126,7 +126,9 @@ pub async fn claim(
          claimed AS (
             UPDATE tasks t SET status = 'running',
                 attempts = t.attempts + CASE WHEN next.resuming THEN 0 ELSE 1 END,
-                resuming = false, started_at = now(), finished_at = NULL, updated_at = now(),
+                resuming = false,
+                started_at = CASE WHEN next.resuming THEN coalesce(t.started_at, now())
+                    ELSE now() END, finished_at = NULL, updated_at = now(),
                 lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3),
                 last_event_seq = t.last_event_seq + 1
             FROM next WHERE t.id = next.id

@@ -95,11 +95,13 @@ pub async fn suspend_for_children(
         events::append(conn, task.id, kind::QUEUED, &queued).await?;
     } else {
         events::append(conn, task.id, kind::WAITING, &data).await?;
-        // A child that asked a person before this attempt stopped to wait: say so now, as
-        // the child's question already went by.
-        if let Some(asked) = suspended.input_request.as_ref().filter(|r| r.asked_below()) {
-            let asked = serde_json::to_value(asked).map_err(|e| sqlx::Error::Encode(e.into()))?;
-            events::append(conn, task.id, kind::INPUT_REQUIRED, &asked).await?;
+        // A child may have asked a person while this attempt still ran.
+        if suspended
+            .input_request
+            .as_ref()
+            .is_some_and(InputRequest::asked_below)
+        {
+            crate::tasks::relay::catch_up(conn, task.id).await?;
         }
     }
     Ok(Some(suspended))

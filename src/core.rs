@@ -1,0 +1,74 @@
+//! The one composition root of the domain: what the API, the worker and `errand run` all
+//! work with — the database, the schema cache, the model providers, the tool catalog and
+//! the limits a submission checks. `Core::build` makes it from the settings; the API's
+//! state and the worker's runtime each hold one (on their own connection pools, sharing
+//! the caches).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::PgPool;
+
+use crate::config::Settings;
+use crate::llm::ModelRegistry;
+use crate::projects::ProjectId;
+use crate::runners::schema::SchemaCache;
+use crate::tasks::submit::Submitter;
+use crate::tools::catalog::Catalog;
+
+#[derive(Clone)]
+pub struct Core {
+    pub pool: PgPool,
+    pub schemas: Arc<SchemaCache>,
+    pub models: Arc<ModelRegistry>,
+    pub tools: Arc<Catalog>,
+    /// How long an `Idempotency-Key` replays its task (`retention.idempotency_hours`).
+    pub idempotency_ttl: Duration,
+    /// `quotas.project_max_queued_tasks`: the queue limit of projects without their own
+    /// (children count against it too).
+    pub project_max_queued: u32,
+    /// `quotas.project_max_running_tasks`: the running limit of projects without their own.
+    pub project_max_running: u32,
+}
+
+impl Core {
+    /// The caches, the providers (asking servers of unknown kind what they are) and the
+    /// tool catalog, on `pool`.
+    pub async fn build(settings: &Settings, pool: PgPool) -> anyhow::Result<Self> {
+        Ok(Self {
+            pool,
+            schemas: Arc::new(SchemaCache::new(
+                settings.limits.cache_entries,
+                settings.limits.max_violations,
+            )),
+            models: Arc::new(ModelRegistry::detecting(&settings.providers, &settings.mock).await?),
+            tools: Arc::new(Catalog::new(&settings.fetch, &settings.tools)?),
+            idempotency_ttl: Duration::from_secs(
+                3600 * u64::from(settings.retention.idempotency_hours),
+            ),
+            project_max_queued: settings.quotas.project_max_queued_tasks,
+            project_max_running: settings.quotas.project_max_running_tasks,
+        })
+    }
+
+    /// The same, on another pool (the API's own, say), sharing the caches.
+    pub fn on_pool(&self, pool: PgPool) -> Self {
+        Self {
+            pool,
+            ..self.clone()
+        }
+    }
+
+    /// Submits tasks to `project`.
+    pub fn submitter(&self, project: ProjectId) -> Submitter<'_> {
+        Submitter {
+            project,
+            pool: &self.pool,
+            schemas: &self.schemas,
+            models: &self.models,
+            idempotency_ttl: self.idempotency_ttl,
+            max_queued: self.project_max_queued,
+            tools: &self.tools,
+        }
+    }
+}
