@@ -5,12 +5,12 @@
 //! the same answer is harmless; a different one is a conflict.
 
 use chrono::Utc;
-use serde_json::json;
-use sqlx::PgPool;
+use serde_json::{Value, json};
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::journal::{self, NewStep, TOOL_RESULT};
-use super::model::{Task, TaskInput, TaskStatus};
+use super::model::{InputRequest, Task, TaskInput, TaskStatus};
 use super::{lifecycle, lookup, relay, waiting};
 use crate::error::{ApiError, ErrorCode, Violation};
 use crate::events::{self, kind};
@@ -56,11 +56,42 @@ async fn answer_own(
         .input_request
         .clone()
         .filter(|r| task.status == TaskStatus::InputRequired && r.request_id == input.request_id);
-    // Decided here, under the task's lock: an answer after `expires_at` never resumes it,
-    // whether or not the sweep has ended the task yet.
-    if let Some(request) = &pending
-        && request.expires_at <= Utc::now()
-    {
+    let Some(request) = pending else {
+        return not_pending(&mut tx, task, &input).await;
+    };
+    check(&request, &input.answer, max_violations)?;
+    let resumed = resume(&mut tx, &task, request, input.answer).await?;
+    relay::answered(&mut tx, &ancestors, id, input.request_id).await?;
+    tx.commit().await?;
+    tracing::info!(task_id = %id, "answer taken; task queued again");
+    Ok(resumed)
+}
+
+/// An answer to a question the task does not wait on: the same answer again is harmless
+/// (the task as it is), a different one a conflict, any other a refusal saying why.
+async fn not_pending(
+    conn: &mut PgConnection,
+    task: Task,
+    input: &TaskInput,
+) -> Result<Task, ApiError> {
+    match journal::recorded_answer(&mut *conn, task.id, input.request_id).await? {
+        Some(given) if given == input.answer => Ok(task),
+        Some(_) => Err(ApiError::new(
+            ErrorCode::AnswerConflict,
+            format!(
+                "request {} was answered already, with a different answer",
+                input.request_id
+            ),
+        )),
+        None => Err(not_waiting(&task, input.request_id)),
+    }
+}
+
+/// Whether `answer` may answer `request`: in time (decided under the task's lock, so an
+/// answer after `expires_at` never resumes it, whether or not the sweep has ended the task
+/// yet) and valid against the question's schema.
+fn check(request: &InputRequest, answer: &Value, max_violations: usize) -> Result<(), ApiError> {
+    if request.expires_at <= Utc::now() {
         return Err(ApiError::new(
             ErrorCode::InputExpired,
             format!(
@@ -69,37 +100,37 @@ async fn answer_own(
             ),
         ));
     }
-    let Some(mut request) = pending else {
-        return match journal::recorded_answer(&mut *tx, id, input.request_id).await? {
-            Some(given) if given == input.answer => Ok(task),
-            Some(_) => Err(ApiError::new(
-                ErrorCode::AnswerConflict,
-                format!(
-                    "request {} was answered already, with a different answer",
-                    input.request_id
-                ),
-            )),
-            None => Err(not_waiting(&task, input.request_id)),
-        };
+    let Some(schema) = &request.schema else {
+        return Ok(());
     };
-    if let Some(schema) = &request.schema {
-        let errors = answer_violations(schema, &input.answer, max_violations);
-        if !errors.is_empty() {
-            return Err(ApiError::invalid(
-                ErrorCode::InvalidAnswer,
-                format!(
-                    "the answer breaks the question's schema ({} violation(s))",
-                    errors.len()
-                ),
-                errors,
-            ));
-        }
+    let errors = answer_violations(schema, answer, max_violations);
+    if errors.is_empty() {
+        return Ok(());
     }
+    Err(ApiError::invalid(
+        ErrorCode::InvalidAnswer,
+        format!(
+            "the answer breaks the question's schema ({} violation(s))",
+            errors.len()
+        ),
+        errors,
+    ))
+}
+
+/// Records `answer` as the result of the task's `ask_human` call (a journaled step) and
+/// queues the task to go on, with its events.
+async fn resume(
+    conn: &mut PgConnection,
+    task: &Task,
+    mut request: InputRequest,
+    answer: Value,
+) -> Result<Task, ApiError> {
+    let id = task.id;
     let mut call = request.call();
     call["request_id"] = json!(request.request_id);
-    let response = json!({"output": input.answer});
+    let response = json!({"output": answer});
     journal::record_answer(
-        &mut tx,
+        &mut *conn,
         &NewStep {
             task_id: id,
             attempt: task.attempts,
@@ -113,17 +144,17 @@ async fn answer_own(
         },
     )
     .await?;
-    request.answer = Some(input.answer);
+    request.answer = Some(answer);
     request.answered_at = Some(Utc::now());
-    let resumed = lifecycle::resume_answered(&mut tx, id, &request)
+    let resumed = lifecycle::resume_answered(&mut *conn, id, &request)
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("waiting task {id} vanished")))?;
-    let mut completed = response.clone();
+    let mut completed = response;
     completed["id"] = json!(request.tool_call_id);
     let queued = json!({"attempt": resumed.attempts, "answered": request.request_id});
     // `task.queued` also wakes the workers.
     events::append_all(
-        &mut tx,
+        conn,
         id,
         None,
         &[
@@ -132,9 +163,6 @@ async fn answer_own(
         ],
     )
     .await?;
-    relay::answered(&mut tx, &ancestors, id, request.request_id).await?;
-    tx.commit().await?;
-    tracing::info!(task_id = %id, "answer taken; task queued again");
     Ok(resumed)
 }
 

@@ -15,7 +15,7 @@ use crate::events::{self, kind};
 use crate::json;
 use crate::llm::{ModelRegistry, merge_settings};
 use crate::projects::ProjectId;
-use crate::runners::model::{MAX_INPUT_TIMEOUT_SECONDS, path_name, runner_not_found};
+use crate::runners::model::{MAX_INPUT_TIMEOUT_SECONDS, Runner, path_name, runner_not_found};
 use crate::runners::schema::{self, SchemaCache, Which};
 use crate::tools::catalog::Catalog;
 
@@ -58,6 +58,16 @@ pub enum Submitted {
     },
 }
 
+/// A submission that passed every check, ready to be committed.
+struct Checked {
+    runner: Runner,
+    body: CreateTask,
+    /// The runner's model settings merged with the task's.
+    settings: serde_json::Map<String, serde_json::Value>,
+    /// The models to run on: the runner's, or the batch's.
+    models: Vec<String>,
+}
+
 impl Submitter<'_> {
     /// Validates and queues a task of runner `name`.
     pub async fn submit(
@@ -71,29 +81,13 @@ impl Submitter<'_> {
         let runner = crate::runners::store::get(self.pool, self.project, name)
             .await?
             .ok_or_else(|| runner_not_found(name))?;
-        let validator = self.schemas.validator(
-            (runner.id, runner.version, Which::Input),
-            &runner.input_schema,
-        )?;
-        let mut body = body;
-        let mut errors: Vec<Violation> = if json::weight(&body.arguments) > VALIDATE_INLINE_BYTES {
-            // Validating large arguments takes CPU time: keep it off the HTTP threads.
-            let arguments = std::mem::take(&mut body.arguments);
-            let max = self.schemas.max_violations();
-            let (arguments, errors) = tokio::task::spawn_blocking(move || {
-                let errors = schema::violations_of(&validator, &arguments, max);
-                (arguments, errors)
-            })
-            .await
-            .map_err(|e| ApiError::internal(e.into()))?;
-            body.arguments = arguments;
-            errors
-        } else {
-            schema::violations_of(&validator, &body.arguments, self.schemas.max_violations())
-        };
-        errors
-            .iter_mut()
-            .for_each(|v| v.pointer.insert_str(0, "/arguments"));
+        let checked = self.check(runner, body).await?;
+        self.commit(checked, key, start).await
+    }
+
+    /// Everything wrong with `body` for `runner`, at once (422), or the submission ready.
+    async fn check(&self, runner: Runner, body: CreateTask) -> Result<Checked, ApiError> {
+        let (body, mut errors) = self.argument_violations(&runner, body).await?;
         errors.extend(threading::violations(&body));
         if let Some(s) = body.input_timeout_seconds
             && !(1..=MAX_INPUT_TIMEOUT_SECONDS).contains(&s)
@@ -127,24 +121,62 @@ impl Submitter<'_> {
             ));
         }
         if !errors.is_empty() {
-            // `invalid_arguments` is the runner's input schema's alone; an option out of
-            // range or a combination that cannot be is the body's.
-            let arguments_only = errors.iter().all(|v| v.pointer.starts_with("/arguments"));
-            let code = match arguments_only {
-                true => ErrorCode::InvalidArguments,
-                false => ErrorCode::InvalidBody,
-            };
-            return Err(ApiError::invalid(
-                code,
-                format!(
-                    "the task does not match runner {:?} ({} violation(s))",
-                    runner.name,
-                    errors.len()
-                ),
-                errors,
-            ));
+            return Err(refusal(&runner, errors));
         }
+        Ok(Checked {
+            runner,
+            body,
+            settings,
+            models,
+        })
+    }
 
+    /// Where the arguments break the runner's input schema (pointers under `/arguments`);
+    /// the body comes back as it went in.
+    async fn argument_violations(
+        &self,
+        runner: &Runner,
+        mut body: CreateTask,
+    ) -> Result<(CreateTask, Vec<Violation>), ApiError> {
+        let validator = self.schemas.validator(
+            (runner.id, runner.version, Which::Input),
+            &runner.input_schema,
+        )?;
+        let max = self.schemas.max_violations();
+        let mut errors: Vec<Violation> = if json::weight(&body.arguments) > VALIDATE_INLINE_BYTES {
+            // Validating large arguments takes CPU time: keep it off the HTTP threads.
+            let arguments = std::mem::take(&mut body.arguments);
+            let (arguments, errors) = tokio::task::spawn_blocking(move || {
+                let errors = schema::violations_of(&validator, &arguments, max);
+                (arguments, errors)
+            })
+            .await
+            .map_err(|e| ApiError::internal(e.into()))?;
+            body.arguments = arguments;
+            errors
+        } else {
+            schema::violations_of(&validator, &body.arguments, max)
+        };
+        errors
+            .iter_mut()
+            .for_each(|v| v.pointer.insert_str(0, "/arguments"));
+        Ok((body, errors))
+    }
+
+    /// Commits the task (one per model of a batch) with its `task.queued` event, on its
+    /// thread if it names one; `Taken` when the idempotency key is another request's.
+    async fn commit(
+        &self,
+        checked: Checked,
+        key: Option<&str>,
+        start: JobStart,
+    ) -> Result<Submitted, ApiError> {
+        let Checked {
+            runner,
+            body,
+            settings,
+            models,
+        } = checked;
         let hash = key.map(|_| {
             idempotency::request_hash(
                 &runner.name,
@@ -288,4 +320,23 @@ impl Submitter<'_> {
         }
         errors
     }
+}
+
+/// The 422 for a submission's violations: `invalid_arguments` is the runner's input
+/// schema's alone; an option out of range or a combination that cannot be is the body's.
+fn refusal(runner: &Runner, errors: Vec<Violation>) -> ApiError {
+    let arguments_only = errors.iter().all(|v| v.pointer.starts_with("/arguments"));
+    let code = match arguments_only {
+        true => ErrorCode::InvalidArguments,
+        false => ErrorCode::InvalidBody,
+    };
+    ApiError::invalid(
+        code,
+        format!(
+            "the task does not match runner {:?} ({} violation(s))",
+            runner.name,
+            errors.len()
+        ),
+        errors,
+    )
 }
