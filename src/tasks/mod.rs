@@ -16,6 +16,7 @@ pub mod questions;
 pub mod queue;
 pub mod relay;
 pub mod routes;
+pub mod status;
 pub mod store;
 pub mod submit;
 pub mod threading;
