@@ -1,10 +1,10 @@
 -- A question asked by a child task (or a child of one) belongs to the task at the top too:
 -- the parent shows it while it waits, and the parent's thread is `input_required`.
 
--- The question a task's waiting tree asks: the oldest pending one among its child tasks
--- and theirs, with the asking task's id. A tree is at most `tools.max_task_depth` deep,
--- and only active tasks are walked.
-CREATE FUNCTION question_below(root uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
+-- The questions a task's waiting tree asks: the pending ones among its child tasks and
+-- theirs, oldest deadline first, each with the asking task's id. A tree is at most
+-- `tools.max_task_depth` deep, and only active tasks are walked.
+CREATE FUNCTION questions_below(root uuid) RETURNS SETOF jsonb LANGUAGE sql STABLE AS $$
     WITH RECURSIVE below(id, status) AS (
         SELECT id, status FROM tasks
         WHERE parent_task_id = root AND status IN ('input_required', 'waiting')
@@ -14,7 +14,12 @@ CREATE FUNCTION question_below(root uuid) RETURNS jsonb LANGUAGE sql STABLE AS $
     SELECT t.input_request || jsonb_build_object('task_id', t.id)
     FROM below b JOIN tasks t ON t.id = b.id
     WHERE b.status = 'input_required' AND t.input_request IS NOT NULL
-    ORDER BY t.input_deadline, t.id LIMIT 1
+    ORDER BY t.input_deadline, t.id
+$$;
+
+-- The first of them: what a waiting task shows as its `input_request`.
+CREATE FUNCTION question_below(root uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT q FROM questions_below(root) q LIMIT 1
 $$;
 
 -- The thread a task works for: its own, or that of the task at the top of its tree.

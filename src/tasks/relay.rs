@@ -60,23 +60,12 @@ pub async fn announce(
 /// Tells `task`, as it stops to wait for its children, of every question asked below it
 /// that it was not told of yet (one may have been asked while it still ran).
 pub async fn catch_up(conn: &mut PgConnection, task: Uuid) -> sqlx::Result<()> {
-    let pending: Vec<sqlx::types::Json<InputRequest>> = sqlx::query_scalar(
-        "WITH RECURSIVE below(id, status, n) AS (
-            SELECT id, status, 1 FROM tasks
-            WHERE parent_task_id = $1 AND status IN ('input_required', 'waiting')
-            UNION ALL
-            SELECT c.id, c.status, b.n + 1 FROM tasks c JOIN below b ON c.parent_task_id = b.id
-            WHERE b.status = 'waiting' AND c.status IN ('input_required', 'waiting')
-              AND b.n < $2)
-         SELECT t.input_request || jsonb_build_object('task_id', t.id)
-         FROM below b JOIN tasks t ON t.id = b.id
-         WHERE b.status = 'input_required' AND t.input_request IS NOT NULL
-         ORDER BY t.input_deadline, t.id",
-    )
-    .bind(task)
-    .bind(MAX_DEPTH)
-    .fetch_all(&mut *conn)
-    .await?;
+    // The walk is the SQL function `questions_below` (see its migration).
+    let pending: Vec<sqlx::types::Json<InputRequest>> =
+        sqlx::query_scalar("SELECT q FROM questions_below($1) q")
+            .bind(task)
+            .fetch_all(&mut *conn)
+            .await?;
     for question in pending {
         tell(conn, task, &question.0).await?;
     }
