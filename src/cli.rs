@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use crate::config::{LogFormat, Settings};
 use crate::db::{self, Database};
+use crate::error::Coded;
 use crate::service::{self, Mode};
 use crate::tasks::model::{CreateTask, TaskStatus};
 use crate::worker::oneshot::{self, RunError};
@@ -198,7 +199,7 @@ async fn run_one(
     ) {
         Ok(arguments) => arguments,
         Err(e) => {
-            eprintln!("{}", serde_json::to_string_pretty(&e.problem())?);
+            eprintln!("{}", rejection(e.code(), &e.to_string(), e.errors())?);
             return Ok(ExitCode::from(2));
         }
     };
@@ -251,7 +252,7 @@ async fn run_one(
             Ok(ExitCode::from(1))
         }
         Err(RunError::Rejected(e)) => {
-            eprintln!("{}", serde_json::to_string_pretty(&e.problem())?);
+            eprintln!("{}", rejection(e.code(), &e.to_string(), e.violations())?);
             Ok(ExitCode::from(2))
         }
         Err(RunError::Internal(e)) => {
@@ -259,6 +260,17 @@ async fn run_one(
             Ok(ExitCode::from(3))
         }
     }
+}
+
+/// A refused input, as JSON on standard error: its code, what is wrong, every violation.
+fn rejection(
+    code: crate::error::ErrorCode,
+    detail: &str,
+    errors: &[crate::error::Violation],
+) -> serde_json::Result<String> {
+    serde_json::to_string_pretty(&serde_json::json!({
+        "code": code.as_str(), "detail": detail, "errors": errors,
+    }))
 }
 
 fn openapi(output: Option<PathBuf>, check: Option<PathBuf>) -> anyhow::Result<()> {

@@ -14,7 +14,8 @@ use crate::app::AppState;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ErrorCode, Violation};
 use crate::openapi::{BodyErrors, NotFound, QueryErrors, ServerErrors};
-use crate::projects::{self, ProjectId, project_not_found};
+use crate::projects::routes::project_not_found;
+use crate::projects::{self, ProjectId};
 
 /// `POST /v1/api-keys`.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -1,38 +1,19 @@
-//! The one API error type. Every error leaves as `application/problem+json` (RFC 9457) with
-//! a stable machine-readable `code` (see `codes.rs`); internal causes are logged, never sent
-//! to the client. Database errors become API errors here, in one place: constraint names,
-//! connection loss (503) and data the database cannot hold (422), so a new field can never
-//! turn a client's mistake into a 500.
+//! The domain's errors: every code (`codes.rs`, with its HTTP status as a number), a
+//! schema violation with its pointer, and `Coded`, which each area's error enum implements
+//! so the API, MCP and the CLI can each render it their own way. Database errors are read
+//! here, in one place: connection loss, data the database cannot hold, constraint names.
 
+pub mod api;
 pub mod codes;
 pub mod schema;
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, ResponseError};
+use std::time::Duration;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub use api::{ApiError, Problem};
 pub use codes::ErrorCode;
-
-/// A problem detail (RFC 9457).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Problem {
-    /// `urn:errand:problem:<code>`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// Short, human-readable summary of the problem type.
-    pub title: String,
-    /// The HTTP status code.
-    pub status: u16,
-    /// What went wrong in this occurrence.
-    pub detail: String,
-    /// Stable error code to branch on.
-    #[schema(schema_with = schema::problem_code)]
-    pub code: String,
-    /// Every violation (the first `limits.max_violations`), for validation errors.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<Violation>,
-}
 
 /// One violation of a JSON Schema (or of a request field).
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema, PartialEq)]
@@ -86,119 +67,123 @@ pub fn truncate(mut text: String, max: usize) -> String {
     text
 }
 
-/// An error answer: a code, what happened, and for validation errors every violation.
+/// A domain error: a stable code the caller can branch on, a message fit to show them
+/// (`Display`), and for validation errors every violation with its pointer.
+pub trait Coded: std::error::Error {
+    fn code(&self) -> ErrorCode;
+    fn violations(&self) -> &[Violation] {
+        &[]
+    }
+    /// When trying again may work (a full queue).
+    fn retry_after(&self) -> Option<Duration> {
+        None
+    }
+}
+
+/// What stopped the work that is not the caller's doing: the database (gone for now, or
+/// refusing a value) or a bug. Its message says only what a client may see.
 #[derive(Debug)]
-pub struct ApiError {
-    code: ErrorCode,
-    detail: String,
-    errors: Vec<Violation>,
-    /// Logged, never sent.
-    cause: Option<anyhow::Error>,
-    /// Sent as `Retry-After` (rate limits, quotas).
-    retry_after: Option<std::time::Duration>,
+pub enum Fault {
+    Db(sqlx::Error),
+    Internal(anyhow::Error),
 }
 
-impl std::fmt::Display for ApiError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.detail)
-    }
-}
-
-impl std::error::Error for ApiError {}
-
-impl ApiError {
-    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
-        debug_assert!(code.status().is_some(), "{code} is not an API error code");
-        Self {
-            code,
-            detail: detail.into(),
-            errors: Vec::new(),
-            cause: None,
-            retry_after: None,
-        }
-    }
-
-    /// Tells the client when to try again (`Retry-After`, in whole seconds).
-    pub fn retry_after(mut self, wait: std::time::Duration) -> Self {
-        self.retry_after = Some(wait);
-        self
-    }
-
-    /// A validation error listing every violation.
-    pub fn invalid(code: ErrorCode, detail: impl Into<String>, errors: Vec<Violation>) -> Self {
-        Self {
-            errors,
-            ..Self::new(code, detail)
-        }
-    }
-
-    /// A bad query parameter, path segment or header (400 `invalid_request`).
-    pub fn bad_request(detail: impl Into<String>) -> Self {
-        Self::new(ErrorCode::InvalidRequest, detail)
-    }
-
-    pub fn internal(cause: anyhow::Error) -> Self {
-        Self {
-            cause: Some(cause),
-            ..Self::new(ErrorCode::InternalError, "internal error")
-        }
-    }
-
-    pub fn unavailable(cause: anyhow::Error) -> Self {
-        Self {
-            cause: Some(cause),
-            ..Self::new(
-                ErrorCode::ServiceUnavailable,
-                "the database is unavailable; retry later",
-            )
-        }
-    }
-
+impl Fault {
     pub fn code(&self) -> ErrorCode {
-        self.code
+        match self {
+            Self::Db(e) => match db_fault(e) {
+                DbFault::Unavailable => ErrorCode::ServiceUnavailable,
+                DbFault::BadData => ErrorCode::InvalidValue,
+                DbFault::Other => ErrorCode::InternalError,
+            },
+            Self::Internal(_) => ErrorCode::InternalError,
+        }
     }
 
-    pub fn errors(&self) -> &[Violation] {
-        &self.errors
+    /// A bug: something that cannot happen did.
+    pub fn bug(what: impl std::fmt::Display) -> Self {
+        Self::Internal(anyhow::anyhow!("{what}"))
     }
+}
 
-    pub fn problem(&self) -> Problem {
-        let status = self.status_code();
-        Problem {
-            kind: format!("urn:errand:problem:{}", self.code),
-            title: self.code.title().to_owned(),
-            status: status.as_u16(),
-            detail: self.detail.clone(),
-            code: self.code.as_str().to_owned(),
-            errors: self.errors.clone(),
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.code() {
+            ErrorCode::ServiceUnavailable => {
+                f.write_str("the database is unavailable; retry later")
+            }
+            ErrorCode::InvalidValue => {
+                let reason = match self {
+                    Self::Db(sqlx::Error::Database(db)) => db.message().to_owned(),
+                    Self::Db(other) => other.to_string(),
+                    Self::Internal(e) => e.to_string(),
+                };
+                write!(f, "a value in the request cannot be stored: {reason}")
+            }
+            _ => f.write_str("internal error"),
         }
     }
 }
 
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
-        self.code
-            .status()
-            .and_then(|s| StatusCode::from_u16(s).ok())
-            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        if let Some(cause) = &self.cause {
-            tracing::error!(error = ?cause, code = %self.code, "request failed");
+impl std::error::Error for Fault {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Db(e) => Some(e),
+            Self::Internal(e) => Some(e.as_ref()),
         }
-        let mut response = HttpResponse::build(self.status_code());
-        response.content_type("application/problem+json");
-        if let Some(wait) = self.retry_after {
-            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            response.insert_header((actix_web::http::header::RETRY_AFTER, seconds.max(1)));
-        }
-        if self.code == ErrorCode::Unauthenticated {
-            response.insert_header((actix_web::http::header::WWW_AUTHENTICATE, "Bearer"));
-        }
-        response.json(self.problem())
     }
 }
+
+impl Coded for Fault {
+    fn code(&self) -> ErrorCode {
+        Fault::code(self)
+    }
+}
+
+impl From<sqlx::Error> for Fault {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Db(e)
+    }
+}
+
+impl From<anyhow::Error> for Fault {
+    /// A database error inside is read as one.
+    fn from(e: anyhow::Error) -> Self {
+        match e.downcast::<sqlx::Error>() {
+            Ok(db) => Self::Db(db),
+            Err(e) => Self::Internal(e),
+        }
+    }
+}
+
+impl From<tokio::task::JoinError> for Fault {
+    fn from(e: tokio::task::JoinError) -> Self {
+        Self::Internal(e.into())
+    }
+}
+
+/// `From` the database's and other internal errors for an error enum with a
+/// `Fault(Fault)` variant, so `?` works on them.
+macro_rules! faults_into {
+    ($($t:ty),+ $(,)?) => {$(
+        impl From<sqlx::Error> for $t {
+            fn from(e: sqlx::Error) -> Self {
+                Self::Fault(e.into())
+            }
+        }
+        impl From<anyhow::Error> for $t {
+            fn from(e: anyhow::Error) -> Self {
+                Self::Fault(e.into())
+            }
+        }
+        impl From<$crate::error::Fault> for $t {
+            fn from(e: $crate::error::Fault) -> Self {
+                Self::Fault(e)
+            }
+        }
+    )+};
+}
+pub(crate) use faults_into;
 
 /// How a database error should be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,40 +226,6 @@ pub fn is_bad_data(e: &anyhow::Error) -> bool {
             .downcast_ref::<sqlx::Error>()
             .is_some_and(|db| db_fault(db) == DbFault::BadData)
     })
-}
-
-impl From<sqlx::Error> for ApiError {
-    fn from(e: sqlx::Error) -> Self {
-        match db_fault(&e) {
-            DbFault::Unavailable => Self::unavailable(e.into()),
-            DbFault::BadData => {
-                let reason = match &e {
-                    sqlx::Error::Database(db) => db.message().to_owned(),
-                    other => other.to_string(),
-                };
-                Self {
-                    cause: Some(e.into()),
-                    ..Self::new(
-                        ErrorCode::InvalidValue,
-                        format!("a value in the request cannot be stored: {reason}"),
-                    )
-                }
-            }
-            DbFault::Other => Self::internal(e.into()),
-        }
-    }
-}
-
-impl From<anyhow::Error> for ApiError {
-    fn from(e: anyhow::Error) -> Self {
-        match e.downcast::<sqlx::Error>() {
-            Ok(db) => db.into(),
-            Err(e) => match e.downcast::<ApiError>() {
-                Ok(api) => api,
-                Err(e) => Self::internal(e),
-            },
-        }
-    }
 }
 
 /// The name of the unique or foreign-key constraint a database error violated, if any:

@@ -6,7 +6,6 @@
 
 use std::time::Duration;
 
-use actix_web::ResponseError;
 use rmcp::ErrorData as McpError;
 use rmcp::handler::server::ServerHandler;
 use rmcp::model::{
@@ -23,11 +22,11 @@ use super::{McpCaller, progress, resources, tasks};
 use crate::app::AppState;
 use crate::auth::{Caller, Scope};
 use crate::config::McpSettings;
-use crate::error::ApiError;
+use crate::error::Coded;
 use crate::tasks::model::{Task, TaskStatus};
 use crate::tools::catalog::Entry;
 use crate::tools::invocations::Source;
-use crate::tools::invoke::{InvokeResult, InvokeTool, Invoker};
+use crate::tools::invoke::{InvokeError, InvokeResult, InvokeTool, Invoker};
 
 /// How long an ended task's last progress notification may take to go out before the
 /// call's result.
@@ -62,15 +61,21 @@ pub(super) fn caller(ctx: &RequestContext<RoleServer>, scope: Scope) -> Result<C
     Ok(caller)
 }
 
-/// An API error as MCP sees it: a fault of the server is a protocol error; a refusal of
-/// the call (bad arguments, a full queue) a tool error the model can read and act on.
-pub(super) fn refused(e: ApiError) -> Result<CallToolResult, McpError> {
-    if e.status_code().is_server_error() {
-        return Err(McpError::internal_error(e.problem().detail, None));
+/// A refused invocation as MCP sees it: a fault of the server is a protocol error; a
+/// refusal of the call (bad arguments, a full queue) a tool error the model can read and
+/// act on, naming its code and every violation.
+pub(super) fn refused(e: InvokeError) -> Result<CallToolResult, McpError> {
+    let code = e.code();
+    if code.status().is_none_or(|s| s >= 500) {
+        return Err(McpError::internal_error(e.to_string(), None));
     }
-    let problem = serde_json::to_value(e.problem()).unwrap_or(Value::Null);
+    let mut refusal = json!({"code": code.as_str(), "title": code.title(),
+        "detail": e.to_string()});
+    if !e.violations().is_empty() {
+        refusal["errors"] = json!(e.violations());
+    }
     Ok(CallToolResult::error(vec![ContentBlock::text(
-        problem.to_string(),
+        refusal.to_string(),
     )]))
 }
 
@@ -124,10 +129,11 @@ impl ErrandMcp {
         arguments: Value,
         wait: Option<Duration>,
         ctx: &RequestContext<RoleServer>,
-    ) -> Result<InvokeResult, ApiError> {
+    ) -> Result<InvokeResult, InvokeError> {
         let task_started = tokio::sync::watch::Sender::new(None);
         let invoker = Invoker {
-            state: &self.state,
+            core: &self.state.core,
+            hub: &self.state.hub,
             project: caller.project,
             project_name: &caller.project_name,
             source: Source::Mcp,

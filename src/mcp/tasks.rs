@@ -17,7 +17,8 @@ use super::server::{ErrandMcp, internal};
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::config::McpSettings;
-use crate::error::{ApiError, ErrorCode};
+use crate::error::{Coded, Violation};
+use crate::tasks::errors::AnswerError;
 use crate::tasks::model::{InputRequest, Task, TaskInput, TaskStatus};
 use crate::tasks::{cancel as cancelling, input, store};
 
@@ -172,13 +173,13 @@ pub async fn update(
             Ok(_) => {}
             // The extension treats an error here as final, and the task would wait for
             // ever: acknowledge, and ask again under a new key naming what was wrong.
-            Err(e) if e.code() == ErrorCode::InvalidAnswer => {
-                ask_again(mcp, caller, task.id, request_id, &e).await?;
+            Err(AnswerError::Invalid(violations)) => {
+                ask_again(mcp, caller, task.id, request_id, &violations).await?;
             }
             Err(e) => {
-                let problem = e.problem();
-                let data = (!problem.errors.is_empty()).then(|| json!({"errors": problem.errors}));
-                return Err(McpError::invalid_params(problem.detail, data));
+                let errors = e.violations();
+                let data = (!errors.is_empty()).then(|| json!({"errors": errors}));
+                return Err(McpError::invalid_params(e.to_string(), data));
             }
         }
     }
@@ -191,12 +192,11 @@ async fn ask_again(
     caller: &Caller,
     task: Uuid,
     request_id: Uuid,
-    refused: &ApiError,
+    violations: &[Violation],
 ) -> Result<(), McpError> {
-    let violations = refused.problem().errors;
     let why = format!(
         "Your answer was refused: {}. Answer again.",
-        crate::error::Violation::describe(&violations)
+        Violation::describe(violations)
     );
     let asked = input::ask_again(&mcp.state.core.pool, caller.project, task, request_id, &why)
         .await

@@ -149,37 +149,6 @@ pub fn to_pretty_json(doc: &utoipa::openapi::OpenApi) -> String {
     text
 }
 
-/// Any JSON value (a task's arguments and output can be any, as its runner's schemas say).
-pub fn any_value() -> utoipa::openapi::schema::Object {
-    utoipa::openapi::schema::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::SchemaType::AnyValue)
-        .build()
-}
-
-/// A JSON Schema as a request gives it: an object, or `true`/`false`.
-pub fn json_schema() -> utoipa::openapi::schema::Object {
-    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
-    ObjectBuilder::new()
-        .schema_type(SchemaType::from_iter([Type::Object, Type::Boolean]))
-        .description(Some("A JSON Schema (draft 4, 6, 7, 2019-09 or 2020-12)"))
-        .build()
-}
-
-/// A JSON Schema, or `null` for none.
-pub fn optional_json_schema() -> utoipa::openapi::schema::Object {
-    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
-    ObjectBuilder::new()
-        .schema_type(SchemaType::from_iter([
-            Type::Object,
-            Type::Boolean,
-            Type::Null,
-        ]))
-        .description(Some(
-            "A JSON Schema (draft 4, 6, 7, 2019-09 or 2020-12), or null",
-        ))
-        .build()
-}
-
 /// One frame of a task's Server-Sent Events stream.
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)] // a schema only: frames are written by `events::hub::frame`

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::error::{ApiError, ErrorCode, Violation};
+use crate::error::Violation;
 
 /// The project open mode works in, and the one rows made before projects belong to.
 pub const DEFAULT_PROJECT: &str = "default";
@@ -85,11 +85,4 @@ pub struct ProjectPage {
     pub data: Vec<Project>,
     /// Pass as `cursor` for the next page; `null` on the last.
     pub next_cursor: Option<String>,
-}
-
-pub fn project_not_found(name: &str) -> ApiError {
-    ApiError::new(
-        ErrorCode::ProjectNotFound,
-        format!("no project named {name:?}"),
-    )
 }

@@ -122,3 +122,10 @@ pub async fn list(
     let next_cursor = crate::pagination::next(&mut data, limit, |p| p.name.clone());
     Ok(web::Json(ProjectPage { data, next_cursor }))
 }
+
+pub fn project_not_found(name: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::ProjectNotFound,
+        format!("no project named {name:?}"),
+    )
+}

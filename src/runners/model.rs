@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::error::{ApiError, ErrorCode, Violation};
+use crate::error::Violation;
 use crate::llm::StructuredOutput;
 
 pub const MAX_TIMEOUT_SECONDS: u32 = 24 * 3600;
@@ -35,10 +35,10 @@ pub struct RunnerInput {
     pub description: String,
     /// JSON Schema the task arguments must satisfy. Defaults to any object.
     #[serde(default = "any_object")]
-    #[schema(schema_with = crate::openapi::json_schema)]
+    #[schema(schema_with = crate::wire_schema::json_schema)]
     pub input_schema: Value,
     /// JSON Schema the task output must satisfy; without it the output is the model's text.
-    #[schema(schema_with = crate::openapi::optional_json_schema)]
+    #[schema(schema_with = crate::wire_schema::optional_json_schema)]
     pub output_schema: Option<Value>,
     /// Instructions given to the model as its system prompt, in order.
     #[serde(default)]
@@ -202,9 +202,9 @@ pub struct Runner {
     pub version: i32,
     pub title: String,
     pub description: String,
-    #[schema(schema_with = crate::openapi::json_schema)]
+    #[schema(schema_with = crate::wire_schema::json_schema)]
     pub input_schema: Value,
-    #[schema(schema_with = crate::openapi::optional_json_schema)]
+    #[schema(schema_with = crate::wire_schema::optional_json_schema)]
     pub output_schema: Option<Value>,
     pub rules: Vec<String>,
     pub model: String,
@@ -260,23 +260,6 @@ pub fn valid_name(name: &str) -> bool {
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
         && name.len() <= 63
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
-}
-
-pub fn runner_not_found(name: &str) -> ApiError {
-    ApiError::new(
-        ErrorCode::RunnerNotFound,
-        format!("no runner named {name:?}"),
-    )
-}
-
-/// A runner name from a path: a name that is not a slug names no runner (and never
-/// reaches the database).
-pub fn path_name(name: &str) -> Result<&str, ApiError> {
-    if valid_name(name) {
-        Ok(name)
-    } else {
-        Err(runner_not_found(name))
-    }
 }
 
 impl RunnerInput {

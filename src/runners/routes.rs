@@ -5,8 +5,8 @@ use actix_web::{HttpResponse, delete, get, post, put, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::model::valid_name;
 use super::model::{NewRunner, Runner, RunnerDefinition, RunnerInput, RunnerPage};
-use super::model::{path_name, runner_not_found, valid_name};
 use super::schema::schema_violations;
 use super::store;
 use crate::app::AppState;
@@ -254,6 +254,23 @@ pub async fn delete(
     crate::tools::validate::refuse_if_listed(&state.core.pool, caller.project, &tool).await?;
     if store::delete(&state.core.pool, caller.project, name).await? {
         Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(runner_not_found(name))
+    }
+}
+
+pub fn runner_not_found(name: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::RunnerNotFound,
+        format!("no runner named {name:?}"),
+    )
+}
+
+/// A runner name from a path: a name that is not a slug names no runner (and never
+/// reaches the database).
+pub fn path_name(name: &str) -> Result<&str, ApiError> {
+    if valid_name(name) {
+        Ok(name)
     } else {
         Err(runner_not_found(name))
     }

@@ -5,7 +5,8 @@
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::error::{ApiError, ErrorCode};
+use super::errors::SubmitError;
+use crate::error::Fault;
 
 pub const HEADER: &str = "Idempotency-Key";
 
@@ -15,35 +16,17 @@ pub async fn replayed_task(
     project: crate::projects::ProjectId,
     key: &str,
     hash: Option<&str>,
-) -> Result<super::model::Task, ApiError> {
+) -> Result<super::model::Task, SubmitError> {
     let (task, stored) = super::store::by_idempotency_key(pool, project, key)
         .await?
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("idempotency key vanished")))?;
+        .ok_or_else(|| Fault::bug("idempotency key vanished"))?;
     if stored.as_deref() != hash {
-        return Err(ApiError::new(
-            ErrorCode::IdempotencyKeyReused,
-            format!(
-                "Idempotency-Key {key:?} was used for a different request (task {})",
-                task.id
-            ),
-        ));
+        return Err(SubmitError::KeyReused {
+            key: key.to_owned(),
+            task: task.id,
+        });
     }
     Ok(task)
-}
-
-/// The key from the header, checked: 1 to 255 visible ASCII characters.
-pub fn key_from(req: &actix_web::HttpRequest) -> Result<Option<String>, ApiError> {
-    let Some(value) = req.headers().get(HEADER) else {
-        return Ok(None);
-    };
-    let key = value
-        .to_str()
-        .ok()
-        .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
-        .ok_or_else(|| {
-            ApiError::bad_request("Idempotency-Key must be 1 to 255 visible ASCII characters")
-        })?;
-    Ok(Some(key.to_owned()))
 }
 
 /// A hash identifying a submission: the runner and the canonical body.

@@ -9,10 +9,11 @@ use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use super::errors::AnswerError;
 use super::journal::{self, NewStep, TOOL_RESULT};
 use super::model::{InputRequest, Task, TaskInput, TaskStatus};
 use super::{lifecycle, lookup, relay, waiting};
-use crate::error::{ApiError, ErrorCode, Violation};
+use crate::error::{Fault, Violation};
 use crate::events::{self, kind};
 use crate::projects::ProjectId;
 
@@ -26,7 +27,7 @@ pub async fn answer(
     id: Uuid,
     input: TaskInput,
     max_violations: usize,
-) -> Result<Task, ApiError> {
+) -> Result<Task, AnswerError> {
     let asker =
         relay::asker_below(&mut *pool.acquire().await?, project, id, input.request_id).await?;
     let Some(asker) = asker else {
@@ -35,7 +36,7 @@ pub async fn answer(
     answer_own(pool, project, asker, input, max_violations).await?;
     lookup::get_in(pool, project, id)
         .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::TaskNotFound, format!("no task with id {id:?}")))
+        .ok_or(AnswerError::TaskNotFound(id))
 }
 
 /// Takes the answer to a question `id` asked itself.
@@ -45,13 +46,13 @@ async fn answer_own(
     id: Uuid,
     input: TaskInput,
     max_violations: usize,
-) -> Result<Task, ApiError> {
+) -> Result<Task, AnswerError> {
     let mut tx = pool.begin().await?;
     // The tasks above first (the lock order of `children`): they are told of the answer.
     let ancestors = relay::lock_ancestors(&mut tx, id).await?;
     let task = waiting::lock(&mut tx, project, id)
         .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::TaskNotFound, format!("no task with id {id:?}")))?;
+        .ok_or(AnswerError::TaskNotFound(id))?;
     let pending = task
         .input_request
         .clone()
@@ -73,16 +74,10 @@ async fn not_pending(
     conn: &mut PgConnection,
     task: Task,
     input: &TaskInput,
-) -> Result<Task, ApiError> {
+) -> Result<Task, AnswerError> {
     match journal::recorded_answer(&mut *conn, task.id, input.request_id).await? {
         Some(given) if given == input.answer => Ok(task),
-        Some(_) => Err(ApiError::new(
-            ErrorCode::AnswerConflict,
-            format!(
-                "request {} was answered already, with a different answer",
-                input.request_id
-            ),
-        )),
+        Some(_) => Err(AnswerError::Conflict(input.request_id)),
         None => Err(not_waiting(&task, input.request_id)),
     }
 }
@@ -90,15 +85,12 @@ async fn not_pending(
 /// Whether `answer` may answer `request`: in time (decided under the task's lock, so an
 /// answer after `expires_at` never resumes it, whether or not the sweep has ended the task
 /// yet) and valid against the question's schema.
-fn check(request: &InputRequest, answer: &Value, max_violations: usize) -> Result<(), ApiError> {
+fn check(request: &InputRequest, answer: &Value, max_violations: usize) -> Result<(), AnswerError> {
     if request.expires_at <= Utc::now() {
-        return Err(ApiError::new(
-            ErrorCode::InputExpired,
-            format!(
-                "request {} expired at {}: the answer came too late",
-                request.request_id, request.expires_at
-            ),
-        ));
+        return Err(AnswerError::Expired {
+            request: request.request_id,
+            at: request.expires_at,
+        });
     }
     let Some(schema) = &request.schema else {
         return Ok(());
@@ -107,14 +99,7 @@ fn check(request: &InputRequest, answer: &Value, max_violations: usize) -> Resul
     if errors.is_empty() {
         return Ok(());
     }
-    Err(ApiError::invalid(
-        ErrorCode::InvalidAnswer,
-        format!(
-            "the answer breaks the question's schema ({} violation(s))",
-            errors.len()
-        ),
-        errors,
-    ))
+    Err(AnswerError::Invalid(errors))
 }
 
 /// Records `answer` as the result of the task's `ask_human` call (a journaled step) and
@@ -124,7 +109,7 @@ async fn resume(
     task: &Task,
     mut request: InputRequest,
     answer: Value,
-) -> Result<Task, ApiError> {
+) -> Result<Task, AnswerError> {
     let id = task.id;
     let mut call = request.call();
     call["request_id"] = json!(request.request_id);
@@ -148,7 +133,7 @@ async fn resume(
     request.answered_at = Some(Utc::now());
     let resumed = lifecycle::resume_answered(&mut *conn, id, &request)
         .await?
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("waiting task {id} vanished")))?;
+        .ok_or_else(|| Fault::bug(format!("waiting task {id} vanished")))?;
     let mut completed = response;
     completed["id"] = json!(request.tool_call_id);
     let queued = json!({"attempt": resumed.attempts, "answered": request.request_id});
@@ -204,7 +189,7 @@ pub async fn ask_again(
     Ok(asked_again.is_some())
 }
 
-fn not_waiting(task: &Task, request_id: Uuid) -> ApiError {
+fn not_waiting(task: &Task, request_id: Uuid) -> AnswerError {
     let status = task.status.as_str();
     let why = match (&task.input_request, task.status) {
         (Some(r), TaskStatus::InputRequired) => {
@@ -220,10 +205,7 @@ fn not_waiting(task: &Task, request_id: Uuid) -> ApiError {
         ),
         (None, _) => format!("it is {status} and has asked no question"),
     };
-    ApiError::new(
-        ErrorCode::TaskNotWaiting,
-        format!("task {} takes no answer to this: {why}", task.id),
-    )
+    AnswerError::NotWaiting { task: task.id, why }
 }
 
 /// Where `answer` breaks `schema`, with pointers under `/answer`. A schema that does not

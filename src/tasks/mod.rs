@@ -4,6 +4,7 @@
 pub mod batches;
 pub mod cancel;
 pub mod children;
+pub mod errors;
 pub mod idempotency;
 pub mod input;
 pub mod journal;

@@ -18,7 +18,7 @@ pub struct TaskError {
     pub code: String,
     pub message: String,
     /// Code-specific data, e.g. the raw output and the schema violations for `output_invalid`.
-    #[schema(schema_with = crate::openapi::any_value)]
+    #[schema(schema_with = crate::wire_schema::any_value)]
     #[serde(default)]
     pub details: Value,
 }
@@ -66,11 +66,11 @@ pub struct Task {
     /// The runner version the task runs (and ran) with.
     pub runner_version: i32,
     pub status: TaskStatus,
-    #[schema(schema_with = crate::openapi::any_value)]
+    #[schema(schema_with = crate::wire_schema::any_value)]
     pub arguments: Value,
     /// The result: JSON valid against the runner's output schema, or the model's text;
     /// `null` until the task succeeds.
-    #[schema(schema_with = crate::openapi::any_value)]
+    #[schema(schema_with = crate::wire_schema::any_value)]
     pub output: Option<Value>,
     pub error: Option<TaskError>,
     pub model: String,
@@ -135,7 +135,7 @@ impl Task {
 pub struct CreateTask {
     /// Must satisfy the runner's `input_schema` (default: `{}`).
     #[serde(default = "empty_object")]
-    #[schema(schema_with = crate::openapi::any_value)]
+    #[schema(schema_with = crate::wire_schema::any_value)]
     pub arguments: Value,
     /// Overrides the runner's `model_settings`, key by key.
     #[schema(value_type = Option<Object>)]

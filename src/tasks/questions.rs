@@ -13,7 +13,7 @@ pub struct InputRequest {
     pub request_id: Uuid,
     pub question: String,
     /// JSON Schema the answer must satisfy; `null`: any JSON.
-    #[schema(schema_with = crate::openapi::any_value)]
+    #[schema(schema_with = crate::wire_schema::any_value)]
     pub schema: Option<Value>,
     /// The model's tool call that asked.
     pub tool_call_id: String,
@@ -24,7 +24,7 @@ pub struct InputRequest {
     pub expires_at: DateTime<Utc>,
     /// The answer, once given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(schema_with = crate::openapi::any_value)]
+    #[schema(schema_with = crate::wire_schema::any_value)]
     pub answer: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answered_at: Option<DateTime<Utc>>,
@@ -48,7 +48,7 @@ pub struct TaskInput {
     /// The `request_id` of the task's `input_request`.
     pub request_id: Uuid,
     /// The answer: any JSON that satisfies the question's schema.
-    #[schema(schema_with = crate::openapi::any_value)]
+    #[schema(schema_with = crate::wire_schema::any_value)]
     pub answer: Value,
 }
 

@@ -95,7 +95,7 @@ pub async fn create(
     req: HttpRequest,
     body: JsonBody<CreateTask>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = idempotency::key_from(&req)?;
+    let key = crate::headers::idempotency_key(&req)?;
     let max = state.streams.max_wait;
     let stream = query.stream.unwrap_or(false);
     let preferred = live::prefer_wait(&req, max);
@@ -339,4 +339,5 @@ pub async fn answer_input(
     )
     .await
     .map(web::Json)
+    .map_err(ApiError::from)
 }

@@ -7,15 +7,16 @@ use std::time::Duration;
 use serde_json::json;
 use sqlx::PgPool;
 
+use super::errors::SubmitError;
 use super::model::{CreateTask, Task};
 use super::store::{self, NewTask};
 use super::{idempotency, threading};
-use crate::error::{ApiError, ErrorCode, Violation};
+use crate::error::{Fault, Violation};
 use crate::events::{self, kind};
 use crate::json;
 use crate::llm::{ModelRegistry, merge_settings};
 use crate::projects::ProjectId;
-use crate::runners::model::{MAX_INPUT_TIMEOUT_SECONDS, Runner, path_name, runner_not_found};
+use crate::runners::model::{MAX_INPUT_TIMEOUT_SECONDS, Runner, valid_name};
 use crate::runners::schema::{self, SchemaCache, Which};
 use crate::tools::catalog::Catalog;
 
@@ -76,17 +77,19 @@ impl Submitter<'_> {
         body: CreateTask,
         key: Option<&str>,
         start: JobStart,
-    ) -> Result<Submitted, ApiError> {
-        let name = path_name(name)?;
-        let runner = crate::runners::store::get(self.pool, self.project, name)
-            .await?
-            .ok_or_else(|| runner_not_found(name))?;
+    ) -> Result<Submitted, SubmitError> {
+        // A name that is not a slug names no runner (and never reaches the database).
+        let runner = match valid_name(name) {
+            true => crate::runners::store::get(self.pool, self.project, name).await?,
+            false => None,
+        };
+        let runner = runner.ok_or_else(|| SubmitError::RunnerNotFound(name.to_owned()))?;
         let checked = self.check(runner, body).await?;
         self.commit(checked, key, start).await
     }
 
     /// Everything wrong with `body` for `runner`, at once (422), or the submission ready.
-    async fn check(&self, runner: Runner, body: CreateTask) -> Result<Checked, ApiError> {
+    async fn check(&self, runner: Runner, body: CreateTask) -> Result<Checked, SubmitError> {
         let (body, mut errors) = self.argument_violations(&runner, body).await?;
         errors.extend(threading::violations(&body));
         if let Some(s) = body.input_timeout_seconds
@@ -137,7 +140,7 @@ impl Submitter<'_> {
         &self,
         runner: &Runner,
         mut body: CreateTask,
-    ) -> Result<(CreateTask, Vec<Violation>), ApiError> {
+    ) -> Result<(CreateTask, Vec<Violation>), SubmitError> {
         let validator = self.schemas.validator(
             (runner.id, runner.version, Which::Input),
             &runner.input_schema,
@@ -151,7 +154,7 @@ impl Submitter<'_> {
                 (arguments, errors)
             })
             .await
-            .map_err(|e| ApiError::internal(e.into()))?;
+            .map_err(Fault::from)?;
             body.arguments = arguments;
             errors
         } else {
@@ -170,7 +173,7 @@ impl Submitter<'_> {
         checked: Checked,
         key: Option<&str>,
         start: JobStart,
-    ) -> Result<Submitted, ApiError> {
+    ) -> Result<Submitted, SubmitError> {
         let Checked {
             runner,
             body,
@@ -240,7 +243,7 @@ impl Submitter<'_> {
         }
         let task = created
             .pop()
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no task")))?;
+            .ok_or_else(|| Fault::bug("a submission created no task"))?;
         Ok(Submitted::Created(Box::new(task)))
     }
 
@@ -251,18 +254,14 @@ impl Submitter<'_> {
         tx: &mut sqlx::PgConnection,
         new: &NewTask<'_>,
         key: Option<&str>,
-    ) -> Result<Option<Task>, ApiError> {
+    ) -> Result<Option<Task>, SubmitError> {
         let mut inserted = store::insert(tx, new, self.max_queued).await?;
         if inserted.is_none() {
             let (room, limit) = store::may_queue(tx, self.project, self.max_queued).await?;
             if !room {
                 // Concurrent submissions may each see the last free place: the limit holds
                 // to within the number of submissions in flight at once.
-                return Err(ApiError::new(
-                    ErrorCode::QuotaExceeded,
-                    format!("the project has {limit} tasks queued, its limit; retry as they run"),
-                )
-                .retry_after(Duration::from_secs(1)));
+                return Err(SubmitError::QueueFull { limit });
             }
             if let Some(key) = key
                 && store::release_expired_key(tx, self.project, key, self.idempotency_ttl).await?
@@ -324,19 +323,10 @@ impl Submitter<'_> {
 
 /// The 422 for a submission's violations: `invalid_arguments` is the runner's input
 /// schema's alone; an option out of range or a combination that cannot be is the body's.
-fn refusal(runner: &Runner, errors: Vec<Violation>) -> ApiError {
-    let arguments_only = errors.iter().all(|v| v.pointer.starts_with("/arguments"));
-    let code = match arguments_only {
-        true => ErrorCode::InvalidArguments,
-        false => ErrorCode::InvalidBody,
-    };
-    ApiError::invalid(
-        code,
-        format!(
-            "the task does not match runner {:?} ({} violation(s))",
-            runner.name,
-            errors.len()
-        ),
-        errors,
-    )
+fn refusal(runner: &Runner, errors: Vec<Violation>) -> SubmitError {
+    let runner = runner.name.clone();
+    match errors.iter().all(|v| v.pointer.starts_with("/arguments")) {
+        true => SubmitError::InvalidArguments { runner, errors },
+        false => SubmitError::InvalidBody { runner, errors },
+    }
 }

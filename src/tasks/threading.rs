@@ -8,12 +8,12 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::cancel;
+use super::errors::SubmitError;
 use super::model::{CreateTask, IfNotExists, MultitaskStrategy};
-use crate::error::{ApiError, ErrorCode, Violation};
+use crate::error::Violation;
 use crate::projects::ProjectId;
 use crate::threads::model::{key_violation, looks_like_id};
 use crate::threads::store::{self, ThreadRef};
-use crate::threads::thread_not_found;
 
 /// Fields that make sense only with `thread`, and a `thread` that cannot name one.
 pub fn violations(body: &CreateTask) -> Vec<Violation> {
@@ -51,7 +51,7 @@ pub async fn take(
     project: ProjectId,
     body: &CreateTask,
     successor: Uuid,
-) -> Result<Option<Uuid>, ApiError> {
+) -> Result<Option<Uuid>, SubmitError> {
     let Some(name) = body.thread.as_deref() else {
         return Ok(None);
     };
@@ -63,10 +63,10 @@ pub async fn take(
                 Some(thread) => thread,
                 None => store::get(&mut *conn, project, ThreadRef::Key(name))
                     .await?
-                    .ok_or_else(|| thread_not_found(name))?,
+                    .ok_or_else(|| SubmitError::ThreadNotFound(name.to_owned()))?,
             }
         }
-        None => return Err(thread_not_found(name)),
+        None => return Err(SubmitError::ThreadNotFound(name.to_owned())),
     };
     store::lock_submissions(conn, thread.id).await?;
     // A delete may have won the lock.
@@ -74,7 +74,7 @@ pub async fn take(
         .await?
         .is_none()
     {
-        return Err(thread_not_found(name));
+        return Err(SubmitError::ThreadNotFound(name.to_owned()));
     }
     let active = store::active_tasks(&mut *conn, thread.id).await?;
     let discard = match body.multitask_strategy.unwrap_or_default() {
@@ -82,13 +82,11 @@ pub async fn take(
         MultitaskStrategy::Enqueue => return Ok(Some(thread.id)),
         MultitaskStrategy::Reject => {
             let (task, status) = &active[0];
-            return Err(ApiError::new(
-                ErrorCode::ThreadBusy,
-                format!(
-                    "thread {} has task {task} {status} (multitask_strategy: reject)",
-                    thread.id
-                ),
-            ));
+            return Err(SubmitError::ThreadBusy {
+                thread: thread.id,
+                task: *task,
+                status: status.to_string(),
+            });
         }
         MultitaskStrategy::Interrupt => false,
         MultitaskStrategy::Rollback => true,

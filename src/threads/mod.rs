@@ -10,12 +10,3 @@ pub mod messages;
 pub mod model;
 pub mod routes;
 pub mod store;
-
-use crate::error::{ApiError, ErrorCode};
-
-pub fn thread_not_found(id: &str) -> ApiError {
-    ApiError::new(
-        ErrorCode::ThreadNotFound,
-        format!("no thread with id or key {id:?}"),
-    )
-}

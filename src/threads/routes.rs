@@ -10,7 +10,6 @@ use super::model::{
     metadata_violation, valid_key,
 };
 use super::store::{self, Deleted, ThreadRef};
-use super::thread_not_found;
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::body::JsonBody;
@@ -329,4 +328,11 @@ async fn remove(
         )),
         Deleted::Missing => Err(thread_not_found(&thread.id.to_string())),
     }
+}
+
+pub fn thread_not_found(id: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::ThreadNotFound,
+        format!("no thread with id or key {id:?}"),
+    )
 }

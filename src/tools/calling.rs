@@ -13,7 +13,7 @@ use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::{ApiError, Problem};
 use crate::openapi::{BodyErrors, NotFound, ServerErrors};
-use crate::tasks::{idempotency, live};
+use crate::tasks::live;
 
 /// Query of `POST /v1/tools/{name}/invoke`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -66,11 +66,12 @@ pub async fn invoke(
     body: JsonBody<InvokeTool>,
 ) -> Result<HttpResponse, ApiError> {
     let entry = existing(&state, &caller, &name).await?;
-    let key = idempotency::key_from(&req)?;
+    let key = crate::headers::idempotency_key(&req)?;
     let max = state.streams.max_wait;
     let wait = live::query_wait(query.wait, max)?.or(live::prefer_wait(&req, max));
     let invoker = Invoker {
-        state: &state,
+        core: &state.core,
+        hub: &state.hub,
         project: caller.project,
         project_name: &caller.project_name,
         source: Source::Api,

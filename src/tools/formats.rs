@@ -24,9 +24,9 @@ pub struct ToolEntry {
     pub name: String,
     pub kind: ToolKind,
     pub description: String,
-    #[schema(schema_with = crate::openapi::json_schema)]
+    #[schema(schema_with = crate::wire_schema::json_schema)]
     pub input_schema: Value,
-    #[schema(schema_with = crate::openapi::optional_json_schema)]
+    #[schema(schema_with = crate::wire_schema::optional_json_schema)]
     pub output_schema: Option<Value>,
     /// Calling it changes nothing outside Errand (for a runner: none of its tools, nor its
     /// runners' tools, can).

@@ -85,9 +85,9 @@ pub struct HttpToolDef {
     pub id: Uuid,
     pub name: String,
     pub description: String,
-    #[schema(schema_with = crate::openapi::json_schema)]
+    #[schema(schema_with = crate::wire_schema::json_schema)]
     pub input_schema: Value,
-    #[schema(schema_with = crate::openapi::optional_json_schema)]
+    #[schema(schema_with = crate::wire_schema::optional_json_schema)]
     pub output_schema: Option<Value>,
     pub url: String,
     pub method: HttpMethod,
@@ -235,7 +235,7 @@ pub struct HttpToolInput {
     #[schema(schema_with = object_schema)]
     pub input_schema: Value,
     /// JSON Schema the tool's answer must satisfy; an answer that does not is an error.
-    #[schema(schema_with = crate::openapi::optional_json_schema)]
+    #[schema(schema_with = crate::wire_schema::optional_json_schema)]
     pub output_schema: Option<Value>,
     /// The http(s) URL called; it passes the outbound guard on every call.
     #[schema(

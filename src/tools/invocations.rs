@@ -51,11 +51,11 @@ pub struct Invocation {
     pub caller: Option<String>,
     /// The task whose model made the call, or the task a runner tool's call started.
     pub task_id: Option<Uuid>,
-    #[schema(schema_with = crate::openapi::any_value)]
+    #[schema(schema_with = crate::wire_schema::any_value)]
     pub arguments: Value,
     /// What the tool returned; `null` on an error, or while a runner tool's task runs (once
     /// it ends, its output or error is shown here, and `duration_ms` runs to its end).
-    #[schema(schema_with = crate::openapi::any_value)]
+    #[schema(schema_with = crate::wire_schema::any_value)]
     pub output: Option<Value>,
     pub error: Option<String>,
     pub duration_ms: i64,

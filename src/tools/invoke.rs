@@ -13,10 +13,12 @@ use uuid::Uuid;
 use super::catalog::Entry;
 use super::invocations::{self, NewInvocation, Source};
 use super::runner_tool;
-use crate::app::AppState;
-use crate::error::{ApiError, ErrorCode, Violation};
+use crate::core::Core;
+use crate::error::{Coded, ErrorCode, Fault, Violation, faults_into};
+use crate::events::hub::Hub;
 use crate::projects::ProjectId;
 use crate::runners::schema::{Which, violations_of};
+use crate::tasks::errors::SubmitError;
 use crate::tasks::model::{CreateTask, IfNotExists, Task};
 use crate::tasks::submit::{JobStart, Submitted};
 
@@ -29,7 +31,7 @@ const BUILTIN_LIMIT: Duration = Duration::from_secs(60);
 pub struct InvokeTool {
     /// Must satisfy the tool's input schema (default `{}`).
     #[serde(default = "empty_object")]
-    #[schema(schema_with = crate::openapi::any_value)]
+    #[schema(schema_with = crate::wire_schema::any_value)]
     pub arguments: Value,
     /// A runner tool only: the thread the task continues (its id or key).
     #[schema(min_length = 1, max_length = 255)]
@@ -53,7 +55,7 @@ pub struct InvokeResult {
     pub tool: String,
     /// What the tool returned (for a runner tool, the task's output); `null` on an error or
     /// while the task runs.
-    #[schema(schema_with = crate::openapi::any_value)]
+    #[schema(schema_with = crate::wire_schema::any_value)]
     pub output: Option<Value>,
     /// Why the tool failed (the call itself was valid), or why the task did not succeed.
     pub error: Option<String>,
@@ -71,9 +73,56 @@ impl InvokeResult {
     }
 }
 
+/// Why an invocation was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum InvokeError {
+    #[error("the arguments do not match tool {tool:?} ({} violation(s))", errors.len())]
+    InvalidArguments {
+        tool: String,
+        errors: Vec<Violation>,
+    },
+    #[error("{0} asks a person on behalf of a task's model; it cannot be invoked")]
+    NotInvocable(String),
+    /// A runner's tool: its task was refused.
+    #[error(transparent)]
+    Submit(#[from] SubmitError),
+    #[error(transparent)]
+    Fault(Fault),
+}
+
+impl Coded for InvokeError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::InvalidArguments { .. } => ErrorCode::InvalidArguments,
+            Self::NotInvocable(_) => ErrorCode::ToolNotInvocable,
+            Self::Submit(e) => e.code(),
+            Self::Fault(f) => f.code(),
+        }
+    }
+
+    fn violations(&self) -> &[Violation] {
+        match self {
+            Self::InvalidArguments { errors, .. } => errors,
+            Self::Submit(e) => e.violations(),
+            _ => &[],
+        }
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Submit(e) => e.retry_after(),
+            _ => None,
+        }
+    }
+}
+
+faults_into!(InvokeError);
+
 /// Who invokes, and how.
 pub struct Invoker<'a> {
-    pub state: &'a AppState,
+    pub core: &'a Core,
+    /// Signals a runner tool's task's end (the API process's event hub).
+    pub hub: &'a Hub,
     pub project: ProjectId,
     pub project_name: &'a str,
     pub source: Source,
@@ -92,7 +141,7 @@ impl Invoker<'_> {
         body: InvokeTool,
         key: Option<&str>,
         wait: Option<Duration>,
-    ) -> Result<InvokeResult, ApiError> {
+    ) -> Result<InvokeResult, InvokeError> {
         let started = Instant::now();
         let name = entry.spec().name;
         let arguments = body.arguments.clone();
@@ -100,12 +149,9 @@ impl Invoker<'_> {
             Entry::Runner(runner) => {
                 let mut body = body;
                 body.arguments = runner_tool::arguments(&runner.input_schema, body.arguments)
-                    .map_err(|v| {
-                        ApiError::invalid(
-                            ErrorCode::InvalidArguments,
-                            format!("the arguments do not match tool {name:?}"),
-                            vec![v.under("/arguments")],
-                        )
+                    .map_err(|v| InvokeError::InvalidArguments {
+                        tool: name.clone(),
+                        errors: vec![v.under("/arguments")],
                     })?;
                 let task = self.start(&runner.name, body, key, wait).await?;
                 let (output, error) = if task.status.terminal_event().is_some() {
@@ -134,8 +180,7 @@ impl Invoker<'_> {
             error: error.as_deref(),
             duration_ms,
         };
-        let invocation_id =
-            invocations::record(&self.state.core.pool, self.project, &record).await?;
+        let invocation_id = invocations::record(&self.core.pool, self.project, &record).await?;
         Ok(InvokeResult {
             invocation_id,
             tool: name,
@@ -152,7 +197,7 @@ impl Invoker<'_> {
         entry: &Entry,
         name: &str,
         body: InvokeTool,
-    ) -> Result<(Option<Value>, Option<String>), ApiError> {
+    ) -> Result<(Option<Value>, Option<String>), InvokeError> {
         let mut errors = Vec::new();
         for (field, given) in [
             ("/thread", body.thread.is_some()),
@@ -165,12 +210,8 @@ impl Invoker<'_> {
         }
         let spec = entry.spec();
         let (tool, key) = match entry {
-            Entry::Builtin(tool) if name == crate::tools::ask_human::NAME => {
-                let _ = tool;
-                return Err(ApiError::new(
-                    ErrorCode::ToolNotInvocable,
-                    "ask_human asks a person on behalf of a task's model; it cannot be invoked",
-                ));
+            Entry::Builtin(_) if name == crate::tools::ask_human::NAME => {
+                return Err(InvokeError::NotInvocable(name.to_owned()));
             }
             Entry::Builtin(tool) => (
                 tool.clone(),
@@ -180,19 +221,14 @@ impl Invoker<'_> {
             Entry::Http(def) => {
                 let key = (def.id, def.version);
                 let tool = self
-                    .state
                     .core
                     .tools
                     .http_tool((**def).clone(), self.project_name);
                 (std::sync::Arc::new(tool) as _, key)
             }
-            Entry::Runner(_) => {
-                return Err(ApiError::internal(anyhow::anyhow!(
-                    "a runner tool starts a task"
-                )));
-            }
+            Entry::Runner(_) => return Err(Fault::bug("a runner tool starts a task").into()),
         };
-        let schemas = &self.state.core.schemas;
+        let schemas = &self.core.schemas;
         let validator = schemas.validator((key.0, key.1, Which::Input), &spec.parameters)?;
         errors.extend(
             violations_of(&validator, &body.arguments, schemas.max_violations())
@@ -200,14 +236,10 @@ impl Invoker<'_> {
                 .map(|v| v.under("/arguments")),
         );
         if !errors.is_empty() {
-            return Err(ApiError::invalid(
-                ErrorCode::InvalidArguments,
-                format!(
-                    "the arguments do not match tool {name:?} ({} violation(s))",
-                    errors.len()
-                ),
+            return Err(InvokeError::InvalidArguments {
+                tool: name.to_owned(),
                 errors,
-            ));
+            });
         }
         let limit = match entry {
             Entry::Http(def) => {
@@ -233,9 +265,8 @@ impl Invoker<'_> {
         body: InvokeTool,
         key: Option<&str>,
         wait: Option<Duration>,
-    ) -> Result<Task, ApiError> {
-        let state = self.state;
-        let submitter = state.submitter(self.project);
+    ) -> Result<Task, InvokeError> {
+        let submitter = self.core.submitter(self.project);
         let create = CreateTask {
             arguments: body.arguments,
             model_settings: None,
@@ -252,28 +283,22 @@ impl Invoker<'_> {
             Submitted::Taken { hash } => {
                 let key = key.unwrap_or_default();
                 crate::tasks::idempotency::replayed_task(
-                    &state.core.pool,
+                    &self.core.pool,
                     self.project,
                     key,
                     hash.as_deref(),
                 )
                 .await?
             }
-            Submitted::Batch(_) => {
-                return Err(ApiError::internal(anyhow::anyhow!(
-                    "a batch without models"
-                )));
-            }
+            Submitted::Batch(_) => return Err(Fault::bug("a batch without models").into()),
         };
         if let Some(started) = self.started {
             started.send_replace(Some(task.id));
         }
         Ok(match wait {
-            Some(wait) => {
-                crate::tasks::wait::until_ended(&state.hub, &state.core.pool, task.id, wait)
-                    .await?
-                    .unwrap_or(task)
-            }
+            Some(wait) => crate::tasks::wait::until_ended(self.hub, &self.core.pool, task.id, wait)
+                .await?
+                .unwrap_or(task),
             None => task,
         })
     }

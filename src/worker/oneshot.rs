@@ -13,7 +13,8 @@ use uuid::Uuid;
 use super::{Runtime, lease};
 use crate::config::Settings;
 use crate::core::Core;
-use crate::error::ApiError;
+use crate::error::Coded;
+use crate::tasks::errors::SubmitError;
 use crate::tasks::lifecycle::{self, Pick};
 use crate::tasks::model::{CreateTask, Task, TaskStatus};
 use crate::tasks::submit::{JobStart, Submitted};
@@ -23,7 +24,7 @@ use crate::tasks::{children, store};
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     #[error(transparent)]
-    Rejected(ApiError),
+    Rejected(SubmitError),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
