@@ -12,8 +12,40 @@ use sqlx::PgExecutor;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::Scope;
+use serde::Deserialize;
 use crate::projects::ProjectId;
+
+/// What a key may do. Each scope includes the ones before it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// `GET` and event streams.
+    Read,
+    /// Create, replace and delete runners; submit and cancel tasks.
+    Write,
+    /// Manage the project's API keys (and, for the `default` project's admin keys, every
+    /// project).
+    Admin,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 3] = [Scope::Read, Scope::Write, Scope::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Read => "read",
+            Scope::Write => "write",
+            Scope::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Scope> {
+        Scope::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
 
 pub const KEY_PREFIX: &str = "ek_live_";
 /// Characters of a key's secret part kept in the clear to identify it.
