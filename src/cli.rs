@@ -7,12 +7,12 @@ use clap::{Parser, Subcommand};
 
 use std::process::ExitCode;
 
-use crate::config::{LogFormat, Settings};
-use crate::db::{self, Database};
-use crate::error::Coded;
 use crate::service::{self, Mode};
-use crate::tasks::model::{CreateTask, TaskStatus};
-use crate::worker::oneshot::{self, RunError};
+use errand_core::config::{LogFormat, Settings};
+use errand_core::db::{self, Database};
+use errand_core::error::Coded;
+use errand_core::tasks::model::{CreateTask, TaskStatus};
+use errand_worker::oneshot::{self, RunError};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -114,14 +114,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         // A command-line run prints its result; progress logs would only be noise.
         settings.log.filter = "warn".into();
     }
-    crate::telemetry::init(&settings.log);
-    crate::telemetry::log_panics();
+    errand_core::telemetry::init(&settings.log);
+    errand_core::telemetry::log_panics();
     let names = std::env::vars_os().filter_map(|(name, _)| name.into_string().ok());
     for warning in settings
         .warnings
         .iter()
         .cloned()
-        .chain(crate::config::env::unknown_variables(names))
+        .chain(errand_core::config::env::unknown_variables(names))
     {
         tracing::warn!("{warning}");
     }
@@ -193,7 +193,7 @@ async fn run_one(
         input.to_owned()
     };
     // The same checks as a request body: valid JSON, no NUL, with pointers.
-    let arguments = match crate::body::parse::<serde_json::Value>(
+    let arguments = match errand_http::body::parse::<serde_json::Value>(
         text.as_bytes(),
         settings.limits.max_violations,
     ) {
@@ -264,9 +264,9 @@ async fn run_one(
 
 /// A refused input, as JSON on standard error: its code, what is wrong, every violation.
 fn rejection(
-    code: crate::error::ErrorCode,
+    code: errand_core::error::ErrorCode,
     detail: &str,
-    errors: &[crate::error::Violation],
+    errors: &[errand_core::error::Violation],
 ) -> serde_json::Result<String> {
     serde_json::to_string_pretty(&serde_json::json!({
         "code": code.as_str(), "detail": detail, "errors": errors,
@@ -274,7 +274,7 @@ fn rejection(
 }
 
 fn openapi(output: Option<PathBuf>, check: Option<PathBuf>) -> anyhow::Result<()> {
-    let text = crate::openapi::to_pretty_json(&crate::app::openapi());
+    let text = errand_http::openapi::to_pretty_json(&errand_http::app::openapi());
     if let Some(path) = check {
         let committed = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
@@ -307,7 +307,7 @@ async fn serve(settings: Settings, mode: Mode) -> anyhow::Result<()> {
             &settings,
             database.pool.clone(),
             mode,
-            crate::worker::unique_name(),
+            errand_worker::unique_name(),
         )
         .await?;
         if let Some(port) = running.port {

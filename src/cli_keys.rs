@@ -4,11 +4,11 @@
 use chrono::{DateTime, Utc};
 use clap::Subcommand;
 
-use crate::auth::Scope;
-use crate::auth::keys::{self, NewKey};
-use crate::config::Settings;
-use crate::db::{self, Database};
-use crate::projects::{self, ProjectId};
+use errand_core::config::Settings;
+use errand_core::db::{self, Database};
+use errand_core::keys::{self, NewKey};
+use errand_core::projects::{self, ProjectId};
+use errand_http::auth::Scope;
 
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
@@ -53,7 +53,7 @@ pub async fn run(settings: &Settings, command: KeysCommand) -> anyhow::Result<()
                 expires_at,
             } => {
                 anyhow::ensure!(
-                    crate::runners::model::valid_name(&project),
+                    errand_core::runners::model::valid_name(&project),
                     "--project must be 1 to 63 characters: a-z, 0-9, '-' and '_'"
                 );
                 let project = projects::store::ensure(pool, &project).await?;

@@ -1,35 +1,8 @@
-//! Errand: LLM task runners behind an HTTP API. See `docs/architecture.md` for the map.
+//! The `errand` binary's library: the command line, the service that runs the API and the
+//! worker, and `errand bench`. The layers are crates: `errand-core` (domain and storage),
+//! `errand-worker` and `errand-http`. See `docs/architecture.md` for the map.
 
-pub mod app;
-pub mod auth;
 pub mod bench;
-pub mod body;
-pub mod cache;
 pub mod cli;
 pub mod cli_keys;
-pub mod config;
-pub mod conversation;
-pub mod core;
-pub mod db;
-pub mod error;
-pub mod events;
-pub mod fetch;
-pub mod headers;
-pub mod health;
-pub mod housekeeping;
-pub mod json;
-mod layers;
-pub mod llm;
-pub mod mcp;
-pub mod normalize;
-pub mod openapi;
-pub mod pagination;
-pub mod projects;
-pub mod runners;
 pub mod service;
-pub mod tasks;
-pub mod telemetry;
-pub mod threads;
-pub mod tools;
-pub mod wire_schema;
-pub mod worker;

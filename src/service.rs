@@ -11,13 +11,13 @@ use sqlx::postgres::PgPoolOptions;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::app::{AppState, Application, StreamSettings};
-use crate::auth::guard::Auth;
-use crate::config::Settings;
-use crate::core::Core;
-use crate::events::hub::Hub;
-use crate::runners::versions::VersionCache;
-use crate::worker::{self, Runtime};
+use errand_core::Core;
+use errand_core::config::Settings;
+use errand_core::events::hub::Hub;
+use errand_core::runners::versions::VersionCache;
+use errand_http::app::{AppState, Application, StreamSettings};
+use errand_http::auth::guard::Auth;
+use errand_worker::{self as worker, Runtime};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Mode {
@@ -142,7 +142,7 @@ impl Running {
     ) {
         let shutdown = &self.shutdown;
         let pool = &core.pool;
-        let sweeper = crate::housekeeping::Sweeper {
+        let sweeper = errand_core::housekeeping::Sweeper {
             pool: pool.clone(),
             retention: settings.retention.clone(),
             events_days: settings.events.retention_days,
@@ -183,7 +183,7 @@ impl Running {
             parts.hub_pool,
             settings.events.subscriber_buffer,
             Duration::from_secs(settings.events.heartbeat_seconds),
-            crate::tasks::model::TaskStatus::settled_names(),
+            errand_core::tasks::model::TaskStatus::settled_names(),
             self.shutdown.clone(),
         )
         .await?;

@@ -86,7 +86,7 @@ async fn flood(url: String, total: usize, rate: u32) -> anyhow::Result<(usize, u
                 // Token n of the flood leaves at n × gap, whoever sends it.
                 let due = start + gap * u32::try_from(i * FLOOD_CLIENTS + c).unwrap_or(u32::MAX);
                 tokio::time::sleep_until(due.into()).await;
-                let token = crate::auth::keys::generate()?;
+                let token = errand_core::keys::generate()?;
                 let res = client.get(&url).bearer_auth(token).send().await?;
                 match res.status() {
                     StatusCode::UNAUTHORIZED => refused += 1,

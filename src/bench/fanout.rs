@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::stats::{Summary, mib, ms, rss_bytes};
 use super::{BenchArgs, Errand};
-use crate::events;
+use errand_core::events;
 
 /// Streams opened at once while connecting (the listen backlog is finite).
 const CONNECTING: usize = 256;

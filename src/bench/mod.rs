@@ -25,7 +25,7 @@ use anyhow::Context;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use crate::db::{self, LocalPostgres};
+use errand_core::db::{self, LocalPostgres};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Part {
@@ -170,7 +170,7 @@ async fn open_db(database_url: Option<String>) -> anyhow::Result<BenchDb> {
     let dir = std::env::temp_dir().join(format!("errand-bench-{}", std::process::id()));
     let start_dir = dir.clone();
     let local = tokio::task::spawn_blocking(move || {
-        LocalPostgres::start(&start_dir, crate::db::Access::Own)
+        LocalPostgres::start(&start_dir, errand_core::db::Access::Own)
     })
     .await
     .context("local PostgreSQL start-up panicked")??;
@@ -222,11 +222,12 @@ async fn print_machine(pool: &PgPool) -> anyhow::Result<()> {
 
 /// A write key of the `default` project in the bench's database.
 async fn bench_key(pool: &PgPool) -> anyhow::Result<String> {
-    use crate::auth::{Scope, keys};
-    let project = crate::projects::store::ensure(pool, crate::projects::DEFAULT_PROJECT).await?;
+    use errand_core::keys::{self, Scope};
+    let project =
+        errand_core::projects::store::ensure(pool, errand_core::projects::DEFAULT_PROJECT).await?;
     let plaintext = keys::generate()?;
     let new = keys::NewKey {
-        project: crate::projects::ProjectId(project.id),
+        project: errand_core::projects::ProjectId(project.id),
         name: "errand bench",
         scopes: &[Scope::Write],
         expires_at: None,
@@ -248,7 +249,7 @@ fn client(key: Option<&str>) -> anyhow::Result<reqwest::Client> {
         );
     }
     Ok(reqwest::Client::builder()
-        .tls_backend_preconfigured(crate::llm::http::tls_config()?)
+        .tls_backend_preconfigured(errand_core::llm::http::tls_config()?)
         .pool_max_idle_per_host(usize::MAX)
         .default_headers(headers)
         .build()?)

@@ -315,7 +315,11 @@ async fn database_data_exceptions_become_invalid_value_not_internal_error() {
             .execute(&app.pool)
             .await
             .expect_err("the database refuses it");
-        let api = errand::error::ApiError::from(e);
-        assert_eq!(api.code(), errand::error::ErrorCode::InvalidValue, "{api}");
+        let api = errand_http::error::ApiError::from(e);
+        assert_eq!(
+            api.code(),
+            errand_core::error::ErrorCode::InvalidValue,
+            "{api}"
+        );
     }
 }

@@ -164,7 +164,7 @@ async fn headless_chromium_follows_a_task_with_event_source() {
 async fn the_docs_page_is_served_whole_from_the_binary_and_renders_offline() {
     let app = crate::helpers::spawn_api().await;
     let client = reqwest::Client::builder()
-        .tls_backend_preconfigured(errand::llm::http::tls_config().unwrap())
+        .tls_backend_preconfigured(errand_core::llm::http::tls_config().unwrap())
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();

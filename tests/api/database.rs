@@ -13,7 +13,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::http_client;
-use errand::db::{Access, LocalPostgres};
+use errand_core::db::{Access, LocalPostgres};
 
 /// A fresh data directory the `postgres` user can reach.
 fn data_dir() -> PathBuf {

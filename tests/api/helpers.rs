@@ -6,10 +6,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use errand::config::Settings;
-use errand::config::providers::{ApiKey, Price, ProviderSettings};
-use errand::db::{self, LocalPostgres};
 use errand::service::{self, Mode, Running};
+use errand_core::config::Settings;
+use errand_core::config::providers::{ApiKey, Price, ProviderSettings};
+use errand_core::db::{self, LocalPostgres};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -43,7 +43,7 @@ fn remove_stale_clusters(base: &std::path::Path) {
 
 /// A plain HTTP client (reqwest is built without a default TLS provider; give it ring's).
 pub fn http_client() -> reqwest::Client {
-    let tls = errand::llm::http::tls_config().expect("tls config");
+    let tls = errand_core::llm::http::tls_config().expect("tls config");
     reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
         .build()
@@ -86,7 +86,7 @@ pub struct TestApp {
 pub fn fake_provider(base_url: &str) -> ProviderSettings {
     let mut p = ProviderSettings::new(base_url);
     // Named, so no start asks the fake which server it is.
-    p.kind = Some(errand::config::providers::ProviderKind::Openai);
+    p.kind = Some(errand_core::config::providers::ProviderKind::Openai);
     p.api_key = Some(ApiKey::new("sk-fake".into()));
     p.retry_initial_ms = 50;
     p.retry_max_ms = 500;
@@ -128,7 +128,7 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn(mode: Mode, settings: Settings) -> TestApp {
-    errand::telemetry::init(&settings.log);
+    errand_core::telemetry::init(&settings.log);
     let pg = postgres();
     let name = format!("t_{}", uuid::Uuid::now_v7().simple());
     let admin = db::pool_for(pg, "postgres", 2).await.expect("admin pool");
@@ -140,7 +140,7 @@ pub async fn spawn(mode: Mode, settings: Settings) -> TestApp {
         .await
         .expect("test pool");
     db::migrate(&pool).await.expect("migrate");
-    let running = service::start(&settings, pool.clone(), mode, errand::worker::unique_name())
+    let running = service::start(&settings, pool.clone(), mode, errand_worker::unique_name())
         .await
         .expect("start app");
     let port = running.port.expect("api port");

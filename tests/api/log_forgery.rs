@@ -70,7 +70,7 @@ async fn worker_log_of_two_panics(app: &TestApp, format: &str) -> String {
 /// Lines of the backtrace: a frame of the mock model's code names its module.
 fn backtrace_lines(log: &str) -> usize {
     log.lines()
-        .filter(|l| l.contains("errand::llm::mock"))
+        .filter(|l| l.contains("errand_core::llm::mock"))
         .count()
 }
 

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::fake_openai::{FakeOpenAi, Reply};
 use crate::helpers::{fake_provider, spawn_with_provider};
-use errand::config::providers::ProviderKind;
+use errand_core::config::providers::ProviderKind;
 
 fn city_schema() -> Value {
     json!({"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]})

@@ -194,19 +194,19 @@ async fn a_flood_of_unknown_tokens_is_answered_from_memory_while_a_real_key_work
     assert_eq!(refused + limited, 200);
     // A real key this process has never seen (made by another process, or before a
     // restart) is not held back by the flood either.
-    let unseen = errand::auth::keys::generate().unwrap();
+    let unseen = errand_core::keys::generate().unwrap();
     let project: uuid::Uuid = sqlx::query_scalar("SELECT id FROM projects WHERE name = 'default'")
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let new = errand::auth::keys::NewKey {
-        project: errand::projects::ProjectId(project),
+    let new = errand_core::keys::NewKey {
+        project: errand_core::projects::ProjectId(project),
         name: "made elsewhere",
-        scopes: &[errand::auth::Scope::Read],
+        scopes: &[errand_core::keys::Scope::Read],
         expires_at: None,
         seeded: false,
     };
-    errand::auth::keys::insert(&app.pool, &new, &unseen)
+    errand_core::keys::insert(&app.pool, &new, &unseen)
         .await
         .unwrap()
         .unwrap();

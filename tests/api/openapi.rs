@@ -4,7 +4,7 @@ use crate::helpers::spawn_api;
 
 #[test]
 fn committed_openapi_document_matches_the_handlers() {
-    let generated = errand::openapi::to_pretty_json(&errand::app::openapi());
+    let generated = errand_http::openapi::to_pretty_json(&errand_http::app::openapi());
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json");
     let committed = std::fs::read_to_string(path).unwrap_or_default();
     assert!(
@@ -35,7 +35,7 @@ fn refs(node: &Value, at: &str, found: &mut Vec<(String, String)>) {
 
 #[test]
 fn every_reference_in_the_document_resolves() {
-    let doc: Value = serde_json::to_value(errand::app::openapi()).unwrap();
+    let doc: Value = serde_json::to_value(errand_http::app::openapi()).unwrap();
     let mut found = Vec::new();
     refs(&doc, "", &mut found);
     assert!(found.len() > 50, "only {} references", found.len());
@@ -57,14 +57,14 @@ fn every_reference_in_the_document_resolves() {
 #[test]
 fn free_form_objects_say_so() {
     // A bare `type: object` is typed as an object with no keys by client generators.
-    let doc: Value = serde_json::to_value(errand::app::openapi()).unwrap();
+    let doc: Value = serde_json::to_value(errand_http::app::openapi()).unwrap();
     let settings = &doc["components"]["schemas"]["NewRunner"]["properties"]["model_settings"];
     assert_eq!(settings["additionalProperties"], true, "{settings}");
 }
 
 #[test]
 fn every_operation_is_documented_with_errors() {
-    let doc: Value = serde_json::to_value(errand::app::openapi()).unwrap();
+    let doc: Value = serde_json::to_value(errand_http::app::openapi()).unwrap();
     let paths = doc["paths"].as_object().unwrap();
     assert!(paths.len() >= 9);
     for (path, item) in paths {
@@ -135,14 +135,14 @@ async fn the_server_serves_the_same_document() {
     let served: Value = app.get_json("/openapi.json").await;
     assert_eq!(
         served,
-        serde_json::to_value(errand::app::openapi()).unwrap()
+        serde_json::to_value(errand_http::app::openapi()).unwrap()
     );
     app.stop().await;
 }
 
 #[test]
 fn operation_ids_are_unique_and_descriptive() {
-    let doc: Value = serde_json::to_value(errand::app::openapi()).unwrap();
+    let doc: Value = serde_json::to_value(errand_http::app::openapi()).unwrap();
     let mut seen = std::collections::BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
@@ -178,9 +178,9 @@ fn readme_error_table() -> std::collections::BTreeMap<String, String> {
 
 #[test]
 fn every_error_code_is_in_the_readme_and_the_openapi_document() {
-    use errand::error::ErrorCode;
+    use errand_core::error::ErrorCode;
     let table = readme_error_table();
-    let doc: Value = serde_json::to_value(errand::app::openapi()).unwrap();
+    let doc: Value = serde_json::to_value(errand_http::app::openapi()).unwrap();
     let enum_of = |schema: &str| -> Vec<String> {
         doc["components"]["schemas"][schema]["properties"]["code"]["enum"]
             .as_array()

@@ -47,7 +47,7 @@ fn meshagent_spec_matches_the_binary() {
     assert_eq!(spec["version"].as_str(), Some("v1"));
     assert!(spec["metadata"]["name"].as_str().is_some());
     let port = &spec["ports"][0];
-    let default_port = errand::config::Settings::default().server.port;
+    let default_port = errand_core::config::Settings::default().server.port;
     assert_eq!(port["num"].as_u64(), Some(u64::from(default_port)));
     assert!(port["endpoints"][0]["path"].as_str().is_some());
     let container = &spec["container"];

@@ -37,7 +37,7 @@ struct Operation {
 /// Every operation of the document, with path parameters that exist for reads (so some
 /// answers are 2xx) and do not for changes (so nothing is deleted under the test).
 fn operations() -> Vec<Operation> {
-    let doc = serde_json::to_value(errand::app::openapi()).unwrap();
+    let doc = serde_json::to_value(errand_http::app::openapi()).unwrap();
     let mut found = Vec::new();
     for (template, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::fake_openai::{FakeOpenAi, Reply};
 use crate::helpers::{fake_provider, spawn_with_provider};
-use errand::config::providers::ProviderKind;
+use errand_core::config::providers::ProviderKind;
 
 fn asks_usage(body: &Value) -> bool {
     body["stream_options"] == json!({"include_usage": true})

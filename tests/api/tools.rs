@@ -5,8 +5,8 @@
 use std::sync::{Arc, Mutex};
 
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
-use errand::config::SecretSettings;
 use errand::service::Mode;
+use errand_core::config::SecretSettings;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 

@@ -1,0 +1,6 @@
+//! Runners: named, versioned definitions of a kind of task.
+
+pub mod model;
+pub mod schema;
+pub mod store;
+pub mod versions;

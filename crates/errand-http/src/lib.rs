@@ -1,0 +1,21 @@
+//! Errand over HTTP (actix-web): the application and its routes (one `configure` per
+//! resource), authentication and scopes, problem+json errors (the one `From` per domain
+//! error), SSE, the MCP server and the OpenAPI document.
+
+pub mod app;
+pub mod auth;
+pub mod body;
+pub mod error;
+pub mod events;
+pub mod headers;
+pub mod health;
+pub mod llm;
+pub mod mcp;
+pub mod normalize;
+pub mod openapi;
+pub mod pagination;
+pub mod projects;
+pub mod runners;
+pub mod tasks;
+pub mod threads;
+pub mod tools;

@@ -1,0 +1,3 @@
+//! `GET /v1/models`.
+
+pub mod routes;

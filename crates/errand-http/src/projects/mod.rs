@@ -1,0 +1,3 @@
+//! `/v1/projects`.
+
+pub mod routes;

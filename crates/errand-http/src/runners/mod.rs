@@ -1,0 +1,3 @@
+//! `/v1/runners`.
+
+pub mod routes;

@@ -1,0 +1,122 @@
+//! Streamed model text as `message.delta` events: coalesced (one event per
+//! `events.delta_flush_ms` or `events.delta_flush_bytes`), written while the attempt owns
+//! the task, and kept whole as the partial output in case the task is cancelled mid-call.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+use uuid::Uuid;
+
+use super::patience::persist;
+use super::steps::Partial;
+use errand_core::config::EventSettings;
+use errand_core::db;
+use errand_core::events::{self, kind};
+use errand_core::llm::Delta;
+
+/// When streamed text is logged.
+#[derive(Debug, Clone, Copy)]
+pub struct Flush {
+    every: Duration,
+    bytes: usize,
+}
+
+impl From<&EventSettings> for Flush {
+    fn from(s: &EventSettings) -> Self {
+        Self {
+            every: Duration::from_millis(s.delta_flush_ms),
+            bytes: s.delta_flush_bytes.max(1),
+        }
+    }
+}
+
+/// Logs streamed text as `message.delta` events, coalesced: one event per `flush.every`
+/// or per `flush.bytes`, whichever comes first. Returns the text not yet logged when the
+/// call ends, which the caller logs with the step. Keeps all the text of the call in
+/// `partial`. A `Reset` (the call is being retried) voids the text so far and, when some
+/// was logged, logs a delta with `reset: true`.
+pub async fn forward_deltas(
+    pool: PgPool,
+    flush: Flush,
+    (task_id, attempt): (Uuid, i32),
+    mut pieces: mpsc::Receiver<Delta>,
+    partial: Partial,
+) -> anyhow::Result<String> {
+    let mut pending = String::new();
+    let mut due: Option<Instant> = None;
+    let mut logged = false;
+    loop {
+        // `None` here means the flush is due.
+        let piece = match due {
+            Some(at) => tokio::select! {
+                piece = pieces.recv() => Some(piece),
+                () = tokio::time::sleep_until(at) => None,
+            },
+            None => Some(pieces.recv().await),
+        };
+        let flush_now = match piece {
+            None => true,
+            Some(None) => return Ok(pending),
+            Some(Some(Delta::Text(text))) => {
+                partial.lock().map(|mut p| p.push_str(&text)).ok();
+                pending.push_str(&text);
+                due.get_or_insert_with(|| Instant::now() + flush.every);
+                pending.len() >= flush.bytes
+            }
+            Some(Some(Delta::Reset)) => {
+                partial.lock().map(|mut p| p.clear()).ok();
+                pending.clear();
+                due = None;
+                if std::mem::take(&mut logged) {
+                    let data = json!({"text": "", "reset": true});
+                    if !log_progress(&pool, task_id, attempt, &data).await? {
+                        return drain(pieces, partial).await;
+                    }
+                }
+                false
+            }
+        };
+        if flush_now && !pending.is_empty() {
+            let data = json!({"text": std::mem::take(&mut pending)});
+            if !log_progress(&pool, task_id, attempt, &data).await? {
+                return drain(pieces, partial).await;
+            }
+            logged = true;
+            due = None;
+        }
+    }
+}
+
+/// One `message.delta`; `false` when the attempt no longer owns the task or is being
+/// cancelled (the step's fence, or the cancellation watch, then stops the attempt).
+/// Waits for the database if it is away: a delta is progress worth keeping.
+pub async fn log_progress(
+    pool: &PgPool,
+    task_id: Uuid,
+    attempt: i32,
+    data: &Value,
+) -> anyhow::Result<bool> {
+    persist("logging streamed text", || async {
+        let mut tx = pool.begin().await?;
+        db::relax_durability(&mut tx).await?;
+        let seq = events::append_for_attempt(&mut tx, task_id, attempt, kind::MESSAGE_DELTA, data)
+            .await?;
+        tx.commit().await?;
+        Ok(seq.is_some())
+    })
+    .await
+}
+
+/// Stopping (cancelled or superseded): keep the text as the partial output, log no more.
+async fn drain(mut pieces: mpsc::Receiver<Delta>, partial: Partial) -> anyhow::Result<String> {
+    while let Some(piece) = pieces.recv().await {
+        match piece {
+            Delta::Text(text) => partial.lock().map(|mut p| p.push_str(&text)).ok(),
+            Delta::Reset => partial.lock().map(|mut p| p.clear()).ok(),
+        };
+    }
+    Ok(String::new())
+}

@@ -1,0 +1,286 @@
+//! Recording how an attempt ended: the final state with its events, a re-queue with
+//! back-off, or — for a job whose task cannot run again — the settled end. Every write is
+//! fenced on the attempt, and a requested cancellation wins over both a re-queue and an
+//! outcome (see `store::finish`).
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::Runtime;
+use super::attempt::AttemptResult;
+use super::patience::persist;
+use super::steps::Partial;
+use super::{asking, delegating};
+use errand_core::error::{ErrorCode, is_bad_data};
+use errand_core::events::{self, kind};
+use errand_core::tasks::lifecycle::{self, Outcome};
+use errand_core::tasks::model::{Task, TaskError, TaskStatus};
+use errand_core::tasks::store;
+use errand_core::tasks::{children, queue, transcript};
+
+/// How an attempt stopped.
+#[derive(Clone)]
+pub enum Stopped {
+    Finished(AttemptResult),
+    TimedOut,
+    /// Cancelled, or no longer owned by this attempt.
+    Interrupted,
+}
+
+/// The outcome of a timed-out attempt.
+fn timed_out(task: &Task) -> Outcome {
+    let error = TaskError::new(
+        ErrorCode::Timeout,
+        format!("the attempt ran longer than {} s", task.timeout_seconds),
+        json!({"timeout_seconds": task.timeout_seconds, "attempt": task.attempts}),
+    );
+    failed(TaskStatus::TimedOut, error)
+}
+
+pub fn failed(status: TaskStatus, error: TaskError) -> Outcome {
+    Outcome {
+        status,
+        output: None,
+        error: Some(error),
+    }
+}
+
+/// Records how the attempt stopped. A database that is away is waited for
+/// (`patience::persist`), so a restart of PostgreSQL does not cost the attempt; if the
+/// database refuses the outcome itself (a value it cannot hold), the task fails with
+/// `internal_error` instead of staying `running`.
+pub async fn record(
+    rt: &Runtime,
+    task: &Task,
+    stopped: Stopped,
+    partial: &Partial,
+) -> anyhow::Result<()> {
+    let once = |stopped: Stopped| {
+        persist("recording the outcome", move || {
+            record_once(rt, task, stopped.clone(), partial)
+        })
+    };
+    let recorded = match once(stopped).await {
+        Err(e) if is_bad_data(&e) => {
+            tracing::error!(error = %e, "the outcome cannot be stored; failing the task");
+            let error = TaskError::new(
+                ErrorCode::InternalError,
+                format!("the attempt's outcome cannot be stored: {e:#}"),
+                json!({"attempt": task.attempts}),
+            );
+            once(Stopped::Finished(AttemptResult::Done(failed(
+                TaskStatus::Failed,
+                error,
+            ))))
+            .await?
+        }
+        other => other?,
+    };
+    // Written nothing: a newer attempt owns the task — or a retry after a lost
+    // acknowledgement found this attempt's own commit.
+    if !recorded && !ended_by(rt, task).await? {
+        tracing::warn!(
+            attempt = task.attempts,
+            "attempt superseded: a newer attempt owns the task; result discarded"
+        );
+    }
+    Ok(())
+}
+
+/// Whether this attempt's outcome is the one the task ended with.
+async fn ended_by(rt: &Runtime, task: &Task) -> anyhow::Result<bool> {
+    let now = store::get(&rt.core.pool, task.id).await?;
+    Ok(now.is_some_and(|t| t.attempts == task.attempts && t.status.terminal_event().is_some()))
+}
+
+async fn record_once(
+    rt: &Runtime,
+    task: &Task,
+    stopped: Stopped,
+    partial: &Partial,
+) -> anyhow::Result<bool> {
+    let mut tx = rt.core.pool.begin().await?;
+    let recorded = match stopped {
+        Stopped::Finished(AttemptResult::Done(outcome)) => {
+            finish(&mut tx, task, &outcome, None).await?
+        }
+        Stopped::Finished(AttemptResult::InputRequired(question)) => {
+            asking::suspend(&mut tx, task, &question).await?
+        }
+        Stopped::Finished(AttemptResult::Waiting(children)) => {
+            delegating::suspend(&mut tx, task, &children).await?
+        }
+        Stopped::Finished(AttemptResult::Retry { error, after }) => {
+            retry(rt, &mut tx, task, error, after).await?
+        }
+        Stopped::Finished(AttemptResult::Superseded) => false,
+        Stopped::TimedOut => finish(&mut tx, task, &timed_out(task), None).await?,
+        Stopped::Interrupted => {
+            // The model stream and pending tool calls were dropped with the attempt; keep
+            // what the model had streamed so far.
+            let text = partial.lock().map(|p| p.clone()).unwrap_or_default();
+            let mut details = json!({"attempt": task.attempts, "partial_output": text});
+            let successor: Option<uuid::Uuid> =
+                sqlx::query_scalar("SELECT superseded_by FROM tasks WHERE id = $1")
+                    .bind(task.id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if let Some(successor) = successor {
+                details["superseded_by"] = json!(successor);
+            }
+            let error = TaskError::new(ErrorCode::Cancelled, "cancelled while running", details);
+            let outcome = failed(TaskStatus::Cancelled, error);
+            finish(&mut tx, task, &outcome, Some(&text)).await?
+        }
+    };
+    if recorded {
+        tx.commit().await?;
+    } else {
+        tx.rollback().await?;
+    }
+    Ok(recorded)
+}
+
+/// Records the outcome and its events, and appends the task's transcript to its thread
+/// (with `partial`, the text a cancelled model call had streamed); `false` when the attempt
+/// no longer owns the task.
+pub async fn finish(
+    conn: &mut sqlx::PgConnection,
+    task: &Task,
+    outcome: &Outcome,
+    partial: Option<&str>,
+) -> anyhow::Result<bool> {
+    if task.parent_task_id.is_some() {
+        // A child's parent is locked before the child (see `tasks::children`).
+        children::lock_parent(conn, task.id).await?;
+    }
+    let Some(done) = lifecycle::finish(conn, task.id, task.attempts, outcome).await? else {
+        return Ok(false);
+    };
+    transcript::append(conn, &done, partial).await?;
+    children::on_end(conn, &done).await?;
+    let terminal = done.status.terminal_event().unwrap_or(kind::FAILED);
+    let output = json!({"output": done.output});
+    let end = json!({"task": done});
+    let mut logged = Vec::with_capacity(2);
+    if done.output.is_some() {
+        logged.push((kind::OUTPUT, &output));
+    }
+    logged.push((terminal, &end));
+    events::append_all(conn, task.id, None, &logged).await?;
+    tracing::info!(
+        status = done.status.as_str(),
+        attempt = task.attempts,
+        "task finished"
+    );
+    Ok(true)
+}
+
+/// Re-queues after a retryable failure — not before the provider's `Retry-After`, and
+/// with exponential back-off — or fails the task when its attempts are used up. A pending
+/// cancellation is never re-queued: the task ends `cancelled`.
+async fn retry(
+    rt: &Runtime,
+    conn: &mut sqlx::PgConnection,
+    task: &Task,
+    error: TaskError,
+    after: Option<Duration>,
+) -> anyhow::Result<bool> {
+    let delay = retry_delay(rt, task, after);
+    if task.attempts >= task.max_attempts || !requeue(conn, task, &error, delay).await? {
+        // Out of attempts, or cancelled meanwhile (`finish` turns it into `cancelled`),
+        // or superseded (`finish` writes nothing).
+        return finish(conn, task, &failed(TaskStatus::Failed, error), None).await;
+    }
+    Ok(true)
+}
+
+/// Puts the task back in the queue for its next attempt after `delay`, with a
+/// `task.queued` event (which wakes the workers); `false` when this attempt no longer
+/// owns the task or a cancellation is pending.
+async fn requeue(
+    conn: &mut sqlx::PgConnection,
+    task: &Task,
+    error: &TaskError,
+    delay: Duration,
+) -> anyhow::Result<bool> {
+    if !lifecycle::requeue(conn, task.id, task.attempts, error, delay).await? {
+        return Ok(false);
+    }
+    let data = json!({"attempt": task.attempts + 1, "retry_in_ms": delay.as_millis() as u64, "error": error});
+    events::append(conn, task.id, kind::QUEUED, &data).await?;
+    tracing::info!(
+        task_id = %task.id,
+        attempt = task.attempts,
+        delay_ms = delay.as_millis() as u64,
+        "task re-queued"
+    );
+    Ok(true)
+}
+
+/// The wait before the attempt after `task.attempts`: exponential from
+/// `worker.retry_backoff_ms`, at least what the provider asked for, at most
+/// `worker.retry_backoff_max_ms`.
+pub fn retry_delay(rt: &Runtime, task: &Task, after: Option<Duration>) -> Duration {
+    let exponent = u32::try_from(task.attempts - 1).unwrap_or(0).min(16);
+    let backoff = Duration::from_millis(rt.settings.retry_backoff_ms.saturating_mul(1 << exponent));
+    backoff
+        .max(after.unwrap_or_default())
+        .min(Duration::from_millis(rt.settings.retry_backoff_max_ms))
+}
+
+/// Whether a sweep that holds `task`'s row may end it: its parent, if any, is locked
+/// without waiting (see `children::try_lock_parent`); when it is busy the task waits for
+/// the next sweep.
+pub async fn parent_free(conn: &mut sqlx::PgConnection, task: &Task) -> sqlx::Result<bool> {
+    match task.parent_task_id {
+        Some(parent) => children::try_lock_parent(conn, parent).await,
+        None => Ok(true),
+    }
+}
+
+/// Tasks whose lease expired (their worker stopped heartbeating): each is re-queued for
+/// its next attempt, or — cancelled meanwhile, or out of attempts — ended. Questions not
+/// answered in time fail their task (`input_timeout`). Returns how many were handled.
+pub async fn reap(rt: &Runtime) -> anyhow::Result<usize> {
+    let mut tx = rt.core.pool.begin().await?;
+    let expired = queue::expired(&mut tx, 100).await?;
+    for task in &expired {
+        let lost = format!(
+            "the worker running attempt {} stopped heartbeating",
+            task.attempts
+        );
+        let outcome = if task.cancel_requested {
+            let error = TaskError::new(
+                ErrorCode::Cancelled,
+                "cancelled while its worker was lost",
+                json!({}),
+            );
+            failed(TaskStatus::Cancelled, error)
+        } else if task.attempts >= task.max_attempts {
+            let message = format!("{lost}, and all {} attempts are used", task.max_attempts);
+            let error = TaskError::new(
+                ErrorCode::WorkerLost,
+                message,
+                json!({"attempts": task.attempts}),
+            );
+            failed(TaskStatus::Failed, error)
+        } else {
+            let error = TaskError::new(
+                ErrorCode::WorkerLost,
+                lost,
+                json!({"attempt": task.attempts}),
+            );
+            requeue(&mut tx, task, &error, Duration::ZERO).await?;
+            continue;
+        };
+        if !parent_free(&mut tx, task).await? {
+            continue;
+        }
+        finish(&mut tx, task, &outcome, None).await?;
+    }
+    let unanswered = asking::expire(&mut tx).await?;
+    tx.commit().await?;
+    Ok(expired.len() + unanswered)
+}

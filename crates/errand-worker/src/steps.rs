@@ -1,0 +1,204 @@
+//! Journaled steps of one attempt. A model call or tool call whose step is already in the
+//! journal is replayed from it; otherwise it runs, and its step, usage and events commit
+//! in one transaction before the run moves on.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::Utc;
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+
+use super::patience::persist;
+use super::{Runtime, deltas};
+use errand_core::events::{self, kind};
+use errand_core::llm::{Completion, CompletionRequest, LlmError, ModelProvider, StructuredOutput};
+use errand_core::tasks::journal::{self, MODEL_CALL, NewStep, Recorded, Step};
+use errand_core::tasks::model::Task;
+use errand_core::tasks::store;
+
+/// Text streamed by the model call in flight; kept as the partial output when the task
+/// is cancelled mid-call.
+pub type Partial = Arc<Mutex<String>>;
+
+/// The attempt lost the task to a newer attempt: stop without writing anything more.
+#[derive(Debug, thiserror::Error)]
+#[error("attempt superseded")]
+pub struct Superseded;
+
+pub struct Run<'a> {
+    pub rt: &'a Runtime,
+    pub task: &'a Task,
+    pub(super) journal: BTreeMap<i32, Step>,
+    pub(super) next_index: i32,
+    /// Steps served from the journal in this attempt.
+    pub replayed: usize,
+    partial: Partial,
+}
+
+impl<'a> Run<'a> {
+    pub async fn open(rt: &'a Runtime, task: &'a Task, partial: Partial) -> anyhow::Result<Self> {
+        // A first attempt has nothing journaled yet, unless it goes on after a pause.
+        let journal = if task.attempts > 1 || task.resumed {
+            journal::load(&rt.core.pool, task.id).await?
+        } else {
+            BTreeMap::new()
+        };
+        Ok(Self {
+            rt,
+            task,
+            journal,
+            next_index: 0,
+            replayed: 0,
+            partial,
+        })
+    }
+
+    /// The response journaled at `index`, counted as replayed; an error when the step
+    /// there is not of `kind` (the run no longer matches its journal).
+    pub(super) fn journaled(&mut self, index: i32, kind: &str) -> anyhow::Result<Option<Value>> {
+        let Some(step) = self.journal.get(&index) else {
+            return Ok(None);
+        };
+        anyhow::ensure!(
+            step.kind == kind,
+            "journal of task {} has a {} at step {index} where the run expects a {kind}",
+            self.task.id,
+            step.kind
+        );
+        self.replayed += 1;
+        Ok(Some(step.response.clone()))
+    }
+
+    /// The journaled step at the next index, when there is one.
+    fn replay(&mut self, kind: &str) -> anyhow::Result<Option<Value>> {
+        let response = self.journaled(self.next_index, kind)?;
+        if response.is_some() {
+            self.next_index += 1;
+        }
+        Ok(response)
+    }
+
+    /// One model call: replayed from the journal, or made and journaled.
+    pub async fn model_call(
+        &mut self,
+        provider: &dyn ModelProvider,
+        request: &CompletionRequest,
+        purpose: &str,
+    ) -> anyhow::Result<Result<Completion, LlmError>> {
+        if let Some(response) = self.replay(MODEL_CALL)? {
+            return Ok(Ok(completion_from_json(&response)));
+        }
+        let started_at = Utc::now();
+        self.partial.lock().map(|mut p| p.clear()).ok();
+        let (deltas, pieces) = mpsc::channel(errand_core::llm::DELTA_BUFFER);
+        let forwarder = tokio::spawn(deltas::forward_deltas(
+            self.rt.core.pool.clone(),
+            deltas::Flush::from(&self.rt.events),
+            (self.task.id, self.task.attempts),
+            pieces,
+            self.partial.clone(),
+        ));
+        let result = provider.complete(request, &deltas).await;
+        drop(deltas);
+        // Every delta is logged before the outcome, so the log reads in order; text not
+        // yet flushed goes into the step's own transaction.
+        let tail = forwarder.await??;
+        let completion = match result {
+            Ok(c) => c,
+            Err(e) => {
+                if !tail.is_empty() {
+                    let (id, attempt) = (self.task.id, self.task.attempts);
+                    deltas::log_progress(&self.rt.core.pool, id, attempt, &json!({"text": tail}))
+                        .await?;
+                }
+                return Ok(Err(e));
+            }
+        };
+        let request_summary = json!({
+            "model": self.task.model,
+            "purpose": purpose,
+            "messages": request.messages.len(),
+            "tools": request.tools.iter().map(|t| &t.name).collect::<Vec<_>>(),
+            // The mode the call was made with, after any fallback.
+            "response_format": completion.structured_output
+                .or(request.response_format.as_ref().map(|f| f.mode))
+                .map(StructuredOutput::as_str),
+        });
+        let response = json!({
+            "text": completion.text,
+            "tool_calls": completion.tool_calls,
+            "finish_reason": completion.finish_reason,
+            // The server ignored the tools sent (why Errand thinks so), when it did.
+            "tools_ignored": completion.tools_ignored,
+        });
+        let cost = self
+            .rt
+            .core
+            .models
+            .price(&self.task.model)
+            .map(|p| completion.usage.cost(&p));
+        let step = NewStep {
+            task_id: self.task.id,
+            attempt: self.task.attempts,
+            index: self.next_index,
+            kind: MODEL_CALL,
+            request: &request_summary,
+            response: &response,
+            usage: Some(&completion.usage),
+            cost_usd: cost,
+            started_at,
+        };
+        let recorded = persist("recording a model call", || {
+            self.commit_model_step(&step, &completion, &tail, cost)
+        })
+        .await?;
+        if recorded == Recorded::NotOwned {
+            return Err(Superseded.into());
+        }
+        self.next_index += 1;
+        Ok(Ok(completion))
+    }
+
+    /// One model call's step, usage and events, in one transaction.
+    async fn commit_model_step(
+        &self,
+        step: &NewStep<'_>,
+        completion: &Completion,
+        tail: &str,
+        cost: Option<f64>,
+    ) -> anyhow::Result<Recorded> {
+        let mut tx = self.rt.core.pool.begin().await?;
+        let recorded = journal::record(&mut tx, step).await?;
+        if recorded != Recorded::Written {
+            return Ok(recorded);
+        }
+        let (id, attempt) = (self.task.id, self.task.attempts);
+        store::add_usage(&mut tx, id, attempt, &completion.usage, cost).await?;
+        // The text not flushed yet, then the call's outcome, in one append.
+        let delta = json!({"text": tail});
+        let completed = json!({"text": completion.text, "tool_calls": completion.tool_calls});
+        let mut usage = serde_json::to_value(completion.usage)?;
+        usage["cost_usd"] = json!(cost);
+        let mut logged = Vec::with_capacity(3);
+        if !tail.is_empty() {
+            logged.push((kind::MESSAGE_DELTA, &delta));
+        }
+        logged.push((kind::MESSAGE_COMPLETED, &completed));
+        logged.push((kind::USAGE, &usage));
+        events::append_all(&mut tx, id, None, &logged).await?;
+        tx.commit().await?;
+        Ok(Recorded::Written)
+    }
+}
+
+fn completion_from_json(v: &Value) -> Completion {
+    Completion {
+        text: v["text"].as_str().unwrap_or_default().to_owned(),
+        tool_calls: serde_json::from_value(v["tool_calls"].clone()).unwrap_or_default(),
+        usage: Default::default(),
+        finish_reason: v["finish_reason"].as_str().map(str::to_owned),
+        structured_output: None,
+        tools_ignored: v["tools_ignored"].as_str().map(str::to_owned),
+    }
+}

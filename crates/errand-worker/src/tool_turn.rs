@@ -1,0 +1,264 @@
+//! The tool calls of one model reply: run in parallel, each journaled with its events,
+//! replayed from the journal when an earlier attempt finished them. A call to `ask_human`
+//! is not run: it suspends the attempt on its question.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use futures::StreamExt;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::patience::persist;
+use super::steps::{Run, Superseded};
+use errand_core::conversation::{ToolCall, ToolResult};
+use errand_core::db;
+use errand_core::events::{self, kind};
+use errand_core::invocations::{self, NewInvocation, Source};
+use errand_core::runners::schema::schema_violations;
+use errand_core::tasks::journal::{self, NewStep, Recorded, TOOL_RESULT};
+use errand_core::tasks::model::InputRequest;
+use errand_core::tools::catalog::Toolbox;
+use errand_core::tools::{Tool, ask_human};
+
+/// The results of one reply's tool calls, the question it asked a person, if any, and the
+/// child tasks its calls of other runners started.
+pub struct ToolTurn {
+    pub results: Vec<ToolResult>,
+    pub question: Option<InputRequest>,
+    pub children: Vec<Uuid>,
+}
+
+impl Run<'_> {
+    /// Runs the calls of one model turn in parallel (at most
+    /// `limits.max_concurrent_tool_calls` at once), each under `limit`; calls already in the
+    /// journal are not run again. Calls past `limits.max_tool_calls_per_reply` are not run:
+    /// the model is told to make them in its next reply. Results come back in call order.
+    ///
+    /// A valid `ask_human` call is not run either: it becomes the turn's `question`, and
+    /// the attempt suspends once the other calls are done (one question per reply; a
+    /// second is refused, to be asked after the answer).
+    pub async fn tool_calls(
+        &mut self,
+        calls: &[ToolCall],
+        toolbox: &Toolbox,
+        limit: Duration,
+    ) -> anyhow::Result<ToolTurn> {
+        let tools = &toolbox.tools;
+        let base = self.next_index;
+        let mut pending = Vec::new();
+        let mut question = None;
+        let mut children = Vec::new();
+        // A question waits for a person and children for their tasks: one kind of wait
+        // per reply.
+        let delegating = calls
+            .iter()
+            .take(self.rt.limits.max_tool_calls_per_reply)
+            .any(|c| toolbox.runners.contains_key(&c.name));
+        let mut results: Vec<Option<ToolResult>> = vec![None; calls.len()];
+        let max_calls = self.rt.limits.max_tool_calls_per_reply;
+        for (i, call) in calls.iter().enumerate() {
+            let index = base + i as i32;
+            if let Some(response) = self.journaled(index, TOOL_RESULT)? {
+                results[i] = Some(ToolResult::from_json(&response));
+                continue;
+            }
+            let refusal = if i >= max_calls {
+                Some(format!(
+                    "not run: one reply may make at most {max_calls} tool calls \
+                     (limits.max_tool_calls_per_reply); make this call again in your next reply"
+                ))
+            } else if let Some(runner) = toolbox.runners.get(&call.name) {
+                match self.delegate(call, index, runner).await? {
+                    Ok(child) => {
+                        children.push(child);
+                        results[i] = Some(ToolResult::Error("waiting for the task".into()));
+                        continue;
+                    }
+                    Err(why) => Some(why),
+                }
+            } else if call.name == ask_human::NAME && delegating {
+                Some(
+                    "not asked: this reply also started other runners' tasks; ask after \
+                     their results are in"
+                        .into(),
+                )
+            } else if call.name == ask_human::NAME && tools.contains_key(ask_human::NAME) {
+                match self.ask(call, index) {
+                    Err(why) => Some(why),
+                    Ok(_) if question.is_some() => Some(
+                        "not asked: ask one question at a time; ask this one again after the \
+                         answer to the first"
+                            .into(),
+                    ),
+                    Ok(asked) => {
+                        question = Some(asked);
+                        results[i] = Some(ToolResult::Error("waiting for the answer".into()));
+                        continue;
+                    }
+                }
+            } else {
+                None
+            };
+            pending.push((i, index, call, refusal));
+        }
+        {
+            let this = &*self;
+            // Collected (and boxed) before streaming: a lazily mapped closure here trips the
+            // compiler's `Send` inference for the spawned task.
+            let runs: Vec<futures::future::BoxFuture<'_, anyhow::Result<(usize, ToolResult)>>> =
+                pending
+                    .into_iter()
+                    .map(|(i, index, call, refusal)| {
+                        Box::pin(async move {
+                            let result = this.tool_call(index, call, tools, limit, refusal).await;
+                            result.map(|r| (i, r))
+                        }) as futures::future::BoxFuture<'_, _>
+                    })
+                    .collect();
+            let at_once = self.rt.limits.max_concurrent_tool_calls;
+            let mut done = futures::stream::iter(runs).buffer_unordered(at_once);
+            while let Some(finished) = done.next().await {
+                let (i, result) = finished?;
+                results[i] = Some(result);
+            }
+        }
+        self.next_index = base + calls.len() as i32;
+        Ok(ToolTurn {
+            results: results.into_iter().flatten().collect(),
+            question,
+            children,
+        })
+    }
+
+    /// The question an `ask_human` call asks, or why it cannot be asked (a message for the
+    /// model).
+    fn ask(&self, call: &ToolCall, index: i32) -> Result<InputRequest, String> {
+        let ask = ask_human::parse(&call.arguments)?;
+        if let Some(schema) = &ask.schema {
+            let problems = schema_violations(schema, "/answer_schema", 5);
+            if !problems.is_empty() {
+                return Err(format!(
+                    "answer_schema is not a usable JSON Schema: {}",
+                    errand_core::error::Violation::describe(&problems)
+                ));
+            }
+        }
+        let asked_at = Utc::now();
+        let wait = chrono::Duration::seconds(i64::from(self.task.input_timeout_seconds.max(1)));
+        Ok(InputRequest {
+            request_id: Uuid::now_v7(),
+            question: ask.question,
+            schema: ask.schema,
+            tool_call_id: call.id.clone(),
+            step_index: index,
+            asked_at,
+            expires_at: asked_at + wait,
+            answer: None,
+            answered_at: None,
+            task_id: None,
+        })
+    }
+
+    async fn tool_call(
+        &self,
+        index: i32,
+        call: &ToolCall,
+        tools: &BTreeMap<String, Arc<dyn Tool>>,
+        limit: Duration,
+        refusal: Option<String>,
+    ) -> anyhow::Result<ToolResult> {
+        let (id, attempt) = (self.task.id, self.task.attempts);
+        let request = json!({"id": call.id, "name": call.name, "arguments": call.arguments});
+        persist("logging a tool call", || async {
+            let mut tx = self.rt.core.pool.begin().await?;
+            // Progress only: a crash before the result re-runs the call and logs it again.
+            db::relax_durability(&mut tx).await?;
+            events::append_for_attempt(&mut tx, id, attempt, kind::TOOL_CALL_STARTED, &request)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await?;
+        let started_at = Utc::now();
+        let result = match refusal {
+            None => execute(call, tools, limit).await,
+            Some(why) => ToolResult::Error(why),
+        };
+        let response = result.to_json();
+        let arguments = serde_json::from_str(&call.arguments)
+            .unwrap_or_else(|_| Value::String(call.arguments.clone()));
+        let (output, error) = match &result {
+            ToolResult::Output(v) => (Some(v), None),
+            ToolResult::Error(e) => (None, Some(e.as_str())),
+        };
+        let invocation = NewInvocation {
+            tool: &call.name,
+            source: Source::Task,
+            caller: None,
+            task_id: Some(id),
+            arguments: &arguments,
+            output,
+            error,
+            duration_ms: (Utc::now() - started_at).num_milliseconds(),
+        };
+        let step = NewStep {
+            task_id: id,
+            attempt,
+            index,
+            kind: TOOL_RESULT,
+            request: &request,
+            response: &response,
+            usage: None,
+            cost_usd: None,
+            started_at,
+        };
+        let recorded = persist("recording a tool result", || async {
+            let mut tx = self.rt.core.pool.begin().await?;
+            let recorded = journal::record(&mut tx, &step).await?;
+            if recorded != Recorded::Written {
+                return Ok(recorded);
+            }
+            let mut completed = response.clone();
+            completed["id"] = json!(call.id);
+            events::append(&mut tx, id, kind::TOOL_CALL_COMPLETED, &completed).await?;
+            invocations::record(&mut *tx, self.task.project, &invocation).await?;
+            tx.commit().await?;
+            Ok(Recorded::Written)
+        })
+        .await?;
+        if recorded == Recorded::NotOwned {
+            return Err(Superseded.into());
+        }
+        Ok(result)
+    }
+}
+
+async fn execute(
+    call: &ToolCall,
+    tools: &BTreeMap<String, Arc<dyn Tool>>,
+    limit: Duration,
+) -> ToolResult {
+    let Some(tool) = tools.get(&call.name) else {
+        let known: Vec<&str> = tools.keys().map(String::as_str).collect();
+        return ToolResult::Error(format!(
+            "there is no tool {:?}; available: {}",
+            call.name,
+            known.join(", ")
+        ));
+    };
+    let arguments: Value = match call.arguments.trim() {
+        "" => json!({}),
+        text => match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => return ToolResult::Error(format!("the arguments are not valid JSON: {e}")),
+        },
+    };
+    match tokio::time::timeout(limit, tool.call(arguments)).await {
+        Ok(Ok(output)) => ToolResult::Output(output),
+        Ok(Err(message)) => ToolResult::Error(message),
+        Err(_) => ToolResult::Error(format!("timed out after {} s", limit.as_secs())),
+    }
+}

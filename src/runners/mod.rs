@@ -1,7 +1,0 @@
-//! Runners: named, versioned definitions of a kind of task.
-
-pub mod model;
-pub mod routes;
-pub mod schema;
-pub mod store;
-pub mod versions;
