@@ -6,6 +6,7 @@
 //! The loop is deterministic given the journal, so a retried attempt walks the same path
 //! and replays each step an earlier attempt committed (see `steps.rs`).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -14,13 +15,14 @@ use tokio::time::Instant;
 use super::Runtime;
 use super::opening;
 use super::steps::{Partial, Run, Superseded};
-use errand_core::conversation::ChatMessage;
+use errand_core::conversation::{ChatMessage, ToolCall};
 use errand_core::error::{ErrorCode, Violation};
-use errand_core::llm::{CompletionRequest, LlmError, ResponseFormat};
+use errand_core::llm::{Completion, CompletionRequest, LlmError, ModelProvider, ResponseFormat};
 use errand_core::runners::model::Runner;
 use errand_core::runners::schema::Which;
 use errand_core::tasks::lifecycle::Outcome;
 use errand_core::tasks::model::{InputRequest, Task, TaskError, TaskStatus};
+use errand_core::tools::catalog::Toolbox;
 
 #[derive(Clone)]
 pub enum AttemptResult {
@@ -54,6 +56,22 @@ pub async fn run(
     }
 }
 
+/// What an attempt works with: the model's provider, the task's tools and the request
+/// the conversation grows in.
+struct Prepared {
+    provider: Arc<dyn ModelProvider>,
+    toolbox: Toolbox,
+    request: CompletionRequest,
+}
+
+/// Where the conversation stands: model calls for turns and for repairs are counted apart.
+struct Progress {
+    turns: i32,
+    repairs: i32,
+    /// What the next model call is for (`turn` or `repair`), as the journal records it.
+    purpose: &'static str,
+}
+
 async fn run_loop(
     rt: &Runtime,
     task: &Task,
@@ -61,42 +79,101 @@ async fn run_loop(
     deadline: Instant,
     partial: Partial,
 ) -> anyhow::Result<AttemptResult> {
+    let Prepared {
+        provider,
+        toolbox,
+        mut request,
+    } = match prepare(rt, task, runner, deadline).await? {
+        Ok(prepared) => prepared,
+        Err(ended) => return Ok(ended),
+    };
+    let tool_limit = Duration::from_secs(u64::try_from(runner.tool_timeout_seconds).unwrap_or(60));
+    let mut run = Run::open(rt, task, partial).await?;
+    let mut progress = Progress {
+        turns: 0,
+        repairs: 0,
+        purpose: "turn",
+    };
+    let result = loop {
+        let completion = match run
+            .model_call(provider.as_ref(), &request, progress.purpose)
+            .await?
+        {
+            Ok(c) => c,
+            Err(e) => break provider_failure(e),
+        };
+        if progress.purpose == "turn" {
+            progress.turns += 1;
+        }
+        if let Some(why) = &completion.tools_ignored {
+            break tools_ignored(task, &request, &completion, why);
+        }
+        request.messages.push(ChatMessage::assistant(
+            completion.text.clone(),
+            completion.tool_calls.clone(),
+        ));
+        let ended = if completion.tool_calls.is_empty() {
+            answer(rt, task, runner, &completion, &mut progress, &mut request)?
+        } else {
+            let calls = &completion.tool_calls;
+            tool_turn(
+                &mut run,
+                runner,
+                calls,
+                &toolbox,
+                tool_limit,
+                &mut progress,
+                &mut request,
+            )
+            .await?
+        };
+        if let Some(result) = ended {
+            break result;
+        }
+    };
+    if run.replayed > 0 {
+        tracing::info!(task_id = %task.id, steps = run.replayed, "replayed journaled steps");
+    }
+    Ok(result)
+}
+
+/// The provider, the tools and the opening messages; `Err` ends the attempt before any
+/// model call (an unknown model, a tool that is gone).
+async fn prepare(
+    rt: &Runtime,
+    task: &Task,
+    runner: &Runner,
+    deadline: Instant,
+) -> anyhow::Result<Result<Prepared, AttemptResult>> {
     let (provider, model) = match rt.core.models.resolve(&task.model) {
         Ok(found) => found,
         Err(e) => {
-            return Ok(failed(
-                ErrorCode::ModelUnavailable,
-                e.to_string(),
-                json!({}),
-            ));
+            let ended = failed(ErrorCode::ModelUnavailable, e.to_string(), json!({}));
+            return Ok(Err(ended));
         }
     };
-    let toolbox = match rt
-        .core
-        .tools
+    let tools = &rt.core.tools;
+    let found = tools
         .toolbox(
             &rt.core.pool,
             task.project,
             &runner.toolkits,
             task.read_only,
         )
-        .await?
-    {
+        .await?;
+    let toolbox = match found {
         Ok(toolbox) => toolbox,
         Err(name) => {
             let message = format!(
                 "tool {name:?} is not available: no built-in, HTTP tool or runner of the \
                  project has that name (any more)"
             );
-            return Ok(failed(
-                ErrorCode::ToolUnavailable,
-                message,
-                json!({"toolkit": name}),
-            ));
+            let details = json!({"toolkit": name});
+            return Ok(Err(failed(ErrorCode::ToolUnavailable, message, details)));
         }
     };
     let (messages, task_start) = opening::open(rt, task, runner).await?;
-    let mut request = CompletionRequest {
+    let request = CompletionRequest {
         model,
         messages,
         task_start,
@@ -110,92 +187,103 @@ async fn run_loop(
         attempt: task.attempts,
         deadline,
     };
-    let tool_limit = Duration::from_secs(u64::try_from(runner.tool_timeout_seconds).unwrap_or(60));
-    let mut run = Run::open(rt, task, partial).await?;
-    let (mut turns, mut repairs) = (0, 0);
-    let mut purpose = "turn";
-    let result = loop {
-        let completion = match run.model_call(provider.as_ref(), &request, purpose).await? {
-            Ok(c) => c,
-            Err(e) => break provider_failure(e),
-        };
-        if purpose == "turn" {
-            turns += 1;
-        }
-        if let Some(why) = &completion.tools_ignored {
-            // Carrying on would take a written-out call for the answer, or loop through
-            // repair turns: the runner needs tools this server does not run.
-            break failed(
-                ErrorCode::ToolsUnsupported,
-                format!("the model server ignored the runner's tools: {why}"),
-                json!({"model": task.model, "raw_output": completion.text,
-                    "tools": request.tools.iter().map(|t| &t.name).collect::<Vec<_>>()}),
-            );
-        }
-        request.messages.push(ChatMessage::assistant(
-            completion.text.clone(),
-            completion.tool_calls.clone(),
-        ));
-        if !completion.tool_calls.is_empty() {
-            if turns >= runner.max_turns {
-                break failed(
-                    ErrorCode::MaxTurnsExceeded,
-                    format!(
-                        "the model still called tools after {} turns (max_turns)",
-                        runner.max_turns
-                    ),
-                    json!({"max_turns": runner.max_turns, "pending_tool_calls": completion.tool_calls}),
-                );
-            }
-            let turn = run
-                .tool_calls(&completion.tool_calls, &toolbox, tool_limit)
-                .await?;
-            if let Some(question) = turn.question {
-                break AttemptResult::InputRequired(Box::new(question));
-            }
-            if !turn.children.is_empty() {
-                break AttemptResult::Waiting(turn.children);
-            }
-            for (call, result) in completion.tool_calls.iter().zip(&turn.results) {
-                request
-                    .messages
-                    .push(ChatMessage::tool(&call.id, result.content()));
-            }
-            purpose = "turn";
-            continue;
-        }
-        match check_output(rt, runner, &completion.text)? {
-            Ok(output) => {
-                break AttemptResult::Done(Outcome {
-                    status: TaskStatus::Succeeded,
-                    output: Some(output),
-                    error: None,
-                });
-            }
-            Err(errors) if repairs < runner.repair_turns => {
-                repairs += 1;
-                request
-                    .messages
-                    .push(ChatMessage::user(repair_prompt(&errors)));
-                purpose = "repair";
-            }
-            Err(errors) => {
-                tracing::info!(task_id = %task.id, repairs, "output invalid");
-                break failed(
-                    ErrorCode::OutputInvalid,
-                    format!(
-                        "the model's output does not match the output schema ({} errors, {repairs} repair turns)",
-                        errors.len()
-                    ),
-                    json!({"raw_output": completion.text, "errors": errors, "repair_turns": repairs}),
-                );
-            }
-        }
-    };
-    if run.replayed > 0 {
-        tracing::info!(task_id = %task.id, steps = run.replayed, "replayed journaled steps");
+    Ok(Ok(Prepared {
+        provider,
+        toolbox,
+        request,
+    }))
+}
+
+/// Carrying on would take a written-out call for the answer, or loop through repair
+/// turns: the runner needs tools this server does not run.
+fn tools_ignored(
+    task: &Task,
+    request: &CompletionRequest,
+    completion: &Completion,
+    why: &str,
+) -> AttemptResult {
+    failed(
+        ErrorCode::ToolsUnsupported,
+        format!("the model server ignored the runner's tools: {why}"),
+        json!({"model": task.model, "raw_output": completion.text,
+            "tools": request.tools.iter().map(|t| &t.name).collect::<Vec<_>>()}),
+    )
+}
+
+/// Runs a reply's tool calls and gives their results to the model; `Some` ends the
+/// attempt (too many turns, a question for a person, child tasks to wait for).
+async fn tool_turn(
+    run: &mut Run<'_>,
+    runner: &Runner,
+    calls: &[ToolCall],
+    toolbox: &Toolbox,
+    tool_limit: Duration,
+    progress: &mut Progress,
+    request: &mut CompletionRequest,
+) -> anyhow::Result<Option<AttemptResult>> {
+    if progress.turns >= runner.max_turns {
+        return Ok(Some(failed(
+            ErrorCode::MaxTurnsExceeded,
+            format!(
+                "the model still called tools after {} turns (max_turns)",
+                runner.max_turns
+            ),
+            json!({"max_turns": runner.max_turns, "pending_tool_calls": calls}),
+        )));
     }
-    Ok(result)
+    let turn = run.tool_calls(calls, toolbox, tool_limit).await?;
+    if let Some(question) = turn.question {
+        return Ok(Some(AttemptResult::InputRequired(Box::new(question))));
+    }
+    if !turn.children.is_empty() {
+        return Ok(Some(AttemptResult::Waiting(turn.children)));
+    }
+    for (call, result) in calls.iter().zip(&turn.results) {
+        request
+            .messages
+            .push(ChatMessage::tool(&call.id, result.content()));
+    }
+    progress.purpose = "turn";
+    Ok(None)
+}
+
+/// A reply without tool calls: the answer, checked against the output schema; `None`
+/// asks for a repair (the violations go back to the model).
+fn answer(
+    rt: &Runtime,
+    task: &Task,
+    runner: &Runner,
+    completion: &Completion,
+    progress: &mut Progress,
+    request: &mut CompletionRequest,
+) -> anyhow::Result<Option<AttemptResult>> {
+    let repairs = progress.repairs;
+    Ok(match check_output(rt, runner, &completion.text)? {
+        Ok(output) => Some(AttemptResult::Done(Outcome {
+            status: TaskStatus::Succeeded,
+            output: Some(output),
+            error: None,
+        })),
+        Err(errors) if repairs < runner.repair_turns => {
+            progress.repairs += 1;
+            request
+                .messages
+                .push(ChatMessage::user(repair_prompt(&errors)));
+            progress.purpose = "repair";
+            None
+        }
+        Err(errors) => {
+            tracing::info!(task_id = %task.id, repairs, "output invalid");
+            Some(failed(
+                ErrorCode::OutputInvalid,
+                format!(
+                    "the model's output does not match the output schema ({} errors, {repairs} repair turns)",
+                    errors.len()
+                ),
+                json!({"raw_output": completion.text, "errors": errors, "repair_turns": repairs}),
+            ))
+        }
+    })
 }
 
 fn repair_prompt(errors: &[Violation]) -> String {

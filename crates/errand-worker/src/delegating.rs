@@ -13,10 +13,10 @@ use errand_core::error::{ErrorCode, Violation};
 use errand_core::events::{self, kind};
 use errand_core::invocations::{self, NewInvocation, Source};
 use errand_core::runners::model::Runner;
-use errand_core::runners::schema::{Which, violations_of};
+use errand_core::tasks::errors::SubmitError;
+use errand_core::tasks::lifecycle;
 use errand_core::tasks::model::{Task, TaskError, TaskStatus};
-use errand_core::tasks::store::{self, NewTask, ParentCall};
-use errand_core::tasks::{children, lifecycle};
+use errand_core::tasks::submit::{ChildCall, ChildStarted};
 
 impl Run<'_> {
     /// Starts (or, on a later attempt, finds) the child task for `call`, the tool call at
@@ -40,75 +40,23 @@ impl Run<'_> {
                 Ok(arguments) => arguments,
                 Err(v) => return Ok(Err(format!("the arguments {}: {}", v.pointer, v.message))),
             };
-        let max_depth = rt.core.tools.settings.max_task_depth;
-        if task.depth + 1 > i32::try_from(max_depth).unwrap_or(i32::MAX) {
-            return Ok(Err(format!(
-                "not started: runners calling runners may nest {max_depth} deep \
-                 (tools.max_task_depth), and this task is at depth {}",
-                task.depth
-            )));
-        }
-        let validator = rt.core.schemas.validator(
-            (runner.id, runner.version, Which::Input),
-            &runner.input_schema,
-        )?;
-        let problems = violations_of(&validator, &arguments, rt.core.schemas.max_violations());
-        if !problems.is_empty() {
-            return Ok(Err(format!(
-                "the arguments break {}'s input schema: {}",
-                runner.name,
-                Violation::describe(&problems)
-            )));
-        }
+        let child_call = ChildCall {
+            parent: task,
+            step: index,
+            call_id: &call.id,
+            max_depth: rt.core.tools.settings.max_task_depth,
+        };
         let mut tx = rt.core.pool.begin().await?;
-        if let Some(child) = children::existing(&mut tx, task.id, index).await? {
-            return Ok(Ok(child.id));
-        }
-        let lineage = children::lineage(&mut tx, task).await?;
-        if lineage.contains(&runner.name) {
-            return Ok(Err(format!(
-                "not started: {} is already running above this task ({}): a cycle",
-                runner.name,
-                lineage.join(" ← ")
-            )));
-        }
-        let new = NewTask {
-            id: Uuid::now_v7(),
-            project: task.project,
-            runner_id: runner.id,
-            runner_version: runner.version,
-            runner_name: &runner.name,
-            arguments: &arguments,
-            model: &runner.model,
-            model_settings: &runner.model_settings,
-            rules: &[],
-            max_attempts: runner.max_attempts,
-            timeout_seconds: runner.timeout_seconds,
-            idempotency_key: None,
-            request_hash: None,
-            run_after: std::time::Duration::ZERO,
-            thread_id: None,
-            input_timeout_seconds: runner.input_timeout_seconds,
-            read_only: task.read_only,
-            batch_id: None,
-            parent: Some(ParentCall {
-                task_id: task.id,
-                step: index,
-                call_id: &call.id,
-                depth: task.depth + 1,
-            }),
+        let submitter = rt.core.submitter(task.project);
+        let child = match submitter
+            .submit_child(&mut tx, child_call, runner, arguments.clone())
+            .await
+        {
+            Ok(ChildStarted::Already(id)) => return Ok(Ok(id)),
+            Ok(ChildStarted::New(child)) => child,
+            Err(SubmitError::Fault(fault)) => return Err(fault.into()),
+            Err(refused) => return Ok(Err(for_the_model(&refused, &runner.name))),
         };
-        // A child counts against the project's queue limit like any task: a full queue is
-        // a tool error the model can work around, never a task queued past the limit.
-        let Some(child) = store::insert(&mut tx, &new, rt.core.project_max_queued).await? else {
-            let (_, limit) =
-                store::may_queue(&mut tx, task.project, rt.core.project_max_queued).await?;
-            return Ok(Err(format!(
-                "not started: the project has {limit} tasks queued, its limit \
-                 (quotas.project_max_queued_tasks); call it again later or go on without it"
-            )));
-        };
-        events::append(&mut tx, child.id, kind::QUEUED, &json!({"attempt": 1})).await?;
         let started = json!({"id": call.id, "name": call.name, "arguments": call.arguments,
             "task_id": child.id});
         events::append_for_attempt(
@@ -133,6 +81,23 @@ impl Run<'_> {
         tx.commit().await?;
         tracing::info!(task_id = %task.id, child = %child.id, runner = %runner.name, "child task started");
         Ok(Ok(child.id))
+    }
+}
+
+/// A refused child task as its parent's model reads it: what to do about it.
+fn for_the_model(refused: &SubmitError, runner: &str) -> String {
+    match refused {
+        SubmitError::InvalidArguments { errors, .. } => format!(
+            "the arguments break {runner}'s input schema: {}",
+            Violation::describe(errors)
+        ),
+        // A full queue is a tool error the model can work around, never a task queued
+        // past the limit.
+        SubmitError::QueueFull { limit } => format!(
+            "not started: the project has {limit} tasks queued, its limit \
+             (quotas.project_max_queued_tasks); call it again later or go on without it"
+        ),
+        other => other.to_string(),
     }
 }
 

@@ -17,7 +17,7 @@ use errand_core::events::{self, kind};
 use errand_core::tasks::lifecycle::{self, Outcome};
 use errand_core::tasks::model::{Task, TaskError, TaskStatus};
 use errand_core::tasks::store;
-use errand_core::tasks::{children, queue, transcript};
+use errand_core::tasks::{children, ending, queue};
 
 /// How an attempt stopped.
 #[derive(Clone)]
@@ -158,17 +158,7 @@ pub async fn finish(
     let Some(done) = lifecycle::finish(conn, task.id, task.attempts, outcome).await? else {
         return Ok(false);
     };
-    transcript::append(conn, &done, partial).await?;
-    children::on_end(conn, &done).await?;
-    let terminal = done.status.terminal_event().unwrap_or(kind::FAILED);
-    let output = json!({"output": done.output});
-    let end = json!({"task": done});
-    let mut logged = Vec::with_capacity(2);
-    if done.output.is_some() {
-        logged.push((kind::OUTPUT, &output));
-    }
-    logged.push((terminal, &end));
-    events::append_all(conn, task.id, None, &logged).await?;
+    ending::take_effect(conn, &done, partial).await?;
     tracing::info!(
         status = done.status.as_str(),
         attempt = task.attempts,

@@ -3,13 +3,11 @@
 //! Used by `POST /v1/tasks/{id}/cancel` and by the `interrupt`/`rollback` strategies of a
 //! submission on a busy thread.
 
-use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::model::Task;
-use super::{children, lifecycle, queue, transcript};
-use crate::events::{self, kind};
+use super::{children, ending, lifecycle, queue};
 use crate::projects::ProjectId;
 
 /// Cancels the caller's task `id` inside the caller's transaction; `discard`: the task
@@ -56,11 +54,7 @@ async fn cancel_as(
     children::lock_parent(conn, id).await?;
     let cancelled = lifecycle::cancel(conn, project, id, discard, successor).await?;
     match &cancelled {
-        Cancelled::Now(task) => {
-            events::append(conn, task.id, kind::CANCELLED, &json!({"task": task})).await?;
-            transcript::append(conn, task, None).await?;
-            children::on_end(conn, task).await?;
-        }
+        Cancelled::Now(task) => ending::take_effect(conn, task, None).await?,
         // Reaches the running attempt at once, in whichever process runs it.
         Cancelled::Requested(task) => queue::announce_cancel(conn, task.id).await?,
         Cancelled::Finished(_) | Cancelled::Missing => {}

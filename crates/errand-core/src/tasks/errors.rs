@@ -38,6 +38,15 @@ pub enum SubmitError {
         task: Uuid,
         status: String,
     },
+    /// A child task would nest deeper than `tools.max_task_depth`.
+    #[error(
+        "not started: runners calling runners may nest {max} deep (tools.max_task_depth), \
+         and this task is at depth {depth}"
+    )]
+    TooDeep { max: u32, depth: i32 },
+    /// A child task's runner already runs above it.
+    #[error("not started: {runner} is already running above this task ({lineage}): a cycle")]
+    Cycle { runner: String, lineage: String },
     #[error(transparent)]
     Fault(Fault),
 }
@@ -52,6 +61,7 @@ impl Coded for SubmitError {
             Self::KeyReused { .. } => ErrorCode::IdempotencyKeyReused,
             Self::ThreadNotFound(_) => ErrorCode::ThreadNotFound,
             Self::ThreadBusy { .. } => ErrorCode::ThreadBusy,
+            Self::TooDeep { .. } | Self::Cycle { .. } => ErrorCode::ToolNotInvocable,
             Self::Fault(f) => f.code(),
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod cancel;
 pub mod children;
+pub mod ending;
 pub mod errors;
 pub mod idempotency;
 pub mod input;

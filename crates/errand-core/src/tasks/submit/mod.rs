@@ -1,10 +1,14 @@
 //! Submitting a task: check the arguments and settings against the runner, then commit the
 //! task row, its `task.queued` event and its job together. Shared by the API and by
-//! `errand run`.
+//! `errand run`; a task's model starting a child task goes through `child`.
+
+mod child;
+
+pub use child::{ChildCall, ChildStarted};
 
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{Value, json};
 use sqlx::PgPool;
 
 use super::errors::SubmitError;
@@ -90,7 +94,10 @@ impl Submitter<'_> {
 
     /// Everything wrong with `body` for `runner`, at once (422), or the submission ready.
     async fn check(&self, runner: Runner, body: CreateTask) -> Result<Checked, SubmitError> {
-        let (body, mut errors) = self.argument_violations(&runner, body).await?;
+        let mut body = body;
+        let arguments = std::mem::take(&mut body.arguments);
+        let (arguments, mut errors) = self.argument_violations(&runner, arguments).await?;
+        body.arguments = arguments;
         errors.extend(threading::violations(&body));
         if let Some(s) = body.input_timeout_seconds
             && !(1..=MAX_INPUT_TIMEOUT_SECONDS).contains(&s)
@@ -135,35 +142,33 @@ impl Submitter<'_> {
     }
 
     /// Where the arguments break the runner's input schema (pointers under `/arguments`);
-    /// the body comes back as it went in.
+    /// the arguments come back as they went in.
     async fn argument_violations(
         &self,
         runner: &Runner,
-        mut body: CreateTask,
-    ) -> Result<(CreateTask, Vec<Violation>), SubmitError> {
+        arguments: Value,
+    ) -> Result<(Value, Vec<Violation>), SubmitError> {
         let validator = self.schemas.validator(
             (runner.id, runner.version, Which::Input),
             &runner.input_schema,
         )?;
         let max = self.schemas.max_violations();
-        let mut errors: Vec<Violation> = if json::weight(&body.arguments) > VALIDATE_INLINE_BYTES {
+        let (arguments, mut errors) = if json::weight(&arguments) > VALIDATE_INLINE_BYTES {
             // Validating large arguments takes CPU time: keep it off the HTTP threads.
-            let arguments = std::mem::take(&mut body.arguments);
-            let (arguments, errors) = tokio::task::spawn_blocking(move || {
+            tokio::task::spawn_blocking(move || {
                 let errors = schema::violations_of(&validator, &arguments, max);
                 (arguments, errors)
             })
             .await
-            .map_err(Fault::from)?;
-            body.arguments = arguments;
-            errors
+            .map_err(Fault::from)?
         } else {
-            schema::violations_of(&validator, &body.arguments, max)
+            let errors = schema::violations_of(&validator, &arguments, max);
+            (arguments, errors)
         };
         errors
             .iter_mut()
             .for_each(|v| v.pointer.insert_str(0, "/arguments"));
-        Ok((body, errors))
+        Ok((arguments, errors))
     }
 
     /// Commits the task (one per model of a batch) with its `task.queued` event, on its

@@ -1,0 +1,33 @@
+//! What follows a task's end, the same whichever way it ended (its attempt's outcome, the
+//! cancel of a task that held no worker): its transcript joins its thread, its children
+//! are cancelled and its parent gets its result, and its log gets the output and the
+//! terminal event — in that order, so whoever is told of the end finds the thread and the
+//! parent up to date.
+
+use serde_json::json;
+use sqlx::PgConnection;
+
+use super::model::Task;
+use super::{children, transcript};
+use crate::events::{self, kind};
+
+/// Takes `done`'s end into effect, in the transaction that wrote it; `partial` is the text
+/// a cancelled model call had streamed.
+pub async fn take_effect(
+    conn: &mut PgConnection,
+    done: &Task,
+    partial: Option<&str>,
+) -> sqlx::Result<()> {
+    transcript::append(conn, done, partial).await?;
+    children::on_end(conn, done).await?;
+    let terminal = done.status.terminal_event().unwrap_or(kind::FAILED);
+    let output = json!({"output": done.output});
+    let end = json!({"task": done});
+    let mut logged = Vec::with_capacity(2);
+    if done.output.is_some() {
+        logged.push((kind::OUTPUT, &output));
+    }
+    logged.push((terminal, &end));
+    events::append_all(conn, done.id, None, &logged).await?;
+    Ok(())
+}
