@@ -1,11 +1,15 @@
-//! The background worker: claims runnable tasks from the `tasks` table (woken by NOTIFY,
-//! with a timer for delayed retries and a fallback poll), runs up to `concurrency` attempts
-//! at once, renews their leases with its heartbeat, and re-queues the tasks of workers
-//! whose leases expired. The loop never ends on a database error: it backs off (bounded)
-//! and tries again, so a PostgreSQL restart costs a pause, not the worker.
+//! The background worker, on apalis: Errand's queue is an apalis backend (`backend.rs`)
+//! that claims runnable tasks from the `tasks` table (woken by NOTIFY, with a timer for
+//! delayed retries and a fallback poll, `claiming.rs`); an apalis worker runs up to
+//! `concurrency` attempts at once under a `Monitor` with graceful shutdown; a heartbeat
+//! renews their leases and re-queues the tasks of workers whose leases expired. Nothing
+//! ends on a database error: the claim backs off (bounded) and tries again, so a
+//! PostgreSQL restart costs a pause, not the worker.
 
 mod asking;
 mod attempt;
+mod backend;
+mod claiming;
 mod delegating;
 mod deltas;
 pub mod handler;
@@ -21,15 +25,20 @@ mod tool_turn;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::task::JoinSet;
-use tokio::time::Instant;
+use std::any::Any;
+
+use apalis::layers::WorkerBuilderExt;
+use apalis::layers::catch_panic::CatchPanicLayer;
+use apalis_core::monitor::Monitor;
+use apalis_core::worker::builder::WorkerBuilder;
+use apalis_core::worker::event::Event;
+use apalis_core::worker::ext::parallelize::ParallelizeExt;
 use tokio_util::sync::CancellationToken;
 
+use backend::TaskQueue;
 use errand_core::config::{EventSettings, LimitsSettings, WorkerSettings};
 use errand_core::runners::versions::VersionCache;
-use errand_core::tasks::lifecycle::{self, Pick};
-use errand_core::tasks::model::Task;
-use errand_core::tasks::queue;
+use errand_core::telemetry::panic_text;
 
 use errand_core::Core;
 pub use signals::Signals;
@@ -57,158 +66,65 @@ impl Runtime {
 }
 
 /// Runs the worker until `shutdown` fires, then lets running tasks finish for up to
-/// `grace` (renewing their leases); tasks still running after that are dropped and re-run
-/// elsewhere once their lease expires.
+/// `grace` (their leases renewed); tasks still running after that are dropped and re-run
+/// elsewhere once their lease expires. The task worker is an apalis worker on Errand's
+/// queue (`backend::TaskQueue`) under a `Monitor`; it ends only with the process: a
+/// worker that stops by itself is an error (the process then fails its readiness).
 pub async fn run(
     rt: Arc<Runtime>,
     shutdown: CancellationToken,
     grace: Duration,
 ) -> anyhow::Result<()> {
-    let s = &rt.settings;
-    let mut running: JoinSet<()> = JoinSet::new();
-    let mut heartbeat = tokio::time::interval(Duration::from_secs(s.heartbeat_seconds));
-    let mut questions = tokio::time::interval(Duration::from_millis(s.question_check_ms.max(1)));
-    let poll = Duration::from_millis(s.poll_interval_ms);
-    let mut claimer = Claimer::default();
-    let mut failures = 0u32;
-    // Claim when there may be work: at start, on a wake-up, on a timer, or when the last
-    // claim filled every free slot. New work always announces itself (NOTIFY), so a
-    // finished task alone is no reason to look — unless projects' running tasks are
-    // limited, when it may let a held-back task start (checked again every heartbeat).
-    let mut look = true;
-    let mut limited = queue::limited(&rt.core.pool, rt.core.project_max_running)
-        .await
-        .unwrap_or(true);
-    let mut idle_until = Instant::now() + poll;
-    tracing::info!(worker = %rt.owner, concurrency = s.concurrency, "worker started");
-    while !shutdown.is_cancelled() {
-        let free = s.concurrency.saturating_sub(running.len());
-        if rt
-            .signals
-            .limits_changed
-            .swap(false, std::sync::atomic::Ordering::SeqCst)
-        {
-            limited = queue::limited(&rt.core.pool, rt.core.project_max_running)
-                .await
-                .unwrap_or(true);
-        }
-        if look && free > 0 {
-            idle_until = Instant::now() + poll;
-            match claimer.claim(&rt, free, limited).await {
-                Ok((tasks, next_due)) => {
-                    failures = 0;
-                    look = tasks.len() == free;
-                    for task in tasks {
-                        running.spawn(lease::run_task(rt.clone(), task));
-                    }
-                    if let Some(due) = next_due {
-                        idle_until = idle_until.min(due);
-                    }
-                    if look {
-                        continue;
-                    }
-                }
-                Err(e) => {
-                    failures += 1;
-                    let wait = patience::backoff(failures);
-                    tracing::warn!(error = %e, retry_in_ms = wait.as_millis() as u64, "cannot claim tasks; retrying");
-                    idle_until = Instant::now() + wait;
-                }
+    rt.signals.refresh_limited(&rt.core).await;
+    let monitor = Monitor::new()
+        // The task worker: at most `concurrency` attempts at once, each on its own tokio
+        // task; a panic past an attempt's own guard is caught, and the acknowledgement
+        // gives its lease up (`backend::GiveUpLease`).
+        .register({
+            let rt = rt.clone();
+            move |_restarts| {
+                WorkerBuilder::new(rt.owner.as_str())
+                    .backend(TaskQueue::new(rt.clone()))
+                    .concurrency(rt.settings.concurrency)
+                    .parallelize(tokio::spawn)
+                    .layer(CatchPanicLayer::with_panic_handler(
+                        |panic: &Box<dyn Any + Send>| {
+                            lease::AttemptFault(format!(
+                                "it panicked: {}",
+                                panic_text(panic.as_ref())
+                            ))
+                        },
+                    ))
+                    .data(rt.clone())
+                    .build(lease::run_task)
             }
-        }
-        tokio::select! {
-            () = shutdown.cancelled() => {}
-            () = rt.signals.work.notified() => look = true,
-            Some(done) = running.join_next(), if !running.is_empty() => {
-                lease::report(done);
-                look |= limited;
+        })
+        .on_event(|worker, event| {
+            if let Event::Error(e) = event {
+                tracing::error!(worker = %worker.name(), error = %e, "worker error");
             }
-            _ = questions.tick() => asking::expire_due(&rt.core.pool).await,
-            _ = heartbeat.tick() => {
-                lease::beat(&rt).await;
-                limited = queue::limited(&rt.core.pool, rt.core.project_max_running)
-                    .await
-                    .unwrap_or(limited);
-            }
-            () = tokio::time::sleep_until(idle_until) => look = true,
+        });
+    let context = monitor.context();
+    tracing::info!(worker = %rt.owner, concurrency = rt.settings.concurrency, "worker started");
+    let running = monitor.run();
+    tokio::pin!(running);
+    tokio::select! {
+        ended = &mut running => {
+            ended?;
+            anyhow::bail!("the task worker stopped by itself");
         }
+        () = shutdown.cancelled() => {}
     }
-    lease::drain(&rt, running, &mut heartbeat, grace).await;
+    let _ = context.shutdown();
+    match tokio::time::timeout(grace, &mut running).await {
+        Ok(ended) => ended?,
+        Err(_) => tracing::warn!(
+            worker = %rt.owner,
+            "shutdown grace period over; running tasks will be re-run after their lease expires"
+        ),
+    }
     tracing::info!(worker = %rt.owner, "worker stopped");
     Ok(())
-}
-
-/// The claim loop's own connection, with `synchronous_commit = off` for the session: a
-/// claim lost in a crash only means the task is claimed again after its lease, so a claim
-/// is one autocommit statement that waits for no WAL flush. Re-opened after an error.
-#[derive(Default)]
-struct Claimer {
-    conn: Option<sqlx::PgConnection>,
-    /// Whether more than one project had queued tasks at the last claim: then claims are
-    /// fair (`Pick::Fair`), else the fast `Pick::Oldest` (one project cannot be unfair to
-    /// itself). A new project's first tasks wait at most one claim for the switch.
-    several_projects: bool,
-}
-
-impl Claimer {
-    /// Claims up to `free` runnable tasks; when it got none, also when the next delayed
-    /// one becomes due (so the loop can sleep until then).
-    async fn claim(
-        &mut self,
-        rt: &Runtime,
-        free: usize,
-        limited: bool,
-    ) -> anyhow::Result<(Vec<Task>, Option<Instant>)> {
-        let result = self.try_claim(rt, free, limited).await;
-        if result.is_err() {
-            self.conn = None;
-        }
-        result
-    }
-
-    async fn try_claim(
-        &mut self,
-        rt: &Runtime,
-        free: usize,
-        limited: bool,
-    ) -> anyhow::Result<(Vec<Task>, Option<Instant>)> {
-        let conn = match &mut self.conn {
-            Some(conn) => conn,
-            None => {
-                let mut conn = rt.core.pool.acquire().await?.detach();
-                sqlx::query("SET synchronous_commit = off")
-                    .execute(&mut conn)
-                    .await?;
-                self.conn.insert(conn)
-            }
-        };
-        let limit = i64::try_from(free).unwrap_or(i64::MAX);
-        let pick = if self.several_projects || limited {
-            Pick::Fair {
-                limit,
-                max_running: rt.core.project_max_running,
-            }
-        } else {
-            Pick::Oldest(limit)
-        };
-        let claimed = lifecycle::claim(conn, pick, &rt.owner, rt.lease()).await?;
-        if !claimed.tasks.is_empty() {
-            self.several_projects = claimed.several_projects;
-        }
-        let tasks = claimed.tasks;
-        let next_due = if tasks.is_empty() {
-            queue::next_due(&mut *conn).await?.map(|at| {
-                let wait = (at - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO);
-                Instant::now() + wait
-            })
-        } else {
-            None
-        };
-        for task in &tasks {
-            tracing::info!(task_id = %task.id, attempt = task.attempts, runner = %task.runner, "task started");
-        }
-        Ok((tasks, next_due))
-    }
 }
 
 /// A name unique to this worker instance: the owner of its leases.

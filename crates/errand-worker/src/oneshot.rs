@@ -11,14 +11,21 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::{Runtime, lease};
+use std::panic::AssertUnwindSafe;
+
+use apalis_core::task::data::Data;
+use futures::FutureExt;
+
 use errand_core::Core;
 use errand_core::config::Settings;
 use errand_core::error::Coded;
 use errand_core::tasks::errors::SubmitError;
 use errand_core::tasks::lifecycle::{self, Pick};
 use errand_core::tasks::model::{CreateTask, Task, TaskStatus};
+use errand_core::tasks::queue;
 use errand_core::tasks::submit::{JobStart, Submitted};
 use errand_core::tasks::{children, store};
+use errand_core::telemetry::panic_text;
 
 /// Why a run did not produce a task to report.
 #[derive(Debug, thiserror::Error)]
@@ -101,7 +108,7 @@ fn drive(rt: &Arc<Runtime>, id: Uuid) -> BoxFuture<'_, anyhow::Result<Task>> {
                 .tasks;
             tx.commit().await?;
             if let Some(task) = claimed.into_iter().next() {
-                lease::run_task(rt.clone(), task).await;
+                run_here(rt, task).await;
             }
             let task = store::get(&rt.core.pool, id)
                 .await?
@@ -127,4 +134,21 @@ fn drive(rt: &Arc<Runtime>, id: Uuid) -> BoxFuture<'_, anyhow::Result<Task>> {
             }
         }
     })
+}
+
+/// Runs one claimed attempt in this process. Nothing escapes: an attempt that ends without
+/// an outcome (a fault while recording it, a panic) gives up its lease, so its next
+/// attempt runs at once and replays the journal.
+async fn run_here(rt: &Arc<Runtime>, task: Task) {
+    let id = task.id;
+    let run = lease::run_task(task, Data::new(rt.clone()));
+    let fault = match AssertUnwindSafe(run).catch_unwind().await {
+        Ok(Ok(())) => return,
+        Ok(Err(fault)) => fault.to_string(),
+        Err(panic) => format!("it panicked: {}", panic_text(panic.as_ref())),
+    };
+    tracing::error!(task_id = %id, "attempt ended without an outcome ({fault}); giving up its lease");
+    if let Err(e) = queue::expire(&rt.core.pool, &rt.owner, id).await {
+        tracing::warn!(task_id = %id, error = %e, "cannot give up the lease; it expires by itself");
+    }
 }

@@ -6,7 +6,7 @@
 //! bounded back-off for as long as the worker runs.
 
 use std::collections::HashMap;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,7 +17,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use errand_core::tasks::queue::{CANCEL, LIMITS_CHANGED, WORK};
+use errand_core::tasks::queue::{self, CANCEL, LIMITS_CHANGED, WORK};
 
 /// Running tasks by id, each with the signal that makes it check its row.
 type Running = Arc<Mutex<HashMap<Uuid, Arc<Notify>>>>;
@@ -30,6 +30,9 @@ pub struct Signals {
     /// Set when a project's running limit was set: the claim loop re-reads whether any
     /// limit exists before it claims again.
     pub limits_changed: Arc<AtomicBool>,
+    /// Whether any project's running tasks are limited: then claims are fair, and a
+    /// finished task may let a held-back one start (re-read every heartbeat).
+    limited: Arc<AtomicBool>,
     running: Running,
 }
 
@@ -65,6 +68,28 @@ impl Signals {
         let signals = Self::default();
         let handle = tokio::spawn(signals.clone().listen(pool, shutdown));
         (signals, handle)
+    }
+
+    pub fn limited(&self) -> bool {
+        self.limited.load(Ordering::SeqCst)
+    }
+
+    /// Reads again whether any project's running tasks are limited (kept as it was when
+    /// the database cannot say).
+    pub async fn refresh_limited(&self, core: &errand_core::Core) {
+        let now = self.limited();
+        let limited = queue::limited(&core.pool, core.project_max_running)
+            .await
+            .unwrap_or(now);
+        self.limited.store(limited, Ordering::SeqCst);
+    }
+
+    /// A task this process ran has ended: under running limits, a held-back task may
+    /// start now.
+    pub fn task_ended(&self) {
+        if self.limited() {
+            self.work.notify_one();
+        }
     }
 
     /// Registers a task this process runs.
@@ -127,8 +152,7 @@ impl Signals {
                         }
                     } else {
                         if note.payload() == LIMITS_CHANGED {
-                            self.limits_changed
-                                .store(true, std::sync::atomic::Ordering::SeqCst);
+                            self.limits_changed.store(true, Ordering::SeqCst);
                         }
                         self.work.notify_one();
                     }

@@ -1,0 +1,188 @@
+//! Errand's queue as an apalis backend. The `tasks` row stays the one source of truth:
+//! `poll_next` hands out tasks the claim (`SKIP LOCKED`, woken by NOTIFY) has leased to
+//! this worker, at most as many as it has free slots; the heartbeat renews those leases
+//! and reaps the expired ones of lost workers; the acknowledgement gives up the lease of
+//! an attempt that ended without recording its outcome.
+//!
+//! apalis ends a worker for good on any `Err` from its backend, so none is ever returned:
+//! database errors are retried inside the claim loop and the heartbeat.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
+
+use apalis_core::backend::{Backend, BackendConfig, finalize::Ephemeral};
+use apalis_core::error::BoxDynError;
+use apalis_core::task::builder::TaskBuilder;
+use apalis_core::task::task_id::TaskId;
+use apalis_core::task::{ExecutionContext, Task as Job};
+use apalis_core::worker::context::WorkerContext;
+use apalis_core::worker::ext::ack::{Acknowledge, AcknowledgeLayer};
+use futures::FutureExt;
+use futures::future::BoxFuture;
+use tokio_util::sync::CancellationToken;
+
+use super::claiming::ClaimLoop;
+use super::{Runtime, lease};
+use errand_core::tasks::model::Task;
+use errand_core::tasks::queue;
+
+/// Never constructed: the backend does not fail (see the module's comment).
+#[derive(Debug, thiserror::Error)]
+#[error("the task queue does not fail")]
+pub enum Never {}
+
+pub struct TaskQueue {
+    rt: Arc<Runtime>,
+    /// Claimed and not yet handed to the worker.
+    claimed: VecDeque<Task>,
+    claim_loop: Option<ClaimLoop>,
+    claiming: Option<BoxFuture<'static, (ClaimLoop, Vec<Task>)>>,
+    free: Arc<AtomicUsize>,
+    /// Stops the heartbeat once the worker has drained (or is dropped).
+    heartbeat: CancellationToken,
+}
+
+impl TaskQueue {
+    /// The queue of `rt`'s worker; its heartbeat starts now.
+    pub fn new(rt: Arc<Runtime>) -> Self {
+        let free = Arc::new(AtomicUsize::new(rt.settings.concurrency));
+        let heartbeat = CancellationToken::new();
+        tokio::spawn(lease::heartbeat(rt.clone(), heartbeat.clone()));
+        Self {
+            claim_loop: Some(ClaimLoop::new(rt.clone(), free.clone())),
+            rt,
+            claimed: VecDeque::new(),
+            claiming: None,
+            free,
+            heartbeat,
+        }
+    }
+
+    fn job(task: Task) -> Job<Task> {
+        let id = task.id;
+        TaskBuilder::new(task).task_id(TaskId::Uuid(id)).build()
+    }
+}
+
+impl Drop for TaskQueue {
+    fn drop(&mut self) {
+        self.heartbeat.cancel();
+    }
+}
+
+impl Backend for TaskQueue {
+    type Task = Job<Task>;
+    type Error = Never;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>, _: &WorkerContext) -> Poll<Result<(), Never>> {
+        Poll::Ready(Ok(()))
+    }
+
+    /// Called once per free slot (the worker's concurrency limit is ready first).
+    fn poll_next(
+        &mut self,
+        cx: &mut Context<'_>,
+        worker: &WorkerContext,
+    ) -> Poll<Option<Result<Job<Task>, Never>>> {
+        loop {
+            if let Some(task) = self.claimed.pop_front() {
+                return Poll::Ready(Some(Ok(Self::job(task))));
+            }
+            let running = worker.task_count();
+            let free = self.rt.settings.concurrency.saturating_sub(running);
+            self.free.store(free.max(1), Ordering::SeqCst);
+            if self.claiming.is_none() {
+                let Some(claim_loop) = self.claim_loop.take() else {
+                    return Poll::Pending;
+                };
+                self.claiming = Some(claim_loop.next().boxed());
+            }
+            let Some(claiming) = self.claiming.as_mut() else {
+                return Poll::Pending;
+            };
+            let (claim_loop, tasks) = std::task::ready!(claiming.poll_unpin(cx));
+            self.claiming = None;
+            self.claim_loop = Some(claim_loop);
+            self.claimed.extend(tasks);
+        }
+    }
+
+    /// After the worker drained: tasks claimed but never started give their leases up
+    /// (they are re-queued at the next reap), and the heartbeat stops.
+    fn poll_close(&mut self, cx: &mut Context<'_>, _: &WorkerContext) -> Poll<Result<(), Never>> {
+        let unstarted: Vec<_> = self.claimed.drain(..).map(|t| t.id).collect();
+        if !unstarted.is_empty() {
+            let (rt, ids) = (self.rt.clone(), unstarted);
+            let mut release = Box::pin(async move {
+                for id in ids {
+                    if let Err(e) = queue::expire(&rt.core.pool, &rt.owner, id).await {
+                        tracing::warn!(task_id = %id, error = %e, "cannot give up an unstarted task's lease; it expires by itself");
+                    }
+                }
+            });
+            if Pin::new(&mut release).poll(cx).is_pending() {
+                // Finishes on its own; the worker's exit need not wait for it.
+                tokio::spawn(release);
+            }
+        }
+        self.claiming = None;
+        self.heartbeat.cancel();
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl BackendConfig for TaskQueue {
+    type Args = Task;
+    type Id = uuid::Uuid;
+    type Kind = Ephemeral;
+    type Config = ();
+    type Layer = AcknowledgeLayer<GiveUpLease>;
+
+    fn config(&self) -> &() {
+        &()
+    }
+
+    fn middleware(&mut self, _: &mut WorkerContext) -> Self::Layer {
+        AcknowledgeLayer::new(GiveUpLease {
+            rt: self.rt.clone(),
+        })
+    }
+}
+
+/// The acknowledgement: an attempt that recorded its outcome needs nothing more; one that
+/// ended without (a fault while recording it, or a panic past the attempt's own guard,
+/// caught by the worker's catch-panic layer) gives up its lease, so the task is re-queued
+/// at once and its next attempt replays the journal.
+#[derive(Clone)]
+pub struct GiveUpLease {
+    rt: Arc<Runtime>,
+}
+
+impl<Res> Acknowledge<Res> for GiveUpLease {
+    type Error = Never;
+    type Future = BoxFuture<'static, Result<(), Never>>;
+
+    fn ack(&mut self, res: &Result<Res, BoxDynError>, ctx: &ExecutionContext) -> Self::Future {
+        let id = match ctx.task_id() {
+            Some(TaskId::Uuid(id)) => *id,
+            _ => return futures::future::ok(()).boxed(),
+        };
+        self.rt.signals.task_ended();
+        let Err(fault) = res else {
+            return futures::future::ok(()).boxed();
+        };
+        tracing::error!(task_id = %id, "attempt ended without an outcome ({fault:#}); giving up its lease");
+        let rt = self.rt.clone();
+        async move {
+            if let Err(e) = queue::expire(&rt.core.pool, &rt.owner, id).await {
+                tracing::warn!(task_id = %id, error = %e, "cannot give up the lease; it expires by itself");
+            }
+            Ok(())
+        }
+        .boxed()
+    }
+}
