@@ -147,8 +147,6 @@ impl Running {
             retention: settings.retention.clone(),
             events_days: settings.events.retention_days,
         };
-        self.background
-            .push(tokio::spawn(sweeper.run(shutdown.clone())));
         let (signals, listening) = worker::Signals::start(pool.clone(), shutdown.clone());
         self.background.push(listening);
         let rt = Arc::new(Runtime {
@@ -161,7 +159,7 @@ impl Running {
             signals,
         });
         let grace = Duration::from_secs(settings.server.shutdown_grace_seconds);
-        let run = worker::run(rt, shutdown.clone(), grace);
+        let run = worker::run(rt, sweeper, shutdown.clone(), grace);
         self.worker = Some(tokio::spawn(async move {
             let result = run.await;
             // Cleared when the worker stops, so readiness reports it.

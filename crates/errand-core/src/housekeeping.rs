@@ -8,8 +8,6 @@
 //! for `retention.threads_days` with their messages, and tool invocations past
 //! `retention.invocations_days`.
 
-use std::time::Duration;
-
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
@@ -87,26 +85,6 @@ const OLD_RUNNERS: &str = "WITH gone AS (
     DELETE FROM runners WHERE id IN (SELECT id FROM gone)";
 
 impl Sweeper {
-    /// Sweeps until `shutdown` fires.
-    pub async fn run(self, shutdown: CancellationToken) {
-        let mut every = tokio::time::interval(Duration::from_secs(self.retention.interval_seconds));
-        loop {
-            tokio::select! {
-                () = shutdown.cancelled() => return,
-                _ = every.tick() => {}
-            }
-            match self.sweep(&shutdown).await {
-                Ok(swept) if swept == Swept::default() => {}
-                Ok(swept) => {
-                    tracing::info!(?swept, "housekeeping removed rows past their retention")
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "housekeeping sweep failed; retrying at the next")
-                }
-            }
-        }
-    }
-
     /// One sweep.
     pub async fn sweep(&self, shutdown: &CancellationToken) -> sqlx::Result<Swept> {
         let mut swept = Swept::default();

@@ -20,6 +20,7 @@ mod outcome;
 mod patience;
 mod signals;
 mod steps;
+mod ticks;
 mod tool_turn;
 
 use std::sync::Arc;
@@ -37,6 +38,7 @@ use tokio_util::sync::CancellationToken;
 
 use backend::TaskQueue;
 use errand_core::config::{EventSettings, LimitsSettings, WorkerSettings};
+use errand_core::housekeeping::Sweeper;
 use errand_core::runners::versions::VersionCache;
 use errand_core::telemetry::panic_text;
 
@@ -72,10 +74,13 @@ impl Runtime {
 /// worker that stops by itself is an error (the process then fails its readiness).
 pub async fn run(
     rt: Arc<Runtime>,
+    sweeper: Sweeper,
     shutdown: CancellationToken,
     grace: Duration,
 ) -> anyhow::Result<()> {
     rt.signals.refresh_limited(&rt.core).await;
+    let sweeps = Duration::from_secs(sweeper.retention.interval_seconds);
+    let sweeper = Arc::new(sweeper);
     let monitor = Monitor::new()
         // The task worker: at most `concurrency` attempts at once, each on its own tokio
         // task; a panic past an attempt's own guard is caught, and the acknowledgement
@@ -97,6 +102,18 @@ pub async fn run(
                     ))
                     .data(rt.clone())
                     .build(lease::run_task)
+            }
+        })
+        // The retention sweep, every `retention.interval_seconds`.
+        .register({
+            let stop = shutdown.clone();
+            move |_restarts| {
+                WorkerBuilder::new("housekeeping")
+                    .backend(ticks::Ticks::every(sweeps))
+                    .concurrency(1)
+                    .data(sweeper.clone())
+                    .data(stop.clone())
+                    .build(ticks::sweep)
             }
         })
         .on_event(|worker, event| {
