@@ -8,7 +8,7 @@ use super::outcome::{failed, finish};
 use errand_core::error::ErrorCode;
 use errand_core::events::{self, kind};
 use errand_core::tasks::model::{InputRequest, Task, TaskError, TaskStatus};
-use errand_core::tasks::{lifecycle, relay, waiting};
+use errand_core::tasks::{lifecycle, question_store, relay};
 
 /// Questions failed per heartbeat at most (the rest wait for the next).
 const EXPIRE_BATCH: i64 = 100;
@@ -72,7 +72,7 @@ pub async fn expire_due(pool: &sqlx::PgPool) {
 
 /// Fails the waiting tasks whose question ran out of time; returns how many.
 pub async fn expire(conn: &mut sqlx::PgConnection) -> anyhow::Result<usize> {
-    let expired = waiting::expired(conn, EXPIRE_BATCH).await?;
+    let expired = question_store::expired(conn, EXPIRE_BATCH).await?;
     for task in &expired {
         let Some(request) = &task.input_request else {
             continue;

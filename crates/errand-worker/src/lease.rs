@@ -8,7 +8,7 @@ use std::time::Duration;
 use apalis_core::task::data::Data;
 use tokio_util::sync::CancellationToken;
 
-use super::{Runtime, asking, handler, outcome};
+use super::{Runtime, asking, outcome, supervised};
 use errand_core::tasks::model::Task;
 use errand_core::tasks::queue;
 
@@ -21,7 +21,7 @@ pub struct AttemptFault(pub String);
 /// The worker's handler: runs one claimed attempt to its recorded end.
 pub async fn run_task(task: Task, rt: Data<Arc<Runtime>>) -> Result<(), AttemptFault> {
     let watch = rt.signals.watch(task.id);
-    handler::run_claimed(&rt, &task, &watch)
+    supervised::run_claimed(&rt, &task, &watch)
         .await
         .map_err(|e| AttemptFault(format!("{e:#}")))
 }

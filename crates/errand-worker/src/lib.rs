@@ -12,7 +12,7 @@ mod backend;
 mod claiming;
 mod delegating;
 mod deltas;
-pub mod handler;
+
 mod lease;
 pub mod oneshot;
 mod opening;
@@ -20,6 +20,7 @@ mod outcome;
 mod patience;
 mod signals;
 mod steps;
+mod supervised;
 mod ticks;
 mod tool_turn;
 

@@ -16,6 +16,7 @@ use errand_core::error::{ErrorCode, is_bad_data};
 use errand_core::events::{self, kind};
 use errand_core::tasks::lifecycle::{self, Outcome};
 use errand_core::tasks::model::{Task, TaskError, TaskStatus};
+use errand_core::tasks::queued::Queued;
 use errand_core::tasks::store;
 use errand_core::tasks::{children, ending, queue};
 
@@ -198,7 +199,8 @@ async fn requeue(
     if !lifecycle::requeue(conn, task.id, task.attempts, error, delay).await? {
         return Ok(false);
     }
-    let data = json!({"attempt": task.attempts + 1, "retry_in_ms": delay.as_millis() as u64, "error": error});
+    let retry_in_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+    let data = Queued::retry(task.attempts + 1, retry_in_ms, error).data();
     events::append(conn, task.id, kind::QUEUED, &data).await?;
     tracing::info!(
         task_id = %task.id,

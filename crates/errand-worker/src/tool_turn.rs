@@ -31,6 +31,21 @@ pub struct ToolTurn {
     pub children: Vec<Uuid>,
 }
 
+/// What a turn waits for: a person's answer, or child tasks (one kind per reply).
+#[derive(Default)]
+struct Waits {
+    question: Option<InputRequest>,
+    children: Vec<Uuid>,
+}
+
+/// A call's fate in its turn.
+enum Triage {
+    /// The turn waits (a child started, a question asked): the call's placeholder result.
+    Waits(String),
+    /// Run it, or only record why it is refused.
+    Run(Option<String>),
+}
+
 impl Run<'_> {
     /// Runs the calls of one model turn in parallel (at most
     /// `limits.max_concurrent_tool_calls` at once), each under `limit`; calls already in the
@@ -49,8 +64,6 @@ impl Run<'_> {
         let tools = &toolbox.tools;
         let base = self.next_index;
         let mut pending = Vec::new();
-        let mut question = None;
-        let mut children = Vec::new();
         // A question waits for a person and children for their tasks: one kind of wait
         // per reply.
         let delegating = calls
@@ -59,78 +72,106 @@ impl Run<'_> {
             .any(|c| toolbox.runners.contains_key(&c.name));
         let mut results: Vec<Option<ToolResult>> = vec![None; calls.len()];
         let max_calls = self.rt.limits.max_tool_calls_per_reply;
+        let mut waits = Waits::default();
         for (i, call) in calls.iter().enumerate() {
             let index = base + i as i32;
             if let Some(response) = self.journaled(index, TOOL_RESULT)? {
                 results[i] = Some(ToolResult::from_json(&response));
                 continue;
             }
-            let refusal = if i >= max_calls {
-                Some(format!(
-                    "not run: one reply may make at most {max_calls} tool calls \
-                     (limits.max_tool_calls_per_reply); make this call again in your next reply"
-                ))
-            } else if let Some(runner) = toolbox.runners.get(&call.name) {
-                match self.delegate(call, index, runner).await? {
-                    Ok(child) => {
-                        children.push(child);
-                        results[i] = Some(ToolResult::Error("waiting for the task".into()));
-                        continue;
-                    }
-                    Err(why) => Some(why),
-                }
-            } else if call.name == ask_human::NAME && delegating {
-                Some(
-                    "not asked: this reply also started other runners' tasks; ask after \
-                     their results are in"
-                        .into(),
-                )
-            } else if call.name == ask_human::NAME && tools.contains_key(ask_human::NAME) {
-                match self.ask(call, index) {
-                    Err(why) => Some(why),
-                    Ok(_) if question.is_some() => Some(
-                        "not asked: ask one question at a time; ask this one again after the \
-                         answer to the first"
-                            .into(),
-                    ),
-                    Ok(asked) => {
-                        question = Some(asked);
-                        results[i] = Some(ToolResult::Error("waiting for the answer".into()));
-                        continue;
-                    }
-                }
-            } else {
-                None
-            };
-            pending.push((i, index, call, refusal));
-        }
-        {
-            let this = &*self;
-            // Collected (and boxed) before streaming: a lazily mapped closure here trips the
-            // compiler's `Send` inference for the spawned task.
-            let runs: Vec<futures::future::BoxFuture<'_, anyhow::Result<(usize, ToolResult)>>> =
-                pending
-                    .into_iter()
-                    .map(|(i, index, call, refusal)| {
-                        Box::pin(async move {
-                            let result = this.tool_call(index, call, tools, limit, refusal).await;
-                            result.map(|r| (i, r))
-                        }) as futures::future::BoxFuture<'_, _>
-                    })
-                    .collect();
-            let at_once = self.rt.limits.max_concurrent_tool_calls;
-            let mut done = futures::stream::iter(runs).buffer_unordered(at_once);
-            while let Some(finished) = done.next().await {
-                let (i, result) = finished?;
-                results[i] = Some(result);
+            let past_limit = i >= max_calls;
+            match self
+                .triage(call, index, toolbox, past_limit, delegating, &mut waits)
+                .await?
+            {
+                Triage::Waits(placeholder) => results[i] = Some(ToolResult::Error(placeholder)),
+                Triage::Run(refusal) => pending.push((i, index, call, refusal)),
             }
         }
+        self.run_all(pending, tools, limit, &mut results).await?;
         self.next_index = base + calls.len() as i32;
         Ok(ToolTurn {
             results: results.into_iter().flatten().collect(),
-            question,
-            children,
+            question: waits.question,
+            children: waits.children,
         })
+    }
+
+    /// What to do with a call not in the journal: start its child task or ask its question
+    /// (the turn then waits, and the call's result is a placeholder), or run it — with
+    /// the reason it is refused, if it is.
+    async fn triage(
+        &self,
+        call: &ToolCall,
+        index: i32,
+        toolbox: &Toolbox,
+        past_limit: bool,
+        delegating: bool,
+        waits: &mut Waits,
+    ) -> anyhow::Result<Triage> {
+        let max_calls = self.rt.limits.max_tool_calls_per_reply;
+        let refusal = if past_limit {
+            format!(
+                "not run: one reply may make at most {max_calls} tool calls \
+                 (limits.max_tool_calls_per_reply); make this call again in your next reply"
+            )
+        } else if let Some(runner) = toolbox.runners.get(&call.name) {
+            match self.delegate(call, index, runner).await? {
+                Ok(child) => {
+                    waits.children.push(child);
+                    return Ok(Triage::Waits("waiting for the task".into()));
+                }
+                Err(why) => why,
+            }
+        } else if call.name == ask_human::NAME && delegating {
+            "not asked: this reply also started other runners' tasks; ask after their \
+             results are in"
+                .into()
+        } else if call.name == ask_human::NAME && toolbox.tools.contains_key(ask_human::NAME) {
+            match self.ask(call, index) {
+                Err(why) => why,
+                Ok(_) if waits.question.is_some() => "not asked: ask one question at a time; \
+                     ask this one again after the answer to the first"
+                    .into(),
+                Ok(asked) => {
+                    waits.question = Some(asked);
+                    return Ok(Triage::Waits("waiting for the answer".into()));
+                }
+            }
+        } else {
+            return Ok(Triage::Run(None));
+        };
+        Ok(Triage::Run(Some(refusal)))
+    }
+
+    /// Runs the `pending` calls (`(place, journal index, call, refusal)`), at most
+    /// `limits.max_concurrent_tool_calls` at once, each result in its place.
+    async fn run_all(
+        &self,
+        pending: Vec<(usize, i32, &ToolCall, Option<String>)>,
+        tools: &BTreeMap<String, Arc<dyn Tool>>,
+        limit: Duration,
+        results: &mut [Option<ToolResult>],
+    ) -> anyhow::Result<()> {
+        // Collected (and boxed) before streaming: a lazily mapped closure here trips the
+        // compiler's `Send` inference for the spawned task.
+        let runs: Vec<futures::future::BoxFuture<'_, anyhow::Result<(usize, ToolResult)>>> =
+            pending
+                .into_iter()
+                .map(|(i, index, call, refusal)| {
+                    Box::pin(async move {
+                        let result = self.tool_call(index, call, tools, limit, refusal).await;
+                        result.map(|r| (i, r))
+                    }) as futures::future::BoxFuture<'_, _>
+                })
+                .collect();
+        let at_once = self.rt.limits.max_concurrent_tool_calls;
+        let mut done = futures::stream::iter(runs).buffer_unordered(at_once);
+        while let Some(finished) = done.next().await {
+            let (i, result) = finished?;
+            results[i] = Some(result);
+        }
+        Ok(())
     }
 
     /// The question an `ask_human` call asks, or why it cannot be asked (a message for the

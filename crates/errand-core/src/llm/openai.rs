@@ -43,6 +43,7 @@ pub struct OpenAiProvider {
 }
 
 /// Why one try of a call failed.
+#[derive(Clone)]
 struct Failure {
     retryable: bool,
     retry_after: Option<Duration>,
@@ -151,60 +152,13 @@ impl OpenAiProvider {
                     f
                 }
             };
-            // The server refused the structured-output request: ask in the next weaker mode
-            // at once (not a transient failure) and remember what this model takes.
-            if let Some(wanted) = wanted
-                && self.modes.searching(wanted)
-                && negotiate::refuses_format(&failure.message, failure.code.as_deref())
-                && let Some(weaker) = shape.mode.weaker()
-            {
-                tracing::warn!(
-                    provider = %self.name,
-                    model = %request.model,
-                    from = shape.mode.as_str(),
-                    to = weaker.as_str(),
-                    "the server refused the structured-output mode; falling back: {}",
-                    failure.message
-                );
-                shape.mode = weaker;
-                self.modes.remember(&request.model, weaker);
+            if self.renegotiate(request, wanted, &mut shape, &failure) {
                 body = wire::request_body(request, shape);
                 let _ = deltas.send(Delta::Reset).await;
                 continue;
             }
-            // The server does not take `stream_options`: ask it no more (its usage, if it
-            // reports none, is estimated).
-            if shape.stream_usage && negotiate::refuses_stream_options(&failure.message) {
-                tracing::warn!(
-                    provider = %self.name,
-                    "the server refused stream_options; usage will not be asked for: {}",
-                    failure.message
-                );
-                shape.stream_usage = false;
-                self.stream_usage.store(false, Ordering::Relaxed);
-                body = wire::request_body(request, shape);
-                let _ = deltas.send(Delta::Reset).await;
-                continue;
-            }
-            // A server without tool calling: say so, rather than retry or carry on without
-            // the tools the runner needs.
-            if !request.tools.is_empty() && negotiate::refuses_tools(&failure.message) {
-                failure.retryable = false;
-                let mut error = self.error(failure, retry);
-                error.code = ErrorCode::ToolsUnsupported;
+            if let Some(error) = self.final_failure(request, &mut failure, &mut repeats, retry) {
                 return Err(error);
-            }
-            // The same answer again and again will not change by waiting (rate limits and
-            // gateways do change: those keep their retries).
-            let seen = repeats.see(failure.status, &failure.message);
-            if seen >= negotiate::IDENTICAL_LIMIT && negotiate::deterministic(failure.status) {
-                failure.retryable = false;
-                let mut error = self.error(failure, retry);
-                error.details["identical_answers"] = json!(seen);
-                return Err(error);
-            }
-            if !failure.retryable || retry >= self.settings.max_retries {
-                return Err(self.error(failure, retry));
             }
             let wait = http::backoff(retry, initial, max, failure.retry_after);
             let resume = Instant::now().checked_add(wait);
@@ -226,6 +180,77 @@ impl OpenAiProvider {
             tokio::time::sleep(wait).await;
             retry += 1;
         }
+    }
+
+    /// Whether the server refused a part of the request it can do without — the
+    /// structured-output mode (the next weaker one is remembered for the model) or
+    /// `stream_options` (its usage is then estimated) — and the call should go again at
+    /// once in `shape`, now changed.
+    fn renegotiate(
+        &self,
+        request: &CompletionRequest,
+        wanted: Option<super::StructuredOutput>,
+        shape: &mut Shape,
+        failure: &Failure,
+    ) -> bool {
+        if let Some(wanted) = wanted
+            && self.modes.searching(wanted)
+            && negotiate::refuses_format(&failure.message, failure.code.as_deref())
+            && let Some(weaker) = shape.mode.weaker()
+        {
+            tracing::warn!(
+                provider = %self.name,
+                model = %request.model,
+                from = shape.mode.as_str(),
+                to = weaker.as_str(),
+                "the server refused the structured-output mode; falling back: {}",
+                failure.message
+            );
+            shape.mode = weaker;
+            self.modes.remember(&request.model, weaker);
+            return true;
+        }
+        if shape.stream_usage && negotiate::refuses_stream_options(&failure.message) {
+            tracing::warn!(
+                provider = %self.name,
+                "the server refused stream_options; usage will not be asked for: {}",
+                failure.message
+            );
+            shape.stream_usage = false;
+            self.stream_usage.store(false, Ordering::Relaxed);
+            return true;
+        }
+        false
+    }
+
+    /// The error to end with when waiting cannot help: a server without tool calling (say
+    /// so, rather than carry on without the tools the runner needs), the same answer again
+    /// and again (rate limits and gateways do change: those keep their retries), a failure
+    /// that is not retryable, or the retries spent.
+    fn final_failure(
+        &self,
+        request: &CompletionRequest,
+        failure: &mut Failure,
+        repeats: &mut Repeats,
+        retry: u32,
+    ) -> Option<LlmError> {
+        if !request.tools.is_empty() && negotiate::refuses_tools(&failure.message) {
+            failure.retryable = false;
+            let mut error = self.error(failure.clone(), retry);
+            error.code = ErrorCode::ToolsUnsupported;
+            return Some(error);
+        }
+        let seen = repeats.see(failure.status, &failure.message);
+        if seen >= negotiate::IDENTICAL_LIMIT && negotiate::deterministic(failure.status) {
+            failure.retryable = false;
+            let mut error = self.error(failure.clone(), retry);
+            error.details["identical_answers"] = json!(seen);
+            return Some(error);
+        }
+        if !failure.retryable || retry >= self.settings.max_retries {
+            return Some(self.error(failure.clone(), retry));
+        }
+        None
     }
 
     fn error(&self, f: Failure, retries: u32) -> LlmError {

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::journal::{self, NewStep, TOOL_RESULT};
 use super::model::Task;
+use super::queued::Queued;
 use super::store::{COLUMNS, TaskRow, one};
 use super::{cancel, lifecycle};
 use crate::events::{self, kind};
@@ -156,7 +157,7 @@ async fn deliver(conn: &mut PgConnection, child: &Task) -> sqlx::Result<()> {
     completed["task_id"] = json!(child.id);
     events::append(conn, parent, kind::TOOL_CALL_COMPLETED, &completed).await?;
     if lifecycle::wake_after_children(conn, parent).await? {
-        let queued = json!({"attempt": attempts, "children_done": true});
+        let queued = Queued::children_done(attempts).data();
         events::append(conn, parent, kind::QUEUED, &queued).await?;
     }
     Ok(())

@@ -12,7 +12,8 @@ use uuid::Uuid;
 use super::errors::AnswerError;
 use super::journal::{self, NewStep, TOOL_RESULT};
 use super::model::{InputRequest, Task, TaskInput, TaskStatus};
-use super::{lifecycle, lookup, relay, waiting};
+use super::queued::Queued;
+use super::{lifecycle, lookup, question_store, relay};
 use crate::error::{Fault, Violation};
 use crate::events::{self, kind};
 use crate::projects::ProjectId;
@@ -50,7 +51,7 @@ async fn answer_own(
     let mut tx = pool.begin().await?;
     // The tasks above first (the lock order of `children`): they are told of the answer.
     let ancestors = relay::lock_ancestors(&mut tx, id).await?;
-    let task = waiting::lock(&mut tx, project, id)
+    let task = question_store::lock(&mut tx, project, id)
         .await?
         .ok_or(AnswerError::TaskNotFound(id))?;
     let pending = task
@@ -136,7 +137,7 @@ async fn resume(
         .ok_or_else(|| Fault::bug(format!("waiting task {id} vanished")))?;
     let mut completed = response;
     completed["id"] = json!(request.tool_call_id);
-    let queued = json!({"attempt": resumed.attempts, "answered": request.request_id});
+    let queued = Queued::answered(resumed.attempts, request.request_id).data();
     // `task.queued` also wakes the workers.
     events::append_all(
         conn,
@@ -168,14 +169,14 @@ pub async fn ask_again(
         .await?
         .unwrap_or(task);
     let ancestors = relay::lock_ancestors(&mut tx, asker).await?;
-    let Some(current) = waiting::lock(&mut tx, project, asker)
+    let Some(current) = question_store::lock(&mut tx, project, asker)
         .await?
         .and_then(|t| t.input_request)
         .filter(|q| q.request_id == request_id)
     else {
         return Ok(false);
     };
-    let asked_again = waiting::ask_again(&mut tx, asker, &current, why).await?;
+    let asked_again = question_store::ask_again(&mut tx, asker, &current, why).await?;
     if let Some(again) = &asked_again {
         let mut asked = json!({"request_id": again.request_id, "question": again.question,
             "schema": again.schema, "replaces": request_id});

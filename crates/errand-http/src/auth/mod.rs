@@ -19,6 +19,7 @@ pub mod routes;
 use std::future::{Ready, ready};
 
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::Method};
+use utoipa_actix_web::service_config::ServiceConfig;
 use uuid::Uuid;
 
 use crate::error::{ApiError, ErrorCode};
@@ -117,6 +118,13 @@ fn authorize(req: &HttpRequest) -> Result<Caller, ApiError> {
         .ok_or_else(|| fault("without a matched route"))?;
     caller.require(required_scope(req.method(), &pattern))?;
     Ok(caller)
+}
+
+/// Registers `/v1/api-keys` (their order is the document's).
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(routes::create)
+        .service(routes::list)
+        .service(routes::revoke);
 }
 
 #[cfg(test)]

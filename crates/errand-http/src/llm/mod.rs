@@ -1,3 +1,10 @@
 //! `GET /v1/models`.
 
+use utoipa_actix_web::service_config::ServiceConfig;
+
 pub mod routes;
+
+/// Registers these routes (their order is the document's).
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(routes::list);
+}

@@ -47,23 +47,7 @@ pub fn check(
     input: &HttpToolInput,
     name: &str,
 ) -> Result<(), ApiError> {
-    let mut v = Vec::new();
-    if !valid_name(name) {
-        v.push(Violation::new(
-            "/name",
-            format!("{name:?} is not a slug: use a-z, 0-9, '_' and '-', at most 63 characters"),
-        ));
-    } else if errand_core::tools::BUILTIN_NAMES.contains(&name) {
-        v.push(Violation::new(
-            "/name",
-            format!("{name} is a built-in tool"),
-        ));
-    } else if runner_tool::runner_name(name).is_some() {
-        v.push(Violation::new(
-            "/name",
-            "run_<name>_task names a runner's tool: choose another name",
-        ));
-    }
+    let mut v = name_violations(name);
     if input.description.chars().count() > MAX_DESCRIPTION_CHARS {
         v.push(Violation::new(
             "/description",
@@ -94,6 +78,41 @@ pub fn check(
             format!("at most {MAX_HEADERS} headers"),
         ));
     }
+    v.extend(header_violations(state, caller, input));
+    if v.is_empty() {
+        Ok(())
+    } else {
+        Err(invalid_tool(v))
+    }
+}
+
+/// What is wrong with a new tool's name: not a slug, or taken by a built-in or by the
+/// runner tools' names.
+fn name_violations(name: &str) -> Vec<Violation> {
+    let mut v = Vec::new();
+    if !valid_name(name) {
+        v.push(Violation::new(
+            "/name",
+            format!("{name:?} is not a slug: use a-z, 0-9, '_' and '-', at most 63 characters"),
+        ));
+    } else if errand_core::tools::BUILTIN_NAMES.contains(&name) {
+        v.push(Violation::new(
+            "/name",
+            format!("{name} is a built-in tool"),
+        ));
+    } else if runner_tool::runner_name(name).is_some() {
+        v.push(Violation::new(
+            "/name",
+            "run_<name>_task names a runner's tool: choose another name",
+        ));
+    }
+    v
+}
+
+/// What is wrong with the headers: names, reserved ones, values, and secrets this project
+/// may not use for this URL.
+fn header_violations(state: &AppState, caller: &Caller, input: &HttpToolInput) -> Vec<Violation> {
+    let mut v = Vec::new();
     for (header, value) in &input.headers {
         let at = format!("/headers/{}", header.replace('~', "~0").replace('/', "~1"));
         if reqwest::header::HeaderName::from_bytes(header.as_bytes()).is_err() {
@@ -130,11 +149,7 @@ pub fn check(
             }
         }
     }
-    if v.is_empty() {
-        Ok(())
-    } else {
-        Err(invalid_tool(v))
-    }
+    v
 }
 
 fn url_violations(url: &str) -> Vec<Violation> {

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::events::{self, kind};
 use crate::tasks::model::{InputRequest, Task};
+use crate::tasks::queued::Queued;
 use crate::tasks::store::{COLUMNS, TaskRow, one};
 
 /// `TaskStatus::ACTIVE` in SQL.
@@ -91,7 +92,7 @@ pub async fn suspend_for_children(
     };
     let data = json!({"children": children});
     if suspended.status == crate::tasks::model::TaskStatus::Queued {
-        let queued = json!({"attempt": suspended.attempts, "children": children});
+        let queued = Queued::children_ended_first(suspended.attempts, children).data();
         events::append(conn, task.id, kind::QUEUED, &queued).await?;
     } else {
         events::append(conn, task.id, kind::WAITING, &data).await?;

@@ -3,7 +3,7 @@
 //! what only a child has: a depth limit and no cycle among the runners above it. One child
 //! per call: a later attempt of the parent finds the child its earlier attempt started.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -14,6 +14,7 @@ use crate::runners::model::Runner;
 use crate::tasks::children;
 use crate::tasks::errors::SubmitError;
 use crate::tasks::model::Task;
+use crate::tasks::queued::Queued;
 use crate::tasks::store::{NewTask, ParentCall};
 
 /// The call a child task answers.
@@ -96,7 +97,7 @@ impl Submitter<'_> {
             .insert(&mut *tx, &new, None)
             .await?
             .ok_or_else(|| Fault::bug("a child task without a key was refused"))?;
-        events::append(&mut *tx, child.id, kind::QUEUED, &json!({"attempt": 1})).await?;
+        events::append(&mut *tx, child.id, kind::QUEUED, &Queued::first().data()).await?;
         Ok(ChildStarted::New(Box::new(child)))
     }
 }

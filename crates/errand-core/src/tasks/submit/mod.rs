@@ -8,11 +8,12 @@ pub use child::{ChildCall, ChildStarted};
 
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use sqlx::PgPool;
 
 use super::errors::SubmitError;
 use super::model::{CreateTask, Task};
+use super::queued::Queued;
 use super::store::{self, NewTask};
 use super::{idempotency, threading};
 use crate::error::{Fault, Violation};
@@ -238,7 +239,8 @@ impl Submitter<'_> {
                 return Ok(Submitted::Taken { hash });
             };
             // The `task.queued` append also wakes the workers.
-            events::append(&mut tx, task.id, kind::QUEUED, &json!({"attempt": 1})).await?;
+            let queued = Queued::first().data();
+            events::append(&mut tx, task.id, kind::QUEUED, &queued).await?;
             created.push(task);
         }
         tx.commit().await?;
