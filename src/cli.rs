@@ -11,7 +11,7 @@ use crate::service::{self, Mode};
 use errand_core::config::{LogFormat, Settings};
 use errand_core::db::{self, Database};
 use errand_core::error::Coded;
-use errand_core::tasks::model::{CreateTask, TaskStatus};
+use errand_core::tasks::model::{CreateTask, Task, TaskStatus};
 use errand_worker::oneshot::{self, RunError};
 
 #[derive(Debug, Parser)]
@@ -228,10 +228,12 @@ async fn run_one(
     }
     .await;
     database.close().await;
-    let result = match result {
-        Ok(result) => result,
-        Err(e) => Err(RunError::Internal(e)),
-    };
+    report(result.unwrap_or_else(|e| Err(RunError::Internal(e))))
+}
+
+/// What `errand run` prints, and its exit code: the output (0), the task's state when it
+/// did not succeed (1), the refusal (2), or the fault (3).
+fn report(result: Result<Task, RunError>) -> anyhow::Result<ExitCode> {
     match result {
         Ok(task) if task.status == TaskStatus::Succeeded => {
             match task.output {

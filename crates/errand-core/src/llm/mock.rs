@@ -148,36 +148,14 @@ impl ModelProvider for MockProvider {
                 .unwrap_or_default();
             let turn = own.iter().filter(|m| m.role == Role::Assistant).count();
             let script = script.for_turn(turn);
-            let tool_calls: Vec<ToolCall> = script
-                .tool_calls
-                .iter()
-                .enumerate()
-                .map(|(i, c)| ToolCall {
-                    id: format!("call_{turn}_{i}"),
-                    name: c.name.clone(),
-                    arguments: match &c.arguments {
-                        Value::String(s) => s.clone(),
-                        Value::Null => "{}".into(),
-                        v => v.to_string(),
-                    },
-                })
-                .collect();
+            let tool_calls = scripted_calls(&script, turn);
             let reply = match (&script.text, &script.json) {
                 (Some(text), _) => fill(text, request),
                 (None, Some(json)) => json.to_string(),
                 (None, None) if !tool_calls.is_empty() => String::new(),
                 (None, None) => request.arguments.to_string(),
             };
-            let pieces = split(&reply, if script.delay_ms > 0 { PIECES } else { 1 });
-            let pause = Duration::from_millis(script.delay_ms / pieces.len().max(1) as u64);
-            for piece in pieces {
-                if !pause.is_zero() {
-                    tokio::time::sleep(pause).await;
-                }
-                if !piece.is_empty() {
-                    let _ = deltas.send(Delta::Text(piece)).await;
-                }
-            }
+            stream(&reply, script.delay_ms, deltas).await;
             if let Some(message) = script.panic {
                 panic!("mock script: {message}");
             }
@@ -191,30 +169,7 @@ impl ModelProvider for MockProvider {
                     details: json!({"provider_code": e.code}),
                 });
             }
-            let prompt: String = request
-                .messages
-                .iter()
-                .map(|m| m.content.as_str())
-                .collect();
-            Ok(Completion {
-                usage: Usage {
-                    input_tokens: tokens(&prompt),
-                    output_tokens: tokens(&reply),
-                    ..Usage::default()
-                },
-                finish_reason: Some(
-                    if tool_calls.is_empty() {
-                        "stop"
-                    } else {
-                        "tool_calls"
-                    }
-                    .into(),
-                ),
-                text: reply,
-                tool_calls,
-                structured_output: None,
-                tools_ignored: None,
-            })
+            Ok(completion(request, reply, tool_calls))
         }
         .boxed()
     }
@@ -255,6 +210,64 @@ fn split(text: &str, n: usize) -> Vec<String> {
     }
     let size = chars.len().div_ceil(n.max(1));
     chars.chunks(size).map(|c| c.iter().collect()).collect()
+}
+
+/// The tool calls a script's turn makes, with ids unique in the task.
+fn scripted_calls(script: &Script, turn: usize) -> Vec<ToolCall> {
+    script
+        .tool_calls
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ToolCall {
+            id: format!("call_{turn}_{i}"),
+            name: c.name.clone(),
+            arguments: match &c.arguments {
+                Value::String(s) => s.clone(),
+                Value::Null => "{}".into(),
+                v => v.to_string(),
+            },
+        })
+        .collect()
+}
+
+/// Sends `reply` as text deltas: in one piece, or spread over `delay_ms` in several.
+async fn stream(reply: &str, delay_ms: u64, deltas: &DeltaSink) {
+    let pieces = split(reply, if delay_ms > 0 { PIECES } else { 1 });
+    let pause = Duration::from_millis(delay_ms / pieces.len().max(1) as u64);
+    for piece in pieces {
+        if !pause.is_zero() {
+            tokio::time::sleep(pause).await;
+        }
+        if !piece.is_empty() {
+            let _ = deltas.send(Delta::Text(piece)).await;
+        }
+    }
+}
+
+/// The completion of `reply` and `tool_calls`, its usage counted the mock's way.
+fn completion(request: &CompletionRequest, reply: String, tool_calls: Vec<ToolCall>) -> Completion {
+    let prompt: String = request
+        .messages
+        .iter()
+        .map(|m| m.content.as_str())
+        .collect();
+    let finish = if tool_calls.is_empty() {
+        "stop"
+    } else {
+        "tool_calls"
+    };
+    Completion {
+        usage: Usage {
+            input_tokens: tokens(&prompt),
+            output_tokens: tokens(&reply),
+            ..Usage::default()
+        },
+        finish_reason: Some(finish.into()),
+        text: reply,
+        tool_calls,
+        structured_output: None,
+        tools_ignored: None,
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub use super::lookup::{by_idempotency_key, get, get_in, list};
 use super::model::{InputRequest, Task, TaskError, TaskStatus, TaskUsage};
 use crate::conversation::Usage;
 use crate::projects::ProjectId;
+use crate::runners::model::Runner;
 
 pub(super) const COLUMNS: &str =
     "id, runner_id, runner_name, runner_version, status, arguments, output, error, model,
@@ -138,6 +139,40 @@ pub struct NewTask<'a> {
     pub batch_id: Option<Uuid>,
     /// Set for a child task: its parent and the parent's tool call it answers.
     pub parent: Option<ParentCall<'a>>,
+}
+
+impl<'a> NewTask<'a> {
+    /// A task of `runner`'s current version on `model` with `settings`, as the runner
+    /// defines it: to run now, on no thread, with no key, parent or batch.
+    pub fn of_runner(
+        runner: &'a Runner,
+        project: ProjectId,
+        arguments: &'a Value,
+        model: &'a str,
+        settings: &'a Map<String, Value>,
+    ) -> Self {
+        Self {
+            id: Uuid::now_v7(),
+            project,
+            runner_id: runner.id,
+            runner_version: runner.version,
+            runner_name: &runner.name,
+            arguments,
+            model,
+            model_settings: settings,
+            rules: &[],
+            max_attempts: runner.max_attempts,
+            timeout_seconds: runner.timeout_seconds,
+            idempotency_key: None,
+            request_hash: None,
+            run_after: std::time::Duration::ZERO,
+            thread_id: None,
+            input_timeout_seconds: runner.input_timeout_seconds,
+            read_only: false,
+            batch_id: None,
+            parent: None,
+        }
+    }
 }
 
 /// The tool call a child task answers.

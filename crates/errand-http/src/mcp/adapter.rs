@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, web};
 use bytes::Bytes;
 use futures::StreamExt;
 use http_body_util::{BodyExt, Full};
@@ -50,17 +50,7 @@ pub async fn serve(
     let method = match req.method() == actix_web::http::Method::POST {
         true => match envelope::read(&body) {
             Ok(method) => method,
-            Err(refused) => {
-                let status =
-                    StatusCode::from_u16(refused.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
-                return Ok(HttpResponse::build(status)
-                    .content_type("application/json")
-                    .body(envelope::error_body(
-                        refused.code,
-                        &refused.message,
-                        &refused.id,
-                    )));
-            }
+            Err(refused) => return Ok(refusal(&refused)),
         },
         false => None,
     };
@@ -92,29 +82,53 @@ pub async fn serve(
             .await
             .map(|b| b.to_bytes())
             .unwrap_or_else(|never| match never {});
-        if json {
-            return Ok(match envelope::fix_answer(&whole, method.as_deref()) {
-                // An answer to the request, like any other: 200.
-                Some(fixed) => out.status(StatusCode::OK).body(fixed),
-                None => out.body(whole),
-            });
-        }
-        let said = String::from_utf8_lossy(&whole).trim().to_owned();
-        let message = if said.is_empty() {
-            status.to_string()
-        } else {
-            said
-        };
-        out.insert_header((actix_web::http::header::CONTENT_TYPE, "application/json"));
-        return Ok(out.body(envelope::error_body(
-            -32600,
-            &message,
-            &serde_json::Value::Null,
-        )));
+        return Ok(corrected(out, status, json, &whole, method.as_deref()));
     }
     let stream = body.into_data_stream().map(|chunk| {
         let chunk: Bytes = chunk.unwrap_or_else(|never| match never {});
         Ok::<Bytes, actix_web::Error>(chunk)
     });
     Ok(out.streaming(stream))
+}
+
+/// A request the envelope refused before rmcp saw it, as JSON-RPC says.
+fn refusal(refused: &envelope::Refusal) -> HttpResponse {
+    let status = StatusCode::from_u16(refused.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
+    HttpResponse::build(status)
+        .content_type("application/json")
+        .body(envelope::error_body(
+            refused.code,
+            &refused.message,
+            &refused.id,
+        ))
+}
+
+/// rmcp's whole answer, corrected: a JSON answer to the request gets 200 and the error
+/// codes JSON-RPC asks for; a transport refusal in plain text becomes a JSON-RPC error.
+fn corrected(
+    mut out: HttpResponseBuilder,
+    status: StatusCode,
+    json: bool,
+    whole: &Bytes,
+    method: Option<&str>,
+) -> HttpResponse {
+    if json {
+        return match envelope::fix_answer(whole, method) {
+            // An answer to the request, like any other: 200.
+            Some(fixed) => out.status(StatusCode::OK).body(fixed),
+            None => out.body(whole.clone()),
+        };
+    }
+    let said = String::from_utf8_lossy(whole).trim().to_owned();
+    let message = if said.is_empty() {
+        status.to_string()
+    } else {
+        said
+    };
+    out.insert_header((actix_web::http::header::CONTENT_TYPE, "application/json"));
+    out.body(envelope::error_body(
+        -32600,
+        &message,
+        &serde_json::Value::Null,
+    ))
 }

@@ -140,37 +140,68 @@ pub async fn create(
             (task, true)
         }
     };
-    let mut response = HttpResponse::Ok();
-    response.insert_header((header::LOCATION, format!("/v1/tasks/{}", task.id)));
-    if replayed {
-        response.insert_header(("Idempotent-Replayed", "true"));
-    }
-    if stream {
-        let slot = state.auth.limiter.open_stream(caller.limit_key())?;
-        return live::stream(&state, &task, 0, response, slot).await;
-    }
-    let task = match wait {
-        Some(wait) => {
-            let _slot = state.auth.limiter.open_stream(caller.limit_key())?;
-            errand_core::tasks::wait::until_ended(&state.hub, &state.core.pool, task.id, wait)
-                .await?
-                .unwrap_or(task)
+    let answer = Answer {
+        replayed,
+        stream,
+        wait,
+        preference_applied: preferred.filter(|_| query.wait.is_none()),
+    };
+    answer.respond(&state, &caller, task).await
+}
+
+/// How a submission of one task is answered.
+struct Answer {
+    /// The idempotency key's task, not a new one.
+    replayed: bool,
+    /// `?stream=true`: the task's event stream.
+    stream: bool,
+    /// `?wait=` or `Prefer: wait=` (not with a stream).
+    wait: Option<std::time::Duration>,
+    /// A `Prefer: wait=` honoured (`Preference-Applied`).
+    preference_applied: Option<std::time::Duration>,
+}
+
+impl Answer {
+    /// `Location` and the task, its stream, or the task as it is after the wait; 200 for
+    /// a final status (or a replay without a wait), else 202.
+    async fn respond(
+        self,
+        state: &AppState,
+        caller: &Caller,
+        task: Task,
+    ) -> Result<HttpResponse, ApiError> {
+        let mut response = HttpResponse::Ok();
+        response.insert_header((header::LOCATION, format!("/v1/tasks/{}", task.id)));
+        if self.replayed {
+            response.insert_header(("Idempotent-Replayed", "true"));
         }
-        None => task,
-    };
-    if let Some(applied) = preferred.filter(|_| query.wait.is_none()) {
-        response.insert_header(("Preference-Applied", format!("wait={}", applied.as_secs())));
+        if self.stream {
+            let slot = state.auth.limiter.open_stream(caller.limit_key())?;
+            return live::stream(state, &task, 0, response, slot).await;
+        }
+        let task = match self.wait {
+            Some(wait) => {
+                let _slot = state.auth.limiter.open_stream(caller.limit_key())?;
+                errand_core::tasks::wait::until_ended(&state.hub, &state.core.pool, task.id, wait)
+                    .await?
+                    .unwrap_or(task)
+            }
+            None => task,
+        };
+        if let Some(applied) = self.preference_applied {
+            response.insert_header(("Preference-Applied", format!("wait={}", applied.as_secs())));
+        }
+        // A question is a state the caller must act on: a wait ends there too, but 200 is
+        // kept for a final status: 202 says "not finished yet", a question included.
+        let finished_or_replayed = match self.wait {
+            Some(_) => task.status.is_final(),
+            None => self.replayed,
+        };
+        if !finished_or_replayed {
+            response.status(StatusCode::ACCEPTED);
+        }
+        Ok(response.json(task))
     }
-    // A question is a state the caller must act on: a wait ends there too, but 200 is
-    // kept for a final status: 202 says "not finished yet", a question included.
-    let finished_or_replayed = match wait {
-        Some(_) => task.status.is_final(),
-        None => replayed,
-    };
-    if !finished_or_replayed {
-        response.status(StatusCode::ACCEPTED);
-    }
-    Ok(response.json(task))
 }
 
 /// The answer to a submission: a task, or with `models` a batch.

@@ -67,30 +67,20 @@ impl Submitter<'_> {
             });
         }
         let new = NewTask {
-            id: Uuid::now_v7(),
-            project: parent.project,
-            runner_id: runner.id,
-            runner_version: runner.version,
-            runner_name: &runner.name,
-            arguments: &arguments,
-            model: &runner.model,
-            model_settings: &runner.model_settings,
-            rules: &[],
-            max_attempts: runner.max_attempts,
-            timeout_seconds: runner.timeout_seconds,
-            idempotency_key: None,
-            request_hash: None,
-            run_after: std::time::Duration::ZERO,
-            thread_id: None,
-            input_timeout_seconds: runner.input_timeout_seconds,
             read_only: parent.read_only,
-            batch_id: None,
             parent: Some(ParentCall {
                 task_id: parent.id,
                 step: call.step,
                 call_id: call.call_id,
                 depth: parent.depth + 1,
             }),
+            ..NewTask::of_runner(
+                runner,
+                parent.project,
+                &arguments,
+                &runner.model,
+                &runner.model_settings,
+            )
         };
         // A child counts against the project's queue limit like any task.
         let child = self

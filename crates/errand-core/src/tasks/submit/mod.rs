@@ -214,16 +214,7 @@ impl Submitter<'_> {
                 } else {
                     uuid::Uuid::now_v7()
                 },
-                project: self.project,
-                runner_id: runner.id,
-                runner_version: runner.version,
-                runner_name: &runner.name,
-                arguments: &body.arguments,
-                model,
-                model_settings: &settings,
                 rules: &body.rules,
-                max_attempts: runner.max_attempts,
-                timeout_seconds: runner.timeout_seconds,
                 // A batch's key is held by its first task.
                 idempotency_key: key.filter(|_| i == 0),
                 request_hash: hash.as_deref().filter(|_| i == 0),
@@ -232,7 +223,7 @@ impl Submitter<'_> {
                 input_timeout_seconds: input_timeout,
                 read_only: body.read_only,
                 batch_id,
-                parent: None,
+                ..NewTask::of_runner(&runner, self.project, &body.arguments, model, &settings)
             };
             let Some(task) = self.insert(&mut tx, &new, key.filter(|_| i == 0)).await? else {
                 tx.rollback().await?;
