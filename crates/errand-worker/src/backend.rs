@@ -41,7 +41,13 @@ pub struct TaskQueue {
     claimed: VecDeque<Task>,
     claim_loop: Option<ClaimLoop>,
     claiming: Option<BoxFuture<'static, (ClaimLoop, Vec<Task>)>>,
+    /// How many tasks the next claim may take.
     free: Arc<AtomicUsize>,
+    /// Handed out and not yet acknowledged: counted here rather than read from apalis,
+    /// whose count drops a moment before the concurrency permit is released.
+    in_flight: Arc<AtomicUsize>,
+    /// Ends the claim loop's wait when the worker closes.
+    closing: CancellationToken,
     /// Stops the heartbeat once the worker has drained (or is dropped).
     heartbeat: CancellationToken,
 }
@@ -50,16 +56,36 @@ impl TaskQueue {
     /// The queue of `rt`'s worker; its heartbeat starts now.
     pub fn new(rt: Arc<Runtime>) -> Self {
         let free = Arc::new(AtomicUsize::new(rt.settings.concurrency));
+        let closing = CancellationToken::new();
         let heartbeat = CancellationToken::new();
         tokio::spawn(lease::heartbeat(rt.clone(), heartbeat.clone()));
         Self {
-            claim_loop: Some(ClaimLoop::new(rt.clone(), free.clone())),
+            claim_loop: Some(ClaimLoop::new(rt.clone(), free.clone(), closing.clone())),
             rt,
             claimed: VecDeque::new(),
             claiming: None,
             free,
+            in_flight: Arc::new(AtomicUsize::new(0)),
+            closing,
             heartbeat,
         }
+    }
+
+    /// Gives up the leases of tasks claimed but never started: they run again at once
+    /// (the reap counts the attempt, as for any attempt that ran out of time).
+    fn release_unstarted(&mut self) -> Option<BoxFuture<'static, ()>> {
+        let ids: Vec<_> = self.claimed.drain(..).map(|t| t.id).collect();
+        if ids.is_empty() {
+            return None;
+        }
+        let rt = self.rt.clone();
+        Some(Box::pin(async move {
+            for id in ids {
+                if let Err(e) = queue::expire(&rt.core.pool, &rt.owner, id).await {
+                    tracing::warn!(task_id = %id, error = %e, "cannot give up an unstarted task's lease; it expires by itself");
+                }
+            }
+        }))
     }
 
     fn job(task: Task) -> Job<Task> {
@@ -69,8 +95,13 @@ impl TaskQueue {
 }
 
 impl Drop for TaskQueue {
+    /// Dropped without closing (the grace period ran out, or the worker died).
     fn drop(&mut self) {
+        self.closing.cancel();
         self.heartbeat.cancel();
+        if let Some(release) = self.release_unstarted() {
+            tokio::spawn(release);
+        }
     }
 }
 
@@ -86,14 +117,16 @@ impl Backend for TaskQueue {
     fn poll_next(
         &mut self,
         cx: &mut Context<'_>,
-        worker: &WorkerContext,
+        _: &WorkerContext,
     ) -> Poll<Option<Result<Job<Task>, Never>>> {
         loop {
             if let Some(task) = self.claimed.pop_front() {
+                self.in_flight.fetch_add(1, Ordering::SeqCst);
                 return Poll::Ready(Some(Ok(Self::job(task))));
             }
-            let running = worker.task_count();
+            let running = self.in_flight.load(Ordering::SeqCst);
             let free = self.rt.settings.concurrency.saturating_sub(running);
+            // Called only with a free permit: one, at least.
             self.free.store(free.max(1), Ordering::SeqCst);
             if self.claiming.is_none() {
                 let Some(claim_loop) = self.claim_loop.take() else {
@@ -111,25 +144,23 @@ impl Backend for TaskQueue {
         }
     }
 
-    /// After the worker drained: tasks claimed but never started give their leases up
-    /// (they are re-queued at the next reap), and the heartbeat stops.
+    /// After the worker drained: a claim under way is finished (its wait ends at once; a
+    /// statement already sent may have claimed rows), tasks claimed but never started give
+    /// their leases up, and the heartbeat stops.
     fn poll_close(&mut self, cx: &mut Context<'_>, _: &WorkerContext) -> Poll<Result<(), Never>> {
-        let unstarted: Vec<_> = self.claimed.drain(..).map(|t| t.id).collect();
-        if !unstarted.is_empty() {
-            let (rt, ids) = (self.rt.clone(), unstarted);
-            let mut release = Box::pin(async move {
-                for id in ids {
-                    if let Err(e) = queue::expire(&rt.core.pool, &rt.owner, id).await {
-                        tracing::warn!(task_id = %id, error = %e, "cannot give up an unstarted task's lease; it expires by itself");
-                    }
-                }
-            });
-            if Pin::new(&mut release).poll(cx).is_pending() {
-                // Finishes on its own; the worker's exit need not wait for it.
-                tokio::spawn(release);
-            }
+        self.closing.cancel();
+        if let Some(claiming) = self.claiming.as_mut() {
+            let (claim_loop, tasks) = std::task::ready!(claiming.poll_unpin(cx));
+            self.claiming = None;
+            self.claim_loop = Some(claim_loop);
+            self.claimed.extend(tasks);
         }
-        self.claiming = None;
+        if let Some(mut release) = self.release_unstarted()
+            && Pin::new(&mut release).poll(cx).is_pending()
+        {
+            // Finishes on its own; the worker's exit need not wait for it.
+            tokio::spawn(release);
+        }
         self.heartbeat.cancel();
         Poll::Ready(Ok(()))
     }
@@ -149,6 +180,7 @@ impl BackendConfig for TaskQueue {
     fn middleware(&mut self, _: &mut WorkerContext) -> Self::Layer {
         AcknowledgeLayer::new(GiveUpLease {
             rt: self.rt.clone(),
+            in_flight: self.in_flight.clone(),
         })
     }
 }
@@ -160,6 +192,7 @@ impl BackendConfig for TaskQueue {
 #[derive(Clone)]
 pub struct GiveUpLease {
     rt: Arc<Runtime>,
+    in_flight: Arc<AtomicUsize>,
 }
 
 impl<Res> Acknowledge<Res> for GiveUpLease {
@@ -171,6 +204,7 @@ impl<Res> Acknowledge<Res> for GiveUpLease {
             Some(TaskId::Uuid(id)) => *id,
             _ => return futures::future::ok(()).boxed(),
         };
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
         self.rt.signals.task_ended();
         let Err(fault) = res else {
             return futures::future::ok(()).boxed();

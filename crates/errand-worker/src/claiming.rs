@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 
 use super::{Runtime, patience};
 use errand_core::tasks::lifecycle::{self, Pick};
@@ -24,10 +25,12 @@ pub struct ClaimLoop {
     failures: u32,
     /// How many tasks the worker can start now (its concurrency less those it runs).
     free: Arc<AtomicUsize>,
+    /// The worker closes: stop waiting (a claim already sent completes).
+    closing: CancellationToken,
 }
 
 impl ClaimLoop {
-    pub fn new(rt: Arc<Runtime>, free: Arc<AtomicUsize>) -> Self {
+    pub fn new(rt: Arc<Runtime>, free: Arc<AtomicUsize>, closing: CancellationToken) -> Self {
         Self {
             rt,
             claimer: Claimer::default(),
@@ -35,15 +38,19 @@ impl ClaimLoop {
             idle_until: Instant::now(),
             failures: 0,
             free,
+            closing,
         }
     }
 
-    /// Waits for the next claimed tasks (at least one). New work always announces itself
-    /// (NOTIFY), so between claims it sleeps until a wake-up, the next delayed task's
-    /// time, or the fallback poll.
+    /// Waits for the next claimed tasks (at least one, unless the worker closes). New work
+    /// always announces itself (NOTIFY), so between claims it sleeps until a wake-up, the
+    /// next delayed task's time, or the fallback poll.
     pub async fn next(mut self) -> (Self, Vec<Task>) {
         let poll = Duration::from_millis(self.rt.settings.poll_interval_ms);
         loop {
+            if self.closing.is_cancelled() {
+                return (self, Vec::new());
+            }
             let free = self.free.load(Ordering::SeqCst).max(1);
             if self.rt.signals.limits_changed.swap(false, Ordering::SeqCst) {
                 self.rt.signals.refresh_limited(&self.rt.core).await;
@@ -74,6 +81,7 @@ impl ClaimLoop {
             tokio::select! {
                 () = self.rt.signals.work.notified() => {}
                 () = tokio::time::sleep_until(self.idle_until) => {}
+                () = self.closing.cancelled() => return (self, Vec::new()),
             }
             self.look = true;
         }

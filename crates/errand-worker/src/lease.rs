@@ -5,12 +5,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::panic::AssertUnwindSafe;
+
 use apalis_core::task::data::Data;
+use futures::FutureExt;
 use tokio_util::sync::CancellationToken;
 
 use super::{Runtime, asking, outcome, supervised};
 use errand_core::tasks::model::Task;
 use errand_core::tasks::queue;
+use errand_core::telemetry::panic_text;
 
 /// An attempt that ended without recording its outcome (the acknowledgement then gives
 /// its lease up).
@@ -19,11 +23,18 @@ use errand_core::tasks::queue;
 pub struct AttemptFault(pub String);
 
 /// The worker's handler: runs one claimed attempt to its recorded end.
+/// Past the shutdown grace period the attempt is dropped (its model call abandoned), its
+/// lease left to expire: another worker runs it again.
 pub async fn run_task(task: Task, rt: Data<Arc<Runtime>>) -> Result<(), AttemptFault> {
     let watch = rt.signals.watch(task.id);
-    supervised::run_claimed(&rt, &task, &watch)
-        .await
-        .map_err(|e| AttemptFault(format!("{e:#}")))
+    tokio::select! {
+        ran = supervised::run_claimed(&rt, &task, &watch) => {
+            ran.map_err(|e| AttemptFault(format!("{e:#}")))
+        }
+        () = rt.signals.attempts_dropped() => {
+            Err(AttemptFault("dropped: the shutdown grace period is over".into()))
+        }
+    }
 }
 
 /// Beats every `heartbeat_seconds` and checks for expired questions every
@@ -36,11 +47,27 @@ pub async fn heartbeat(rt: Arc<Runtime>, stop: CancellationToken) {
         tokio::select! {
             () = stop.cancelled() => return,
             _ = beat.tick() => {
-                self::beat(&rt).await;
-                rt.signals.refresh_limited(&rt.core).await;
+                guarded("heartbeat", async {
+                    self::beat(&rt).await;
+                    rt.signals.refresh_limited(&rt.core).await;
+                })
+                .await;
             }
-            _ = questions.tick() => asking::expire_due(&rt.core.pool).await,
+            _ = questions.tick() => {
+                guarded("question expiry", asking::expire_due(&rt.core.pool)).await;
+            }
         }
+    }
+}
+
+/// Runs one beat's `work`; a panic in it is logged and the heartbeat goes on (leases
+/// must keep being renewed whatever one beat ran into).
+async fn guarded(what: &str, work: impl std::future::Future<Output = ()>) {
+    if let Err(panic) = AssertUnwindSafe(work).catch_unwind().await {
+        tracing::error!(
+            "{what} panicked: {}; trying again at the next beat",
+            panic_text(panic.as_ref())
+        );
     }
 }
 

@@ -80,9 +80,49 @@ pub async fn run(
     grace: Duration,
 ) -> anyhow::Result<()> {
     rt.signals.refresh_limited(&rt.core).await;
+    let died = CancellationToken::new();
+    let monitor = monitor(&rt, sweeper, &shutdown, &died);
+    let context = monitor.context();
+    tracing::info!(worker = %rt.owner, concurrency = rt.settings.concurrency, "worker started");
+    let running = monitor.run();
+    tokio::pin!(running);
+    let by_itself = tokio::select! {
+        ended = &mut running => {
+            ended?;
+            true
+        }
+        () = died.cancelled() => true,
+        () = shutdown.cancelled() => false,
+    };
+    let _ = context.shutdown();
+    let drained = tokio::time::timeout(grace, &mut running).await;
+    if drained.is_err() {
+        tracing::warn!(
+            worker = %rt.owner,
+            "shutdown grace period over; running tasks will be re-run after their lease expires"
+        );
+        rt.signals.drop_attempts();
+    }
+    anyhow::ensure!(!by_itself, "a worker stopped by itself");
+    if let Ok(ended) = drained {
+        ended?;
+    }
+    tracing::info!(worker = %rt.owner, "worker stopped");
+    Ok(())
+}
+
+/// The monitor and its workers. A worker that ends while the process is not stopping
+/// (an error, a panic in its own loop) cancels `died`, and is not restarted: the process
+/// stops and its readiness says so, rather than run on with half a worker.
+fn monitor(
+    rt: &Arc<Runtime>,
+    sweeper: Sweeper,
+    shutdown: &CancellationToken,
+    died: &CancellationToken,
+) -> Monitor {
     let sweeps = Duration::from_secs(sweeper.retention.interval_seconds);
     let sweeper = Arc::new(sweeper);
-    let monitor = Monitor::new()
+    Monitor::new()
         // The task worker: at most `concurrency` attempts at once, each on its own tokio
         // task; a panic past an attempt's own guard is caught, and the acknowledgement
         // gives its lease up (`backend::GiveUpLease`).
@@ -117,32 +157,27 @@ pub async fn run(
                     .build(ticks::sweep)
             }
         })
-        .on_event(|worker, event| {
-            if let Event::Error(e) = event {
-                tracing::error!(worker = %worker.name(), error = %e, "worker error");
+        .should_restart({
+            let died = died.clone();
+            move |worker, error| {
+                tracing::error!(worker = %worker.name(), error = %error, "worker stopped by itself");
+                died.cancel();
+                false
             }
-        });
-    let context = monitor.context();
-    tracing::info!(worker = %rt.owner, concurrency = rt.settings.concurrency, "worker started");
-    let running = monitor.run();
-    tokio::pin!(running);
-    tokio::select! {
-        ended = &mut running => {
-            ended?;
-            anyhow::bail!("the task worker stopped by itself");
-        }
-        () = shutdown.cancelled() => {}
-    }
-    let _ = context.shutdown();
-    match tokio::time::timeout(grace, &mut running).await {
-        Ok(ended) => ended?,
-        Err(_) => tracing::warn!(
-            worker = %rt.owner,
-            "shutdown grace period over; running tasks will be re-run after their lease expires"
-        ),
-    }
-    tracing::info!(worker = %rt.owner, "worker stopped");
-    Ok(())
+        })
+        .on_event({
+            let (died, shutdown) = (died.clone(), shutdown.clone());
+            move |worker, event| match event {
+                Event::Error(e) => {
+                    tracing::error!(worker = %worker.name(), error = %e, "worker error");
+                }
+                Event::Exit if !shutdown.is_cancelled() => {
+                    tracing::error!(worker = %worker.name(), "worker exited by itself");
+                    died.cancel();
+                }
+                _ => {}
+            }
+        })
 }
 
 /// A name unique to this worker instance: the owner of its leases.

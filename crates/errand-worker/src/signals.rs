@@ -33,6 +33,8 @@ pub struct Signals {
     /// Whether any project's running tasks are limited: then claims are fair, and a
     /// finished task may let a held-back one start (re-read every heartbeat).
     limited: Arc<AtomicBool>,
+    /// Cancelled when the shutdown grace period is over: running attempts stop.
+    drop_attempts: CancellationToken,
     running: Running,
 }
 
@@ -68,6 +70,16 @@ impl Signals {
         let signals = Self::default();
         let handle = tokio::spawn(signals.clone().listen(pool, shutdown));
         (signals, handle)
+    }
+
+    /// Resolves when running attempts must stop (the shutdown grace period is over).
+    pub async fn attempts_dropped(&self) {
+        self.drop_attempts.cancelled().await;
+    }
+
+    /// Stops every running attempt of this process.
+    pub fn drop_attempts(&self) {
+        self.drop_attempts.cancel();
     }
 
     pub fn limited(&self) -> bool {

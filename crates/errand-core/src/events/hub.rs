@@ -189,44 +189,57 @@ impl Hub {
         }
     }
 
-    /// After notifications may have been lost: signals the waiters whose task ended, and
-    /// adds to `wanted` every streamed task with events not yet broadcast (at most its
-    /// latest `RESYNC_EVENTS`). A failed read is logged; the next resync tries again.
-    async fn resync(&self, pool: &PgPool, wanted: &mut HashMap<Log, i64>) {
-        let (tasks, threads): (Vec<Uuid>, Vec<Uuid>) = match self.lock().as_ref() {
-            Some(w) => {
-                let logs = w.streams.keys();
-                let tasks = logs.clone().filter_map(|l| match l {
-                    Log::Task(id) => Some(*id),
-                    Log::Thread(_) => None,
-                });
-                let threads = logs.filter_map(|l| match l {
-                    Log::Thread(id) => Some(*id),
-                    Log::Task(_) => None,
-                });
-                (
-                    tasks.chain(w.ends.keys().copied()).collect(),
-                    threads.collect(),
-                )
-            }
-            None => return,
-        };
-        if tasks.is_empty() && threads.is_empty() {
-            return;
-        }
-        // Per log: its id, last seq, and (tasks) whether the task settled.
-        let rows: Vec<(Uuid, i64, bool, bool)> = match sqlx::query_as(
+    /// The tasks watched (streamed or waited for) and the threads streamed; `None` when
+    /// the hub has stopped.
+    fn watched_ids(&self) -> Option<(Vec<Uuid>, Vec<Uuid>)> {
+        let guard = self.lock();
+        let w = guard.as_ref()?;
+        let logs = w.streams.keys();
+        let tasks = logs.clone().filter_map(|l| match l {
+            Log::Task(id) => Some(*id),
+            Log::Thread(_) => None,
+        });
+        let threads = logs.filter_map(|l| match l {
+            Log::Thread(id) => Some(*id),
+            Log::Task(_) => None,
+        });
+        Some((
+            tasks.chain(w.ends.keys().copied()).collect(),
+            threads.collect(),
+        ))
+    }
+
+    /// Per log: its id, last seq, whether (a task) it settled, and whether it is a thread.
+    async fn last_seqs(
+        &self,
+        pool: &PgPool,
+        tasks: &[Uuid],
+        threads: &[Uuid],
+    ) -> sqlx::Result<Vec<(Uuid, i64, bool, bool)>> {
+        sqlx::query_as(
             "SELECT id, last_event_seq, status = ANY($3), false
              FROM tasks WHERE id = ANY($1)
              UNION ALL
              SELECT id, last_event_seq, false, true FROM threads WHERE id = ANY($2)",
         )
-        .bind(&tasks)
-        .bind(&threads)
+        .bind(tasks)
+        .bind(threads)
         .bind(&self.inner.settled)
         .fetch_all(pool)
         .await
-        {
+    }
+
+    /// After notifications may have been lost: signals the waiters whose task ended, and
+    /// adds to `wanted` every streamed task with events not yet broadcast (at most its
+    /// latest `RESYNC_EVENTS`). A failed read is logged; the next resync tries again.
+    async fn resync(&self, pool: &PgPool, wanted: &mut HashMap<Log, i64>) {
+        let Some((tasks, threads)) = self.watched_ids() else {
+            return;
+        };
+        if tasks.is_empty() && threads.is_empty() {
+            return;
+        }
+        let rows = match self.last_seqs(pool, &tasks, &threads).await {
             Ok(rows) => rows,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot re-check watched tasks; trying again later");
