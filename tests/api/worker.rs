@@ -171,3 +171,69 @@ async fn a_stale_worker_cannot_overwrite_a_newer_attempt() {
         .count();
     assert_eq!(terminal, 1);
 }
+
+/// A task a closing worker claimed but never started goes back to the queue with the
+/// attempt it had: the next worker runs it as attempt 1, not as a lost worker's retry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unstarted_claim_is_given_back_without_spending_an_attempt() {
+    use errand_core::tasks::lifecycle::{self, Pick};
+    let mut app = spawn_api().await;
+    app.create_runner(json!({"name": "once", "max_attempts": 1}))
+        .await;
+    let t = app.submit("once", json!({"arguments": {"a": 1}})).await;
+    let id: uuid::Uuid = t["id"].as_str().unwrap().parse().unwrap();
+    let mut conn = app.pool.acquire().await.unwrap();
+    let claimed = lifecycle::claim(
+        &mut conn,
+        Pick::Task(id),
+        "closing",
+        Duration::from_secs(60),
+    )
+    .await
+    .unwrap();
+    let task = claimed.tasks.into_iter().next().expect("claimed");
+    assert_eq!(task.attempts, 1);
+    // Another owner cannot give it back; its owner can, once.
+    assert!(
+        !lifecycle::unclaim(&mut conn, "someone else", &task)
+            .await
+            .unwrap()
+    );
+    assert!(
+        lifecycle::unclaim(&mut conn, "closing", &task)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !lifecycle::unclaim(&mut conn, "closing", &task)
+            .await
+            .unwrap()
+    );
+    drop(conn);
+    let queued = app.task(&t["id"].as_str().unwrap()).await;
+    assert_eq!(queued["status"], "queued", "{queued}");
+    assert_eq!(queued["attempts"], 0, "{queued}");
+    // With one attempt allowed, the task still runs, and succeeds.
+    app.spawn_worker_process();
+    let done = app
+        .wait_for_status(t["id"].as_str().unwrap(), "succeeded")
+        .await;
+    assert_eq!(done["attempts"], 1, "{done}");
+    let types: Vec<Value> = app
+        .events(t["id"].as_str().unwrap())
+        .await
+        .into_iter()
+        .map(|e| e["type"].clone())
+        .collect();
+    assert_eq!(
+        types[..4],
+        [
+            json!("task.queued"),
+            json!("task.started"),
+            json!("task.queued"),
+            json!("task.started")
+        ],
+        "{types:?}"
+    );
+    app.stop().await;
+}

@@ -27,6 +27,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::claiming::ClaimLoop;
 use super::{Runtime, lease};
+use errand_core::tasks::lifecycle;
 use errand_core::tasks::model::Task;
 use errand_core::tasks::queue;
 
@@ -71,18 +72,24 @@ impl TaskQueue {
         }
     }
 
-    /// Gives up the leases of tasks claimed but never started: they run again at once
-    /// (the reap counts the attempt, as for any attempt that ran out of time).
+    /// Gives back the tasks claimed but never started: queued again with the attempt
+    /// they had (`lifecycle::unclaim`); one that cannot be given back (the database is
+    /// away) has its lease expire, and runs again after it.
     fn release_unstarted(&mut self) -> Option<BoxFuture<'static, ()>> {
-        let ids: Vec<_> = self.claimed.drain(..).map(|t| t.id).collect();
-        if ids.is_empty() {
+        let tasks: Vec<_> = self.claimed.drain(..).collect();
+        if tasks.is_empty() {
             return None;
         }
         let rt = self.rt.clone();
         Some(Box::pin(async move {
-            for id in ids {
-                if let Err(e) = queue::expire(&rt.core.pool, &rt.owner, id).await {
-                    tracing::warn!(task_id = %id, error = %e, "cannot give up an unstarted task's lease; it expires by itself");
+            for task in tasks {
+                let given_back = async {
+                    let mut tx = rt.core.pool.begin().await?;
+                    lifecycle::unclaim(&mut tx, &rt.owner, &task).await?;
+                    tx.commit().await
+                };
+                if let Err(e) = given_back.await {
+                    tracing::warn!(task_id = %task.id, error = %e, "cannot give back an unstarted task; its lease expires by itself");
                 }
             }
         }))

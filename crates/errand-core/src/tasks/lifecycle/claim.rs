@@ -176,3 +176,33 @@ pub async fn claim(
         several_projects,
     })
 }
+
+/// Gives back a task this worker claimed but never started (it closed first): `queued`
+/// again with the attempt count it had (a resumed task resuming again), no lease, and a
+/// `task.queued` event; `false` when it is no longer this claim's (fenced on the owner and
+/// the attempt). Giving it back costs no attempt, unlike a lease left to expire.
+pub async fn unclaim(conn: &mut PgConnection, owner: &str, task: &Task) -> sqlx::Result<bool> {
+    let back: Option<i32> = sqlx::query_scalar(
+        "UPDATE tasks SET status = 'queued',
+            attempts = attempts - CASE WHEN $4 THEN 0 ELSE 1 END, resuming = $4,
+            lease_owner = NULL, lease_expires_at = NULL, run_after = now(), updated_at = now()
+         WHERE id = $1 AND lease_owner = $2 AND attempts = $3 AND status = 'running'
+         RETURNING attempts",
+    )
+    .bind(task.id)
+    .bind(owner)
+    .bind(task.attempts)
+    .bind(task.resumed)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(attempts) = back else {
+        return Ok(false);
+    };
+    let next = if task.resumed { attempts } else { attempts + 1 };
+    let queued = crate::tasks::queued::Queued {
+        attempt: next,
+        ..Default::default()
+    };
+    crate::events::append(conn, task.id, kind::QUEUED, &queued.data()).await?;
+    Ok(true)
+}

@@ -18,7 +18,7 @@ mod claim;
 mod end;
 mod pause;
 
-pub use claim::{Claimed, Pick, claim};
+pub use claim::{Claimed, Pick, claim, unclaim};
 pub use end::{Outcome, cancel, finish, requeue};
 pub use pause::{resume_answered, suspend_for_children, suspend_for_input, wake_after_children};
 
