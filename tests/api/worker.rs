@@ -210,7 +210,7 @@ async fn an_unstarted_claim_is_given_back_without_spending_an_attempt() {
             .unwrap()
     );
     drop(conn);
-    let queued = app.task(&t["id"].as_str().unwrap()).await;
+    let queued = app.task(t["id"].as_str().unwrap()).await;
     assert_eq!(queued["status"], "queued", "{queued}");
     assert_eq!(queued["attempts"], 0, "{queued}");
     // With one attempt allowed, the task still runs, and succeeds.
