@@ -40,6 +40,7 @@ use tokio_util::sync::CancellationToken;
 use backend::TaskQueue;
 use errand_core::config::{EventSettings, LimitsSettings, WorkerSettings};
 use errand_core::housekeeping::Sweeper;
+use errand_core::runners::model::MAX_TIMEOUT_SECONDS;
 use errand_core::runners::versions::VersionCache;
 use errand_core::telemetry::panic_text;
 
@@ -111,6 +112,12 @@ pub async fn run(
     Ok(())
 }
 
+/// The longest an attempt may hold a worker slot, whatever happens inside it: the longest
+/// runner timeout, plus time to record the outcome through a database restart. An attempt
+/// ends itself at its own deadline (`timed_out`); this bounds one that cannot (its lease is
+/// then given up, and the task runs again).
+const BACKSTOP: Duration = Duration::from_secs(MAX_TIMEOUT_SECONDS as u64 + 600);
+
 /// The monitor and its workers. A worker that ends while the process is not stopping
 /// (an error, a panic in its own loop) cancels `died`, and is not restarted: the process
 /// stops and its readiness says so, rather than run on with half a worker.
@@ -124,8 +131,8 @@ fn monitor(
     let sweeper = Arc::new(sweeper);
     Monitor::new()
         // The task worker: at most `concurrency` attempts at once, each on its own tokio
-        // task; a panic past an attempt's own guard is caught, and the acknowledgement
-        // gives its lease up (`backend::GiveUpLease`).
+        // task and within `BACKSTOP`; a panic past an attempt's own guard is caught; the
+        // acknowledgement gives the lease of either up (`backend::GiveUpLease`).
         .register({
             let rt = rt.clone();
             move |_restarts| {
@@ -133,6 +140,7 @@ fn monitor(
                     .backend(TaskQueue::new(rt.clone()))
                     .concurrency(rt.settings.concurrency)
                     .parallelize(tokio::spawn)
+                    .timeout(BACKSTOP)
                     .layer(CatchPanicLayer::with_panic_handler(
                         |panic: &Box<dyn Any + Send>| {
                             lease::AttemptFault(format!(
