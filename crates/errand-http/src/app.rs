@@ -166,23 +166,7 @@ impl Application {
             };
             app.app_data(doc.clone())
                 .service(openapi_json)
-                .route(
-                    "/docs",
-                    web::get().to(|| async {
-                        HttpResponse::PermanentRedirect()
-                            .insert_header((actix_web::http::header::LOCATION, "/docs/"))
-                            .finish()
-                    }),
-                )
-                // Swagger UI, bundled into the binary: the page needs nothing from the
-                // network, so it works on an offline or air-gapped host.
-                .service(
-                    SwaggerUi::new("/docs/{_:.*}")
-                        // No validator badge: it would call a public server.
-                        .config(
-                            utoipa_swagger_ui::Config::from("/openapi.json").validator_url("none"),
-                        ),
-                )
+                .configure(docs)
                 .default_service(web::to(not_found))
                 .wrap(from_fn(request_id_header))
                 .wrap(from_fn(crate::normalize::normalize_path))
@@ -206,6 +190,24 @@ impl Application {
 }
 
 /// Lets browser apps on the allowed origins call the API, `EventSource` included.
+/// `/docs`: Swagger UI, bundled into the binary, so the page needs nothing from the
+/// network (it works on an offline or air-gapped host).
+fn docs(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/docs",
+        web::get().to(|| async {
+            HttpResponse::PermanentRedirect()
+                .insert_header((actix_web::http::header::LOCATION, "/docs/"))
+                .finish()
+        }),
+    )
+    .service(
+        SwaggerUi::new("/docs/{_:.*}")
+            // No validator badge: it would call a public server.
+            .config(utoipa_swagger_ui::Config::from("/openapi.json").validator_url("none")),
+    );
+}
+
 fn cors(origins: &[String]) -> Cors {
     let mut cors = Cors::default()
         .allowed_methods(["GET", "POST", "PUT", "DELETE"])

@@ -79,17 +79,14 @@ impl<'a> Run<'a> {
         Ok(response)
     }
 
-    /// One model call: replayed from the journal, or made and journaled.
-    pub async fn model_call(
-        &mut self,
+    /// Calls the model, its text streamed into the log as it comes (`deltas`); returns the
+    /// call's result and the text not yet flushed. Every delta is logged before the
+    /// outcome, so the log reads in order; the tail goes into the step's own transaction.
+    async fn call_streaming(
+        &self,
         provider: &dyn ModelProvider,
         request: &CompletionRequest,
-        purpose: &str,
-    ) -> anyhow::Result<Result<Completion, LlmError>> {
-        if let Some(response) = self.replay(MODEL_CALL)? {
-            return Ok(Ok(completion_from_json(&response)));
-        }
-        let started_at = Utc::now();
+    ) -> anyhow::Result<(Result<Completion, LlmError>, String)> {
         self.partial.lock().map(|mut p| p.clear()).ok();
         let (deltas, pieces) = mpsc::channel(errand_core::llm::DELTA_BUFFER);
         let forwarder = tokio::spawn(deltas::forward_deltas(
@@ -101,9 +98,22 @@ impl<'a> Run<'a> {
         ));
         let result = provider.complete(request, &deltas).await;
         drop(deltas);
-        // Every delta is logged before the outcome, so the log reads in order; text not
-        // yet flushed goes into the step's own transaction.
         let tail = forwarder.await??;
+        Ok((result, tail))
+    }
+
+    /// One model call: replayed from the journal, or made and journaled.
+    pub async fn model_call(
+        &mut self,
+        provider: &dyn ModelProvider,
+        request: &CompletionRequest,
+        purpose: &str,
+    ) -> anyhow::Result<Result<Completion, LlmError>> {
+        if let Some(response) = self.replay(MODEL_CALL)? {
+            return Ok(Ok(completion_from_json(&response)));
+        }
+        let started_at = Utc::now();
+        let (result, tail) = self.call_streaming(provider, request).await?;
         let completion = match result {
             Ok(c) => c,
             Err(e) => {

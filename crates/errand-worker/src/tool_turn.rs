@@ -213,16 +213,7 @@ impl Run<'_> {
     ) -> anyhow::Result<ToolResult> {
         let (id, attempt) = (self.task.id, self.task.attempts);
         let request = json!({"id": call.id, "name": call.name, "arguments": call.arguments});
-        persist("logging a tool call", || async {
-            let mut tx = self.rt.core.pool.begin().await?;
-            // Progress only: a crash before the result re-runs the call and logs it again.
-            db::relax_durability(&mut tx).await?;
-            events::append_for_attempt(&mut tx, id, attempt, kind::TOOL_CALL_STARTED, &request)
-                .await?;
-            tx.commit().await?;
-            Ok(())
-        })
-        .await?;
+        self.log_started(&request).await?;
         let started_at = Utc::now();
         let result = match refusal {
             None => execute(call, tools, limit).await,
@@ -256,24 +247,50 @@ impl Run<'_> {
             cost_usd: None,
             started_at,
         };
-        let recorded = persist("recording a tool result", || async {
-            let mut tx = self.rt.core.pool.begin().await?;
-            let recorded = journal::record(&mut tx, &step).await?;
-            if recorded != Recorded::Written {
-                return Ok(recorded);
-            }
-            let mut completed = response.clone();
-            completed["id"] = json!(call.id);
-            events::append(&mut tx, id, kind::TOOL_CALL_COMPLETED, &completed).await?;
-            invocations::record(&mut *tx, self.task.project, &invocation).await?;
-            tx.commit().await?;
-            Ok(Recorded::Written)
+        let recorded = persist("recording a tool result", || {
+            self.commit_tool_step(&step, &call.id, &invocation)
         })
         .await?;
         if recorded == Recorded::NotOwned {
             return Err(Superseded.into());
         }
         Ok(result)
+    }
+
+    /// `tool_call.started`: progress only, so a crash before the result re-runs the call
+    /// and logs it again.
+    async fn log_started(&self, request: &Value) -> anyhow::Result<()> {
+        let (id, attempt) = (self.task.id, self.task.attempts);
+        persist("logging a tool call", || async {
+            let mut tx = self.rt.core.pool.begin().await?;
+            db::relax_durability(&mut tx).await?;
+            events::append_for_attempt(&mut tx, id, attempt, kind::TOOL_CALL_STARTED, request)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// A tool call's step, its `tool_call.completed` event and its invocation record, in
+    /// one transaction (nothing when the step is journaled already or not this attempt's).
+    async fn commit_tool_step(
+        &self,
+        step: &NewStep<'_>,
+        call_id: &str,
+        invocation: &NewInvocation<'_>,
+    ) -> anyhow::Result<Recorded> {
+        let mut tx = self.rt.core.pool.begin().await?;
+        let recorded = journal::record(&mut tx, step).await?;
+        if recorded != Recorded::Written {
+            return Ok(recorded);
+        }
+        let mut completed = step.response.clone();
+        completed["id"] = json!(call_id);
+        events::append(&mut tx, step.task_id, kind::TOOL_CALL_COMPLETED, &completed).await?;
+        invocations::record(&mut *tx, self.task.project, invocation).await?;
+        tx.commit().await?;
+        Ok(Recorded::Written)
     }
 }
 

@@ -262,16 +262,7 @@ impl Settings {
         if self.events.heartbeat_seconds == 0 || self.events.subscriber_buffer == 0 {
             bail!("events.heartbeat_seconds and events.subscriber_buffer must be at least 1");
         }
-        for origin in &self.server.cors_allowed_origins {
-            let web = origin.starts_with("http://") || origin.starts_with("https://");
-            let bare = origin.splitn(4, '/').nth(3).is_none();
-            if origin != "*" && !(web && bare) {
-                bail!(
-                    "server.cors_allowed_origins: {origin:?} is not an origin \
-                     (scheme://host[:port], no path) or \"*\""
-                );
-            }
-        }
+        self.check_origins()?;
         let l = &self.limits;
         if [
             l.cache_entries,
@@ -300,6 +291,26 @@ impl Settings {
         if self.retention.interval_seconds == 0 || self.retention.batch_size == 0 {
             bail!("retention.interval_seconds and retention.batch_size must be at least 1");
         }
+        self.check_connections()
+    }
+
+    /// Each of `server.cors_allowed_origins` is an origin or `*`.
+    fn check_origins(&self) -> anyhow::Result<()> {
+        for origin in &self.server.cors_allowed_origins {
+            let web = origin.starts_with("http://") || origin.starts_with("https://");
+            let bare = origin.splitn(4, '/').nth(3).is_none();
+            if origin != "*" && !(web && bare) {
+                bail!(
+                    "server.cors_allowed_origins: {origin:?} is not an origin \
+                     (scheme://host[:port], no path) or \"*\""
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// `database.max_connections`, when set, leaves the worker a connection per task.
+    fn check_connections(&self) -> anyhow::Result<()> {
         if let Some(max) = self.database.max_connections {
             let concurrency = self.worker.concurrency;
             if max < 2 {

@@ -123,6 +123,13 @@ pub enum StructuredOutput {
     Prompt,
 }
 
+impl From<String> for StructuredOutput {
+    /// A stored mode; one this build does not know reads as `auto`.
+    fn from(stored: String) -> Self {
+        serde_json::from_value(serde_json::Value::String(stored)).unwrap_or_default()
+    }
+}
+
 impl StructuredOutput {
     pub fn as_str(self) -> &'static str {
         match self {

@@ -65,24 +65,17 @@ impl Fetcher {
         let (mut method, mut body) = (request.method, request.body);
         let mut headers = request.headers;
         for _ in 0..=self.max_redirects {
-            let pinned = self.check(&url).await?;
-            let mut builder = reqwest::Client::builder()
-                .redirect(Policy::none())
-                .no_proxy()
-                .tls_backend_preconfigured(self.tls.clone());
-            if let Some((host, addr)) = &pinned {
-                // The request goes to the address that was checked, never a new lookup.
-                builder = builder.resolve(host, *addr);
-            }
-            let client = builder.build().map_err(|e| e.to_string())?;
-            let mut send = client.request(method.clone(), url.clone());
+            let mut send = self
+                .pinned_client(&url)
+                .await?
+                .request(method.clone(), url.clone());
             for (name, value) in &headers {
                 send = send.header(name, value);
             }
             if let Some(body) = &body {
                 send = send.body(body.clone());
             }
-            let mut response = send
+            let response = send
                 .send()
                 .await
                 .map_err(|e| format!("request failed: {e}"))?;
@@ -106,35 +99,55 @@ impl Fetcher {
                 }
                 continue;
             }
-            let content_type = response
-                .headers()
-                .get("content-type")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
-            let mut read = Vec::new();
-            let mut truncated = false;
-            while let Some(chunk) = response
-                .chunk()
-                .await
-                .map_err(|e| format!("reading the body failed: {e}"))?
-            {
-                let room = self.max_bytes - read.len();
-                if chunk.len() > room {
-                    read.extend_from_slice(&chunk[..room]);
-                    truncated = true;
-                    break;
-                }
-                read.extend_from_slice(&chunk);
-            }
-            return Ok(Fetched {
-                status: status.as_u16(),
-                url: url.to_string(),
-                content_type,
-                body: read,
-                truncated,
-            });
+            return self.read(url, response).await;
         }
         Err(format!("more than {} redirects", self.max_redirects))
+    }
+
+    /// A client for `url` that connects only to the address its check approved (never a
+    /// new lookup) and follows no redirect itself.
+    async fn pinned_client(&self, url: &Url) -> Result<reqwest::Client, String> {
+        let pinned = self.check(url).await?;
+        let mut builder = reqwest::Client::builder()
+            .redirect(Policy::none())
+            .no_proxy()
+            .tls_backend_preconfigured(self.tls.clone());
+        if let Some((host, addr)) = &pinned {
+            builder = builder.resolve(host, *addr);
+        }
+        builder.build().map_err(|e| e.to_string())
+    }
+
+    /// The answer at `url`: its status, type and body, read up to `max_bytes`.
+    async fn read(&self, url: Url, mut response: reqwest::Response) -> Result<Fetched, String> {
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let mut read = Vec::new();
+        let mut truncated = false;
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| format!("reading the body failed: {e}"))?
+        {
+            let room = self.max_bytes - read.len();
+            if chunk.len() > room {
+                read.extend_from_slice(&chunk[..room]);
+                truncated = true;
+                break;
+            }
+            read.extend_from_slice(&chunk);
+        }
+        Ok(Fetched {
+            status: status.as_u16(),
+            url: url.to_string(),
+            content_type,
+            body: read,
+            truncated,
+        })
     }
 
     /// Checks where `url` leads: `Some((host, address))` to pin for a host name, `None`

@@ -192,7 +192,9 @@ fn default_attempts() -> u32 {
 }
 
 /// A registered runner at its current version.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+// Read straight from `runners` joined with the version's row (`FromRow`): one shape for the
+// stored runner and the answer.
+#[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct Runner {
     pub id: Uuid,
     pub name: String,
@@ -204,16 +206,21 @@ pub struct Runner {
     pub input_schema: Value,
     #[schema(schema_with = crate::wire_schema::optional_json_schema)]
     pub output_schema: Option<Value>,
+    #[sqlx(json)]
     pub rules: Vec<String>,
     pub model: String,
     #[schema(value_type = Object)]
+    #[sqlx(json)]
     pub model_settings: Map<String, Value>,
     pub timeout_seconds: i32,
     pub max_attempts: i32,
+    #[sqlx(json)]
     pub labels: BTreeMap<String, String>,
+    #[sqlx(json)]
     pub toolkits: Vec<String>,
     pub max_turns: i32,
     pub repair_turns: i32,
+    #[sqlx(try_from = "String")]
     pub structured_output: StructuredOutput,
     pub tool_timeout_seconds: i32,
     pub context_tokens: i32,

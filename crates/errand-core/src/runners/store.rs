@@ -1,10 +1,6 @@
 //! Runner storage: `runners` holds identity and the current version, `runner_versions`
 //! the immutable definitions.
 
-use std::collections::BTreeMap;
-
-use chrono::{DateTime, Utc};
-use serde_json::{Map, Value};
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
@@ -18,62 +14,6 @@ const SELECT: &str = "SELECT r.id, r.name, v.version, v.title, v.description, v.
         v.max_attempts, v.labels, v.toolkits, v.max_turns, v.repair_turns, v.structured_output,
         v.tool_timeout_seconds, v.context_tokens, v.input_timeout_seconds, r.created_at, v.created_at AS updated_at
     FROM runners r JOIN runner_versions v ON v.runner_id = r.id";
-
-#[derive(sqlx::FromRow)]
-struct RunnerRow {
-    id: Uuid,
-    name: String,
-    version: i32,
-    title: String,
-    description: String,
-    input_schema: Value,
-    output_schema: Option<Value>,
-    rules: Json<Vec<String>>,
-    model: String,
-    model_settings: Json<Map<String, Value>>,
-    timeout_seconds: i32,
-    max_attempts: i32,
-    labels: Json<BTreeMap<String, String>>,
-    toolkits: Json<Vec<String>>,
-    max_turns: i32,
-    repair_turns: i32,
-    structured_output: String,
-    tool_timeout_seconds: i32,
-    context_tokens: i32,
-    input_timeout_seconds: i32,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-}
-
-impl From<RunnerRow> for Runner {
-    fn from(r: RunnerRow) -> Self {
-        Runner {
-            id: r.id,
-            name: r.name,
-            version: r.version,
-            title: r.title,
-            description: r.description,
-            input_schema: r.input_schema,
-            output_schema: r.output_schema,
-            rules: r.rules.0,
-            model: r.model,
-            model_settings: r.model_settings.0,
-            timeout_seconds: r.timeout_seconds,
-            max_attempts: r.max_attempts,
-            labels: r.labels.0,
-            toolkits: r.toolkits.0,
-            max_turns: r.max_turns,
-            repair_turns: r.repair_turns,
-            structured_output: serde_json::from_value(Value::String(r.structured_output))
-                .unwrap_or_default(),
-            tool_timeout_seconds: r.tool_timeout_seconds,
-            context_tokens: r.context_tokens,
-            input_timeout_seconds: r.input_timeout_seconds,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        }
-    }
-}
 
 impl Runner {
     pub fn definition(&self) -> RunnerDefinition {
@@ -106,7 +46,7 @@ pub async fn get(
     project: ProjectId,
     name: &str,
 ) -> sqlx::Result<Option<Runner>> {
-    sqlx::query_as::<_, RunnerRow>(sqlx::AssertSqlSafe(format!(
+    sqlx::query_as::<_, Runner>(sqlx::AssertSqlSafe(format!(
         "{SELECT} AND v.version = r.version
          WHERE r.project_id = $2 AND r.name = $1 AND r.deleted_at IS NULL"
     )))
@@ -114,7 +54,6 @@ pub async fn get(
     .bind(project)
     .fetch_optional(db)
     .await
-    .map(|r| r.map(Runner::from))
 }
 
 /// A specific version, deleted runners included (queued tasks still run on them).
@@ -123,14 +62,13 @@ pub async fn get_version(
     id: Uuid,
     version: i32,
 ) -> sqlx::Result<Option<Runner>> {
-    sqlx::query_as::<_, RunnerRow>(sqlx::AssertSqlSafe(format!(
+    sqlx::query_as::<_, Runner>(sqlx::AssertSqlSafe(format!(
         "{SELECT} WHERE r.id = $1 AND v.version = $2"
     )))
     .bind(id)
     .bind(version)
     .fetch_optional(db)
     .await
-    .map(|r| r.map(Runner::from))
 }
 
 /// Live runners ordered by name, after the name `after`.
@@ -140,7 +78,7 @@ pub async fn list(
     after: Option<&str>,
     limit: i64,
 ) -> sqlx::Result<Vec<Runner>> {
-    sqlx::query_as::<_, RunnerRow>(sqlx::AssertSqlSafe(format!(
+    sqlx::query_as::<_, Runner>(sqlx::AssertSqlSafe(format!(
         "{SELECT} AND v.version = r.version
          WHERE r.project_id = $3 AND r.deleted_at IS NULL AND ($1::text IS NULL OR r.name > $1)
          ORDER BY r.name LIMIT $2"
@@ -150,7 +88,6 @@ pub async fn list(
     .bind(project)
     .fetch_all(db)
     .await
-    .map(|rows| rows.into_iter().map(Runner::from).collect())
 }
 
 /// Live runners ordered by their tool name (`run_<name>_task`, byte order), after the tool
@@ -161,7 +98,7 @@ pub async fn list_by_tool_name(
     after: &str,
     limit: i64,
 ) -> sqlx::Result<Vec<Runner>> {
-    sqlx::query_as::<_, RunnerRow>(sqlx::AssertSqlSafe(format!(
+    sqlx::query_as::<_, Runner>(sqlx::AssertSqlSafe(format!(
         "{SELECT} AND v.version = r.version
          WHERE r.project_id = $3 AND r.deleted_at IS NULL
            AND ('run_' || r.name || '_task') COLLATE \"C\" > $1 COLLATE \"C\"
@@ -172,7 +109,6 @@ pub async fn list_by_tool_name(
     .bind(project)
     .fetch_all(db)
     .await
-    .map(|rows| rows.into_iter().map(Runner::from).collect())
 }
 
 /// Creates a runner at version 1. Fails with the `runners_name_live` constraint when the

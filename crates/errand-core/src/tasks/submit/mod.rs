@@ -54,6 +54,18 @@ pub enum JobStart {
     AfterTimeout,
 }
 
+impl JobStart {
+    /// How long from now until workers may pick the task up.
+    fn delay(self, runner: &Runner) -> Duration {
+        match self {
+            Self::Now => Duration::ZERO,
+            Self::AfterTimeout => {
+                Duration::from_secs(u64::try_from(runner.timeout_seconds).unwrap_or(0) + 60)
+            }
+        }
+    }
+}
+
 pub enum Submitted {
     Created(Box<Task>),
     /// A submission with `models`: one task per model, in the order given.
@@ -192,12 +204,7 @@ impl Submitter<'_> {
                 &serde_json::to_value(&body).unwrap_or_default(),
             )
         });
-        let run_after = match start {
-            JobStart::Now => Duration::ZERO,
-            JobStart::AfterTimeout => {
-                Duration::from_secs(u64::try_from(runner.timeout_seconds).unwrap_or(0) + 60)
-            }
-        };
+        let run_after = start.delay(&runner);
         let mut tx = self.pool.begin().await?;
         // The first task's id, named by the tasks an `interrupt`/`rollback` supersedes.
         let first_id = uuid::Uuid::now_v7();
@@ -236,13 +243,14 @@ impl Submitter<'_> {
         }
         tx.commit().await?;
         tracing::info!(runner = %runner.name, tasks = created.len(), "task queued");
-        if batch_id.is_some() {
-            return Ok(Submitted::Batch(created));
+        match (batch_id, created.pop()) {
+            (Some(_), Some(last)) => {
+                created.push(last);
+                Ok(Submitted::Batch(created))
+            }
+            (None, Some(task)) => Ok(Submitted::Created(Box::new(task))),
+            (_, None) => Err(Fault::bug("a submission created no task").into()),
         }
-        let task = created
-            .pop()
-            .ok_or_else(|| Fault::bug("a submission created no task"))?;
-        Ok(Submitted::Created(Box::new(task)))
     }
 
     /// Inserts `new`; `None` when its idempotency `key` is held by another task. Errors
