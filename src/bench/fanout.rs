@@ -9,6 +9,7 @@ use futures::StreamExt;
 use serde_json::json;
 use sqlx::PgPool;
 use tokio::sync::Semaphore;
+use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 use super::stats::{Summary, mib, ms, rss_bytes};
@@ -59,40 +60,8 @@ async fn one_level(
     let last = first + args.events as i64 - 1;
 
     let rss_before = rss_bytes(api.pid()).unwrap_or(0);
-    let connecting = Arc::new(Semaphore::new(CONNECTING));
     let started = Instant::now();
-    let (ready_tx, mut ready_rx) = tokio::sync::mpsc::unbounded_channel();
-    let clients: Vec<_> = (0..streams)
-        .map(|_| {
-            let (client, url, connecting, ready) = (
-                client.clone(),
-                url.clone(),
-                connecting.clone(),
-                ready_tx.clone(),
-            );
-            tokio::spawn(async move {
-                let permit = connecting.acquire_owned().await?;
-                let res = client
-                    .get(&url)
-                    .header("accept", "text/event-stream")
-                    .header("last-event-id", "1")
-                    .send()
-                    .await?;
-                anyhow::ensure!(
-                    res.status().is_success(),
-                    "stream refused: {}",
-                    res.status()
-                );
-                drop(permit);
-                let _ = ready.send(());
-                receive(res, last).await
-            })
-        })
-        .collect();
-    drop(ready_tx);
-    for _ in 0..streams {
-        anyhow::ensure!(ready_rx.recv().await.is_some(), "a stream failed to open");
-    }
+    let clients = open_streams(&client, &url, streams, last).await?;
     let connect_time = started.elapsed();
     tokio::time::sleep(Duration::from_millis(500)).await;
     let rss_connected = rss_bytes(api.pid()).unwrap_or(0);
@@ -131,6 +100,50 @@ async fn one_level(
         extra as f64 / streams as f64 / 1024.0,
     );
     Ok(())
+}
+
+/// The SSE clients, each once its stream is open (at most `CONNECTING` connecting at
+/// once), receiving until seq `last`.
+async fn open_streams(
+    client: &reqwest::Client,
+    url: &str,
+    streams: usize,
+    last: i64,
+) -> anyhow::Result<Vec<JoinHandle<anyhow::Result<Vec<(i64, Instant)>>>>> {
+    let connecting = Arc::new(Semaphore::new(CONNECTING));
+    let (ready_tx, mut ready_rx) = tokio::sync::mpsc::unbounded_channel();
+    let clients: Vec<_> = (0..streams)
+        .map(|_| {
+            let (client, url, connecting, ready) = (
+                client.clone(),
+                url.to_owned(),
+                connecting.clone(),
+                ready_tx.clone(),
+            );
+            tokio::spawn(async move {
+                let permit = connecting.acquire_owned().await?;
+                let res = client
+                    .get(&url)
+                    .header("accept", "text/event-stream")
+                    .header("last-event-id", "1")
+                    .send()
+                    .await?;
+                anyhow::ensure!(
+                    res.status().is_success(),
+                    "stream refused: {}",
+                    res.status()
+                );
+                drop(permit);
+                let _ = ready.send(());
+                receive(res, last).await
+            })
+        })
+        .collect();
+    drop(ready_tx);
+    for _ in 0..streams {
+        anyhow::ensure!(ready_rx.recv().await.is_some(), "a stream failed to open");
+    }
+    Ok(clients)
 }
 
 /// Appends the events one transaction each, `interval_ms` apart; returns each seq's commit
