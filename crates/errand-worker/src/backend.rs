@@ -136,6 +136,11 @@ impl Backend for TaskQueue {
             // Called only with a free permit: one, at least.
             self.free.store(free.max(1), Ordering::SeqCst);
             if self.claiming.is_none() {
+                // Closed: nothing more is claimed (apalis polls no further, but an empty
+                // claim must not spin here if it did).
+                if self.closing.is_cancelled() {
+                    return Poll::Pending;
+                }
                 let Some(claim_loop) = self.claim_loop.take() else {
                     return Poll::Pending;
                 };
