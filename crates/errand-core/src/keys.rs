@@ -3,6 +3,7 @@
 //! (`prefix`, never more than 8 of its secret part) so a person can tell keys apart. The
 //! plaintext is shown once, when the key is made.
 
+use crate::page::named_page;
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
@@ -96,6 +97,8 @@ pub struct ApiKey {
     pub revoked_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
+
+named_page!(ApiKeyPage = CursorPage<ApiKey>, about: None, cursor: Some("Pass as `cursor` for the next page; `null` on the last."));
 
 /// What authentication needs of a key.
 #[derive(Debug, Clone)]

@@ -14,6 +14,7 @@ mod tests {
         "cache",
         "json",
         "wire_schema",
+        "page",
         "conversation",
         "config",
         "db",

@@ -19,6 +19,7 @@ pub mod json;
 pub mod keys;
 mod layers;
 pub mod llm;
+pub mod page;
 pub mod projects;
 pub mod runners;
 pub mod tasks;

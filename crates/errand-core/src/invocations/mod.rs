@@ -5,6 +5,7 @@
 
 pub mod invoke;
 
+use crate::page::named_page;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -129,12 +130,7 @@ pub struct InvocationQuery {
     pub cursor: Option<Uuid>,
 }
 
-/// One page of invocations, newest first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct InvocationPage {
-    pub data: Vec<Invocation>,
-    pub next_cursor: Option<String>,
-}
+named_page!(InvocationPage = CursorPage<Invocation>, about: Some("One page of invocations, newest first."), cursor: None);
 
 /// The project's invocations of `tool`, newest first, before `cursor`. A runner tool's
 /// call recorded before its task ended takes the task's result as read now.

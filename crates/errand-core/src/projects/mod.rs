@@ -4,6 +4,7 @@
 
 pub mod store;
 
+use crate::page::named_page;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -79,9 +80,4 @@ impl NewProject {
     }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ProjectPage {
-    pub data: Vec<Project>,
-    /// Pass as `cursor` for the next page; `null` on the last.
-    pub next_cursor: Option<String>,
-}
+named_page!(ProjectPage = CursorPage<Project>, about: None, cursor: Some("Pass as `cursor` for the next page; `null` on the last."));

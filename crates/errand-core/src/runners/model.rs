@@ -1,5 +1,6 @@
 //! Runner request and response bodies.
 
+use crate::page::named_page;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -229,13 +230,7 @@ pub struct Runner {
     pub updated_at: DateTime<Utc>,
 }
 
-/// One page of runners, ordered by name.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RunnerPage {
-    pub data: Vec<Runner>,
-    /// Pass as `cursor` to get the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
-}
+named_page!(RunnerPage = CursorPage<Runner>, about: Some("One page of runners, ordered by name."), cursor: Some("Pass as `cursor` to get the next page; `null` on the last page."));
 
 /// A checked definition, ready to store.
 #[derive(Debug, Clone, PartialEq)]

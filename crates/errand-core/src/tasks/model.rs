@@ -1,5 +1,6 @@
 //! Task request and response bodies.
 
+use crate::page::named_page;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -213,13 +214,7 @@ fn empty_object() -> Value {
     Value::Object(Map::new())
 }
 
-/// One page of tasks, newest first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TaskPage {
-    pub data: Vec<Task>,
-    /// Pass as `cursor` to get the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
-}
+named_page!(TaskPage = CursorPage<Task>, about: Some("One page of tasks, newest first."), cursor: Some("Pass as `cursor` to get the next page; `null` on the last page."));
 
 /// Filters of `GET /v1/tasks`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -251,13 +246,7 @@ pub struct TaskFilter {
     pub cursor: Option<Uuid>,
 }
 
-/// A page of a task's event log.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EventPage {
-    pub data: Vec<crate::events::TaskEvent>,
-    /// Pass as `after` to continue; equals the request's `after` when nothing is new.
-    pub next_after: i64,
-}
+named_page!(EventPage = LogPage<crate::events::TaskEvent, i64>, about: "A page of a task's event log.", position: Int64);
 
 /// Query of `GET /v1/tasks/{id}/events`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -298,13 +287,7 @@ pub struct SubmitQuery {
     pub stream: Option<bool>,
 }
 
-/// A page of a task's step journal.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StepPage {
-    pub data: Vec<super::journal::TaskStep>,
-    /// Pass as `after` to continue; equals the request's `after` when nothing is new.
-    pub next_after: i32,
-}
+named_page!(StepPage = LogPage<super::journal::TaskStep, i32>, about: "A page of a task's step journal.", position: Int32);
 
 /// Query of `GET /v1/tasks/{id}/steps`.
 #[derive(Debug, Deserialize, IntoParams)]

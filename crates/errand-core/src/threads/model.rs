@@ -1,5 +1,6 @@
 //! Thread request and response bodies.
 
+use crate::page::named_page;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -137,13 +138,7 @@ pub fn metadata_violation(pointer: &str, metadata: &Map<String, Value>) -> Optio
     })
 }
 
-/// One page of threads, newest first.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ThreadPage {
-    pub data: Vec<Thread>,
-    /// Pass as `cursor` to get the next page; `null` on the last page.
-    pub next_cursor: Option<String>,
-}
+named_page!(ThreadPage = CursorPage<Thread>, about: Some("One page of threads, newest first."), cursor: Some("Pass as `cursor` to get the next page; `null` on the last page."));
 
 /// Filters of `GET /v1/threads`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -203,13 +198,7 @@ pub struct ThreadMessage {
     pub created_at: DateTime<Utc>,
 }
 
-/// A page of a thread's messages.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MessagePage {
-    pub data: Vec<ThreadMessage>,
-    /// Pass as `after` to continue; equals the request's `after` when nothing is new.
-    pub next_after: i32,
-}
+named_page!(MessagePage = LogPage<ThreadMessage, i32>, about: "A page of a thread's messages.", position: Int32);
 
 /// Query of `GET /v1/threads/{id}/messages`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -224,10 +213,4 @@ pub struct MessageQuery {
     pub limit: Option<u32>,
 }
 
-/// A page of a thread's event log.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ThreadEventPage {
-    pub data: Vec<crate::events::ThreadEvent>,
-    /// Pass as `after` to continue; equals the request's `after` when nothing is new.
-    pub next_after: i64,
-}
+named_page!(ThreadEventPage = LogPage<crate::events::ThreadEvent, i64>, about: "A page of a thread's event log.", position: Int64);

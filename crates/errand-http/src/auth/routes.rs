@@ -14,7 +14,7 @@ use crate::body::JsonBody;
 use crate::error::{ApiError, ErrorCode, Violation};
 use crate::openapi::{BodyErrors, NotFound, QueryErrors, ServerErrors};
 use crate::projects::routes::project_not_found;
-use errand_core::keys::{self, ApiKey, NewKey};
+use errand_core::keys::{self, ApiKey, ApiKeyPage, NewKey};
 use errand_core::projects::{self, ProjectId};
 
 /// `POST /v1/api-keys`.
@@ -42,13 +42,6 @@ pub struct CreatedApiKey {
     pub api_key: ApiKey,
     /// The key itself. Store it now: only its hash is kept.
     pub key: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ApiKeyPage {
-    pub data: Vec<ApiKey>,
-    /// Pass as `cursor` for the next page; `null` on the last.
-    pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
