@@ -15,6 +15,7 @@ mod tests {
         "json",
         "wire_schema",
         "page",
+        "signatures",
         "conversation",
         "config",
         "db",

@@ -22,6 +22,7 @@ pub mod llm;
 pub mod page;
 pub mod projects;
 pub mod runners;
+pub mod signatures;
 pub mod tasks;
 pub mod telemetry;
 pub mod threads;
