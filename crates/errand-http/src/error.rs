@@ -87,16 +87,6 @@ impl ApiError {
         }
     }
 
-    pub fn unavailable(cause: anyhow::Error) -> Self {
-        Self {
-            cause: Some(cause),
-            ..Self::new(
-                ErrorCode::ServiceUnavailable,
-                "the database is unavailable; retry later",
-            )
-        }
-    }
-
     /// A domain error, its code, message, violations and `Retry-After` as they are; a
     /// fault's cause is kept for the log.
     pub fn coded(e: &(impl Coded + ?Sized)) -> Self {
@@ -158,36 +148,18 @@ impl ResponseError for ApiError {
     }
 }
 
+/// Read once, in `Fault`: connection loss 503, data the database cannot hold 422, else 500.
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
-        match db_fault(&e) {
-            DbFault::Unavailable => Self::unavailable(e.into()),
-            DbFault::BadData => {
-                let reason = match &e {
-                    sqlx::Error::Database(db) => db.message().to_owned(),
-                    other => other.to_string(),
-                };
-                Self {
-                    cause: Some(e.into()),
-                    ..Self::new(
-                        ErrorCode::InvalidValue,
-                        format!("a value in the request cannot be stored: {reason}"),
-                    )
-                }
-            }
-            DbFault::Other => Self::internal(e.into()),
-        }
+        Self::coded(&Fault::from(e))
     }
 }
 
 impl From<anyhow::Error> for ApiError {
     fn from(e: anyhow::Error) -> Self {
-        match e.downcast::<sqlx::Error>() {
-            Ok(db) => db.into(),
-            Err(e) => match e.downcast::<ApiError>() {
-                Ok(api) => api,
-                Err(e) => Self::internal(e),
-            },
+        match e.downcast::<ApiError>() {
+            Ok(api) => api,
+            Err(e) => Self::coded(&Fault::from(e)),
         }
     }
 }
