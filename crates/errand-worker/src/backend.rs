@@ -29,7 +29,6 @@ use super::claiming::ClaimLoop;
 use super::{Runtime, lease};
 use errand_core::tasks::lifecycle;
 use errand_core::tasks::model::Task;
-use errand_core::tasks::queue;
 
 /// Never constructed: the backend does not fail (see the module's comment).
 #[derive(Debug, thiserror::Error)]
@@ -42,8 +41,6 @@ pub struct TaskQueue {
     claimed: VecDeque<Task>,
     claim_loop: Option<ClaimLoop>,
     claiming: Option<BoxFuture<'static, (ClaimLoop, Vec<Task>)>>,
-    /// How many tasks the next claim may take.
-    free: Arc<AtomicUsize>,
     /// Handed out and not yet acknowledged: counted here rather than read from apalis,
     /// whose count drops a moment before the concurrency permit is released.
     in_flight: Arc<AtomicUsize>,
@@ -56,17 +53,20 @@ pub struct TaskQueue {
 impl TaskQueue {
     /// The queue of `rt`'s worker; its heartbeat starts now.
     pub fn new(rt: Arc<Runtime>) -> Self {
-        let free = Arc::new(AtomicUsize::new(rt.settings.concurrency));
+        let in_flight = Arc::new(AtomicUsize::new(0));
         let closing = CancellationToken::new();
         let heartbeat = CancellationToken::new();
         tokio::spawn(lease::heartbeat(rt.clone(), heartbeat.clone()));
         Self {
-            claim_loop: Some(ClaimLoop::new(rt.clone(), free.clone(), closing.clone())),
+            claim_loop: Some(ClaimLoop::new(
+                rt.clone(),
+                in_flight.clone(),
+                closing.clone(),
+            )),
             rt,
             claimed: VecDeque::new(),
             claiming: None,
-            free,
-            in_flight: Arc::new(AtomicUsize::new(0)),
+            in_flight,
             closing,
             heartbeat,
         }
@@ -93,6 +93,18 @@ impl TaskQueue {
                 }
             }
         }))
+    }
+
+    /// Drives the claim under way, if any, to its end; what it took joins `claimed`.
+    fn poll_claiming(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let Some(claiming) = self.claiming.as_mut() else {
+            return Poll::Ready(());
+        };
+        let (claim_loop, tasks) = std::task::ready!(claiming.poll_unpin(cx));
+        self.claiming = None;
+        self.claim_loop = Some(claim_loop);
+        self.claimed.extend(tasks);
+        Poll::Ready(())
     }
 
     fn job(task: Task) -> Job<Task> {
@@ -131,10 +143,6 @@ impl Backend for TaskQueue {
                 self.in_flight.fetch_add(1, Ordering::SeqCst);
                 return Poll::Ready(Some(Ok(Self::job(task))));
             }
-            let running = self.in_flight.load(Ordering::SeqCst);
-            let free = self.rt.settings.concurrency.saturating_sub(running);
-            // Called only with a free permit: one, at least.
-            self.free.store(free.max(1), Ordering::SeqCst);
             if self.claiming.is_none() {
                 // Closed: nothing more is claimed (apalis polls no further, but an empty
                 // claim must not spin here if it did).
@@ -146,13 +154,7 @@ impl Backend for TaskQueue {
                 };
                 self.claiming = Some(claim_loop.next().boxed());
             }
-            let Some(claiming) = self.claiming.as_mut() else {
-                return Poll::Pending;
-            };
-            let (claim_loop, tasks) = std::task::ready!(claiming.poll_unpin(cx));
-            self.claiming = None;
-            self.claim_loop = Some(claim_loop);
-            self.claimed.extend(tasks);
+            std::task::ready!(self.poll_claiming(cx));
         }
     }
 
@@ -161,12 +163,7 @@ impl Backend for TaskQueue {
     /// their leases up, and the heartbeat stops.
     fn poll_close(&mut self, cx: &mut Context<'_>, _: &WorkerContext) -> Poll<Result<(), Never>> {
         self.closing.cancel();
-        if let Some(claiming) = self.claiming.as_mut() {
-            let (claim_loop, tasks) = std::task::ready!(claiming.poll_unpin(cx));
-            self.claiming = None;
-            self.claim_loop = Some(claim_loop);
-            self.claimed.extend(tasks);
-        }
+        std::task::ready!(self.poll_claiming(cx));
         if let Some(mut release) = self.release_unstarted()
             && Pin::new(&mut release).poll(cx).is_pending()
         {
@@ -221,12 +218,9 @@ impl<Res> Acknowledge<Res> for GiveUpLease {
         let Err(fault) = res else {
             return futures::future::ok(()).boxed();
         };
-        tracing::error!(task_id = %id, "attempt ended without an outcome ({fault:#}); giving up its lease");
-        let rt = self.rt.clone();
+        let (rt, fault) = (self.rt.clone(), format!("{fault:#}"));
         async move {
-            if let Err(e) = queue::expire(&rt.core.pool, &rt.owner, id).await {
-                tracing::warn!(task_id = %id, error = %e, "cannot give up the lease; it expires by itself");
-            }
+            lease::give_up(&rt, id, &fault).await;
             Ok(())
         }
         .boxed()

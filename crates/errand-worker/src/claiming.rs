@@ -23,21 +23,22 @@ pub struct ClaimLoop {
     look: bool,
     idle_until: Instant,
     failures: u32,
-    /// How many tasks the worker can start now (its concurrency less those it runs).
-    free: Arc<AtomicUsize>,
+    /// Tasks the worker runs (handed out, not yet acknowledged): the claim takes its
+    /// concurrency less these.
+    in_flight: Arc<AtomicUsize>,
     /// The worker closes: stop waiting (a claim already sent completes).
     closing: CancellationToken,
 }
 
 impl ClaimLoop {
-    pub fn new(rt: Arc<Runtime>, free: Arc<AtomicUsize>, closing: CancellationToken) -> Self {
+    pub fn new(rt: Arc<Runtime>, in_flight: Arc<AtomicUsize>, closing: CancellationToken) -> Self {
         Self {
             rt,
             claimer: Claimer::default(),
             look: true,
             idle_until: Instant::now(),
             failures: 0,
-            free,
+            in_flight,
             closing,
         }
     }
@@ -51,7 +52,9 @@ impl ClaimLoop {
             if self.closing.is_cancelled() {
                 return (self, Vec::new());
             }
-            let free = self.free.load(Ordering::SeqCst).max(1);
+            // Claimed only with a free permit: one, at least.
+            let running = self.in_flight.load(Ordering::SeqCst);
+            let free = self.rt.settings.concurrency.saturating_sub(running).max(1);
             if self.rt.signals.limits_changed.swap(false, Ordering::SeqCst) {
                 self.rt.signals.refresh_limited(&self.rt.core).await;
             }

@@ -10,6 +10,7 @@ use std::panic::AssertUnwindSafe;
 use apalis_core::task::data::Data;
 use futures::FutureExt;
 use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
 
 use super::{Runtime, asking, outcome, supervised};
 use errand_core::tasks::model::Task;
@@ -34,6 +35,15 @@ pub async fn run_task(task: Task, rt: Data<Arc<Runtime>>) -> Result<(), AttemptF
         () = rt.signals.attempts_dropped() => {
             Err(AttemptFault("dropped: the shutdown grace period is over".into()))
         }
+    }
+}
+
+/// Gives up the lease of an attempt that ended without recording its outcome (`fault`
+/// says why), so the task is re-queued at once and its next attempt replays the journal.
+pub async fn give_up(rt: &Runtime, id: Uuid, fault: &str) {
+    tracing::error!(task_id = %id, "attempt ended without an outcome ({fault}); giving up its lease");
+    if let Err(e) = queue::expire(&rt.core.pool, &rt.owner, id).await {
+        tracing::warn!(task_id = %id, error = %e, "cannot give up the lease; it expires by itself");
     }
 }
 

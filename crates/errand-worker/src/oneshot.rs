@@ -22,7 +22,6 @@ use errand_core::error::Coded;
 use errand_core::tasks::errors::SubmitError;
 use errand_core::tasks::lifecycle::{self, Pick};
 use errand_core::tasks::model::{CreateTask, Task, TaskStatus};
-use errand_core::tasks::queue;
 use errand_core::tasks::submit::{JobStart, Submitted};
 use errand_core::tasks::{children, store};
 use errand_core::telemetry::panic_text;
@@ -147,8 +146,5 @@ async fn run_here(rt: &Arc<Runtime>, task: Task) {
         Ok(Err(fault)) => fault.to_string(),
         Err(panic) => format!("it panicked: {}", panic_text(panic.as_ref())),
     };
-    tracing::error!(task_id = %id, "attempt ended without an outcome ({fault}); giving up its lease");
-    if let Err(e) = queue::expire(&rt.core.pool, &rt.owner, id).await {
-        tracing::warn!(task_id = %id, error = %e, "cannot give up the lease; it expires by itself");
-    }
+    lease::give_up(rt, id, &fault).await;
 }

@@ -243,14 +243,13 @@ impl Submitter<'_> {
         }
         tx.commit().await?;
         tracing::info!(runner = %runner.name, tasks = created.len(), "task queued");
-        match (batch_id, created.pop()) {
-            (Some(_), Some(last)) => {
-                created.push(last);
-                Ok(Submitted::Batch(created))
-            }
-            (None, Some(task)) => Ok(Submitted::Created(Box::new(task))),
-            (_, None) => Err(Fault::bug("a submission created no task").into()),
+        if batch_id.is_some() {
+            return Ok(Submitted::Batch(created));
         }
+        let task = created
+            .pop()
+            .ok_or_else(|| Fault::bug("a submission created no task"))?;
+        Ok(Submitted::Created(Box::new(task)))
     }
 
     /// Inserts `new`; `None` when its idempotency `key` is held by another task. Errors
