@@ -64,6 +64,10 @@ const EXPECTED: &[(&str, &str, Other)] = &[
     ("deleteTool", "write", Other::NotFound),
     ("invokeTool", "write", Other::NotFound),
     ("listToolInvocations", "read", Other::NotFound),
+    ("listFiles", "read", Other::Lists),
+    ("getFile", "read", Other::NotFound),
+    ("writeFile", "write", Other::CreatesItsOwn),
+    ("deleteFile", "write", Other::NotFound),
 ];
 
 /// The key of A's thread (B makes its own thread with the same key).
@@ -78,6 +82,7 @@ struct Fixture {
     thread: String,
     tool: String,
     batch: String,
+    file: String,
 }
 
 impl Fixture {
@@ -97,6 +102,8 @@ impl Fixture {
             template.replace("{name}", &self.tool)
         } else if template.starts_with("/v1/batches/") {
             template.replace("{id}", &self.batch)
+        } else if template.starts_with("/v1/files/") {
+            template.replace("{path}", &self.file)
         } else {
             template.to_owned()
         };
@@ -120,6 +127,7 @@ impl Fixture {
         if names_too {
             all.push(&self.runner);
             all.push(&self.tool);
+            all.push(&self.file);
         }
         all
     }
@@ -139,6 +147,7 @@ fn body(operation: &str) -> Option<Value> {
         "createTool" => Some(json!({"name": "b-tool", "url": "https://example.com/b"})),
         "replaceTool" => Some(json!({"url": "https://example.com/changed"})),
         "invokeTool" => Some(json!({"arguments": {}})),
+        "writeFile" => Some(json!({"content": "b's own"})),
         _ => None,
     }
 }
@@ -263,7 +272,17 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
         thread: thread.clone(),
         tool: "a-lookup".into(),
         batch: batch["id"].as_str().expect("batch id").into(),
+        file: "a-reports/secret.md".into(),
     };
+    let res = app
+        .client
+        .put(app.url(&format!("/v1/files/{}", a.file)))
+        .bearer_auth(&admin_a)
+        .json(&json!({"content": "a's own"}))
+        .send()
+        .await
+        .expect("file");
+    assert_eq!(res.status(), StatusCode::CREATED);
 
     let doc = app.get_json("/openapi.json").await;
     let ops = operations(&doc);
@@ -314,6 +333,8 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
     assert_eq!(runner["rules"], json!([]));
     let (status, _) = send(&app, &admin_a, "get", &format!("/v1/tasks/{}", a.task), "x").await;
     assert_eq!(status, StatusCode::OK);
+    let (_, text) = send(&app, &admin_a, "get", &format!("/v1/files/{}", a.file), "x").await;
+    assert!(text.contains("a's own"), "B's write touched A's file: {text}");
 
     // Idempotency keys are per project: B's use of A's key makes B's own task (on the
     // `alpha` B made itself above).
@@ -387,6 +408,7 @@ async fn each_scope_allows_exactly_its_operations() {
         thread: "01900000-0000-7000-8000-000000000000".into(),
         tool: "missing-tool".into(),
         batch: "01900000-0000-7000-8000-000000000000".into(),
+        file: "missing/file.md".into(),
     };
     for (method, template, id, declared) in operations(&doc) {
         let (scope, _) = expected(&id);

@@ -15,6 +15,7 @@ mod errors;
 mod fairness;
 mod fake_openai;
 mod fetch_guard;
+mod files;
 mod helpers;
 mod housekeeping;
 mod idempotency;

@@ -56,7 +56,8 @@ fn operations() -> Vec<Operation> {
                         "nobody"
                     },
                 )
-                .replace("{id}", "0190a3f4-0000-7000-8000-000000000000");
+                .replace("{id}", "0190a3f4-0000-7000-8000-000000000000")
+                .replace("{path}", if read { "scoped/notes.md" } else { "nobody/x.md" });
             let scope = op["security"][0]["bearer"][0].as_str().map(str::to_owned);
             found.push(Operation {
                 method,

@@ -42,7 +42,11 @@ impl Core {
                 settings.limits.max_violations,
             )),
             models: Arc::new(ModelRegistry::detecting(&settings.providers, &settings.mock).await?),
-            tools: Arc::new(Catalog::new(&settings.fetch, &settings.tools)?),
+            tools: Arc::new(Catalog::new(
+                &settings.fetch,
+                &settings.tools,
+                &settings.storage,
+            )?),
             idempotency_ttl: Duration::from_secs(
                 3600 * u64::from(settings.retention.idempotency_hours),
             ),

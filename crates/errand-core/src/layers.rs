@@ -24,6 +24,7 @@ mod tests {
         "llm",
         "projects",
         "keys",
+        "storage",
         "runners",
         "tools",
         "events",

@@ -23,6 +23,7 @@ pub mod page;
 pub mod projects;
 pub mod runners;
 pub mod signatures;
+pub mod storage;
 pub mod tasks;
 pub mod telemetry;
 pub mod threads;

@@ -42,6 +42,8 @@ pub fn toolkits() -> utoipa::openapi::schema::Array {
                 .pattern(Some(crate::ids::TOOL_NAME_PATTERN))
                 .description(Some(
                     "A built-in tool (`ask_human`, `calculator`, `current_time`, `http_fetch`), \
+                     the `storage` toolkit (or one of its `read_file`, `list_files`, \
+                     `write_file`, `delete_file`), \
                      an HTTP tool of the project, or another runner as `run_<name>_task`",
                 )),
         )

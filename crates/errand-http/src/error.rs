@@ -180,4 +180,5 @@ from_coded!(
     errand_core::tasks::errors::SubmitError,
     errand_core::tasks::errors::AnswerError,
     errand_core::invocations::invoke::InvokeError,
+    errand_core::storage::StorageError,
 );

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod body;
 pub mod error;
 pub mod events;
+pub mod files;
 pub mod headers;
 pub mod health;
 pub mod llm;

@@ -159,6 +159,7 @@ async fn prepare(
             task.project,
             &runner.toolkits,
             task.read_only,
+            Some(task.id),
         )
         .await?;
     let toolbox = match found {

@@ -174,6 +174,15 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("ERRAND_MCP_ALLOWED_ORIGINS", "mcp.allowed_origins"),
     ("ERRAND_MCP_CALL_WAIT_SECONDS", "mcp.call_wait_seconds"),
     ("ERRAND_TOOLS_PROJECT_MAX_TOOLS", "tools.project_max_tools"),
+    ("ERRAND_STORAGE_MAX_FILE_BYTES", "storage.max_file_bytes"),
+    (
+        "ERRAND_STORAGE_PROJECT_MAX_BYTES",
+        "storage.project_max_bytes",
+    ),
+    (
+        "ERRAND_STORAGE_PROJECT_MAX_FILES",
+        "storage.project_max_files",
+    ),
     (
         "ERRAND_RETENTION_IDEMPOTENCY_HOURS",
         "retention.idempotency_hours",

@@ -9,6 +9,7 @@ mod mcp;
 pub mod providers;
 pub mod retention;
 mod secret_origin;
+mod storage;
 mod tools;
 
 pub use auth::{AuthSettings, QuotaSettings};
@@ -17,6 +18,7 @@ pub use limits::{LimitsSettings, MockSettings};
 pub use mcp::McpSettings;
 
 pub use retention::RetentionSettings;
+pub use storage::StorageSettings;
 pub use tools::{SecretSettings, ToolSettings};
 
 use std::collections::BTreeMap;
@@ -39,6 +41,7 @@ pub struct Settings {
     pub mock: MockSettings,
     pub fetch: FetchSettings,
     pub tools: ToolSettings,
+    pub storage: StorageSettings,
     pub mcp: McpSettings,
     pub log: LogSettings,
     /// OpenAI-compatible endpoints by name; a model `name/model` runs on provider `name`.
@@ -287,6 +290,10 @@ impl Settings {
             || q.key_max_streams == 0
         {
             bail!("every [quotas] setting but project_max_running_tasks must be at least 1");
+        }
+        let st = &self.storage;
+        if st.max_file_bytes == 0 || st.project_max_bytes == 0 || st.project_max_files == 0 {
+            bail!("every [storage] setting must be at least 1");
         }
         if self.retention.interval_seconds == 0 || self.retention.batch_size == 0 {
             bail!("retention.interval_seconds and retention.batch_size must be at least 1");

@@ -129,6 +129,14 @@ codes! {
         "`ask_human` asks a person on behalf of a task's model; it cannot be invoked directly.";
     InvalidTool = "invalid_tool", Problem(UNPROCESSABLE), "Invalid tool",
         "The HTTP tool definition does not hold together (a bad name, schema, URL, header or secret); `errors` points at each problem.";
+    FileNotFound = "file_not_found", Problem(NOT_FOUND), "File not found",
+        "No file of the project has this path.";
+    InvalidPath = "invalid_path", Problem(UNPROCESSABLE), "Invalid path",
+        "A file path must be `/`-separated names of letters, digits, `.`, `_` and `-` (no empty, `.` or `..` segment, none starting with `.`), at most 512 bytes.";
+    FileTooLarge = "file_too_large", Problem(PAYLOAD_TOO_LARGE), "File too large",
+        "The file's content exceeds `storage.max_file_bytes`.";
+    StorageFull = "storage_full", Problem(PAYLOAD_TOO_LARGE), "Storage full",
+        "The project's files would exceed `storage.project_max_bytes` or `storage.project_max_files`; delete some first.";
     PayloadTooLarge = "payload_too_large", Problem(PAYLOAD_TOO_LARGE), "Payload too large",
         "The body exceeds `server.body_limit`.";
     UnsupportedMediaType = "unsupported_media_type", Problem(UNSUPPORTED_MEDIA_TYPE), "Unsupported media type",

@@ -306,9 +306,8 @@ impl Invoker<'_> {
 
 /// A schema-cache key for built-in `name`, apart from every stored id (version 7 UUIDs).
 fn builtin_key(name: &str) -> Uuid {
-    let place = crate::tools::BUILTIN_NAMES
-        .iter()
-        .position(|n| *n == name)
+    let place = crate::tools::reserved_names()
+        .position(|n| n == name)
         .unwrap_or(usize::MAX);
     Uuid::from_u128(place as u128 + 1)
 }

@@ -10,12 +10,13 @@ use sqlx::PgPool;
 
 use super::http_tool::{HeaderValue, HttpTool, HttpToolDef};
 use super::{Tool, ToolRegistry, runner_tool, store};
-use crate::config::{FetchSettings, ToolSettings};
+use crate::config::{FetchSettings, StorageSettings, ToolSettings};
 use crate::conversation::ToolSpec;
 use crate::error::Violation;
 use crate::fetch::Fetcher;
 use crate::projects::ProjectId;
 use crate::runners::model::Runner;
+use crate::storage::tools as storage_tools;
 
 /// The longest tool name model APIs take (OpenAI's and Anthropic's function names).
 const MAX_MODEL_TOOL_NAME: usize = 64;
@@ -81,20 +82,50 @@ pub struct Catalog {
     builtins: ToolRegistry,
     fetcher: Arc<Fetcher>,
     pub settings: ToolSettings,
+    pub storage: StorageSettings,
 }
 
 impl Catalog {
-    pub fn new(fetch: &FetchSettings, settings: &ToolSettings) -> anyhow::Result<Self> {
+    pub fn new(
+        fetch: &FetchSettings,
+        settings: &ToolSettings,
+        storage: &StorageSettings,
+    ) -> anyhow::Result<Self> {
         let fetcher = Arc::new(Fetcher::new(fetch)?);
         Ok(Self {
             builtins: ToolRegistry::with_builtins(fetcher.clone()),
             fetcher,
             settings: settings.clone(),
+            storage: storage.clone(),
         })
     }
 
     pub fn builtins(&self) -> &ToolRegistry {
         &self.builtins
+    }
+
+    /// Every built-in tool as `project` sees it: the registry's and the storage toolkit's
+    /// (bound to the project), by name.
+    pub fn project_builtins(&self, pool: &PgPool, project: ProjectId) -> Vec<Arc<dyn Tool>> {
+        let mut all: Vec<Arc<dyn Tool>> = self.builtins.all().cloned().collect();
+        all.extend(
+            storage_tools::NAMES
+                .iter()
+                .filter_map(|n| storage_tools::tool(n, pool, &self.storage, project, None)),
+        );
+        all.sort_by_key(|t| t.spec().name);
+        all
+    }
+
+    /// The storage tool `name` of `project`, called by `task`.
+    fn storage_tool(
+        &self,
+        pool: &PgPool,
+        project: ProjectId,
+        name: &str,
+        task: Option<uuid::Uuid>,
+    ) -> Option<Arc<dyn Tool>> {
+        storage_tools::tool(name, pool, &self.storage, project, task)
     }
 
     /// The tool called `name` in `project`.
@@ -107,6 +138,9 @@ impl Catalog {
         if let Some(tool) = self.builtins.get(name) {
             return Ok(Some(Entry::Builtin(tool)));
         }
+        if let Some(tool) = self.storage_tool(pool, project, name, None) {
+            return Ok(Some(Entry::Builtin(tool)));
+        }
         if let Some(runner) = runner_tool::runner_name(name) {
             let found = crate::runners::store::get(pool, project, runner).await?;
             return Ok(found.map(|r| Entry::Runner(Box::new(r))));
@@ -115,7 +149,7 @@ impl Catalog {
         Ok(found.map(|d| Entry::Http(Box::new(d))))
     }
 
-    /// The tools `toolkits` names, for a task of `project` (only those offered to a
+    /// The tools `toolkits` names, for task `task` of `project` (only those offered to a
     /// read-only task when `read_only`); `Err` names the first that does not exist.
     pub async fn toolbox(
         &self,
@@ -123,10 +157,21 @@ impl Catalog {
         project: ProjectId,
         toolkits: &[String],
         read_only: bool,
+        task: Option<uuid::Uuid>,
     ) -> anyhow::Result<Result<Toolbox, String>> {
         let mut toolbox = Toolbox::default();
         let mut project_name = None;
         for name in toolkits {
+            let storage = storage_tools::expand(name);
+            if !storage.is_empty() {
+                for tool_name in storage {
+                    let tool = self.storage_tool(pool, project, tool_name, task);
+                    if let Some(tool) = tool.filter(|t| !read_only || t.read_only()) {
+                        toolbox.tools.insert(tool_name.to_owned(), tool);
+                    }
+                }
+                continue;
+            }
             let Some(entry) = self.find(pool, project, name).await? else {
                 return Ok(Err(name.clone()));
             };
@@ -208,6 +253,9 @@ impl Catalog {
         let mut seen = vec![runner.name.clone()];
         while let Some((toolkits, depth)) = stack.pop() {
             for name in &toolkits {
+                if name == storage_tools::TOOLKIT {
+                    return Ok(false);
+                }
                 match self.find(pool, project, name).await? {
                     Some(Entry::Builtin(t)) if t.read_only() => {}
                     Some(Entry::Http(d)) if d.read_only => {}
@@ -243,13 +291,18 @@ impl Catalog {
                 ));
                 continue;
             }
+            if name == storage_tools::TOOLKIT {
+                continue;
+            }
             match self.find(pool, project, name).await? {
                 None => errors.push(Violation::new(
                     at,
                     format!(
-                        "no tool {name:?}: use a built-in ({}), an HTTP tool of the project, \
-                         or run_<runner>_task",
-                        self.builtins.names().join(", ")
+                        "no tool {name:?}: use a built-in ({}), the storage toolkit \
+                         ({}: {}), an HTTP tool of the project, or run_<runner>_task",
+                        self.builtins.names().join(", "),
+                        storage_tools::TOOLKIT,
+                        storage_tools::NAMES.join(", ")
                     ),
                 )),
                 Some(Entry::Runner(_)) if name.len() > MAX_MODEL_TOOL_NAME => {

@@ -1,8 +1,8 @@
 //! Tools: what a runner offers its model as functions, what `/v1/tools` lists and invokes,
 //! and what MCP clients call. Three kinds (see `catalog.rs`):
 //! - built in: `calculator` and `current_time`, which need no network, `http_fetch`
-//!   (through the outbound guard), and `ask_human`, which suspends the task until a person
-//!   answers;
+//!   (through the outbound guard), `ask_human`, which suspends the task until a person
+//!   answers, and the `storage` toolkit's file tools (`crate::storage::tools`);
 //! - HTTP tools a project registers (`http_tool.rs`, stored by `store.rs`);
 //! - every runner, as `run_<name>_task` (`runner_tool.rs`).
 
@@ -43,6 +43,17 @@ pub trait Tool: Send + Sync {
 pub const BUILTIN_NAMES: &[&str] = &["ask_human", "calculator", "current_time", "http_fetch"];
 
 pub use crate::ids::TOOL_NAME_PATTERN;
+
+/// Every name the built-ins take, which no HTTP tool may: the registry's tools, the
+/// storage toolkit's tools, and `storage` itself.
+pub fn reserved_names() -> impl Iterator<Item = &'static str> {
+    use crate::storage::tools as storage;
+    BUILTIN_NAMES
+        .iter()
+        .chain(storage::NAMES)
+        .copied()
+        .chain([storage::TOOLKIT])
+}
 
 /// The tools this process can run, by name.
 pub struct ToolRegistry {

@@ -28,13 +28,22 @@ pub struct ModelList {
     responses((status = 200, description = "The configured providers", body = ModelList), ServerErrors)
 )]
 #[get("/models")]
-pub async fn list(
-    // Not read, but taken: it checks the key's scope for this route.
-    _caller: Caller,
-    state: web::Data<AppState>,
-) -> web::Json<ModelList> {
+pub async fn list(caller: Caller, state: web::Data<AppState>) -> web::Json<ModelList> {
     web::Json(ModelList {
         data: state.core.models.infos(),
-        toolkits: state.core.tools.builtins().infos(),
+        toolkits: state
+            .core
+            .tools
+            .project_builtins(&state.core.pool, caller.project)
+            .iter()
+            .map(|t| {
+                let spec = t.spec();
+                ToolInfo {
+                    name: spec.name,
+                    description: spec.description,
+                    input_schema: spec.parameters,
+                }
+            })
+            .collect(),
     })
 }

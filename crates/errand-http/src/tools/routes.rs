@@ -59,10 +59,10 @@ pub async fn page(
     let mut entries: Vec<Entry> = state
         .core
         .tools
-        .builtins()
-        .all()
+        .project_builtins(&state.core.pool, project)
+        .into_iter()
         .filter(|t| t.spec().name.as_str() > after)
-        .map(|t| Entry::Builtin(t.clone()))
+        .map(Entry::Builtin)
         .collect();
     entries.extend(
         store::all(&state.core.pool, project)
@@ -202,7 +202,7 @@ pub async fn create(
 
 /// Built-in and runner tools are not changed here.
 fn not_editable(name: &str) -> Option<ApiError> {
-    let what = if errand_core::tools::BUILTIN_NAMES.contains(&name) {
+    let what = if errand_core::tools::reserved_names().any(|n| n == name) {
         "a built-in tool"
     } else if runner_tool::runner_name(name).is_some() {
         "a runner's tool: change the runner"

@@ -95,7 +95,7 @@ fn name_violations(name: &str) -> Vec<Violation> {
             "/name",
             format!("{name:?} is not a slug: use a-z, 0-9, '_' and '-', at most 63 characters"),
         ));
-    } else if errand_core::tools::BUILTIN_NAMES.contains(&name) {
+    } else if errand_core::tools::reserved_names().any(|n| n == name) {
         v.push(Violation::new(
             "/name",
             format!("{name} is a built-in tool"),
