@@ -147,6 +147,10 @@ impl Running {
             retention: settings.retention.clone(),
             events_days: settings.events.retention_days,
         };
+        let dispatcher = errand_core::queues::dispatch::Dispatcher {
+            core: core.clone(),
+            settings: settings.queues.clone(),
+        };
         let (signals, listening) = worker::Signals::start(pool.clone(), shutdown.clone());
         self.background.push(listening);
         let rt = Arc::new(Runtime {
@@ -159,7 +163,11 @@ impl Running {
             signals,
         });
         let grace = Duration::from_secs(settings.server.shutdown_grace_seconds);
-        let run = worker::run(rt, sweeper, shutdown.clone(), grace);
+        let periodic = worker::Periodic {
+            sweeper,
+            dispatcher,
+        };
+        let run = worker::run(rt, periodic, shutdown.clone(), grace);
         self.worker = Some(tokio::spawn(async move {
             let result = run.await;
             // Cleared when the worker stops, so readiness reports it.

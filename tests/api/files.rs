@@ -88,10 +88,7 @@ async fn files_are_written_read_listed_and_deleted() {
 #[tokio::test]
 async fn bad_paths_and_content_are_refused_with_their_reason() {
     let app = spawn_app().await;
-    for path in [
-        "/v1/files/.env",
-        "/v1/files/a%20b",
-    ] {
+    for path in ["/v1/files/.env", "/v1/files/a%20b"] {
         let res = app.put(path, &json!({"content": "x"})).await;
         let status = res.status();
         let problem: Value = res.json().await.unwrap();
@@ -103,7 +100,11 @@ async fn bad_paths_and_content_are_refused_with_their_reason() {
         assert_eq!(problem["code"], "invalid_path", "{path}: {problem}");
     }
     // Dot segments as sent (HTTP clients would resolve them before sending).
-    for path in ["/v1/files/a/../b", "/v1/files/a/%2E%2E/b", "/v1/files/a/./b"] {
+    for path in [
+        "/v1/files/a/../b",
+        "/v1/files/a/%2E%2E/b",
+        "/v1/files/a/./b",
+    ] {
         let body = r#"{"content": "x"}"#;
         let head = format!(
             "PUT {path} HTTP/1.0\r\nHost: localhost\r\nContent-Type: application/json\r\n\
@@ -130,7 +131,9 @@ async fn bad_paths_and_content_are_refused_with_their_reason() {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.get_json("/v1/files").await["data"], json!([]));
     // Generated clients percent-encode a path parameter's slashes: `%2F` is a `/`.
-    let res = app.put("/v1/files/a%2Fb.txt", &json!({"content": "x"})).await;
+    let res = app
+        .put("/v1/files/a%2Fb.txt", &json!({"content": "x"}))
+        .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     assert_eq!(app.get_json("/v1/files/a/b.txt").await["content"], "x");
     app.stop().await;

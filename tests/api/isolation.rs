@@ -68,6 +68,19 @@ const EXPECTED: &[(&str, &str, Other)] = &[
     ("getFile", "read", Other::NotFound),
     ("writeFile", "write", Other::CreatesItsOwn),
     ("deleteFile", "write", Other::NotFound),
+    ("listQueues", "read", Other::Lists),
+    ("getQueue", "read", Other::NotFound),
+    ("configureQueue", "write", Other::CreatesItsOwn),
+    ("deleteQueue", "write", Other::NotFound),
+    ("postQueueMessage", "write", Other::CreatesItsOwn),
+    ("listQueueMessages", "read", Other::NotFound),
+    ("getQueueMessage", "read", Other::NotFound),
+    ("deleteQueueMessage", "write", Other::NotFound),
+    ("receiveQueueMessages", "write", Other::NotFound),
+    ("ackQueueMessage", "write", Other::NotFound),
+    ("nackQueueMessage", "write", Other::NotFound),
+    ("listDeadLetters", "read", Other::NotFound),
+    ("redriveDeadLetters", "write", Other::NotFound),
 ];
 
 /// The key of A's thread (B makes its own thread with the same key).
@@ -83,6 +96,8 @@ struct Fixture {
     tool: String,
     batch: String,
     file: String,
+    queue: String,
+    message: String,
 }
 
 impl Fixture {
@@ -104,6 +119,10 @@ impl Fixture {
             template.replace("{id}", &self.batch)
         } else if template.starts_with("/v1/files/") {
             template.replace("{path}", &self.file)
+        } else if template.starts_with("/v1/queues/") {
+            template
+                .replace("{name}", &self.queue)
+                .replace("{id}", &self.message)
         } else {
             template.to_owned()
         };
@@ -123,11 +142,13 @@ impl Fixture {
             &self.key_id,
             &self.thread,
             &self.batch,
+            &self.message,
         ];
         if names_too {
             all.push(&self.runner);
             all.push(&self.tool);
             all.push(&self.file);
+            all.push(&self.queue);
         }
         all
     }
@@ -148,6 +169,12 @@ fn body(operation: &str) -> Option<Value> {
         "replaceTool" => Some(json!({"url": "https://example.com/changed"})),
         "invokeTool" => Some(json!({"arguments": {}})),
         "writeFile" => Some(json!({"content": "b's own"})),
+        "postQueueMessage" => Some(json!({"payload": {"b": true}})),
+        "configureQueue" => Some(json!({"concurrency_limit": 3})),
+        "ackQueueMessage" | "nackQueueMessage" => {
+            Some(json!({"receipt": "01900000-0000-7000-8000-000000000000"}))
+        }
+        "redriveDeadLetters" => Some(json!({})),
         _ => None,
     }
 }
@@ -188,7 +215,11 @@ fn operations(doc: &Value) -> Vec<(String, String, String, String)> {
     }
     // Replacing a runner creates B's own `alpha`: after the checks that need it missing.
     // Likewise creating a thread with A's key: after the checks that find threads by key.
-    ops.sort_by_key(|(method, _, id, _)| method == "put" || id == "createThread");
+    // Posting a message makes B's own queue of that name: after the checks that need it
+    // missing.
+    ops.sort_by_key(|(method, _, id, _)| {
+        method == "put" || id == "createThread" || id == "postQueueMessage"
+    });
     ops
 }
 
@@ -264,7 +295,7 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
         .json()
         .await
         .expect("json");
-    let a = Fixture {
+    let mut a = Fixture {
         runner: "alpha".into(),
         runner_id: runner["id"].as_str().expect("id").into(),
         task: task["id"].as_str().expect("id").into(),
@@ -273,7 +304,20 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
         tool: "a-lookup".into(),
         batch: batch["id"].as_str().expect("batch id").into(),
         file: "a-reports/secret.md".into(),
+        queue: "a-queue".into(),
+        message: String::new(),
     };
+    let res = app
+        .client
+        .post(app.url(&format!("/v1/queues/{}/messages", a.queue)))
+        .bearer_auth(&admin_a)
+        .json(&json!({"payload": {"a": "secret"}}))
+        .send()
+        .await
+        .expect("message");
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let message: Value = res.json().await.expect("json");
+    a.message = message["id"].as_str().expect("id").into();
     let res = app
         .client
         .put(app.url(&format!("/v1/files/{}", a.file)))
@@ -334,7 +378,10 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
     let (status, _) = send(&app, &admin_a, "get", &format!("/v1/tasks/{}", a.task), "x").await;
     assert_eq!(status, StatusCode::OK);
     let (_, text) = send(&app, &admin_a, "get", &format!("/v1/files/{}", a.file), "x").await;
-    assert!(text.contains("a's own"), "B's write touched A's file: {text}");
+    assert!(
+        text.contains("a's own"),
+        "B's write touched A's file: {text}"
+    );
 
     // Idempotency keys are per project: B's use of A's key makes B's own task (on the
     // `alpha` B made itself above).
@@ -409,6 +456,8 @@ async fn each_scope_allows_exactly_its_operations() {
         tool: "missing-tool".into(),
         batch: "01900000-0000-7000-8000-000000000000".into(),
         file: "missing/file.md".into(),
+        queue: "missing-queue".into(),
+        message: "01900000-0000-7000-8000-000000000000".into(),
     };
     for (method, template, id, declared) in operations(&doc) {
         let (scope, _) = expected(&id);

@@ -32,6 +32,7 @@ mod openapi;
 mod operations;
 mod option_edges;
 mod processes;
+mod queues;
 mod quotas;
 mod resilience;
 mod runners;

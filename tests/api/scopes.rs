@@ -57,7 +57,14 @@ fn operations() -> Vec<Operation> {
                     },
                 )
                 .replace("{id}", "0190a3f4-0000-7000-8000-000000000000")
-                .replace("{path}", if read { "scoped/notes.md" } else { "nobody/x.md" });
+                .replace(
+                    "{path}",
+                    if read {
+                        "scoped/notes.md"
+                    } else {
+                        "nobody/x.md"
+                    },
+                );
             let scope = op["security"][0]["bearer"][0].as_str().map(str::to_owned);
             found.push(Operation {
                 method,

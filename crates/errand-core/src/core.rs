@@ -29,6 +29,8 @@ pub struct Core {
     pub project_max_queued: u32,
     /// `quotas.project_max_running_tasks`: the running limit of projects without their own.
     pub project_max_running: u32,
+    /// `[queues]`: a new queue's settings and the queues' limits.
+    pub queues: crate::config::QueueSettings,
 }
 
 impl Core {
@@ -52,6 +54,7 @@ impl Core {
             ),
             project_max_queued: settings.quotas.project_max_queued_tasks,
             project_max_running: settings.quotas.project_max_running_tasks,
+            queues: settings.queues.clone(),
         })
     }
 

@@ -6,7 +6,8 @@
 //! `retention.batch_size` rows, and the sweep stops between statements at shutdown. API
 //! keys revoked or expired longer than `retention.keys_days` ago go too, and threads idle
 //! for `retention.threads_days` with their messages, and tool invocations past
-//! `retention.invocations_days`.
+//! `retention.invocations_days`, and queue messages done past `retention.messages_days` or
+//! dead past `retention.dead_letters_days`.
 
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
@@ -25,6 +26,7 @@ pub struct Swept {
     pub threads: u64,
     pub messages: u64,
     pub invocations: u64,
+    pub queue_messages: u64,
 }
 
 pub struct Sweeper {
@@ -76,6 +78,12 @@ const OLD_THREADS: &str = concat!(
 const OLD_INVOCATIONS: &str = "DELETE FROM tool_invocations WHERE id IN (
     SELECT id FROM tool_invocations WHERE created_at < now() - make_interval(days => $1)
     LIMIT $2)";
+const OLD_DONE_MESSAGES: &str = "DELETE FROM queue_messages WHERE id IN (
+    SELECT id FROM queue_messages
+    WHERE status = 'done' AND settled_at < now() - make_interval(days => $1) LIMIT $2)";
+const OLD_DEAD_LETTERS: &str = "DELETE FROM queue_messages WHERE id IN (
+    SELECT id FROM queue_messages
+    WHERE status = 'dead' AND settled_at < now() - make_interval(days => $1) LIMIT $2)";
 const OLD_RUNNERS: &str = "WITH gone AS (
         SELECT id FROM runners r
         WHERE deleted_at < now() - make_interval(days => $1)
@@ -111,6 +119,14 @@ impl Sweeper {
             swept.invocations = self
                 .batched(OLD_INVOCATIONS, days_arg(days), shutdown)
                 .await?;
+        }
+        if let Some(days) = self.retention.messages_days {
+            let done = self.batched(OLD_DONE_MESSAGES, days_arg(days), shutdown);
+            swept.queue_messages = done.await?;
+        }
+        if let Some(days) = self.retention.dead_letters_days {
+            let dead = self.batched(OLD_DEAD_LETTERS, days_arg(days), shutdown);
+            swept.queue_messages += dead.await?;
         }
         Ok(swept)
     }

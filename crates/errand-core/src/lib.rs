@@ -21,6 +21,7 @@ mod layers;
 pub mod llm;
 pub mod page;
 pub mod projects;
+pub mod queues;
 pub mod runners;
 pub mod signatures;
 pub mod storage;

@@ -181,4 +181,5 @@ from_coded!(
     errand_core::tasks::errors::AnswerError,
     errand_core::invocations::invoke::InvokeError,
     errand_core::storage::StorageError,
+    errand_core::queues::QueueError,
 );

@@ -16,6 +16,7 @@ pub mod normalize;
 pub mod openapi;
 pub mod pagination;
 pub mod projects;
+pub mod queues;
 pub mod runners;
 pub mod tasks;
 pub mod threads;

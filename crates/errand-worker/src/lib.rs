@@ -40,6 +40,7 @@ use tokio_util::sync::CancellationToken;
 use backend::TaskQueue;
 use errand_core::config::{EventSettings, LimitsSettings, WorkerSettings};
 use errand_core::housekeeping::Sweeper;
+use errand_core::queues::dispatch::Dispatcher;
 use errand_core::runners::model::MAX_TIMEOUT_SECONDS;
 use errand_core::runners::versions::VersionCache;
 use errand_core::telemetry::panic_text;
@@ -69,6 +70,14 @@ impl Runtime {
     }
 }
 
+/// The periodic work beside the task worker, each an apalis worker of its own.
+pub struct Periodic {
+    /// The retention sweep, every `retention.interval_seconds`.
+    pub sweeper: Sweeper,
+    /// Queue messages into tasks of their runners, every `queues.dispatch_interval_ms`.
+    pub dispatcher: Dispatcher,
+}
+
 /// Runs the worker until `shutdown` fires, then lets running tasks finish for up to
 /// `grace` (their leases renewed); tasks still running after that are dropped and re-run
 /// elsewhere once their lease expires. The task worker is an apalis worker on Errand's
@@ -76,13 +85,13 @@ impl Runtime {
 /// worker that stops by itself is an error (the process then fails its readiness).
 pub async fn run(
     rt: Arc<Runtime>,
-    sweeper: Sweeper,
+    periodic: Periodic,
     shutdown: CancellationToken,
     grace: Duration,
 ) -> anyhow::Result<()> {
     rt.signals.refresh_limited(&rt.core).await;
     let died = CancellationToken::new();
-    let monitor = monitor(&rt, sweeper, &shutdown, &died);
+    let monitor = monitor(&rt, periodic, &shutdown, &died);
     let context = monitor.context();
     tracing::info!(worker = %rt.owner, concurrency = rt.settings.concurrency, "worker started");
     let running = monitor.run();
@@ -123,12 +132,14 @@ const BACKSTOP: Duration = Duration::from_secs(MAX_TIMEOUT_SECONDS as u64 + 600)
 /// stops and its readiness says so, rather than run on with half a worker.
 fn monitor(
     rt: &Arc<Runtime>,
-    sweeper: Sweeper,
+    periodic: Periodic,
     shutdown: &CancellationToken,
     died: &CancellationToken,
 ) -> Monitor {
-    let sweeps = Duration::from_secs(sweeper.retention.interval_seconds);
-    let sweeper = Arc::new(sweeper);
+    let sweeps = Duration::from_secs(periodic.sweeper.retention.interval_seconds);
+    let rounds = Duration::from_millis(periodic.dispatcher.settings.dispatch_interval_ms);
+    let sweeper = Arc::new(periodic.sweeper);
+    let dispatcher = Arc::new(periodic.dispatcher);
     Monitor::new()
         // The task worker: at most `concurrency` attempts at once, each on its own tokio
         // task and within `BACKSTOP`; a panic past an attempt's own guard is caught; the
@@ -164,6 +175,14 @@ fn monitor(
                     .data(stop.clone())
                     .build(ticks::sweep)
             }
+        })
+        // Queue messages into tasks, every `queues.dispatch_interval_ms`.
+        .register(move |_restarts| {
+            WorkerBuilder::new("queues")
+                .backend(ticks::Ticks::every(rounds))
+                .concurrency(1)
+                .data(dispatcher.clone())
+                .build(ticks::dispatch)
         })
         .should_restart({
             let died = died.clone();

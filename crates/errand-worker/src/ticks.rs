@@ -1,6 +1,6 @@
-//! Periodic work as an apalis worker under the same `Monitor` as the task worker: a
-//! backend that yields a tick every `every` (the first at once), and the housekeeping
-//! sweep that runs on each. Sweeps never overlap (the worker runs one at a time) and a
+//! Periodic work as apalis workers under the same `Monitor` as the task worker: a
+//! backend that yields a tick every `every` (the first at once), the housekeeping sweep
+//! and the queue dispatch round that run on them. Sweeps never overlap (the worker runs one at a time) and a
 //! failed one is logged and tried again at the next tick.
 
 use std::sync::Arc;
@@ -19,6 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::backend::Never;
 use errand_core::housekeeping::{Sweeper, Swept};
+use errand_core::queues::dispatch::{Dispatched, Dispatcher};
 
 /// One tick of a periodic worker.
 #[derive(Debug, Clone, Copy)]
@@ -87,6 +88,17 @@ pub async fn sweep(
         Ok(swept) if swept == Swept::default() => {}
         Ok(swept) => tracing::info!(?swept, "housekeeping removed rows past their retention"),
         Err(e) => tracing::warn!(error = %e, "housekeeping sweep failed; retrying at the next"),
+    }
+    Ok(())
+}
+
+/// The queues handler: one dispatch round (a failed one is logged and tried again at the
+/// next tick; its transaction left nothing half done).
+pub async fn dispatch(_: Tick, dispatcher: Data<Arc<Dispatcher>>) -> Result<(), Never> {
+    match dispatcher.round().await {
+        Ok(done) if done == Dispatched::default() => {}
+        Ok(done) => tracing::debug!(?done, "queue round"),
+        Err(e) => tracing::warn!(error = %e, "queue round failed; retrying at the next"),
     }
     Ok(())
 }

@@ -169,12 +169,26 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
         "retention.invocations_days",
     ),
     ("ERRAND_TOOLS_MAX_TASK_DEPTH", "tools.max_task_depth"),
+    ("ERRAND_RETENTION_MESSAGES_DAYS", "retention.messages_days"),
+    (
+        "ERRAND_RETENTION_DEAD_LETTERS_DAYS",
+        "retention.dead_letters_days",
+    ),
     ("ERRAND_MCP_ENABLED", "mcp.enabled"),
     ("ERRAND_MCP_ALLOWED_HOSTS", "mcp.allowed_hosts"),
     ("ERRAND_MCP_ALLOWED_ORIGINS", "mcp.allowed_origins"),
     ("ERRAND_MCP_CALL_WAIT_SECONDS", "mcp.call_wait_seconds"),
     ("ERRAND_TOOLS_PROJECT_MAX_TOOLS", "tools.project_max_tools"),
     ("ERRAND_STORAGE_MAX_FILE_BYTES", "storage.max_file_bytes"),
+    ("ERRAND_QUEUES_MAX_PENDING", "queues.max_pending"),
+    (
+        "ERRAND_QUEUES_PROJECT_MAX_QUEUES",
+        "queues.project_max_queues",
+    ),
+    (
+        "ERRAND_QUEUES_DISPATCH_INTERVAL_MS",
+        "queues.dispatch_interval_ms",
+    ),
     (
         "ERRAND_STORAGE_PROJECT_MAX_BYTES",
         "storage.project_max_bytes",

@@ -7,6 +7,7 @@ mod fetch;
 mod limits;
 mod mcp;
 pub mod providers;
+mod queues;
 pub mod retention;
 mod secret_origin;
 mod storage;
@@ -17,6 +18,7 @@ pub use fetch::FetchSettings;
 pub use limits::{LimitsSettings, MockSettings};
 pub use mcp::McpSettings;
 
+pub use queues::QueueSettings;
 pub use retention::RetentionSettings;
 pub use storage::StorageSettings;
 pub use tools::{SecretSettings, ToolSettings};
@@ -42,6 +44,7 @@ pub struct Settings {
     pub fetch: FetchSettings,
     pub tools: ToolSettings,
     pub storage: StorageSettings,
+    pub queues: QueueSettings,
     pub mcp: McpSettings,
     pub log: LogSettings,
     /// OpenAI-compatible endpoints by name; a model `name/model` runs on provider `name`.
@@ -291,6 +294,7 @@ impl Settings {
         {
             bail!("every [quotas] setting but project_max_running_tasks must be at least 1");
         }
+        self.queues.check()?;
         let st = &self.storage;
         if st.max_file_bytes == 0 || st.project_max_bytes == 0 || st.project_max_files == 0 {
             bail!("every [storage] setting must be at least 1");

@@ -22,6 +22,14 @@ pub struct RetentionSettings {
     /// after they were made; `"keep"` keeps them.
     #[serde(deserialize_with = "days")]
     pub invocations_days: Option<u32>,
+    /// Queue messages that are done (acked, or their task succeeded) are deleted this many
+    /// days after; `"keep"` keeps them.
+    #[serde(deserialize_with = "days")]
+    pub messages_days: Option<u32>,
+    /// Dead-lettered messages are deleted this many days after they died, unless
+    /// redriven; `"keep"` keeps them.
+    #[serde(deserialize_with = "days")]
+    pub dead_letters_days: Option<u32>,
     /// API keys revoked or expired more than this many days ago are deleted (until then
     /// they answer 401 and count toward `quotas.project_max_keys`).
     pub keys_days: u32,
@@ -37,6 +45,8 @@ impl Default for RetentionSettings {
             tasks_days: Some(30),
             threads_days: Some(30),
             invocations_days: Some(30),
+            messages_days: Some(7),
+            dead_letters_days: Some(30),
             idempotency_hours: 24,
             keys_days: 30,
             interval_seconds: 300,

@@ -137,6 +137,16 @@ codes! {
         "The file's content exceeds `storage.max_file_bytes`.";
     StorageFull = "storage_full", Problem(PAYLOAD_TOO_LARGE), "Storage full",
         "The project's files would exceed `storage.project_max_bytes` or `storage.project_max_files`; delete some first.";
+    QueueNotFound = "queue_not_found", Problem(NOT_FOUND), "Queue not found",
+        "No queue of the project has this name (a queue exists once a message is posted to it, a runner names it, or `PUT` sets it up).";
+    MessageNotFound = "message_not_found", Problem(NOT_FOUND), "Message not found",
+        "The queue has no message with this id.";
+    MessageStatusConflict = "message_status_conflict", Problem(CONFLICT), "Message status conflict",
+        "The message is not in a status that allows this: only a pending or dead message can be deleted, only a leased one acked or nacked, only a dead one redriven.";
+    LeaseLost = "lease_lost", Problem(CONFLICT), "Lease lost",
+        "The receipt is not the message's current lease: it expired and the message went to another consumer, or it was acked or nacked already.";
+    QueueBusy = "queue_busy", Problem(CONFLICT), "Queue busy",
+        "A queue with runners bound to it, or with messages leased or running, cannot be deleted.";
     PayloadTooLarge = "payload_too_large", Problem(PAYLOAD_TOO_LARGE), "Payload too large",
         "The body exceeds `server.body_limit`.";
     UnsupportedMediaType = "unsupported_media_type", Problem(UNSUPPORTED_MEDIA_TYPE), "Unsupported media type",

@@ -120,6 +120,11 @@ pub struct RunnerInput {
     )]
     #[schema(minimum = 1, maximum = 2592000, example = 86400)]
     pub input_timeout_seconds: u32,
+    /// A queue this runner consumes: each message of `/v1/queues/{queue}` becomes a task of
+    /// this runner with the message's payload as its arguments (runners on one queue
+    /// compete for its messages).
+    #[schema(pattern = r"^[a-z0-9][a-z0-9_-]{0,62}$", example = "inbox")]
+    pub queue: Option<String>,
 }
 
 /// `RunnerInput` with `name` required: the body of `POST /v1/runners` (a `PUT` takes the
@@ -226,6 +231,8 @@ pub struct Runner {
     pub tool_timeout_seconds: i32,
     pub context_tokens: i32,
     pub input_timeout_seconds: i32,
+    /// The queue it consumes, if any.
+    pub queue: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -253,6 +260,7 @@ pub struct RunnerDefinition {
     pub tool_timeout_seconds: i32,
     pub context_tokens: i32,
     pub input_timeout_seconds: i32,
+    pub queue: Option<String>,
 }
 
 impl RunnerInput {
@@ -308,6 +316,16 @@ impl RunnerInput {
         if self.model.trim().is_empty() {
             add("/model", "must not be empty".into());
         }
+        if let Some(queue) = &self.queue
+            && !valid_name(queue)
+        {
+            add(
+                "/queue",
+                format!(
+                    "{queue:?} is not a queue name: use a-z, 0-9, '_' and '-', at most 63 characters"
+                ),
+            );
+        }
         v
     }
 
@@ -332,6 +350,7 @@ impl RunnerInput {
             tool_timeout_seconds: self.tool_timeout_seconds as i32,
             context_tokens: self.context_tokens as i32,
             input_timeout_seconds: self.input_timeout_seconds as i32,
+            queue: self.queue,
         }
     }
 }

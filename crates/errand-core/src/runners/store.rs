@@ -12,7 +12,8 @@ use super::model::{Runner, RunnerDefinition};
 const SELECT: &str = "SELECT r.id, r.name, v.version, v.title, v.description, v.input_schema,
         v.output_schema, v.rules, v.model, v.model_settings, v.timeout_seconds,
         v.max_attempts, v.labels, v.toolkits, v.max_turns, v.repair_turns, v.structured_output,
-        v.tool_timeout_seconds, v.context_tokens, v.input_timeout_seconds, r.created_at, v.created_at AS updated_at
+        v.tool_timeout_seconds, v.context_tokens, v.input_timeout_seconds, v.queue, r.created_at,
+        v.created_at AS updated_at
     FROM runners r JOIN runner_versions v ON v.runner_id = r.id";
 
 impl Runner {
@@ -36,6 +37,7 @@ impl Runner {
             tool_timeout_seconds: self.tool_timeout_seconds,
             context_tokens: self.context_tokens,
             input_timeout_seconds: self.input_timeout_seconds,
+            queue: self.queue.clone(),
         }
     }
 }
@@ -178,9 +180,9 @@ async fn insert_version(
         "INSERT INTO runner_versions (runner_id, version, title, description, input_schema,
             output_schema, rules, model, model_settings, timeout_seconds, max_attempts, labels,
             toolkits, max_turns, repair_turns, structured_output, tool_timeout_seconds,
-            context_tokens, input_timeout_seconds)
+            context_tokens, input_timeout_seconds, queue)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-            $18, $19)",
+            $18, $19, $20)",
     )
     .bind(id)
     .bind(version)
@@ -201,6 +203,7 @@ async fn insert_version(
     .bind(def.tool_timeout_seconds)
     .bind(def.context_tokens)
     .bind(def.input_timeout_seconds)
+    .bind(&def.queue)
     .execute(conn)
     .await?;
     Ok(())
@@ -236,6 +239,23 @@ pub async fn listing_tool(
     .bind(project)
     .bind(tool)
     .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// The live runners consuming queue `queue` (at their current version), by name.
+pub async fn consuming(
+    db: impl PgExecutor<'_>,
+    project: ProjectId,
+    queue: &str,
+) -> sqlx::Result<Vec<Runner>> {
+    sqlx::query_as::<_, Runner>(sqlx::AssertSqlSafe(format!(
+        "{SELECT} AND v.version = r.version
+         WHERE r.project_id = $1 AND r.deleted_at IS NULL AND v.queue = $2
+         ORDER BY r.name"
+    )))
+    .bind(project)
+    .bind(queue)
     .fetch_all(db)
     .await
 }

@@ -148,7 +148,7 @@ impl Task {
 }
 
 /// Body of `POST /v1/runners/{name}/tasks`.
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTask {
     /// Must satisfy the runner's `input_schema` (default: `{}`).

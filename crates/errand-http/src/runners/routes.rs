@@ -10,6 +10,7 @@ use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ErrorCode, Problem, Violation, violated_constraint};
 use crate::openapi::{BodyErrors, NotFound, QueryErrors, ServerErrors};
+use errand_core::projects::ProjectId;
 use errand_core::runners::model::valid_name;
 use errand_core::runners::model::{NewRunner, Runner, RunnerDefinition, RunnerInput, RunnerPage};
 use errand_core::runners::schema::schema_violations;
@@ -61,6 +62,20 @@ async fn check(
 /// Tools one runner may offer its model.
 const MAX_TOOLKITS: usize = 64;
 
+/// Makes the queue a runner consumes, so it is listed (with the runner as its consumer)
+/// before any message arrives.
+async fn bind_queue(
+    state: &AppState,
+    tx: &mut sqlx::PgConnection,
+    project: ProjectId,
+    def: &RunnerDefinition,
+) -> Result<(), ApiError> {
+    if let Some(queue) = &def.queue {
+        errand_core::queues::store::ensure(tx, project, queue, &state.core.queues).await?;
+    }
+    Ok(())
+}
+
 fn invalid_runner(errors: Vec<Violation>) -> ApiError {
     ApiError::invalid(
         ErrorCode::InvalidRunner,
@@ -81,6 +96,9 @@ fn invalid_runner(errors: Vec<Violation>) -> ApiError {
             headers(("Location" = String, description = "URL of the runner"))),
         (status = 409, description = "A runner with this name exists (`runner_exists`)",
             body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Its `queue` would be a new queue beyond \
+            `queues.project_max_queues` (`quota_exceeded`)", body = Problem,
+            content_type = "application/problem+json"),
         BodyErrors, ServerErrors
     )
 )]
@@ -106,6 +124,7 @@ pub async fn create(
         }
         Err(e) => return Err(e.into()),
     };
+    bind_queue(&state, &mut tx, caller.project, &def).await?;
     tx.commit().await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/runners/{}", runner.name)))
@@ -181,6 +200,9 @@ pub async fn get(
             headers(("Location" = String, description = "URL of the runner"))),
         (status = 409, description = "Created concurrently by another request (`runner_exists`)",
             body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Its `queue` would be a new queue beyond \
+            `queues.project_max_queues` (`quota_exceeded`)", body = Problem,
+            content_type = "application/problem+json"),
         BodyErrors, ServerErrors
     )
 )]
@@ -202,6 +224,7 @@ pub async fn replace(
     let def = check(&state, caller.project, input, name).await?;
     let mut tx = state.core.pool.begin().await?;
     if let Some((runner, _)) = store::update(&mut tx, caller.project, &def).await? {
+        bind_queue(&state, &mut tx, caller.project, &def).await?;
         tx.commit().await?;
         return Ok(HttpResponse::Ok().json(runner));
     }
@@ -216,6 +239,7 @@ pub async fn replace(
         }
         Err(e) => return Err(e.into()),
     };
+    bind_queue(&state, &mut tx, caller.project, &def).await?;
     tx.commit().await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/runners/{}", runner.name)))

@@ -184,6 +184,29 @@ impl Submitter<'_> {
         Ok((arguments, errors))
     }
 
+    /// Validates `arguments` for `runner` and queues its task inside `tx` (the caller's
+    /// transaction, which records what the task came from): how a queue's message becomes
+    /// a task.
+    pub async fn submit_on(
+        &self,
+        tx: &mut sqlx::PgConnection,
+        runner: Runner,
+        arguments: Value,
+    ) -> Result<Task, SubmitError> {
+        let body = CreateTask {
+            arguments,
+            ..CreateTask::default()
+        };
+        let checked = self.check(runner, body).await?;
+        let mut created = self
+            .commit_on(tx, checked, None, JobStart::Now)
+            .await?
+            .ok_or_else(|| Fault::bug("a submission without a key was taken"))?;
+        created
+            .pop()
+            .ok_or_else(|| Fault::bug("a submission created no task").into())
+    }
+
     /// Commits the task (one per model of a batch) with its `task.queued` event, on its
     /// thread if it names one; `Taken` when the idempotency key is another request's.
     async fn commit(
@@ -192,6 +215,39 @@ impl Submitter<'_> {
         key: Option<&str>,
         start: JobStart,
     ) -> Result<Submitted, SubmitError> {
+        let hash = key.map(|_| {
+            idempotency::request_hash(
+                &checked.runner.name,
+                &serde_json::to_value(&checked.body).unwrap_or_default(),
+            )
+        });
+        let batch = checked.body.models.is_some();
+        let runner = checked.runner.name.clone();
+        let mut tx = self.pool.begin().await?;
+        let Some(mut created) = self.commit_on(&mut tx, checked, key, start).await? else {
+            tx.rollback().await?;
+            return Ok(Submitted::Taken { hash });
+        };
+        tx.commit().await?;
+        tracing::info!(runner = %runner, tasks = created.len(), "task queued");
+        if batch {
+            return Ok(Submitted::Batch(created));
+        }
+        let task = created
+            .pop()
+            .ok_or_else(|| Fault::bug("a submission created no task"))?;
+        Ok(Submitted::Created(Box::new(task)))
+    }
+
+    /// The tasks of `checked` inserted in `tx`, or `None` when the idempotency key is
+    /// another request's (the caller rolls back).
+    async fn commit_on(
+        &self,
+        tx: &mut sqlx::PgConnection,
+        checked: Checked,
+        key: Option<&str>,
+        start: JobStart,
+    ) -> Result<Option<Vec<Task>>, SubmitError> {
         let Checked {
             runner,
             body,
@@ -205,10 +261,9 @@ impl Submitter<'_> {
             )
         });
         let run_after = start.delay(&runner);
-        let mut tx = self.pool.begin().await?;
         // The first task's id, named by the tasks an `interrupt`/`rollback` supersedes.
         let first_id = uuid::Uuid::now_v7();
-        let thread_id = threading::take(&mut tx, self.project, &body, first_id).await?;
+        let thread_id = threading::take(&mut *tx, self.project, &body, first_id).await?;
         let input_timeout = body
             .input_timeout_seconds
             .map_or(runner.input_timeout_seconds, |s| s as i32);
@@ -232,24 +287,15 @@ impl Submitter<'_> {
                 batch_id,
                 ..NewTask::of_runner(&runner, self.project, &body.arguments, model, &settings)
             };
-            let Some(task) = self.insert(&mut tx, &new, key.filter(|_| i == 0)).await? else {
-                tx.rollback().await?;
-                return Ok(Submitted::Taken { hash });
+            let Some(task) = self.insert(&mut *tx, &new, key.filter(|_| i == 0)).await? else {
+                return Ok(None);
             };
             // The `task.queued` append also wakes the workers.
             let queued = Queued::first().data();
-            events::append(&mut tx, task.id, kind::QUEUED, &queued).await?;
+            events::append(&mut *tx, task.id, kind::QUEUED, &queued).await?;
             created.push(task);
         }
-        tx.commit().await?;
-        tracing::info!(runner = %runner.name, tasks = created.len(), "task queued");
-        if batch_id.is_some() {
-            return Ok(Submitted::Batch(created));
-        }
-        let task = created
-            .pop()
-            .ok_or_else(|| Fault::bug("a submission created no task"))?;
-        Ok(Submitted::Created(Box::new(task)))
+        Ok(Some(created))
     }
 
     /// Inserts `new`; `None` when its idempotency `key` is held by another task. Errors
