@@ -163,9 +163,11 @@ impl Running {
             signals,
         });
         let grace = Duration::from_secs(settings.server.shutdown_grace_seconds);
+        let scheduler = errand_core::schedules::firing::Scheduler { core: core.clone() };
         let periodic = worker::Periodic {
             sweeper,
             dispatcher,
+            scheduler,
         };
         let run = worker::run(rt, periodic, shutdown.clone(), grace);
         self.worker = Some(tokio::spawn(async move {

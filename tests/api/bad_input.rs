@@ -47,9 +47,35 @@ fn base(operation_id: &str) -> (&'static str, Value) {
             "/v1/tools/calculator/invoke",
             json!({"arguments": {"expression": "1+1"}}),
         ),
+        "writeFile" => ("/v1/files/probe/a.json", json!({"content": {"a": 1}})),
+        "configureQueue" => ("/v1/queues/probe-q", json!({"concurrency_limit": 2})),
+        "postQueueMessage" => (
+            "/v1/queues/probe-q/messages",
+            json!({"payload": {"a": 1}, "concurrency_key": "k"}),
+        ),
+        "ackQueueMessage" => (
+            "/v1/queues/probe-q/messages/0190a000-0000-7000-8000-000000000000/ack",
+            json!({"receipt": "0190a000-0000-7000-8000-000000000001"}),
+        ),
+        "nackQueueMessage" => (
+            "/v1/queues/probe-q/messages/0190a000-0000-7000-8000-000000000000/nack",
+            json!({"receipt": "0190a000-0000-7000-8000-000000000001", "reason": "r"}),
+        ),
+        "redriveDeadLetters" => ("/v1/queues/probe-q/dead-letters/redrive", json!({})),
+        "createSchedule" => (
+            "/v1/schedules",
+            json!({"cron": "0 9 * * *", "target": {"runner": "probe", "arguments": {}}}),
+        ),
+        "updateSchedule" => (
+            "/v1/schedules/0190a000-0000-7000-8000-000000000000",
+            json!({"name": "n"}),
+        ),
         other => panic!("no base body for operation {other}: add one to bad_input.rs"),
     }
 }
+
+/// Operations whose bodies hold only numbers and booleans.
+const NO_STRINGS: &[&str] = &["configureQueue"];
 
 /// Follows `$ref`s and merges `allOf` into one schema object.
 fn resolve(schema: &Value, doc: &Value) -> Value {
@@ -144,6 +170,10 @@ async fn a_nul_in_any_string_of_any_request_body_is_a_422_naming_it() {
             let (url, body) = base(id);
             let mut cases = Vec::new();
             nul_cases(schema, &doc, "", &mut cases);
+            if NO_STRINGS.contains(&id) {
+                assert!(cases.is_empty(), "{id} ({path}) has strings now");
+                continue;
+            }
             assert!(!cases.is_empty(), "{id} ({path}): no string fields found");
             for (at, value, expected) in cases {
                 let sent = with_value(&body, &at, value);

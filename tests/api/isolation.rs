@@ -81,6 +81,12 @@ const EXPECTED: &[(&str, &str, Other)] = &[
     ("nackQueueMessage", "write", Other::NotFound),
     ("listDeadLetters", "read", Other::NotFound),
     ("redriveDeadLetters", "write", Other::NotFound),
+    ("listSchedules", "read", Other::Lists),
+    ("createSchedule", "write", Other::CreatesItsOwn),
+    ("getSchedule", "read", Other::NotFound),
+    ("updateSchedule", "write", Other::NotFound),
+    ("deleteSchedule", "write", Other::NotFound),
+    ("listScheduleFires", "read", Other::NotFound),
 ];
 
 /// The key of A's thread (B makes its own thread with the same key).
@@ -98,6 +104,7 @@ struct Fixture {
     file: String,
     queue: String,
     message: String,
+    schedule: String,
 }
 
 impl Fixture {
@@ -123,6 +130,8 @@ impl Fixture {
             template
                 .replace("{name}", &self.queue)
                 .replace("{id}", &self.message)
+        } else if template.starts_with("/v1/schedules/") {
+            template.replace("{id}", &self.schedule)
         } else {
             template.to_owned()
         };
@@ -143,6 +152,7 @@ impl Fixture {
             &self.thread,
             &self.batch,
             &self.message,
+            &self.schedule,
         ];
         if names_too {
             all.push(&self.runner);
@@ -175,6 +185,8 @@ fn body(operation: &str) -> Option<Value> {
             Some(json!({"receipt": "01900000-0000-7000-8000-000000000000"}))
         }
         "redriveDeadLetters" => Some(json!({})),
+        "createSchedule" => Some(json!({"cron": "0 9 * * *", "target": {"queue": "b-queue"}})),
+        "updateSchedule" => Some(json!({"enabled": false})),
         _ => None,
     }
 }
@@ -306,7 +318,19 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
         file: "a-reports/secret.md".into(),
         queue: "a-queue".into(),
         message: String::new(),
+        schedule: String::new(),
     };
+    let res = app
+        .client
+        .post(app.url("/v1/schedules"))
+        .bearer_auth(&admin_a)
+        .json(&json!({"cron": "0 9 * * *", "target": {"queue": "a-queue", "payload": {}}}))
+        .send()
+        .await
+        .expect("schedule");
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let schedule: Value = res.json().await.expect("json");
+    a.schedule = schedule["id"].as_str().expect("id").into();
     let res = app
         .client
         .post(app.url(&format!("/v1/queues/{}/messages", a.queue)))
@@ -458,6 +482,7 @@ async fn each_scope_allows_exactly_its_operations() {
         file: "missing/file.md".into(),
         queue: "missing-queue".into(),
         message: "01900000-0000-7000-8000-000000000000".into(),
+        schedule: "01900000-0000-7000-8000-000000000000".into(),
     };
     for (method, template, id, declared) in operations(&doc) {
         let (scope, _) = expected(&id);

@@ -36,6 +36,7 @@ mod queues;
 mod quotas;
 mod resilience;
 mod runners;
+mod schedules;
 mod scopes;
 mod server_habits;
 mod sse_client;

@@ -116,9 +116,13 @@ async fn the_registry_lists_every_tool_in_three_formats() {
             "ask_human",
             "calculator",
             "current_time",
+            "delete_file",
             "http_fetch",
+            "list_files",
             "lookup",
-            "run_summarize_task"
+            "read_file",
+            "run_summarize_task",
+            "write_file"
         ]
     );
     let by_name = |page: &Value, name: &str| {
@@ -172,8 +176,16 @@ async fn the_registry_lists_every_tool_in_three_formats() {
     let rest = app
         .get_json(&format!("/v1/tools?limit=4&cursor={cursor}"))
         .await;
-    assert_eq!(names(&rest), ["lookup", "run_summarize_task"]);
-    assert_eq!(rest["next_cursor"], Value::Null);
+    assert_eq!(
+        names(&rest),
+        ["http_fetch", "list_files", "lookup", "read_file"]
+    );
+    let cursor = rest["next_cursor"].as_str().expect("cursor");
+    let last = app
+        .get_json(&format!("/v1/tools?limit=4&cursor={cursor}"))
+        .await;
+    assert_eq!(names(&last), ["run_summarize_task", "write_file"]);
+    assert_eq!(last["next_cursor"], Value::Null);
 
     // Built-ins and runner tools are not edited here; an unknown tool is a 404.
     let res = app.delete("/v1/tools/calculator").await;

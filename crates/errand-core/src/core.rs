@@ -31,6 +31,8 @@ pub struct Core {
     pub project_max_running: u32,
     /// `[queues]`: a new queue's settings and the queues' limits.
     pub queues: crate::config::QueueSettings,
+    /// `[schedules]`: the schedules' limits and how they fire.
+    pub schedules: crate::config::ScheduleSettings,
 }
 
 impl Core {
@@ -55,6 +57,7 @@ impl Core {
             project_max_queued: settings.quotas.project_max_queued_tasks,
             project_max_running: settings.quotas.project_max_running_tasks,
             queues: settings.queues.clone(),
+            schedules: settings.schedules.clone(),
         })
     }
 

@@ -7,7 +7,8 @@
 //! keys revoked or expired longer than `retention.keys_days` ago go too, and threads idle
 //! for `retention.threads_days` with their messages, and tool invocations past
 //! `retention.invocations_days`, and queue messages done past `retention.messages_days` or
-//! dead past `retention.dead_letters_days`.
+//! dead past `retention.dead_letters_days`, and schedules' fires past
+//! `retention.fires_days`.
 
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
@@ -27,6 +28,7 @@ pub struct Swept {
     pub messages: u64,
     pub invocations: u64,
     pub queue_messages: u64,
+    pub schedule_fires: u64,
 }
 
 pub struct Sweeper {
@@ -84,6 +86,10 @@ const OLD_DONE_MESSAGES: &str = "DELETE FROM queue_messages WHERE id IN (
 const OLD_DEAD_LETTERS: &str = "DELETE FROM queue_messages WHERE id IN (
     SELECT id FROM queue_messages
     WHERE status = 'dead' AND settled_at < now() - make_interval(days => $1) LIMIT $2)";
+/// Fires past their age; a `waiting` one stays until it starts its task.
+const OLD_FIRES: &str = "DELETE FROM schedule_fires WHERE (schedule_id, fire_at) IN (
+    SELECT schedule_id, fire_at FROM schedule_fires
+    WHERE fired_at < now() - make_interval(days => $1) AND outcome <> 'waiting' LIMIT $2)";
 const OLD_RUNNERS: &str = "WITH gone AS (
         SELECT id FROM runners r
         WHERE deleted_at < now() - make_interval(days => $1)
@@ -127,6 +133,10 @@ impl Sweeper {
         if let Some(days) = self.retention.dead_letters_days {
             let dead = self.batched(OLD_DEAD_LETTERS, days_arg(days), shutdown);
             swept.queue_messages += dead.await?;
+        }
+        if let Some(days) = self.retention.fires_days {
+            let fires = self.batched(OLD_FIRES, days_arg(days), shutdown);
+            swept.schedule_fires = fires.await?;
         }
         Ok(swept)
     }

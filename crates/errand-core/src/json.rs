@@ -114,6 +114,16 @@ pub fn optional_whole_u32<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Opti
     Ok(Option::<Whole>::deserialize(d)?.map(|w| w.0))
 }
 
+/// Tells a field sent as `null` (`Some(None)`) from one left out (`None`, with
+/// `#[serde(default)]`).
+pub fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

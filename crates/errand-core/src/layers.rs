@@ -33,6 +33,7 @@ mod tests {
         // The composition root, then what works with all of it.
         "core",
         "queues",
+        "schedules",
         "invocations",
         "housekeeping",
     ];

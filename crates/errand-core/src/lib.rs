@@ -23,6 +23,7 @@ pub mod page;
 pub mod projects;
 pub mod queues;
 pub mod runners;
+pub mod schedules;
 pub mod signatures;
 pub mod storage;
 pub mod tasks;

@@ -23,7 +23,9 @@ use crate::auth::guard::Auth;
 use crate::body::BodyConfig;
 use crate::error::{ApiError, ErrorCode};
 use crate::openapi::{BaseDoc, Contract};
-use crate::{auth, files, health, llm, projects, queues, runners, tasks, threads, tools};
+use crate::{
+    auth, files, health, llm, projects, queues, runners, schedules, tasks, threads, tools,
+};
 use errand_core::Core;
 use errand_core::config::{QuotaSettings, Settings};
 use errand_core::events::hub::Hub;
@@ -90,6 +92,7 @@ fn configure(cfg: &mut ServiceConfig) {
                 .configure(tools::configure)
                 .configure(files::configure)
                 .configure(queues::configure)
+                .configure(schedules::configure)
                 .configure(llm::configure)
                 .configure(projects::configure)
                 .configure(auth::configure),

@@ -182,4 +182,10 @@ from_coded!(
     errand_core::invocations::invoke::InvokeError,
     errand_core::storage::StorageError,
     errand_core::queues::QueueError,
+    errand_core::schedules::ScheduleError,
 );
+
+/// An id from the path, or the not-found answer `code` gives (a malformed id names nothing).
+pub fn path_id(id: &str, code: ErrorCode, what: &str) -> Result<uuid::Uuid, ApiError> {
+    uuid::Uuid::parse_str(id).map_err(|_| ApiError::new(code, format!("no {what} {id:?}")))
+}

@@ -18,6 +18,7 @@ pub mod pagination;
 pub mod projects;
 pub mod queues;
 pub mod runners;
+pub mod schedules;
 pub mod tasks;
 pub mod threads;
 pub mod tools;

@@ -43,6 +43,7 @@ use errand_core::housekeeping::Sweeper;
 use errand_core::queues::dispatch::Dispatcher;
 use errand_core::runners::model::MAX_TIMEOUT_SECONDS;
 use errand_core::runners::versions::VersionCache;
+use errand_core::schedules::firing::Scheduler;
 use errand_core::telemetry::panic_text;
 
 use errand_core::Core;
@@ -76,6 +77,8 @@ pub struct Periodic {
     pub sweeper: Sweeper,
     /// Queue messages into tasks of their runners, every `queues.dispatch_interval_ms`.
     pub dispatcher: Dispatcher,
+    /// Schedules' due ticks, every `schedules.tick_interval_ms`.
+    pub scheduler: Scheduler,
 }
 
 /// Runs the worker until `shutdown` fires, then lets running tasks finish for up to
@@ -140,6 +143,8 @@ fn monitor(
     let rounds = Duration::from_millis(periodic.dispatcher.settings.dispatch_interval_ms);
     let sweeper = Arc::new(periodic.sweeper);
     let dispatcher = Arc::new(periodic.dispatcher);
+    let fires = Duration::from_millis(periodic.scheduler.core.schedules.tick_interval_ms);
+    let scheduler = Arc::new(periodic.scheduler);
     Monitor::new()
         // The task worker: at most `concurrency` attempts at once, each on its own tokio
         // task and within `BACKSTOP`; a panic past an attempt's own guard is caught; the
@@ -183,6 +188,14 @@ fn monitor(
                 .concurrency(1)
                 .data(dispatcher.clone())
                 .build(ticks::dispatch)
+        })
+        // Schedules' due ticks, every `schedules.tick_interval_ms`.
+        .register(move |_restarts| {
+            WorkerBuilder::new("schedules")
+                .backend(ticks::Ticks::every(fires))
+                .concurrency(1)
+                .data(scheduler.clone())
+                .build(ticks::fire)
         })
         .should_restart({
             let died = died.clone();

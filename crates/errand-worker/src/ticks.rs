@@ -1,6 +1,6 @@
 //! Periodic work as apalis workers under the same `Monitor` as the task worker: a
-//! backend that yields a tick every `every` (the first at once), the housekeeping sweep
-//! and the queue dispatch round that run on them. Sweeps never overlap (the worker runs one at a time) and a
+//! backend that yields a tick every `every` (the first at once), and what runs on them:
+//! the housekeeping sweep, the queue dispatch round and the schedules' round. Sweeps never overlap (the worker runs one at a time) and a
 //! failed one is logged and tried again at the next tick.
 
 use std::sync::Arc;
@@ -20,6 +20,7 @@ use tokio_util::sync::CancellationToken;
 use super::backend::Never;
 use errand_core::housekeeping::{Sweeper, Swept};
 use errand_core::queues::dispatch::{Dispatched, Dispatcher};
+use errand_core::schedules::firing::{Fired, Scheduler};
 
 /// One tick of a periodic worker.
 #[derive(Debug, Clone, Copy)]
@@ -99,6 +100,17 @@ pub async fn dispatch(_: Tick, dispatcher: Data<Arc<Dispatcher>>) -> Result<(), 
         Ok(done) if done == Dispatched::default() => {}
         Ok(done) => tracing::debug!(?done, "queue round"),
         Err(e) => tracing::warn!(error = %e, "queue round failed; retrying at the next"),
+    }
+    Ok(())
+}
+
+/// The schedules handler: one round of due ticks (a failed one is logged and tried again
+/// at the next tick; each schedule's fires commit together or not at all).
+pub async fn fire(_: Tick, scheduler: Data<Arc<Scheduler>>) -> Result<(), Never> {
+    match scheduler.round().await {
+        Ok(done) if done == Fired::default() => {}
+        Ok(done) => tracing::debug!(?done, "schedule round"),
+        Err(e) => tracing::warn!(error = %e, "schedule round failed; retrying at the next"),
     }
     Ok(())
 }

@@ -174,6 +174,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
         "ERRAND_RETENTION_DEAD_LETTERS_DAYS",
         "retention.dead_letters_days",
     ),
+    ("ERRAND_RETENTION_FIRES_DAYS", "retention.fires_days"),
     ("ERRAND_MCP_ENABLED", "mcp.enabled"),
     ("ERRAND_MCP_ALLOWED_HOSTS", "mcp.allowed_hosts"),
     ("ERRAND_MCP_ALLOWED_ORIGINS", "mcp.allowed_origins"),
@@ -181,6 +182,14 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("ERRAND_TOOLS_PROJECT_MAX_TOOLS", "tools.project_max_tools"),
     ("ERRAND_STORAGE_MAX_FILE_BYTES", "storage.max_file_bytes"),
     ("ERRAND_QUEUES_MAX_PENDING", "queues.max_pending"),
+    (
+        "ERRAND_SCHEDULES_PROJECT_MAX_SCHEDULES",
+        "schedules.project_max_schedules",
+    ),
+    (
+        "ERRAND_SCHEDULES_TICK_INTERVAL_MS",
+        "schedules.tick_interval_ms",
+    ),
     (
         "ERRAND_QUEUES_PROJECT_MAX_QUEUES",
         "queues.project_max_queues",

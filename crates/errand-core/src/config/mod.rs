@@ -18,7 +18,7 @@ pub use fetch::FetchSettings;
 pub use limits::{LimitsSettings, MockSettings};
 pub use mcp::McpSettings;
 
-pub use queues::QueueSettings;
+pub use queues::{QueueSettings, ScheduleSettings};
 pub use retention::RetentionSettings;
 pub use storage::StorageSettings;
 pub use tools::{SecretSettings, ToolSettings};
@@ -45,6 +45,7 @@ pub struct Settings {
     pub tools: ToolSettings,
     pub storage: StorageSettings,
     pub queues: QueueSettings,
+    pub schedules: ScheduleSettings,
     pub mcp: McpSettings,
     pub log: LogSettings,
     /// OpenAI-compatible endpoints by name; a model `name/model` runs on provider `name`.
@@ -295,6 +296,7 @@ impl Settings {
             bail!("every [quotas] setting but project_max_running_tasks must be at least 1");
         }
         self.queues.check()?;
+        self.schedules.check()?;
         let st = &self.storage;
         if st.max_file_bytes == 0 || st.project_max_bytes == 0 || st.project_max_files == 0 {
             bail!("every [storage] setting must be at least 1");

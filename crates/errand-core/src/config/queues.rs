@@ -59,3 +59,41 @@ impl QueueSettings {
         Ok(())
     }
 }
+
+/// Schedules: how many a project may have and how the workers fire them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScheduleSettings {
+    /// Schedules one project may have.
+    pub project_max_schedules: u32,
+    /// How often a worker looks for due ticks (a six-field expression ticks every second).
+    pub tick_interval_ms: u64,
+    /// How late a tick may fire under `missed: skip` (later ones are counted as missed).
+    pub misfire_grace_seconds: u32,
+    /// Fires one schedule may hold waiting under `overlap: enqueue`.
+    pub max_waiting_fires: u32,
+}
+
+impl Default for ScheduleSettings {
+    fn default() -> Self {
+        Self {
+            project_max_schedules: 1000,
+            tick_interval_ms: 250,
+            misfire_grace_seconds: 60,
+            max_waiting_fires: 10,
+        }
+    }
+}
+
+impl ScheduleSettings {
+    pub fn check(&self) -> anyhow::Result<()> {
+        if self.project_max_schedules == 0
+            || self.tick_interval_ms == 0
+            || self.misfire_grace_seconds == 0
+            || self.max_waiting_fires == 0
+        {
+            anyhow::bail!("every [schedules] setting must be at least 1");
+        }
+        Ok(())
+    }
+}

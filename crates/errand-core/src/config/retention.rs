@@ -30,6 +30,10 @@ pub struct RetentionSettings {
     /// redriven; `"keep"` keeps them.
     #[serde(deserialize_with = "days")]
     pub dead_letters_days: Option<u32>,
+    /// A schedule's fires (`GET /v1/schedules/{id}/fires`) are deleted this many days after
+    /// they fired; `"keep"` keeps them.
+    #[serde(deserialize_with = "days")]
+    pub fires_days: Option<u32>,
     /// API keys revoked or expired more than this many days ago are deleted (until then
     /// they answer 401 and count toward `quotas.project_max_keys`).
     pub keys_days: u32,
@@ -47,6 +51,7 @@ impl Default for RetentionSettings {
             invocations_days: Some(30),
             messages_days: Some(7),
             dead_letters_days: Some(30),
+            fires_days: Some(30),
             idempotency_hours: 24,
             keys_days: 30,
             interval_seconds: 300,

@@ -147,6 +147,8 @@ codes! {
         "The receipt is not the message's current lease: it expired and the message went to another consumer, or it was acked or nacked already.";
     QueueBusy = "queue_busy", Problem(CONFLICT), "Queue busy",
         "A queue with runners bound to it, or with messages leased or running, cannot be deleted.";
+    ScheduleNotFound = "schedule_not_found", Problem(NOT_FOUND), "Schedule not found",
+        "No schedule of the project has this id.";
     PayloadTooLarge = "payload_too_large", Problem(PAYLOAD_TOO_LARGE), "Payload too large",
         "The body exceeds `server.body_limit`.";
     UnsupportedMediaType = "unsupported_media_type", Problem(UNSUPPORTED_MEDIA_TYPE), "Unsupported media type",

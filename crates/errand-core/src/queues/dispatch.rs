@@ -11,11 +11,12 @@ use uuid::Uuid;
 
 use super::leasing::{self, FAIR_PICK};
 use super::store::QueueRow;
-use crate::Core;
 use crate::config::QueueSettings;
+use crate::core::Core;
 use crate::error::{Coded, Fault};
 use crate::runners::model::Runner;
 use crate::tasks::errors::SubmitError;
+use crate::tasks::model::CreateTask;
 
 /// What one round did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -109,7 +110,18 @@ impl Dispatcher {
                     .fetch_one(&mut *tx)
                     .await?;
             let name = runner.name.clone();
-            match submitter.submit_on(&mut tx, runner, payload).await {
+            let body = CreateTask {
+                arguments: payload,
+                ..CreateTask::default()
+            };
+            // Each message in a savepoint: a refused one leaves nothing half written.
+            let mut one = sqlx::Connection::begin(&mut *tx).await?;
+            let submitted = submitter.submit_on(&mut one, runner, body).await;
+            match submitted {
+                Ok(_) => one.commit().await?,
+                Err(_) => one.rollback().await?,
+            }
+            match submitted {
                 Ok(task) => {
                     started(&mut tx, id, task.id, &name).await?;
                     tasks += 1;

@@ -50,13 +50,27 @@ pub async fn post(
     body: &PostMessage,
     key: Option<&str>,
 ) -> Result<(Message, bool), QueueError> {
+    let mut tx = pool.begin().await?;
+    let posted = post_on(&mut tx, settings, project, name, body, key).await?;
+    tx.commit().await?;
+    Ok(posted)
+}
+
+/// `post` inside the caller's transaction `tx` (a schedule's fire records the message).
+pub async fn post_on(
+    tx: &mut sqlx::PgConnection,
+    settings: &QueueSettings,
+    project: ProjectId,
+    name: &str,
+    body: &PostMessage,
+    key: Option<&str>,
+) -> Result<(Message, bool), QueueError> {
     let errors = violations(body);
     if !errors.is_empty() {
         return Err(QueueError::Invalid(errors));
     }
     let hash = key.map(|_| request_hash(name, &serde_json::to_value(body).unwrap_or_default()));
-    let mut tx = pool.begin().await?;
-    let queue = store::ensure(&mut tx, project, name, settings).await?;
+    let queue = store::ensure(&mut *tx, project, name, settings).await?;
     let waiting: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM queue_messages WHERE queue_id = $1 AND status IN ('pending', 'leased')",
     )
@@ -88,10 +102,9 @@ pub async fn post(
     .await?;
     let (id, replayed) = match inserted {
         Some(id) => (id, false),
-        None => (replay(&mut tx, &queue, key, hash.as_deref()).await?, true),
+        None => (replay(&mut *tx, &queue, key, hash.as_deref()).await?, true),
     };
     let message = get_in(&mut *tx, &queue, id).await?;
-    tx.commit().await?;
     Ok((message, replayed))
 }
 

@@ -9,6 +9,7 @@ use serde_json::Value;
 use sqlx::PgPool;
 
 use super::http_tool::{HeaderValue, HttpTool, HttpToolDef};
+use super::storage as storage_tools;
 use super::{Tool, ToolRegistry, runner_tool, store};
 use crate::config::{FetchSettings, StorageSettings, ToolSettings};
 use crate::conversation::ToolSpec;
@@ -16,7 +17,6 @@ use crate::error::Violation;
 use crate::fetch::Fetcher;
 use crate::projects::ProjectId;
 use crate::runners::model::Runner;
-use crate::storage::tools as storage_tools;
 
 /// The longest tool name model APIs take (OpenAI's and Anthropic's function names).
 const MAX_MODEL_TOOL_NAME: usize = 64;

@@ -2,7 +2,7 @@
 //! and what MCP clients call. Three kinds (see `catalog.rs`):
 //! - built in: `calculator` and `current_time`, which need no network, `http_fetch`
 //!   (through the outbound guard), `ask_human`, which suspends the task until a person
-//!   answers, and the `storage` toolkit's file tools (`crate::storage::tools`);
+//!   answers, and the `storage` toolkit's file tools (`storage.rs`);
 //! - HTTP tools a project registers (`http_tool.rs`, stored by `store.rs`);
 //! - every runner, as `run_<name>_task` (`runner_tool.rs`).
 
@@ -15,6 +15,7 @@ pub mod http_fetch;
 pub mod http_tool;
 pub mod runner_tool;
 mod scrub;
+pub mod storage;
 pub mod store;
 
 use std::collections::BTreeMap;
@@ -47,7 +48,6 @@ pub use crate::ids::TOOL_NAME_PATTERN;
 /// Every name the built-ins take, which no HTTP tool may: the registry's tools, the
 /// storage toolkit's tools, and `storage` itself.
 pub fn reserved_names() -> impl Iterator<Item = &'static str> {
-    use crate::storage::tools as storage;
     BUILTIN_NAMES
         .iter()
         .chain(storage::NAMES)

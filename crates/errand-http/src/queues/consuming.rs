@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use actix_web::{get, post, web};
 use tokio::time::Instant;
-use uuid::Uuid;
 
+use super::message_path;
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::body::JsonBody;
@@ -94,10 +94,10 @@ pub async fn receive(
 pub async fn ack(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, Uuid)>,
+    path: web::Path<(String, String)>,
     body: JsonBody<AckMessage>,
 ) -> Result<web::Json<Message>, ApiError> {
-    let (name, id) = path.into_inner();
+    let (name, id) = message_path(path.into_inner())?;
     let pool = &state.core.pool;
     let acked = leasing::ack(pool, caller.project, &name, id, &body.into_inner()).await?;
     Ok(web::Json(acked))
@@ -124,10 +124,10 @@ pub async fn ack(
 pub async fn nack(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, Uuid)>,
+    path: web::Path<(String, String)>,
     body: JsonBody<NackMessage>,
 ) -> Result<web::Json<Message>, ApiError> {
-    let (name, id) = path.into_inner();
+    let (name, id) = message_path(path.into_inner())?;
     let (pool, settings) = (&state.core.pool, &state.core.queues);
     let body = body.into_inner();
     let nacked = leasing::nack(pool, settings, caller.project, &name, id, &body).await?;

@@ -1,7 +1,10 @@
 //! `/v1/queues`: queues and their messages (`routes.rs`), and the external consumers'
 //! receive, ack, nack and redrive (`consuming.rs`).
 
+use errand_core::error::ErrorCode;
 use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::error::ApiError;
 
 pub mod consuming;
 pub mod routes;
@@ -21,4 +24,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(consuming::nack)
         .service(consuming::list_dead_letters)
         .service(consuming::redrive);
+}
+
+/// A message's queue and id from the path (a malformed id names no message).
+fn message_path((name, id): (String, String)) -> Result<(String, uuid::Uuid), ApiError> {
+    let id = crate::error::path_id(&id, ErrorCode::MessageNotFound, "message")?;
+    Ok((name, id))
 }

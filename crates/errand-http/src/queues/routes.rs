@@ -3,8 +3,8 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
-use uuid::Uuid;
 
+use super::message_path;
 use crate::app::AppState;
 use crate::auth::Caller;
 use crate::body::JsonBody;
@@ -266,9 +266,9 @@ pub async fn page(
 pub async fn get_message(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, Uuid)>,
+    path: web::Path<(String, String)>,
 ) -> Result<web::Json<Message>, ApiError> {
-    let (name, id) = path.into_inner();
+    let (name, id) = message_path(path.into_inner())?;
     let found = messages::get(&state.core.pool, caller.project, &name, id).await?;
     Ok(web::Json(found))
 }
@@ -295,9 +295,9 @@ pub async fn get_message(
 pub async fn delete_message(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, Uuid)>,
+    path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (name, id) = path.into_inner();
+    let (name, id) = message_path(path.into_inner())?;
     messages::delete(&state.core.pool, caller.project, &name, id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -156,7 +156,7 @@ impl Submitter<'_> {
 
     /// Where the arguments break the runner's input schema (pointers under `/arguments`);
     /// the arguments come back as they went in.
-    async fn argument_violations(
+    pub async fn argument_violations(
         &self,
         runner: &Runner,
         arguments: Value,
@@ -184,19 +184,15 @@ impl Submitter<'_> {
         Ok((arguments, errors))
     }
 
-    /// Validates `arguments` for `runner` and queues its task inside `tx` (the caller's
-    /// transaction, which records what the task came from): how a queue's message becomes
-    /// a task.
+    /// Validates `body` for `runner` and queues its task inside `tx` (the caller's
+    /// transaction, which records what the task came from): how a queue's message or a
+    /// schedule's tick becomes a task.
     pub async fn submit_on(
         &self,
         tx: &mut sqlx::PgConnection,
         runner: Runner,
-        arguments: Value,
+        body: CreateTask,
     ) -> Result<Task, SubmitError> {
-        let body = CreateTask {
-            arguments,
-            ..CreateTask::default()
-        };
         let checked = self.check(runner, body).await?;
         let mut created = self
             .commit_on(tx, checked, None, JobStart::Now)

@@ -11,11 +11,11 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::{path, store};
+use super::Tool;
 use crate::config::StorageSettings;
 use crate::conversation::ToolSpec;
 use crate::projects::ProjectId;
-use crate::tools::Tool;
+use crate::storage::{path, store};
 
 /// The toolkit's name in a runner's `toolkits`.
 pub const TOOLKIT: &str = "storage";
