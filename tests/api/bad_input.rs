@@ -70,12 +70,27 @@ fn base(operation_id: &str) -> (&'static str, Value) {
             "/v1/schedules/0190a000-0000-7000-8000-000000000000",
             json!({"name": "n"}),
         ),
+        "createTrigger" => (
+            "/v1/triggers",
+            json!({"target": {"runner": "probe"}, "scheme": "hmac-sha256",
+                "signature_header": "X-Sig", "secret": "0123456789abcdef", "name": "n",
+                "mapping": {"a": "/a"}}),
+        ),
+        "updateTrigger" => (
+            "/v1/triggers/0190a000-0000-7000-8000-000000000000",
+            json!({"enabled": true}),
+        ),
+        // The URL of a `none` trigger the test makes first.
+        "deliverToTrigger" => (HOOK, json!({"a": 1})),
         other => panic!("no base body for operation {other}: add one to bad_input.rs"),
     }
 }
 
 /// Operations whose bodies hold only numbers and booleans.
-const NO_STRINGS: &[&str] = &["configureQueue"];
+const NO_STRINGS: &[&str] = &["configureQueue", "updateTrigger"];
+
+/// Stands for the URL of a trigger the test makes.
+const HOOK: &str = "{hook}";
 
 /// Follows `$ref`s and merges `allOf` into one schema object.
 fn resolve(schema: &Value, doc: &Value) -> Value {
@@ -140,6 +155,10 @@ fn nul_cases(schema: &Value, doc: &Value, pointer: &str, out: &mut Vec<(String, 
 
 /// `body` with the member at `pointer` (one level below an object) set to `value`.
 fn with_value(body: &Value, pointer: &str, value: Value) -> Value {
+    if pointer.is_empty() {
+        // A body of any value: the value is the whole body.
+        return value;
+    }
     let mut body = body.clone();
     let (parent, name) = pointer.rsplit_once('/').expect("a member pointer");
     let target = if parent.is_empty() {
@@ -159,6 +178,16 @@ async fn a_nul_in_any_string_of_any_request_body_is_a_422_naming_it() {
     let app = spawn_api().await;
     app.create_runner(json!({"name": "probe", "model": "mock"}))
         .await;
+    let hook: Value = app
+        .post(
+            "/v1/triggers",
+            &json!({"target": {"queue": "probe-q"}, "scheme": "none"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("trigger");
+    let hook = hook["url"].as_str().expect("url").to_owned();
     let doc = app.get_json("/openapi.json").await;
     let mut checked = 0;
     for (path, item) in doc["paths"].as_object().expect("paths") {
@@ -179,7 +208,10 @@ async fn a_nul_in_any_string_of_any_request_body_is_a_422_naming_it() {
                 let sent = with_value(&body, &at, value);
                 let res = app
                     .client
-                    .request(method.to_uppercase().parse().expect("method"), app.url(url))
+                    .request(
+                        method.to_uppercase().parse().expect("method"),
+                        app.url(&url.replace(HOOK, &hook)),
+                    )
                     .json(&sent)
                     .send()
                     .await

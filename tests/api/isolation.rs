@@ -23,6 +23,8 @@ enum Other {
     Refused,
     /// Not project data (the server's model providers).
     Global,
+    /// Takes no key: the trigger's signature decides (401 unsigned, whoever calls).
+    Signed,
 }
 
 /// operationId → the scope it needs, and what another project sees.
@@ -87,6 +89,12 @@ const EXPECTED: &[(&str, &str, Other)] = &[
     ("updateSchedule", "write", Other::NotFound),
     ("deleteSchedule", "write", Other::NotFound),
     ("listScheduleFires", "read", Other::NotFound),
+    ("listTriggers", "read", Other::Lists),
+    ("createTrigger", "write", Other::CreatesItsOwn),
+    ("getTrigger", "read", Other::NotFound),
+    ("updateTrigger", "write", Other::NotFound),
+    ("deleteTrigger", "write", Other::NotFound),
+    ("deliverToTrigger", "none", Other::Signed),
 ];
 
 /// The key of A's thread (B makes its own thread with the same key).
@@ -105,6 +113,7 @@ struct Fixture {
     queue: String,
     message: String,
     schedule: String,
+    trigger: String,
 }
 
 impl Fixture {
@@ -132,6 +141,8 @@ impl Fixture {
                 .replace("{id}", &self.message)
         } else if template.starts_with("/v1/schedules/") {
             template.replace("{id}", &self.schedule)
+        } else if template.starts_with("/v1/triggers/") || template.starts_with("/v1/hooks/") {
+            template.replace("{id}", &self.trigger)
         } else {
             template.to_owned()
         };
@@ -153,6 +164,7 @@ impl Fixture {
             &self.batch,
             &self.message,
             &self.schedule,
+            &self.trigger,
         ];
         if names_too {
             all.push(&self.runner);
@@ -187,6 +199,9 @@ fn body(operation: &str) -> Option<Value> {
         "redriveDeadLetters" => Some(json!({})),
         "createSchedule" => Some(json!({"cron": "0 9 * * *", "target": {"queue": "b-queue"}})),
         "updateSchedule" => Some(json!({"enabled": false})),
+        "createTrigger" => Some(json!({"target": {"queue": "b-queue"}, "scheme": "none"})),
+        "updateTrigger" => Some(json!({"enabled": false})),
+        "deliverToTrigger" => Some(json!({"b": true})),
         _ => None,
     }
 }
@@ -319,6 +334,7 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
         queue: "a-queue".into(),
         message: String::new(),
         schedule: String::new(),
+        trigger: String::new(),
     };
     let res = app
         .client
@@ -331,6 +347,17 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
     assert_eq!(res.status(), StatusCode::CREATED);
     let schedule: Value = res.json().await.expect("json");
     a.schedule = schedule["id"].as_str().expect("id").into();
+    let res = app
+        .client
+        .post(app.url("/v1/triggers"))
+        .bearer_auth(&admin_a)
+        .json(&json!({"target": {"queue": "a-queue"}, "scheme": "standard-webhooks"}))
+        .send()
+        .await
+        .expect("trigger");
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let trigger: Value = res.json().await.expect("json");
+    a.trigger = trigger["id"].as_str().expect("id").into();
     let res = app
         .client
         .post(app.url(&format!("/v1/queues/{}/messages", a.queue)))
@@ -373,6 +400,7 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
                 }
             }
             Other::Global => assert!(status.is_success(), "{id}: {status}"),
+            Other::Signed => assert_eq!(status, StatusCode::UNAUTHORIZED, "{id}: {text}"),
         }
     }
 
@@ -483,6 +511,7 @@ async fn each_scope_allows_exactly_its_operations() {
         queue: "missing-queue".into(),
         message: "01900000-0000-7000-8000-000000000000".into(),
         schedule: "01900000-0000-7000-8000-000000000000".into(),
+        trigger: "01900000-0000-7000-8000-000000000000".into(),
     };
     for (method, template, id, declared) in operations(&doc) {
         let (scope, _) = expected(&id);

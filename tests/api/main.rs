@@ -47,5 +47,6 @@ mod thread_edges;
 mod threads;
 mod tool_in_use;
 mod tools;
+mod triggers;
 mod waits;
 mod worker;

@@ -335,7 +335,7 @@ async fn posting_is_idempotent_and_bad_requests_are_refused() {
         ),
         (
             "/v1/queues/inbox/messages",
-            json!({"payload": 1, "run_after": "2999-01-01T00:00:00Z"}),
+            json!({"payload": 1, "run_after": "soon"}),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         (
@@ -366,6 +366,16 @@ async fn posting_is_idempotent_and_bad_requests_are_refused() {
         app.get("/v1/queues/nowhere/messages").await.status(),
         StatusCode::NOT_FOUND
     );
+
+    // A message for far ahead waits: nobody receives it before then.
+    let far = post_message(
+        &app,
+        "someday",
+        json!({"payload": 1, "run_after": "2999-01-01T00:00:00Z"}),
+    )
+    .await;
+    assert_eq!(far["status"], "pending");
+    assert!(receive(&app, "someday", "").await.is_empty());
 
     // A pending message can be deleted; a leased one cannot; the queue then can be.
     let id = one["id"].as_str().unwrap();

@@ -33,6 +33,8 @@ pub struct Core {
     pub queues: crate::config::QueueSettings,
     /// `[schedules]`: the schedules' limits and how they fire.
     pub schedules: crate::config::ScheduleSettings,
+    /// `[triggers]`: inbound webhooks' limits and timestamp tolerance.
+    pub triggers: crate::config::TriggerSettings,
 }
 
 impl Core {
@@ -58,6 +60,7 @@ impl Core {
             project_max_running: settings.quotas.project_max_running_tasks,
             queues: settings.queues.clone(),
             schedules: settings.schedules.clone(),
+            triggers: settings.triggers.clone(),
         })
     }
 

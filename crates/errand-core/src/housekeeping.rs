@@ -8,7 +8,7 @@
 //! for `retention.threads_days` with their messages, and tool invocations past
 //! `retention.invocations_days`, and queue messages done past `retention.messages_days` or
 //! dead past `retention.dead_letters_days`, and schedules' fires past
-//! `retention.fires_days`.
+//! `retention.fires_days`; triggers' deliveries, `retention.hook_deliveries_days`.
 
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
@@ -29,6 +29,7 @@ pub struct Swept {
     pub invocations: u64,
     pub queue_messages: u64,
     pub schedule_fires: u64,
+    pub hook_deliveries: u64,
 }
 
 pub struct Sweeper {
@@ -90,6 +91,9 @@ const OLD_DEAD_LETTERS: &str = "DELETE FROM queue_messages WHERE id IN (
 const OLD_FIRES: &str = "DELETE FROM schedule_fires WHERE (schedule_id, fire_at) IN (
     SELECT schedule_id, fire_at FROM schedule_fires
     WHERE fired_at < now() - make_interval(days => $1) AND outcome <> 'waiting' LIMIT $2)";
+const OLD_HOOK_DELIVERIES: &str = "DELETE FROM hook_deliveries WHERE (trigger_id, delivery_id) IN (
+    SELECT trigger_id, delivery_id FROM hook_deliveries
+    WHERE received_at < now() - make_interval(days => $1) LIMIT $2)";
 const OLD_RUNNERS: &str = "WITH gone AS (
         SELECT id FROM runners r
         WHERE deleted_at < now() - make_interval(days => $1)
@@ -137,6 +141,10 @@ impl Sweeper {
         if let Some(days) = self.retention.fires_days {
             let fires = self.batched(OLD_FIRES, days_arg(days), shutdown);
             swept.schedule_fires = fires.await?;
+        }
+        if let Some(days) = self.retention.hook_deliveries_days {
+            let deliveries = self.batched(OLD_HOOK_DELIVERIES, days_arg(days), shutdown);
+            swept.hook_deliveries = deliveries.await?;
         }
         Ok(swept)
     }

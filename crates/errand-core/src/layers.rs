@@ -34,6 +34,7 @@ mod tests {
         "core",
         "queues",
         "schedules",
+        "triggers",
         "invocations",
         "housekeeping",
     ];

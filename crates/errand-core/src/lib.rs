@@ -30,6 +30,7 @@ pub mod tasks;
 pub mod telemetry;
 pub mod threads;
 pub mod tools;
+pub mod triggers;
 pub mod wire_schema;
 
 pub use crate::core::Core;

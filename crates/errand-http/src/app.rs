@@ -24,7 +24,7 @@ use crate::body::BodyConfig;
 use crate::error::{ApiError, ErrorCode};
 use crate::openapi::{BaseDoc, Contract};
 use crate::{
-    auth, files, health, llm, projects, queues, runners, schedules, tasks, threads, tools,
+    auth, files, health, llm, projects, queues, runners, schedules, tasks, threads, tools, triggers,
 };
 use errand_core::Core;
 use errand_core::config::{QuotaSettings, Settings};
@@ -81,6 +81,9 @@ impl From<&Settings> for StreamSettings {
 fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz)
         .service(health::readyz)
+        // Before `/v1`, outside its guard: a sender posts without a key, and the trigger's
+        // signature decides. Only this handler is reachable there.
+        .service(utoipa_actix_web::scope("/v1/hooks").configure(triggers::configure_hooks))
         .service(
             // Everything the router sends into `/v1` is authenticated (an unknown `/v1`
             // path too); each handler's `Caller` then checks its route's scope.
@@ -93,6 +96,7 @@ fn configure(cfg: &mut ServiceConfig) {
                 .configure(files::configure)
                 .configure(queues::configure)
                 .configure(schedules::configure)
+                .configure(triggers::configure)
                 .configure(llm::configure)
                 .configure(projects::configure)
                 .configure(auth::configure),

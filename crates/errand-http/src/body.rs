@@ -9,7 +9,7 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use futures::StreamExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -42,47 +42,9 @@ impl<T: DeserializeOwned + Send + 'static> FromRequest for JsonBody<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let config = req.app_data::<BodyConfig>().copied().unwrap_or(BodyConfig {
-            limit: 1024 * 1024,
-            max_violations: 100,
-        });
-        let is_json = matches!(req.mime_type(), Ok(Some(m))
-            if m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON));
-        let declared = req
-            .headers()
-            .get(actix_web::http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
+        let read = read_json(req, payload);
         Box::pin(async move {
-            if !is_json {
-                return Err(ApiError::new(
-                    ErrorCode::UnsupportedMediaType,
-                    "the request body must be JSON with `Content-Type: application/json`",
-                ));
-            }
-            let too_large = || {
-                ApiError::new(
-                    ErrorCode::PayloadTooLarge,
-                    format!(
-                        "the request body exceeds the limit of {} bytes",
-                        config.limit
-                    ),
-                )
-            };
-            if declared.is_some_and(|n| n > config.limit) {
-                return Err(too_large());
-            }
-            let mut body = BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk
-                    .map_err(|e| ApiError::bad_request(format!("cannot read the body: {e}")))?;
-                if body.len() + chunk.len() > config.limit {
-                    return Err(too_large());
-                }
-                body.extend_from_slice(&chunk);
-            }
-            let body = body.freeze();
+            let (body, config) = read.await?;
             let max = config.max_violations;
             let value = if body.len() > PARSE_INLINE_BYTES {
                 web::block(move || parse::<T>(&body, max))
@@ -93,6 +55,69 @@ impl<T: DeserializeOwned + Send + 'static> FromRequest for JsonBody<T> {
             };
             Ok(JsonBody(value))
         })
+    }
+}
+
+/// The bytes of a JSON body as sent (for a signature over them), read under the same
+/// limit and media type check as `JsonBody`; the handler parses them.
+pub struct RawJson(pub Bytes);
+
+impl FromRequest for RawJson {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let read = read_json(req, payload);
+        Box::pin(async move { Ok(RawJson(read.await?.0)) })
+    }
+}
+
+/// Reads a JSON body up to the limit: 415 when it is not JSON, 413 past the limit.
+fn read_json(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> impl Future<Output = Result<(Bytes, BodyConfig), ApiError>> + 'static {
+    let config = req.app_data::<BodyConfig>().copied().unwrap_or(BodyConfig {
+        limit: 1024 * 1024,
+        max_violations: 100,
+    });
+    let is_json = matches!(req.mime_type(), Ok(Some(m))
+        if m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON));
+    let declared = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let mut payload = payload.take();
+    async move {
+        if !is_json {
+            return Err(ApiError::new(
+                ErrorCode::UnsupportedMediaType,
+                "the request body must be JSON with `Content-Type: application/json`",
+            ));
+        }
+        let too_large = || {
+            ApiError::new(
+                ErrorCode::PayloadTooLarge,
+                format!(
+                    "the request body exceeds the limit of {} bytes",
+                    config.limit
+                ),
+            )
+        };
+        if declared.is_some_and(|n| n > config.limit) {
+            return Err(too_large());
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk =
+                chunk.map_err(|e| ApiError::bad_request(format!("cannot read the body: {e}")))?;
+            if body.len() + chunk.len() > config.limit {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok((body.freeze(), config))
     }
 }
 

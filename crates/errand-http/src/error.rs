@@ -183,6 +183,7 @@ from_coded!(
     errand_core::storage::StorageError,
     errand_core::queues::QueueError,
     errand_core::schedules::ScheduleError,
+    errand_core::triggers::TriggerError,
 );
 
 /// An id from the path, or the not-found answer `code` gives (a malformed id names nothing).

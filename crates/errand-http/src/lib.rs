@@ -22,3 +22,4 @@ pub mod schedules;
 pub mod tasks;
 pub mod threads;
 pub mod tools;
+pub mod triggers;

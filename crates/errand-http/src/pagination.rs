@@ -13,6 +13,14 @@ pub fn limit(requested: Option<u32>, default: u32, max: u32) -> Result<i64, ApiE
     }
 }
 
+/// A cursor that is a name or a path: 1 to `max` characters, as the document states.
+pub fn text_cursor(cursor: Option<&str>, max: usize) -> Result<Option<&str>, ApiError> {
+    match cursor {
+        Some(c) if c.is_empty() || c.chars().count() > max => Err(invalid_cursor()),
+        other => Ok(other),
+    }
+}
+
 pub fn invalid_cursor() -> ApiError {
     ApiError::bad_request("invalid cursor: pass a `next_cursor` from an earlier page")
 }

@@ -175,6 +175,18 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
         "retention.dead_letters_days",
     ),
     ("ERRAND_RETENTION_FIRES_DAYS", "retention.fires_days"),
+    (
+        "ERRAND_RETENTION_HOOK_DELIVERIES_DAYS",
+        "retention.hook_deliveries_days",
+    ),
+    (
+        "ERRAND_TRIGGERS_PROJECT_MAX_TRIGGERS",
+        "triggers.project_max_triggers",
+    ),
+    (
+        "ERRAND_TRIGGERS_TIMESTAMP_TOLERANCE_SECONDS",
+        "triggers.timestamp_tolerance_seconds",
+    ),
     ("ERRAND_MCP_ENABLED", "mcp.enabled"),
     ("ERRAND_MCP_ALLOWED_HOSTS", "mcp.allowed_hosts"),
     ("ERRAND_MCP_ALLOWED_ORIGINS", "mcp.allowed_origins"),

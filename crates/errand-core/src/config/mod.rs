@@ -12,6 +12,7 @@ pub mod retention;
 mod secret_origin;
 mod storage;
 mod tools;
+mod triggers;
 
 pub use auth::{AuthSettings, QuotaSettings};
 pub use fetch::FetchSettings;
@@ -22,6 +23,7 @@ pub use queues::{QueueSettings, ScheduleSettings};
 pub use retention::RetentionSettings;
 pub use storage::StorageSettings;
 pub use tools::{SecretSettings, ToolSettings};
+pub use triggers::TriggerSettings;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -46,6 +48,7 @@ pub struct Settings {
     pub storage: StorageSettings,
     pub queues: QueueSettings,
     pub schedules: ScheduleSettings,
+    pub triggers: TriggerSettings,
     pub mcp: McpSettings,
     pub log: LogSettings,
     /// OpenAI-compatible endpoints by name; a model `name/model` runs on provider `name`.
@@ -297,6 +300,7 @@ impl Settings {
         }
         self.queues.check()?;
         self.schedules.check()?;
+        self.triggers.check()?;
         let st = &self.storage;
         if st.max_file_bytes == 0 || st.project_max_bytes == 0 || st.project_max_files == 0 {
             bail!("every [storage] setting must be at least 1");

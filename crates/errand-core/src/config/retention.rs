@@ -34,6 +34,10 @@ pub struct RetentionSettings {
     /// they fired; `"keep"` keeps them.
     #[serde(deserialize_with = "days")]
     pub fires_days: Option<u32>,
+    /// The record of each delivery a trigger received (which makes a replayed delivery
+    /// create nothing) is deleted this many days after it arrived; `"keep"` keeps it.
+    #[serde(deserialize_with = "days")]
+    pub hook_deliveries_days: Option<u32>,
     /// API keys revoked or expired more than this many days ago are deleted (until then
     /// they answer 401 and count toward `quotas.project_max_keys`).
     pub keys_days: u32,
@@ -52,6 +56,7 @@ impl Default for RetentionSettings {
             messages_days: Some(7),
             dead_letters_days: Some(30),
             fires_days: Some(30),
+            hook_deliveries_days: Some(7),
             idempotency_hours: 24,
             keys_days: 30,
             interval_seconds: 300,

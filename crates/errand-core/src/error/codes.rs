@@ -149,6 +149,10 @@ codes! {
         "A queue with runners bound to it, or with messages leased or running, cannot be deleted.";
     ScheduleNotFound = "schedule_not_found", Problem(NOT_FOUND), "Schedule not found",
         "No schedule of the project has this id.";
+    TriggerNotFound = "trigger_not_found", Problem(NOT_FOUND), "Trigger not found",
+        "No trigger has this id (in the caller's project, for `/v1/triggers`), or it is disabled (for `/v1/hooks`).";
+    SignatureInvalid = "signature_invalid", Problem(UNAUTHORIZED), "Signature invalid",
+        "The delivery's signature is missing, malformed or does not match the trigger's secret, or its `webhook-timestamp` is outside the tolerance; nothing was stored.";
     PayloadTooLarge = "payload_too_large", Problem(PAYLOAD_TOO_LARGE), "Payload too large",
         "The body exceeds `server.body_limit`.";
     UnsupportedMediaType = "unsupported_media_type", Problem(UNSUPPORTED_MEDIA_TYPE), "Unsupported media type",

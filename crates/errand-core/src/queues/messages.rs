@@ -1,6 +1,5 @@
 //! Posting, reading, listing and deleting a queue's messages.
 
-use chrono::{Duration as Span, Utc};
 use sqlx::{PgExecutor, PgPool};
 use uuid::Uuid;
 
@@ -18,24 +17,12 @@ pub const COLUMNS: &str = "m.id, q.name AS queue, m.payload, m.status, m.concurr
     m.last_error, m.created_at, m.updated_at";
 pub const FROM: &str = "queue_messages m JOIN queues q ON q.id = m.queue_id";
 
-/// The longest `run_after` ahead.
-const MAX_DELAY_DAYS: i64 = 365;
-
 fn violations(body: &PostMessage) -> Vec<Violation> {
     let mut errors = Vec::new();
     if let Some(key) = &body.concurrency_key
-        && !(1..=255).contains(&key.len())
+        && !(1..=255).contains(&key.chars().count())
     {
-        errors.push(Violation::new("/concurrency_key", "1 to 255 bytes"));
-    }
-    if body
-        .run_after
-        .is_some_and(|at| at > Utc::now() + Span::days(MAX_DELAY_DAYS))
-    {
-        errors.push(Violation::new(
-            "/run_after",
-            format!("at most {MAX_DELAY_DAYS} days ahead"),
-        ));
+        errors.push(Violation::new("/concurrency_key", "1 to 255 characters"));
     }
     errors
 }

@@ -101,7 +101,7 @@ pub struct PostMessage {
     /// Any JSON: a bound runner's task gets it as its arguments.
     #[schema(schema_with = crate::wire_schema::any_value)]
     pub payload: Value,
-    /// Hand it to no consumer before this time (at most a year ahead).
+    /// Hand it to no consumer before this time.
     pub run_after: Option<DateTime<Utc>>,
     /// Messages with the same key are worked on at most `concurrency_limit` at a time, in
     /// order; keys take turns.
@@ -155,10 +155,13 @@ named_page!(QueuePage = CursorPage<Queue>, about: Some("One page of queues, by n
 #[serde(deny_unknown_fields)]
 pub struct QueueSettingsInput {
     #[schema(minimum = 1, maximum = 10000)]
+    #[serde(default, deserialize_with = "crate::json::optional_whole_u32")]
     pub concurrency_limit: Option<u32>,
     #[schema(minimum = 1, maximum = 43200)]
+    #[serde(default, deserialize_with = "crate::json::optional_whole_u32")]
     pub visibility_timeout_seconds: Option<u32>,
     #[schema(minimum = 1, maximum = 100)]
+    #[serde(default, deserialize_with = "crate::json::optional_whole_u32")]
     pub max_deliveries: Option<u32>,
 }
 
@@ -173,7 +176,7 @@ pub struct MessageQuery {
     #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
-    #[param(max_length = 40)]
+    #[param(pattern = r"^[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
 
@@ -181,7 +184,8 @@ pub struct MessageQuery {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ReceiveQuery {
-    /// Seconds to wait for a message when none is ready (long polling; 0: answer at once).
+    /// Seconds to wait for a message when none is ready (long polling; 0: answer at once;
+    /// at most `server.max_wait_seconds`).
     #[param(minimum = 0, maximum = 60)]
     pub wait: Option<u64>,
     /// Messages to take at most, 1 to 100 (default 1).
@@ -207,6 +211,7 @@ pub struct NackMessage {
     /// (`queues.nack_backoff_seconds` doubled per delivery, at most
     /// `queues.nack_backoff_max_seconds`).
     #[schema(minimum = 0, maximum = 86400)]
+    #[serde(default, deserialize_with = "crate::json::optional_whole_u32")]
     pub delay_seconds: Option<u32>,
     /// Why, kept in the message's `last_error`.
     #[schema(max_length = 2000)]

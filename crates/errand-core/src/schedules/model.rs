@@ -170,7 +170,7 @@ pub struct NewSchedule {
     #[schema(example = "*/2 * * * * *", min_length = 1, max_length = 200)]
     pub cron: String,
     /// An IANA time zone; default `UTC`.
-    #[schema(example = "Europe/Paris", max_length = 64)]
+    #[schema(example = "Europe/Paris", min_length = 1, max_length = 64)]
     pub timezone: Option<String>,
     pub target: Target,
     #[serde(default = "yes")]
@@ -180,6 +180,7 @@ pub struct NewSchedule {
     pub missed: Missed,
     /// Missed ticks `catch_up` fires at most after a downtime (default 10).
     #[schema(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::json::optional_whole_u32")]
     pub catch_up_max: Option<u32>,
     #[serde(default)]
     pub overlap: Overlap,
@@ -198,7 +199,7 @@ pub struct ScheduleChange {
     pub name: Option<String>,
     #[schema(min_length = 1, max_length = 200)]
     pub cron: Option<String>,
-    #[schema(max_length = 64)]
+    #[schema(min_length = 1, max_length = 64)]
     pub timezone: Option<String>,
     pub target: Option<Target>,
     pub enabled: Option<bool>,
@@ -208,6 +209,7 @@ pub struct ScheduleChange {
     pub end_at: Option<Option<DateTime<Utc>>>,
     pub missed: Option<Missed>,
     #[schema(minimum = 1, maximum = 1000)]
+    #[serde(default, deserialize_with = "crate::json::optional_whole_u32")]
     pub catch_up_max: Option<u32>,
     pub overlap: Option<Overlap>,
 }
@@ -220,6 +222,5 @@ pub struct ScheduleQuery {
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
-    #[param(max_length = 64)]
-    pub cursor: Option<String>,
+    pub cursor: Option<Uuid>,
 }

@@ -50,7 +50,7 @@ pub async fn target_violations(
             errors.extend(found.into_iter().map(|v| v.under("/target")));
             if t.thread
                 .as_ref()
-                .is_some_and(|k| !(1..=255).contains(&k.len()))
+                .is_some_and(|k| !(1..=255).contains(&k.chars().count()))
             {
                 errors.push(Violation::new("/target/thread", "1 to 255 characters"));
             }
@@ -64,9 +64,12 @@ pub async fn target_violations(
             }
             if t.concurrency_key
                 .as_ref()
-                .is_some_and(|k| !(1..=255).contains(&k.len()))
+                .is_some_and(|k| !(1..=255).contains(&k.chars().count()))
             {
-                errors.push(Violation::new("/target/concurrency_key", "1 to 255 bytes"));
+                errors.push(Violation::new(
+                    "/target/concurrency_key",
+                    "1 to 255 characters",
+                ));
             }
         }
     }

@@ -52,13 +52,16 @@ pub struct WriteFile {
 #[serde(deny_unknown_fields)]
 pub struct FileQuery {
     /// Only paths starting with this (`reports/` for a folder).
-    #[param(max_length = 512)]
+    #[param(
+        max_length = 512,
+        pattern = r"^([A-Za-z0-9_-][A-Za-z0-9._-]*/)*([A-Za-z0-9_-][A-Za-z0-9._-]*)?$"
+    )]
     pub prefix: Option<String>,
     /// Page size, 1 to 1000 (default 100).
     #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
-    #[param(max_length = 512)]
+    #[param(min_length = 1, max_length = 512)]
     pub cursor: Option<String>,
 }
 

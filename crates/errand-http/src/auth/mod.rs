@@ -26,6 +26,10 @@ use crate::error::{ApiError, ErrorCode};
 pub use errand_core::keys::Scope;
 use errand_core::projects::ProjectId;
 
+/// Routes under `/v1` that take no key (registered outside the guarded scope): trigger
+/// deliveries, which their signature admits.
+pub const PUBLIC_PREFIX: &str = "/v1/hooks/";
+
 /// The scope an operation needs, from its route's pattern (`/v1/api-keys/{id}`, never a
 /// request's path): keys and projects need `admin`; other reads `read`; everything else
 /// `write`.

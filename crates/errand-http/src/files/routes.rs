@@ -35,18 +35,9 @@ pub async fn list(
     query: web::Query<FileQuery>,
 ) -> Result<web::Json<FilePage>, ApiError> {
     let limit = pagination::limit(query.limit, 100, 1000)?;
-    if query.cursor.as_ref().is_some_and(|c| c.is_empty()) {
-        return Err(pagination::invalid_cursor());
-    }
+    let cursor = pagination::text_cursor(query.cursor.as_deref(), 512)?;
     let prefix = query.prefix.as_deref().unwrap_or("");
-    let mut data = store::list(
-        &state.core.pool,
-        caller.project,
-        prefix,
-        query.cursor.as_deref(),
-        limit + 1,
-    )
-    .await?;
+    let mut data = store::list(&state.core.pool, caller.project, prefix, cursor, limit + 1).await?;
     let next_cursor = pagination::next(&mut data, limit, |f| f.path.clone());
     Ok(web::Json(FilePage { data, next_cursor }))
 }

@@ -20,9 +20,6 @@ use errand_core::queues::model::{
 /// How often a waiting `receive` looks again.
 const RECEIVE_POLL: Duration = Duration::from_millis(100);
 
-/// The longest `wait` of a receive.
-const MAX_RECEIVE_WAIT: u64 = 60;
-
 /// Receive messages
 ///
 /// Leases up to `max` due messages (oldest first, keys taking turns, each key within the
@@ -55,9 +52,10 @@ pub async fn receive(
         return Err(ApiError::bad_request("max must be 1 to 100"));
     }
     let wait = query.wait.unwrap_or(0);
-    if wait > MAX_RECEIVE_WAIT {
+    let max_wait = state.streams.max_wait.as_secs();
+    if wait > max_wait {
         return Err(ApiError::bad_request(format!(
-            "wait must be at most {MAX_RECEIVE_WAIT} seconds, not {wait}"
+            "wait must be at most {max_wait} seconds (server.max_wait_seconds), not {wait}"
         )));
     }
     let pool = &state.core.pool;
@@ -143,7 +141,7 @@ pub struct DeadLetterQuery {
     #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
-    #[param(max_length = 40)]
+    #[param(pattern = r"^[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
 

@@ -25,7 +25,7 @@ pub struct QueueQuery {
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
-    #[param(max_length = 63)]
+    #[param(min_length = 1, max_length = 63)]
     pub cursor: Option<String>,
 }
 
@@ -47,7 +47,7 @@ pub async fn list(
     query: web::Query<QueueQuery>,
 ) -> Result<web::Json<QueuePage>, ApiError> {
     let limit = pagination::limit(query.limit, 100, 100)?;
-    let after = query.cursor.as_deref();
+    let after = pagination::text_cursor(query.cursor.as_deref(), 63)?;
     let pool = &state.core.pool;
     let mut data = store::list(pool, caller.project, after, limit + 1).await?;
     let next_cursor = pagination::next(&mut data, limit, |q| q.name.clone());
@@ -160,7 +160,8 @@ pub async fn delete(
     params(("name" = String, Path, description = "The queue's name (a slug)",
             pattern = r"^[a-z0-9][a-z0-9_-]{0,62}$"),
         ("Idempotency-Key" = Option<String>, Header,
-            description = "Makes a retried post safe: 1 to 255 visible ASCII characters")),
+            description = "Makes a retried post safe: 1 to 255 visible ASCII characters",
+            min_length = 1, max_length = 255, pattern = r"^[!-~]{1,255}$")),
     request_body = PostMessage,
     responses(
         (status = 202, description = "Queued (or, with a replayed `Idempotency-Key`, the \
@@ -241,7 +242,10 @@ pub async fn page(
     let limit = pagination::limit(query.limit, 100, 1000)?;
     let after = match &query.cursor {
         None => None,
-        Some(c) => Some(c.parse::<i64>().map_err(|_| pagination::invalid_cursor())?),
+        Some(c) if (1..=18).contains(&c.len()) => {
+            Some(c.parse::<i64>().map_err(|_| pagination::invalid_cursor())?)
+        }
+        Some(_) => return Err(pagination::invalid_cursor()),
     };
     let pool = &state.core.pool;
     let found = messages::list(pool, caller.project, name, query.status, after, limit + 1).await?;

@@ -64,13 +64,7 @@ pub async fn list(
     query: web::Query<ScheduleQuery>,
 ) -> Result<web::Json<SchedulePage>, ApiError> {
     let limit = pagination::limit(query.limit, 100, 100)?;
-    let before = match &query.cursor {
-        None => None,
-        Some(c) => Some(
-            c.parse::<Uuid>()
-                .map_err(|_| pagination::invalid_cursor())?,
-        ),
-    };
+    let before = query.cursor;
     let pool = &state.core.pool;
     let mut data = store::list(pool, caller.project, before, limit + 1).await?;
     let next_cursor = pagination::next(&mut data, limit, |s| s.id.to_string());
@@ -160,8 +154,7 @@ pub struct FireQuery {
     #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
-    #[param(max_length = 64)]
-    pub cursor: Option<String>,
+    pub cursor: Option<DateTime<Utc>>,
 }
 
 /// List a schedule's fires
@@ -185,14 +178,7 @@ pub async fn fires(
     query: web::Query<FireQuery>,
 ) -> Result<web::Json<FirePage>, ApiError> {
     let limit = pagination::limit(query.limit, 100, 1000)?;
-    let before = match &query.cursor {
-        None => None,
-        Some(c) => Some(
-            DateTime::parse_from_rfc3339(c)
-                .map_err(|_| pagination::invalid_cursor())?
-                .with_timezone(&Utc),
-        ),
-    };
+    let before = query.cursor;
     let pool = &state.core.pool;
     let mut data = store::fires(pool, caller.project, schedule_id(&id)?, before, limit + 1).await?;
     let next_cursor = pagination::next(&mut data, limit, |f| {
