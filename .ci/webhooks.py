@@ -1,13 +1,17 @@
-"""Inbound webhooks checked by an independent implementation: the `standardwebhooks`
-package (PyPI) signs deliveries to an Errand trigger, which must verify them, refuse a
-tampered or stale one and make nothing twice for a replay.
+"""Webhooks checked by an independent implementation, the `standardwebhooks` package
+(PyPI): it signs deliveries to an Errand trigger, which must verify them, refuse a
+tampered or stale one and make nothing twice for a replay; and it verifies what Errand
+sends to a webhook endpoint, a receiver on a loopback port.
 
 Usage: webhooks.py BASE_URL API_KEY
 """
 
 import datetime
+import http.server
 import json
 import sys
+import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -74,3 +78,45 @@ expect((task["status"], task["arguments"]), ("succeeded", {"n": 7}), "the task r
 payload = signer.verify(body, delivery("msg_ci_3", body))
 expect(payload, {"n": 7}, "the generated secret works in the library both ways")
 print("inbound webhooks: all checks passed")
+
+# Outbound: a receiver that verifies each delivery with the library and the endpoint's secret.
+received = []
+
+
+class Receiver(http.server.BaseHTTPRequestHandler):
+    secret = None
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["content-length"]))
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        try:
+            event = Webhook(Receiver.secret).verify(body, headers)
+            received.append((headers["webhook-id"], event))
+            self.send_response(204)
+        except Exception as error:  # a bad signature is the receiver's 400
+            received.append(("unverified", str(error)))
+            self.send_response(400)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+server = http.server.HTTPServer(("127.0.0.1", 0), Receiver)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+status, endpoint = call("POST", "/v1/webhooks", {"url": url, "events": ["task.succeeded"]})
+expect(status, 201, "webhook endpoint created")
+Receiver.secret = endpoint["secret"]
+status, task = call("POST", "/v1/runners/hooked/tasks?wait=10", {"arguments": {"n": 1}})
+expect(task["status"], "succeeded", "a task ran")
+deadline = time.time() + 20
+while not received and time.time() < deadline:
+    time.sleep(0.1)
+expect(len(received), 1, "one delivery arrived")
+webhook_id, event = received[0]
+expect(webhook_id.startswith("msg_"), True, "it carries a webhook-id")
+expect((event["type"], event["data"]["task_id"]), ("task.succeeded", task["id"]),
+       "standardwebhooks verified Errand's signature on the task's end")
+server.shutdown()
+print("outbound webhooks: all checks passed")

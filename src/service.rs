@@ -86,7 +86,7 @@ pub async fn start(
     };
     let worker_alive = mode.worker.then(|| Arc::new(AtomicBool::new(true)));
     if mode.worker {
-        running.start_worker(settings, &core, worker_name, worker_alive.clone());
+        running.start_worker(settings, &core, worker_name, worker_alive.clone())?;
     }
     if let Some((listener, api_pool, auth)) = api {
         let parts = ApiParts {
@@ -139,7 +139,7 @@ impl Running {
         core: &Core,
         worker_name: String,
         alive: Option<Arc<AtomicBool>>,
-    ) {
+    ) -> anyhow::Result<()> {
         let shutdown = &self.shutdown;
         let pool = &core.pool;
         let sweeper = errand_core::housekeeping::Sweeper {
@@ -164,10 +164,17 @@ impl Running {
         });
         let grace = Duration::from_secs(settings.server.shutdown_grace_seconds);
         let scheduler = errand_core::schedules::firing::Scheduler { core: core.clone() };
+        let sender = errand_core::webhooks::sending::Sender::new(
+            core.pool.clone(),
+            &settings.fetch,
+            &settings.webhooks,
+        )?;
         let periodic = worker::Periodic {
             sweeper,
             dispatcher,
             scheduler,
+            sender,
+            deliveries_every: Duration::from_millis(settings.webhooks.tick_interval_ms),
         };
         let run = worker::run(rt, periodic, shutdown.clone(), grace);
         self.worker = Some(tokio::spawn(async move {
@@ -178,6 +185,7 @@ impl Running {
             }
             result
         }));
+        Ok(())
     }
 
     /// The event hub and the HTTP server.

@@ -80,6 +80,15 @@ fn base(operation_id: &str) -> (&'static str, Value) {
             "/v1/triggers/0190a000-0000-7000-8000-000000000000",
             json!({"enabled": true}),
         ),
+        "createWebhook" => (
+            "/v1/webhooks",
+            json!({"url": "https://hooks.example.com/x", "events": ["task.succeeded"],
+                "description": "d"}),
+        ),
+        "updateWebhook" => (
+            "/v1/webhooks/0190a000-0000-7000-8000-000000000000",
+            json!({"description": "d"}),
+        ),
         // The URL of a `none` trigger the test makes first.
         "deliverToTrigger" => (HOOK, json!({"a": 1})),
         other => panic!("no base body for operation {other}: add one to bad_input.rs"),

@@ -95,6 +95,15 @@ const EXPECTED: &[(&str, &str, Other)] = &[
     ("updateTrigger", "write", Other::NotFound),
     ("deleteTrigger", "write", Other::NotFound),
     ("deliverToTrigger", "none", Other::Signed),
+    ("listWebhooks", "read", Other::Lists),
+    ("createWebhook", "write", Other::CreatesItsOwn),
+    ("getWebhook", "read", Other::NotFound),
+    ("updateWebhook", "write", Other::NotFound),
+    ("deleteWebhook", "write", Other::NotFound),
+    ("rotateWebhookSecret", "write", Other::NotFound),
+    ("listWebhookDeliveries", "read", Other::NotFound),
+    ("getWebhookDelivery", "read", Other::NotFound),
+    ("redeliverWebhookDelivery", "write", Other::NotFound),
 ];
 
 /// The key of A's thread (B makes its own thread with the same key).
@@ -114,6 +123,8 @@ struct Fixture {
     message: String,
     schedule: String,
     trigger: String,
+    webhook: String,
+    delivery: String,
 }
 
 impl Fixture {
@@ -143,6 +154,10 @@ impl Fixture {
             template.replace("{id}", &self.schedule)
         } else if template.starts_with("/v1/triggers/") || template.starts_with("/v1/hooks/") {
             template.replace("{id}", &self.trigger)
+        } else if template.starts_with("/v1/webhooks/") {
+            template
+                .replace("{id}", &self.webhook)
+                .replace("{delivery_id}", &self.delivery)
         } else {
             template.to_owned()
         };
@@ -165,6 +180,7 @@ impl Fixture {
             &self.message,
             &self.schedule,
             &self.trigger,
+            &self.webhook,
         ];
         if names_too {
             all.push(&self.runner);
@@ -202,6 +218,9 @@ fn body(operation: &str) -> Option<Value> {
         "createTrigger" => Some(json!({"target": {"queue": "b-queue"}, "scheme": "none"})),
         "updateTrigger" => Some(json!({"enabled": false})),
         "deliverToTrigger" => Some(json!({"b": true})),
+        "createWebhook" => Some(json!({"url": "https://hooks.example.com/b",
+            "events": ["task.succeeded"]})),
+        "updateWebhook" => Some(json!({"enabled": false})),
         _ => None,
     }
 }
@@ -335,6 +354,8 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
         message: String::new(),
         schedule: String::new(),
         trigger: String::new(),
+        webhook: String::new(),
+        delivery: uuid::Uuid::now_v7().to_string(),
     };
     let res = app
         .client
@@ -358,6 +379,17 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
     assert_eq!(res.status(), StatusCode::CREATED);
     let trigger: Value = res.json().await.expect("json");
     a.trigger = trigger["id"].as_str().expect("id").into();
+    let res = app
+        .client
+        .post(app.url("/v1/webhooks"))
+        .bearer_auth(&admin_a)
+        .json(&json!({"url": "https://hooks.example.com/a", "events": ["task.succeeded"]}))
+        .send()
+        .await
+        .expect("webhook");
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let webhook: Value = res.json().await.expect("json");
+    a.webhook = webhook["id"].as_str().expect("id").into();
     let res = app
         .client
         .post(app.url(&format!("/v1/queues/{}/messages", a.queue)))
@@ -512,6 +544,8 @@ async fn each_scope_allows_exactly_its_operations() {
         message: "01900000-0000-7000-8000-000000000000".into(),
         schedule: "01900000-0000-7000-8000-000000000000".into(),
         trigger: "01900000-0000-7000-8000-000000000000".into(),
+        webhook: "01900000-0000-7000-8000-000000000000".into(),
+        delivery: "01900000-0000-7000-8000-000000000000".into(),
     };
     for (method, template, id, declared) in operations(&doc) {
         let (scope, _) = expected(&id);

@@ -49,4 +49,5 @@ mod tool_in_use;
 mod tools;
 mod triggers;
 mod waits;
+mod webhooks;
 mod worker;

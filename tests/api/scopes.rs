@@ -57,6 +57,7 @@ fn operations() -> Vec<Operation> {
                     },
                 )
                 .replace("{id}", "0190a3f4-0000-7000-8000-000000000000")
+                .replace("{delivery_id}", "0190a3f4-0000-7000-8000-000000000001")
                 .replace(
                     "{path}",
                     if read {

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::helpers::{TestApp, spawn_app, violation_pointers};
 
 /// HMAC-SHA256 (RFC 2104), written out so the test does not share Errand's code.
-fn hmac(key: &[u8], message: &[u8]) -> Vec<u8> {
+pub fn hmac(key: &[u8], message: &[u8]) -> Vec<u8> {
     let mut block = [0u8; 64];
     if key.len() > 64 {
         block[..32].copy_from_slice(&Sha256::digest(key));

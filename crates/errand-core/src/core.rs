@@ -35,6 +35,10 @@ pub struct Core {
     pub schedules: crate::config::ScheduleSettings,
     /// `[triggers]`: inbound webhooks' limits and timestamp tolerance.
     pub triggers: crate::config::TriggerSettings,
+    /// `[webhooks]`: outbound webhooks' limits, retries and rotation grace.
+    pub webhooks: crate::config::WebhookSettings,
+    /// `fetch.allow_hosts`: which private or loopback hosts a webhook URL may name.
+    pub fetch_allow_hosts: Vec<String>,
 }
 
 impl Core {
@@ -61,6 +65,8 @@ impl Core {
             queues: settings.queues.clone(),
             schedules: settings.schedules.clone(),
             triggers: settings.triggers.clone(),
+            webhooks: settings.webhooks.clone(),
+            fetch_allow_hosts: settings.fetch.allow_hosts.clone(),
         })
     }
 

@@ -30,6 +30,7 @@ pub struct Swept {
     pub queue_messages: u64,
     pub schedule_fires: u64,
     pub hook_deliveries: u64,
+    pub webhook_deliveries: u64,
 }
 
 pub struct Sweeper {
@@ -94,6 +95,10 @@ const OLD_FIRES: &str = "DELETE FROM schedule_fires WHERE (schedule_id, fire_at)
 const OLD_HOOK_DELIVERIES: &str = "DELETE FROM hook_deliveries WHERE (trigger_id, delivery_id) IN (
     SELECT trigger_id, delivery_id FROM hook_deliveries
     WHERE received_at < now() - make_interval(days => $1) LIMIT $2)";
+/// Deliveries settled (succeeded or given up) past their age, with their tries.
+const OLD_WEBHOOK_DELIVERIES: &str = "DELETE FROM webhook_deliveries WHERE id IN (
+    SELECT id FROM webhook_deliveries WHERE status IN ('succeeded', 'failed')
+      AND updated_at < now() - make_interval(days => $1) LIMIT $2)";
 const OLD_RUNNERS: &str = "WITH gone AS (
         SELECT id FROM runners r
         WHERE deleted_at < now() - make_interval(days => $1)
@@ -145,6 +150,10 @@ impl Sweeper {
         if let Some(days) = self.retention.hook_deliveries_days {
             let deliveries = self.batched(OLD_HOOK_DELIVERIES, days_arg(days), shutdown);
             swept.hook_deliveries = deliveries.await?;
+        }
+        if let Some(days) = self.retention.webhook_deliveries_days {
+            let deliveries = self.batched(OLD_WEBHOOK_DELIVERIES, days_arg(days), shutdown);
+            swept.webhook_deliveries = deliveries.await?;
         }
         Ok(swept)
     }

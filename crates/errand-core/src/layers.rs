@@ -32,6 +32,7 @@ mod tests {
         "tasks",
         // The composition root, then what works with all of it.
         "core",
+        "webhooks",
         "queues",
         "schedules",
         "triggers",

@@ -31,6 +31,7 @@ pub mod telemetry;
 pub mod threads;
 pub mod tools;
 pub mod triggers;
+pub mod webhooks;
 pub mod wire_schema;
 
 pub use crate::core::Core;

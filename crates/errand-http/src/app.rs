@@ -24,7 +24,8 @@ use crate::body::BodyConfig;
 use crate::error::{ApiError, ErrorCode};
 use crate::openapi::{BaseDoc, Contract};
 use crate::{
-    auth, files, health, llm, projects, queues, runners, schedules, tasks, threads, tools, triggers,
+    auth, files, health, llm, projects, queues, runners, schedules, tasks, threads, tools,
+    triggers, webhooks,
 };
 use errand_core::Core;
 use errand_core::config::{QuotaSettings, Settings};
@@ -97,6 +98,7 @@ fn configure(cfg: &mut ServiceConfig) {
                 .configure(queues::configure)
                 .configure(schedules::configure)
                 .configure(triggers::configure)
+                .configure(webhooks::configure)
                 .configure(llm::configure)
                 .configure(projects::configure)
                 .configure(auth::configure),

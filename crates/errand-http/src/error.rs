@@ -184,6 +184,7 @@ from_coded!(
     errand_core::queues::QueueError,
     errand_core::schedules::ScheduleError,
     errand_core::triggers::TriggerError,
+    errand_core::webhooks::WebhookError,
 );
 
 /// An id from the path, or the not-found answer `code` gives (a malformed id names nothing).

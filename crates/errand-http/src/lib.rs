@@ -23,3 +23,4 @@ pub mod tasks;
 pub mod threads;
 pub mod tools;
 pub mod triggers;
+pub mod webhooks;

@@ -45,6 +45,7 @@ use errand_core::runners::model::MAX_TIMEOUT_SECONDS;
 use errand_core::runners::versions::VersionCache;
 use errand_core::schedules::firing::Scheduler;
 use errand_core::telemetry::panic_text;
+use errand_core::webhooks::sending::Sender;
 
 use errand_core::Core;
 pub use signals::Signals;
@@ -79,6 +80,9 @@ pub struct Periodic {
     pub dispatcher: Dispatcher,
     /// Schedules' due ticks, every `schedules.tick_interval_ms`.
     pub scheduler: Scheduler,
+    /// Outbound webhook deliveries due, every `webhooks.tick_interval_ms`.
+    pub sender: Sender,
+    pub deliveries_every: Duration,
 }
 
 /// Runs the worker until `shutdown` fires, then lets running tasks finish for up to
@@ -145,6 +149,8 @@ fn monitor(
     let dispatcher = Arc::new(periodic.dispatcher);
     let fires = Duration::from_millis(periodic.scheduler.core.schedules.tick_interval_ms);
     let scheduler = Arc::new(periodic.scheduler);
+    let deliveries = periodic.deliveries_every;
+    let sender = Arc::new(periodic.sender);
     Monitor::new()
         // The task worker: at most `concurrency` attempts at once, each on its own tokio
         // task and within `BACKSTOP`; a panic past an attempt's own guard is caught; the
@@ -196,6 +202,14 @@ fn monitor(
                 .concurrency(1)
                 .data(scheduler.clone())
                 .build(ticks::fire)
+        })
+        // Outbound webhook deliveries due, every `webhooks.tick_interval_ms`.
+        .register(move |_restarts| {
+            WorkerBuilder::new("webhooks")
+                .backend(ticks::Ticks::every(deliveries))
+                .concurrency(1)
+                .data(sender.clone())
+                .build(ticks::deliver)
         })
         .should_restart({
             let died = died.clone();

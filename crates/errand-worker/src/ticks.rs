@@ -1,6 +1,6 @@
 //! Periodic work as apalis workers under the same `Monitor` as the task worker: a
 //! backend that yields a tick every `every` (the first at once), and what runs on them:
-//! the housekeeping sweep, the queue dispatch round and the schedules' round. Sweeps never overlap (the worker runs one at a time) and a
+//! the housekeeping sweep, the queue dispatch round, the schedules' round and the webhook deliveries' round. Sweeps never overlap (the worker runs one at a time) and a
 //! failed one is logged and tried again at the next tick.
 
 use std::sync::Arc;
@@ -21,6 +21,7 @@ use super::backend::Never;
 use errand_core::housekeeping::{Sweeper, Swept};
 use errand_core::queues::dispatch::{Dispatched, Dispatcher};
 use errand_core::schedules::firing::{Fired, Scheduler};
+use errand_core::webhooks::sending::{Sender, Sent};
 
 /// One tick of a periodic worker.
 #[derive(Debug, Clone, Copy)]
@@ -111,6 +112,17 @@ pub async fn fire(_: Tick, scheduler: Data<Arc<Scheduler>>) -> Result<(), Never>
         Ok(done) if done == Fired::default() => {}
         Ok(done) => tracing::debug!(?done, "schedule round"),
         Err(e) => tracing::warn!(error = %e, "schedule round failed; retrying at the next"),
+    }
+    Ok(())
+}
+
+/// The webhooks handler: one round of deliveries due (a failed round is logged and tried
+/// again at the next tick; a try that was under way is handed back when its lease ends).
+pub async fn deliver(_: Tick, sender: Data<Arc<Sender>>) -> Result<(), Never> {
+    match sender.round().await {
+        Ok(done) if done == Sent::default() => {}
+        Ok(done) => tracing::debug!(?done, "webhook round"),
+        Err(e) => tracing::warn!(error = %e, "webhook round failed; retrying at the next"),
     }
     Ok(())
 }

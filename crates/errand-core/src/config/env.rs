@@ -180,6 +180,44 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
         "retention.hook_deliveries_days",
     ),
     (
+        "ERRAND_RETENTION_WEBHOOK_DELIVERIES_DAYS",
+        "retention.webhook_deliveries_days",
+    ),
+    (
+        "ERRAND_WEBHOOKS_PROJECT_MAX_WEBHOOKS",
+        "webhooks.project_max_webhooks",
+    ),
+    (
+        "ERRAND_WEBHOOKS_TIMEOUT_SECONDS",
+        "webhooks.timeout_seconds",
+    ),
+    ("ERRAND_WEBHOOKS_CONCURRENCY", "webhooks.concurrency"),
+    (
+        "ERRAND_WEBHOOKS_TICK_INTERVAL_MS",
+        "webhooks.tick_interval_ms",
+    ),
+    (
+        "ERRAND_WEBHOOKS_RETRY_INITIAL_SECONDS",
+        "webhooks.retry_initial_seconds",
+    ),
+    (
+        "ERRAND_WEBHOOKS_RETRY_MAX_SECONDS",
+        "webhooks.retry_max_seconds",
+    ),
+    (
+        "ERRAND_WEBHOOKS_GIVE_UP_AFTER_HOURS",
+        "webhooks.give_up_after_hours",
+    ),
+    (
+        "ERRAND_WEBHOOKS_DISABLE_AFTER_HOURS",
+        "webhooks.disable_after_hours",
+    ),
+    (
+        "ERRAND_WEBHOOKS_ROTATION_GRACE_HOURS",
+        "webhooks.rotation_grace_hours",
+    ),
+    ("ERRAND_WEBHOOKS_RESPONSE_BYTES", "webhooks.response_bytes"),
+    (
         "ERRAND_TRIGGERS_PROJECT_MAX_TRIGGERS",
         "triggers.project_max_triggers",
     ),

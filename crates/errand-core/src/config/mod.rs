@@ -23,7 +23,7 @@ pub use queues::{QueueSettings, ScheduleSettings};
 pub use retention::RetentionSettings;
 pub use storage::StorageSettings;
 pub use tools::{SecretSettings, ToolSettings};
-pub use triggers::TriggerSettings;
+pub use triggers::{TriggerSettings, WebhookSettings};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -49,6 +49,7 @@ pub struct Settings {
     pub queues: QueueSettings,
     pub schedules: ScheduleSettings,
     pub triggers: TriggerSettings,
+    pub webhooks: WebhookSettings,
     pub mcp: McpSettings,
     pub log: LogSettings,
     /// OpenAI-compatible endpoints by name; a model `name/model` runs on provider `name`.
@@ -301,6 +302,7 @@ impl Settings {
         self.queues.check()?;
         self.schedules.check()?;
         self.triggers.check()?;
+        self.webhooks.check()?;
         let st = &self.storage;
         if st.max_file_bytes == 0 || st.project_max_bytes == 0 || st.project_max_files == 0 {
             bail!("every [storage] setting must be at least 1");

@@ -38,6 +38,10 @@ pub struct RetentionSettings {
     /// create nothing) is deleted this many days after it arrived; `"keep"` keeps it.
     #[serde(deserialize_with = "days")]
     pub hook_deliveries_days: Option<u32>,
+    /// Outbound webhook deliveries that succeeded or were given up (with their tries) are
+    /// deleted this many days after; `"keep"` keeps them.
+    #[serde(deserialize_with = "days")]
+    pub webhook_deliveries_days: Option<u32>,
     /// API keys revoked or expired more than this many days ago are deleted (until then
     /// they answer 401 and count toward `quotas.project_max_keys`).
     pub keys_days: u32,
@@ -57,6 +61,7 @@ impl Default for RetentionSettings {
             dead_letters_days: Some(30),
             fires_days: Some(30),
             hook_deliveries_days: Some(7),
+            webhook_deliveries_days: Some(7),
             idempotency_hours: 24,
             keys_days: 30,
             interval_seconds: 300,

@@ -151,6 +151,10 @@ codes! {
         "No schedule of the project has this id.";
     TriggerNotFound = "trigger_not_found", Problem(NOT_FOUND), "Trigger not found",
         "No trigger has this id (in the caller's project, for `/v1/triggers`), or it is disabled (for `/v1/hooks`).";
+    WebhookNotFound = "webhook_not_found", Problem(NOT_FOUND), "Webhook not found",
+        "No webhook endpoint of the project has this id.";
+    DeliveryNotFound = "delivery_not_found", Problem(NOT_FOUND), "Delivery not found",
+        "The webhook endpoint has no delivery with this id.";
     SignatureInvalid = "signature_invalid", Problem(UNAUTHORIZED), "Signature invalid",
         "The delivery's signature is missing, malformed or does not match the trigger's secret, or its `webhook-timestamp` is outside the tolerance; nothing was stored.";
     PayloadTooLarge = "payload_too_large", Problem(PAYLOAD_TOO_LARGE), "Payload too large",

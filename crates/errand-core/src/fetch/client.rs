@@ -30,6 +30,8 @@ pub struct Fetched {
     pub body: Vec<u8>,
     /// The body was longer than `fetch.max_bytes` and was cut there.
     pub truncated: bool,
+    /// The wait the answer's `Retry-After` (or `retry-after-ms`) asks for.
+    pub retry_after: Option<Duration>,
 }
 
 pub struct Fetcher {
@@ -126,6 +128,7 @@ impl Fetcher {
             .get("content-type")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        let retry_after = super::retry_after(response.headers());
         let mut read = Vec::new();
         let mut truncated = false;
         while let Some(chunk) = response
@@ -147,6 +150,7 @@ impl Fetcher {
             content_type,
             body: read,
             truncated,
+            retry_after,
         })
     }
 

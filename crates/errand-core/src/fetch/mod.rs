@@ -11,9 +11,11 @@
 
 mod client;
 mod guard;
+mod retry_after;
 mod special;
 mod tls;
 
 pub use client::{Fetched, Fetcher, Request};
 pub use guard::{AllowList, refusal};
+pub use retry_after::{MAX_RETRY_AFTER, retry_after};
 pub use tls::tls_config;

@@ -213,7 +213,7 @@ impl Scheduler {
                 }
             },
         };
-        record(tx, schedule.id, tick, &made).await?;
+        record(tx, schedule.id, project, tick, &made).await?;
         Ok(true)
     }
 
@@ -278,7 +278,7 @@ impl Scheduler {
         };
         let project = self.project_of(&mut tx, id).await?;
         let made = self.make(&mut tx, &schedule, project).await?;
-        record(&mut tx, id, tick, &made).await?;
+        record(&mut tx, id, project, tick, &made).await?;
         tx.commit().await?;
         Ok(1)
     }
@@ -352,9 +352,12 @@ fn refusal(e: &(impl Coded + ToString)) -> Value {
     json!({"code": e.code().as_str(), "message": e.to_string(), "errors": e.violations()})
 }
 
+/// Records what the fire at `tick` made and, unless it is held, announces it
+/// (`schedule.fired`) in the same transaction.
 async fn record(
     tx: &mut PgConnection,
     schedule: Uuid,
+    project: crate::projects::ProjectId,
     tick: DateTime<Utc>,
     made: &Made,
 ) -> sqlx::Result<()> {
@@ -369,8 +372,14 @@ async fn record(
     .bind(made.task)
     .bind(made.message)
     .bind(&made.error)
-    .execute(tx)
+    .execute(&mut *tx)
     .await?;
+    if made.outcome != FireOutcome::Waiting {
+        let data = json!({"schedule_id": schedule, "fire_at": tick,
+            "outcome": made.outcome.as_str(), "task_id": made.task,
+            "message_id": made.message, "error": made.error});
+        crate::webhooks::outbox::announce(tx, project, "schedule.fired", &data).await?;
+    }
     Ok(())
 }
 

@@ -29,6 +29,7 @@ use crate::error::{Problem, Violation};
         (name = "queues", description = "Messages that wait for a runner bound to the queue or an external consumer"),
         (name = "schedules", description = "Cron schedules that start tasks or post messages"),
         (name = "triggers", description = "Inbound webhooks: signed deliveries that start tasks or post messages"),
+        (name = "webhooks", description = "Outbound webhooks: endpoints told of task ends, questions and schedule fires"),
         (name = "files", description = "The project's stored files: what the storage toolkit reads and writes"),
         (name = "projects", description = "Projects and their API keys"),
         (name = "models", description = "Model providers and tools"),

@@ -1,0 +1,74 @@
+//! What a webhook URL may be, checked when it is saved: http or https, at most 2048
+//! characters, and not naming a loopback, private or otherwise special address (or
+//! `localhost`) unless `fetch.allow_hosts` permits it. A host name is checked again, on
+//! every address it resolves to, each time a delivery is sent (`fetch::Fetcher`).
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use crate::fetch::{AllowList, refusal};
+
+/// What is wrong with `url`, if anything.
+pub fn problem(url: &str, allow_hosts: &[String]) -> Option<String> {
+    if url.chars().count() > 2048 {
+        return Some("at most 2048 characters".into());
+    }
+    if !url.is_ascii() || url.bytes().any(|b| b.is_ascii_control() || b == b' ') {
+        return Some("a URI: ASCII without spaces (percent-encode a path, punycode a host)".into());
+    }
+    let parsed = match reqwest::Url::parse(url) {
+        Ok(parsed) => parsed,
+        Err(e) => return Some(format!("not a URL: {e}")),
+    };
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Some(format!(
+            "only http and https URLs, not {}:",
+            parsed.scheme()
+        ));
+    }
+    let allow = match AllowList::parse(allow_hosts) {
+        Ok(allow) => allow,
+        Err(e) => return Some(format!("fetch.allow_hosts is unreadable: {e}")),
+    };
+    let addr = match parsed.host() {
+        None => return Some("the URL has no host".into()),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip),
+        Some(url::Host::Domain(host)) if host.eq_ignore_ascii_case("localhost") => {
+            if allow.allows_host(host) {
+                return None;
+            }
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        }
+        Some(url::Host::Domain(_)) => return None,
+    };
+    match refusal(addr) {
+        Some(why) if !allow.allows_addr(addr) => Some(format!(
+            "refused: {addr} is {why}; ERRAND_FETCH_ALLOW_HOSTS (fetch.allow_hosts) can permit it"
+        )),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_and_private_addresses_need_the_allow_list() {
+        for refused in [
+            "http://127.0.0.1:9000/hook",
+            "http://localhost/hook",
+            "http://[::1]/hook",
+            "http://10.0.0.5/hook",
+            "http://169.254.169.254/latest",
+        ] {
+            assert!(problem(refused, &[]).is_some(), "{refused}");
+        }
+        assert!(problem("http://127.0.0.1:9000/hook", &["127.0.0.1".into()]).is_none());
+        assert!(problem("http://localhost:9000/hook", &["localhost".into()]).is_none());
+        assert!(problem("https://hooks.example.com/errand", &[]).is_none());
+        assert!(problem("ftp://example.com/", &[]).is_some());
+        assert!(problem("not a url", &[]).is_some());
+        assert!(problem("https://\u{cf}/", &[]).is_some());
+    }
+}
