@@ -205,14 +205,8 @@ async fn run_one(
     };
     let body = CreateTask {
         arguments,
-        model_settings: None,
         rules,
-        thread: None,
-        if_not_exists: None,
-        multitask_strategy: None,
-        input_timeout_seconds: None,
-        read_only: false,
-        models: None,
+        ..CreateTask::default()
     };
     let size = settings.worker_connections();
     let database = match Database::open(&settings.database, db::Access::Share, size).await {

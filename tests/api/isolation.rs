@@ -104,6 +104,8 @@ const EXPECTED: &[(&str, &str, Other)] = &[
     ("listWebhookDeliveries", "read", Other::NotFound),
     ("getWebhookDelivery", "read", Other::NotFound),
     ("redeliverWebhookDelivery", "write", Other::NotFound),
+    ("getCallbackSecret", "write", Other::CreatesItsOwn),
+    ("getTaskCallback", "read", Other::NotFound),
 ];
 
 /// The key of A's thread (B makes its own thread with the same key).
@@ -125,6 +127,7 @@ struct Fixture {
     trigger: String,
     webhook: String,
     delivery: String,
+    callback_secret: String,
 }
 
 impl Fixture {
@@ -181,6 +184,7 @@ impl Fixture {
             &self.schedule,
             &self.trigger,
             &self.webhook,
+            &self.callback_secret,
         ];
         if names_too {
             all.push(&self.runner);
@@ -356,6 +360,7 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
         trigger: String::new(),
         webhook: String::new(),
         delivery: uuid::Uuid::now_v7().to_string(),
+        callback_secret: String::new(),
     };
     let res = app
         .client
@@ -390,6 +395,17 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
     assert_eq!(res.status(), StatusCode::CREATED);
     let webhook: Value = res.json().await.expect("json");
     a.webhook = webhook["id"].as_str().expect("id").into();
+    let secret: Value = app
+        .client
+        .post(app.url("/v1/webhooks/callback-secret"))
+        .bearer_auth(&admin_a)
+        .send()
+        .await
+        .expect("callback secret")
+        .json()
+        .await
+        .expect("json");
+    a.callback_secret = secret["secret"].as_str().expect("secret").into();
     let res = app
         .client
         .post(app.url(&format!("/v1/queues/{}/messages", a.queue)))
@@ -546,6 +562,7 @@ async fn each_scope_allows_exactly_its_operations() {
         trigger: "01900000-0000-7000-8000-000000000000".into(),
         webhook: "01900000-0000-7000-8000-000000000000".into(),
         delivery: "01900000-0000-7000-8000-000000000000".into(),
+        callback_secret: String::new(),
     };
     for (method, template, id, declared) in operations(&doc) {
         let (scope, _) = expected(&id);

@@ -424,3 +424,63 @@ async fn an_endpoint_failing_for_days_is_disabled_with_the_reason() {
         .await;
     assert_eq!(page["data"][0]["last_error"], reason, "{page}");
 }
+
+#[tokio::test]
+async fn a_task_s_callback_url_gets_its_end_signed_with_the_callback_secret() {
+    let guarded = crate::helpers::spawn_app().await;
+    guarded
+        .create_runner(json!({"name": "notify", "model": "mock"}))
+        .await;
+    let res = guarded
+        .post(
+            "/v1/runners/notify/tasks",
+            &json!({"arguments": {}, "callback_url": "http://127.0.0.1:9/cb"}),
+        )
+        .await;
+    assert_eq!(
+        violation_pointers(res, "invalid_body").await,
+        ["/callback_url"]
+    );
+
+    let app = webhook_app().await;
+    let receiver = Receiver::start(&[]).await;
+    app.create_runner(json!({"name": "notify", "model": "mock",
+        "model_settings": {"mock": {"text": "called back"}}}))
+        .await;
+    let task = app
+        .run_to_end(
+            "notify",
+            json!({"arguments": {}, "callback_url": receiver.url}),
+        )
+        .await;
+    assert_eq!(task["callback_url"], json!(receiver.url));
+    let got = receiver.wait_for(1, Duration::from_secs(20)).await;
+    let res = app.post("/v1/webhooks/callback-secret", &json!({})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let secret: Value = res.json().await.unwrap();
+    let secret = secret["secret"].as_str().unwrap();
+    assert!(signed_with(&got[0], secret), "{got:?}");
+    let body: Value = serde_json::from_str(&got[0].body).unwrap();
+    assert_eq!(body["type"], "task.succeeded");
+    assert_eq!(body["data"]["task"]["output"], "called back");
+    let path = format!("/v1/tasks/{}/callback", task["id"].as_str().unwrap());
+    let delivery = delivery_in(&app, &path, "succeeded").await;
+    assert_eq!(delivery["attempt_log"][0]["status_code"], 200);
+    // The same secret every time; a task without a callback has no delivery.
+    let again: Value = app
+        .post("/v1/webhooks/callback-secret", &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["secret"], secret);
+    let plain = app.run_to_end("notify", json!({"arguments": {}})).await;
+    let res = app
+        .get(&format!(
+            "/v1/tasks/{}/callback",
+            plain["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(receiver.got().len(), 1);
+}

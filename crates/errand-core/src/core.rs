@@ -88,6 +88,7 @@ impl Core {
             idempotency_ttl: self.idempotency_ttl,
             max_queued: self.project_max_queued,
             tools: &self.tools,
+            fetch_allow_hosts: &self.fetch_allow_hosts,
         }
     }
 }

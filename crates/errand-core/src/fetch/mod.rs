@@ -14,8 +14,10 @@ mod guard;
 mod retry_after;
 mod special;
 mod tls;
+mod url_check;
 
 pub use client::{Fetched, Fetcher, Request};
 pub use guard::{AllowList, refusal};
 pub use retry_after::{MAX_RETRY_AFTER, retry_after};
 pub use tls::tls_config;
+pub use url_check::problem as url_problem;

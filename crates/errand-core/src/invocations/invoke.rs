@@ -273,10 +273,8 @@ impl Invoker<'_> {
             rules: Vec::new(),
             thread: body.thread,
             if_not_exists: body.if_not_exists,
-            multitask_strategy: None,
-            input_timeout_seconds: None,
             read_only: body.read_only,
-            models: None,
+            ..CreateTask::default()
         };
         let task = match submitter.submit(runner, create, key, JobStart::Now).await? {
             Submitted::Created(task) => *task,

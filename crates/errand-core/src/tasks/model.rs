@@ -105,6 +105,8 @@ pub struct Task {
     pub read_only: bool,
     /// The batch the task was submitted in (one task per model of `models`).
     pub batch_id: Option<Uuid>,
+    /// Where its end is POSTed (signed with the project's callback secret).
+    pub callback_url: Option<String>,
     pub usage: TaskUsage,
     pub created_at: DateTime<Utc>,
     /// When the current attempt started (going on after a pause keeps it).
@@ -183,6 +185,17 @@ pub struct CreateTask {
     /// that are not read-only, needs `read_only: true`.
     #[schema(min_items = 1, max_items = 10)]
     pub models: Option<Vec<String>>,
+    /// POST the task's end here (`task.succeeded`, `failed`, `cancelled` or `timed_out`,
+    /// like a webhook endpoint's delivery), signed per Standard Webhooks with the project's
+    /// callback secret (`POST /v1/webhooks/callback-secret`). http or https; a loopback or
+    /// private address only when `ERRAND_FETCH_ALLOW_HOSTS` permits it.
+    #[schema(
+        min_length = 1,
+        max_length = 2048,
+        format = "uri",
+        pattern = "^https?://"
+    )]
+    pub callback_url: Option<String>,
 }
 
 /// `if_not_exists` of a task submission.

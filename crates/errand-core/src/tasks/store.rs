@@ -18,7 +18,7 @@ pub(super) const COLUMNS: &str =
     model_settings, attempts, max_attempts, timeout_seconds, idempotency_key, cancel_requested,
     rules, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, usage_estimated,
     cost_usd, thread_id, input_timeout_seconds, project_id, parent_task_id,
-    depth, read_only, batch_id, created_at, started_at, finished_at, updated_at,
+    depth, read_only, batch_id, callback_url, created_at, started_at, finished_at, updated_at,
     CASE WHEN status = 'waiting' THEN coalesce(question_below(id), input_request)
         ELSE input_request END AS input_request";
 
@@ -54,6 +54,8 @@ pub(super) struct TaskRow {
     depth: i32,
     read_only: bool,
     batch_id: Option<Uuid>,
+    #[sqlx(default)]
+    callback_url: Option<String>,
     created_at: DateTime<Utc>,
     started_at: Option<DateTime<Utc>>,
     finished_at: Option<DateTime<Utc>>,
@@ -93,6 +95,7 @@ impl TryFrom<TaskRow> for Task {
             depth: r.depth,
             read_only: r.read_only,
             batch_id: r.batch_id,
+            callback_url: r.callback_url,
             usage: TaskUsage {
                 input_tokens: r.input_tokens,
                 cached_input_tokens: r.cached_input_tokens,
@@ -139,6 +142,7 @@ pub struct NewTask<'a> {
     pub batch_id: Option<Uuid>,
     /// Set for a child task: its parent and the parent's tool call it answers.
     pub parent: Option<ParentCall<'a>>,
+    pub callback_url: Option<&'a str>,
 }
 
 impl<'a> NewTask<'a> {
@@ -171,6 +175,7 @@ impl<'a> NewTask<'a> {
             read_only: false,
             batch_id: None,
             parent: None,
+            callback_url: None,
         }
     }
 }
@@ -199,9 +204,10 @@ pub async fn insert(
          INSERT INTO tasks (id, runner_id, runner_version, runner_name, arguments, model,
             model_settings, status, max_attempts, timeout_seconds, idempotency_key, request_hash,
             rules, run_after, project_id, thread_id, input_timeout_seconds, read_only, batch_id,
-            parent_task_id, parent_step, depth, parent_call_id)
+            parent_task_id, parent_step, depth, parent_call_id, callback_url)
          SELECT $1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $11, $12,
-            now() + make_interval(secs => $13), $14, $16, $17, $18, $19, $20, $21, $22, $23
+            now() + make_interval(secs => $13), $14, $16, $17, $18, $19, $20, $21, $22, $23,
+            $24
          WHERE (SELECT count(*) FROM (
                 SELECT 1 FROM tasks WHERE project_id = $14 AND status = 'queued'
                 LIMIT (SELECT n FROM lim)) q) < (SELECT n FROM lim)
@@ -231,6 +237,7 @@ pub async fn insert(
     .bind(t.parent.map(|p| p.step))
     .bind(t.parent.map_or(0, |p| p.depth))
     .bind(t.parent.map(|p| p.call_id))
+    .bind(t.callback_url)
     .fetch_optional(conn)
     .await?;
     one(row)

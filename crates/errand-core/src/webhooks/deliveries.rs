@@ -67,13 +67,7 @@ pub async fn get(
     id: Uuid,
 ) -> Result<DeliveryDetail, WebhookError> {
     let delivery = one(pool, project, webhook, id).await?;
-    let attempt_log = sqlx::query_as::<_, Attempt>(
-        "SELECT n, attempted_at, status_code, response, error, duration_ms
-         FROM webhook_attempts WHERE delivery_id = $1 ORDER BY n",
-    )
-    .bind(id)
-    .fetch_all(pool)
-    .await?;
+    let attempt_log = attempts(pool, id).await?;
     Ok(DeliveryDetail {
         delivery,
         attempt_log,
@@ -101,4 +95,39 @@ pub async fn redeliver(
     .execute(pool)
     .await?;
     one(pool, project, webhook, id).await
+}
+
+/// The latest delivery to task `task`'s `callback_url`, with every try; `None` before the
+/// task ended (or without a `callback_url`).
+pub async fn of_task(
+    pool: &PgPool,
+    project: ProjectId,
+    task: Uuid,
+) -> Result<Option<DeliveryDetail>, WebhookError> {
+    let found = sqlx::query_as::<_, Delivery>(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM webhook_deliveries
+         WHERE project_id = $1 AND task_id = $2 ORDER BY created_at DESC LIMIT 1"
+    )))
+    .bind(project)
+    .bind(task)
+    .fetch_optional(pool)
+    .await?;
+    let Some(delivery) = found else {
+        return Ok(None);
+    };
+    let attempt_log = attempts(pool, delivery.id).await?;
+    Ok(Some(DeliveryDetail {
+        delivery,
+        attempt_log,
+    }))
+}
+
+async fn attempts(pool: &PgPool, id: Uuid) -> sqlx::Result<Vec<Attempt>> {
+    sqlx::query_as::<_, Attempt>(
+        "SELECT n, attempted_at, status_code, response, error, duration_ms
+         FROM webhook_attempts WHERE delivery_id = $1 ORDER BY n",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await
 }

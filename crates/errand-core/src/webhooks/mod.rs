@@ -10,6 +10,5 @@ pub mod model;
 pub mod outbox;
 pub mod sending;
 pub mod store;
-mod url_check;
 
 pub use errors::WebhookError;

@@ -37,7 +37,8 @@ pub struct Sender {
 #[derive(sqlx::FromRow)]
 struct Claimed {
     id: Uuid,
-    webhook_id: Uuid,
+    /// `None` for a task's `callback_url`.
+    webhook_id: Option<Uuid>,
     payload: Value,
     attempts: i32,
     give_up_at: DateTime<Utc>,
@@ -53,16 +54,24 @@ struct Tried {
     took: Duration,
 }
 
-const CLAIM: &str = "UPDATE webhook_deliveries d SET status = 'sending', attempts = d.attempts + 1,
-        lease_expires_at = now() + make_interval(secs => $2), updated_at = now()
-    FROM webhooks w
-    WHERE w.id = d.webhook_id AND d.id IN (
-        SELECT x.id FROM webhook_deliveries x JOIN webhooks e ON e.id = x.webhook_id
-        WHERE x.status = 'pending' AND x.next_attempt_at <= now() AND e.enabled
-        ORDER BY x.next_attempt_at LIMIT $1 FOR UPDATE OF x SKIP LOCKED)
-    RETURNING d.id, d.webhook_id, d.payload, d.attempts,
-        coalesce(d.give_up_at, d.created_at + make_interval(hours => $3)) AS give_up_at,
-        w.url, w.secret, w.previous_secret, w.previous_expires_at";
+/// Due deliveries of enabled endpoints, and of tasks' callback URLs (signed with the
+/// project's callback secret).
+const CLAIM: &str = "WITH due AS (
+        SELECT x.id FROM webhook_deliveries x LEFT JOIN webhooks e ON e.id = x.webhook_id
+        WHERE x.status = 'pending' AND x.next_attempt_at <= now()
+          AND (e.enabled OR x.webhook_id IS NULL)
+        ORDER BY x.next_attempt_at LIMIT $1 FOR UPDATE OF x SKIP LOCKED),
+    claimed AS (
+        UPDATE webhook_deliveries d SET status = 'sending', attempts = d.attempts + 1,
+            lease_expires_at = now() + make_interval(secs => $2), updated_at = now()
+        FROM due WHERE d.id = due.id
+        RETURNING d.*)
+    SELECT c.id, c.webhook_id, c.payload, c.attempts,
+        coalesce(c.give_up_at, c.created_at + make_interval(hours => $3)) AS give_up_at,
+        coalesce(w.url, c.url) AS url, coalesce(w.secret, s.secret) AS secret,
+        w.previous_secret, w.previous_expires_at
+    FROM claimed c LEFT JOIN webhooks w ON w.id = c.webhook_id
+        LEFT JOIN callback_secrets s ON s.project_id = c.project_id";
 
 impl Sender {
     pub fn new(
@@ -220,9 +229,13 @@ impl Sender {
         outcome: Outcome,
         summary: Option<&str>,
     ) -> sqlx::Result<()> {
+        // A task's callback URL is no endpoint: nothing to mark healthy or disable.
+        let Some(webhook) = one.webhook_id else {
+            return Ok(());
+        };
         if outcome == Outcome::Succeeded {
             sqlx::query("UPDATE webhooks SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL")
-                .bind(one.webhook_id)
+                .bind(webhook)
                 .execute(&mut *tx)
                 .await?;
             return Ok(());
@@ -249,15 +262,15 @@ impl Sender {
                  updated_at = now()
              WHERE id = $1 AND enabled RETURNING NOT enabled",
         )
-        .bind(one.webhook_id)
+        .bind(webhook)
         .bind(gone)
         .bind(hours)
         .bind(&reason)
         .fetch_optional(&mut *tx)
         .await?;
         if disabled == Some(true) {
-            tracing::warn!(webhook = %one.webhook_id, %reason, "webhook endpoint disabled");
-            super::store::drop_pending(tx, one.webhook_id, &reason).await?;
+            tracing::warn!(webhook = %webhook, %reason, "webhook endpoint disabled");
+            super::store::drop_pending(tx, webhook, &reason).await?;
         }
         Ok(())
     }

@@ -6,7 +6,6 @@ use uuid::Uuid;
 
 use super::errors::WebhookError;
 use super::model::{NewWebhook, Webhook, WebhookChange, WebhookEvent, WebhookWithSecret};
-use super::url_check;
 use crate::core::Core;
 use crate::error::{Fault, Violation};
 use crate::projects::ProjectId;
@@ -22,7 +21,7 @@ fn violations(
     description: Option<&str>,
 ) -> Vec<Violation> {
     let mut errors = Vec::new();
-    if let Some(why) = url.and_then(|u| url_check::problem(u, &core.fetch_allow_hosts)) {
+    if let Some(why) = url.and_then(|u| crate::fetch::url_problem(u, &core.fetch_allow_hosts)) {
         errors.push(Violation::new("/url", why));
     }
     if events.is_some_and(|e| e.is_empty() || e.len() > 6) {
@@ -215,4 +214,23 @@ pub async fn delete(pool: &PgPool, project: ProjectId, id: Uuid) -> Result<(), W
         0 => Err(WebhookError::NotFound(id)),
         _ => Ok(()),
     }
+}
+
+/// The project's callback secret (made on first use): a task's `callback_url` deliveries
+/// are signed with it.
+pub async fn callback_secret(pool: &PgPool, project: ProjectId) -> Result<String, WebhookError> {
+    let fresh = new_secret()?;
+    let secret = sqlx::query_scalar(
+        "WITH made AS (
+             INSERT INTO callback_secrets (project_id, secret) VALUES ($1, $2)
+             ON CONFLICT (project_id) DO NOTHING RETURNING secret)
+         SELECT secret FROM made
+         UNION ALL SELECT secret FROM callback_secrets WHERE project_id = $1
+         LIMIT 1",
+    )
+    .bind(project)
+    .bind(&fresh)
+    .fetch_one(pool)
+    .await?;
+    Ok(secret)
 }

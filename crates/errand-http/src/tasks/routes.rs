@@ -34,7 +34,7 @@ fn parse_id(id: &str) -> Result<Uuid, ApiError> {
 }
 
 /// The caller's task, or 404 (another project's task is not found either).
-pub(super) async fn existing_task(
+pub(crate) async fn existing_task(
     state: &AppState,
     caller: &Caller,
     id: &str,

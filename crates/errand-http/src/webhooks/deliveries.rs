@@ -107,3 +107,63 @@ fn ids(path: &(String, String)) -> Result<(uuid::Uuid, uuid::Uuid), ApiError> {
     let delivery = path_id(&path.1, ErrorCode::DeliveryNotFound, "delivery")?;
     Ok((webhook, delivery))
 }
+
+/// A project's callback secret.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct CallbackSecret {
+    /// `whsec_…`: verify the deliveries to tasks' `callback_url` with it.
+    pub secret: String,
+}
+
+/// Get the callback secret
+///
+/// The secret that signs every delivery to a task's `callback_url` (Standard Webhooks),
+/// made on first use. `POST`, so it takes the `write` scope.
+#[utoipa::path(
+    operation_id = "getCallbackSecret",
+    tag = "webhooks",
+    responses((status = 200, description = "The project's callback secret",
+        body = CallbackSecret), ServerErrors)
+)]
+#[post("/webhooks/callback-secret")]
+pub async fn callback_secret(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<web::Json<CallbackSecret>, ApiError> {
+    let secret =
+        errand_core::webhooks::store::callback_secret(&state.core.pool, caller.project).await?;
+    Ok(web::Json(CallbackSecret { secret }))
+}
+
+/// Get a task's callback delivery
+///
+/// The delivery of the task's end to its `callback_url`, with every try.
+#[utoipa::path(
+    operation_id = "getTaskCallback",
+    tag = "webhooks",
+    params(("id" = Uuid, Path, description = "The task's id")),
+    responses((status = 200, description = "The delivery and its tries", body = DeliveryDetail),
+        (status = 404, description = "No such task (`task_not_found`), or no delivery yet: \
+            the task has not ended or has no `callback_url` (`delivery_not_found`)",
+            body = Problem, content_type = "application/problem+json"),
+        ServerErrors)
+)]
+#[get("/tasks/{id}/callback")]
+pub async fn task_callback(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<web::Json<DeliveryDetail>, ApiError> {
+    let task = crate::tasks::routes::existing_task(&state, &caller, &id)
+        .await?
+        .id;
+    deliveries::of_task(&state.core.pool, caller.project, task)
+        .await?
+        .map(web::Json)
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::DeliveryNotFound,
+                format!("task {task} has no callback delivery (yet)"),
+            )
+        })
+}

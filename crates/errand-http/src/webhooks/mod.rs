@@ -8,7 +8,8 @@ pub mod routes;
 
 /// Registers these routes (their order is the document's).
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(routes::create)
+    cfg.service(deliveries::callback_secret)
+        .service(routes::create)
         .service(routes::list)
         .service(routes::get)
         .service(routes::update)
@@ -16,5 +17,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(routes::rotate)
         .service(deliveries::list)
         .service(deliveries::get)
-        .service(deliveries::redeliver);
+        .service(deliveries::redeliver)
+        .service(deliveries::task_callback);
 }

@@ -40,6 +40,8 @@ pub struct Submitter<'a> {
     pub max_queued: u32,
     /// Tells which of a runner's tools are read-only (for batches across models).
     pub tools: &'a Catalog,
+    /// `fetch.allow_hosts`: the private or loopback hosts a `callback_url` may name.
+    pub fetch_allow_hosts: &'a [String],
 }
 
 /// Models one batch may run at most.
@@ -112,6 +114,13 @@ impl Submitter<'_> {
         let (arguments, mut errors) = self.argument_violations(&runner, arguments).await?;
         body.arguments = arguments;
         errors.extend(threading::violations(&body));
+        if let Some(why) = body
+            .callback_url
+            .as_deref()
+            .and_then(|url| crate::fetch::url_problem(url, self.fetch_allow_hosts))
+        {
+            errors.push(Violation::new("/callback_url", why));
+        }
         if let Some(s) = body.input_timeout_seconds
             && !(1..=MAX_INPUT_TIMEOUT_SECONDS).contains(&s)
         {
@@ -264,6 +273,9 @@ impl Submitter<'_> {
             .input_timeout_seconds
             .map_or(runner.input_timeout_seconds, |s| s as i32);
         let batch_id = body.models.as_ref().map(|_| uuid::Uuid::now_v7());
+        if body.callback_url.is_some() {
+            ensure_callback_secret(&mut *tx, self.project).await?;
+        }
         let mut created = Vec::with_capacity(models.len());
         for (i, model) in models.iter().enumerate() {
             let new = NewTask {
@@ -281,6 +293,7 @@ impl Submitter<'_> {
                 input_timeout_seconds: input_timeout,
                 read_only: body.read_only,
                 batch_id,
+                callback_url: body.callback_url.as_deref(),
                 ..NewTask::of_runner(&runner, self.project, &body.arguments, model, &settings)
             };
             let Some(task) = self.insert(&mut *tx, &new, key.filter(|_| i == 0)).await? else {
@@ -376,4 +389,23 @@ fn refusal(runner: &Runner, errors: Vec<Violation>) -> SubmitError {
         true => SubmitError::InvalidArguments { runner, errors },
         false => SubmitError::InvalidBody { runner, errors },
     }
+}
+
+/// Makes the project's callback secret if it has none yet (a task's `callback_url`
+/// deliveries are signed with it).
+async fn ensure_callback_secret(
+    conn: &mut sqlx::PgConnection,
+    project: ProjectId,
+) -> Result<(), SubmitError> {
+    let secret = crate::signatures::Secret::generate()
+        .map_err(|e| Fault::from(anyhow::anyhow!("no randomness: {e}")))?;
+    sqlx::query(
+        "INSERT INTO callback_secrets (project_id, secret) VALUES ($1, $2)
+         ON CONFLICT (project_id) DO NOTHING",
+    )
+    .bind(project)
+    .bind(secret.shown())
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -1,11 +1,12 @@
-//! What a webhook URL may be, checked when it is saved: http or https, at most 2048
+//! What a URL Errand will later POST to (a webhook endpoint, a task's `callback_url`) may
+//! be, checked when it is saved: http or https, at most 2048
 //! characters, and not naming a loopback, private or otherwise special address (or
 //! `localhost`) unless `fetch.allow_hosts` permits it. A host name is checked again, on
 //! every address it resolves to, each time a delivery is sent (`fetch::Fetcher`).
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use crate::fetch::{AllowList, refusal};
+use super::{AllowList, refusal};
 
 /// What is wrong with `url`, if anything.
 pub fn problem(url: &str, allow_hosts: &[String]) -> Option<String> {
