@@ -19,19 +19,31 @@ ALTER TABLE webhook_deliveries ALTER COLUMN webhook_id DROP NOT NULL,
 CREATE INDEX webhook_deliveries_by_task ON webhook_deliveries (task_id)
     WHERE task_id IS NOT NULL;
 
+-- Two index lookups decide whether anything listens; only then is the payload built.
 CREATE OR REPLACE FUNCTION webhook_outbox_task_event() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    payload jsonb := jsonb_build_object('type', NEW.type, 'timestamp', NEW.created_at,
-        'data', jsonb_build_object('task_id', NEW.task_id) || NEW.data);
+    project uuid;
+    callback text;
+    payload jsonb;
 BEGIN
+    SELECT t.project_id, t.callback_url INTO project, callback FROM tasks t
+    WHERE t.id = NEW.task_id;
+    IF NEW.type = 'task.input_required' THEN
+        callback := NULL;
+    END IF;
+    IF callback IS NULL AND NOT EXISTS (
+        SELECT 1 FROM webhooks w
+        WHERE w.project_id = project AND w.enabled AND NEW.type = ANY (w.events)) THEN
+        RETURN NULL;
+    END IF;
+    payload := jsonb_build_object('type', NEW.type, 'timestamp', NEW.created_at,
+        'data', jsonb_build_object('task_id', NEW.task_id) || NEW.data);
     INSERT INTO webhook_deliveries (id, project_id, webhook_id, event_type, payload)
-    SELECT gen_random_uuid(), w.project_id, w.id, NEW.type, payload
-    FROM tasks t JOIN webhooks w ON w.project_id = t.project_id
-    WHERE t.id = NEW.task_id AND w.enabled AND NEW.type = ANY (w.events);
-    IF NEW.type <> 'task.input_required' THEN
+    SELECT gen_random_uuid(), project, w.id, NEW.type, payload FROM webhooks w
+    WHERE w.project_id = project AND w.enabled AND NEW.type = ANY (w.events);
+    IF callback IS NOT NULL THEN
         INSERT INTO webhook_deliveries (id, project_id, task_id, url, event_type, payload)
-        SELECT gen_random_uuid(), t.project_id, t.id, t.callback_url, NEW.type, payload
-        FROM tasks t WHERE t.id = NEW.task_id AND t.callback_url IS NOT NULL;
+        VALUES (gen_random_uuid(), project, NEW.task_id, callback, NEW.type, payload);
     END IF;
     RETURN NULL;
 END $$;

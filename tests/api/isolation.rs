@@ -397,7 +397,7 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
     a.webhook = webhook["id"].as_str().expect("id").into();
     let secret: Value = app
         .client
-        .post(app.url("/v1/webhooks/callback-secret"))
+        .post(app.url("/v1/callback-secret"))
         .bearer_auth(&admin_a)
         .send()
         .await

@@ -455,7 +455,7 @@ async fn a_task_s_callback_url_gets_its_end_signed_with_the_callback_secret() {
         .await;
     assert_eq!(task["callback_url"], json!(receiver.url));
     let got = receiver.wait_for(1, Duration::from_secs(20)).await;
-    let res = app.post("/v1/webhooks/callback-secret", &json!({})).await;
+    let res = app.post("/v1/callback-secret", &json!({})).await;
     assert_eq!(res.status(), StatusCode::OK);
     let secret: Value = res.json().await.unwrap();
     let secret = secret["secret"].as_str().unwrap();
@@ -468,7 +468,7 @@ async fn a_task_s_callback_url_gets_its_end_signed_with_the_callback_secret() {
     assert_eq!(delivery["attempt_log"][0]["status_code"], 200);
     // The same secret every time; a task without a callback has no delivery.
     let again: Value = app
-        .post("/v1/webhooks/callback-secret", &json!({}))
+        .post("/v1/callback-secret", &json!({}))
         .await
         .json()
         .await

@@ -187,7 +187,7 @@ pub struct CreateTask {
     pub models: Option<Vec<String>>,
     /// POST the task's end here (`task.succeeded`, `failed`, `cancelled` or `timed_out`,
     /// like a webhook endpoint's delivery), signed per Standard Webhooks with the project's
-    /// callback secret (`POST /v1/webhooks/callback-secret`). http or https; a loopback or
+    /// callback secret (`POST /v1/callback-secret`). http or https; a loopback or
     /// private address only when `ERRAND_FETCH_ALLOW_HOSTS` permits it.
     #[schema(
         min_length = 1,

@@ -125,7 +125,7 @@ pub struct CallbackSecret {
     responses((status = 200, description = "The project's callback secret",
         body = CallbackSecret), ServerErrors)
 )]
-#[post("/webhooks/callback-secret")]
+#[post("/callback-secret")]
 pub async fn callback_secret(
     state: web::Data<AppState>,
     caller: Caller,
