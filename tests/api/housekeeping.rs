@@ -8,6 +8,9 @@ use nix::sys::signal::{Signal, kill};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use errand_core::housekeeping::Sweeper;
+use tokio_util::sync::CancellationToken;
+
 use crate::helpers::{TestApp, spawn, spawn_api, spawn_app, test_settings};
 use errand::service::Mode;
 
@@ -216,14 +219,17 @@ async fn idle_threads_go_with_their_messages_and_busy_ones_stay() {
     .await;
     let mut idle = Vec::new();
     for key in ["a", "b"] {
-        // Three exchanges: six messages, more than one batch.
+        // Three exchanges: six messages, more than one batch. (The thread may be swept
+        // between them and made anew: the last one is the thread to watch.)
+        let mut thread = Value::Null;
         for _ in 0..3 {
             let done = app
                 .run_to_end("talk", json!({"thread": key, "if_not_exists": "create"}))
                 .await;
             assert_eq!(done["status"], "succeeded");
+            thread = done["thread_id"].clone();
         }
-        idle.push(app.get_json(&format!("/v1/threads/by-key?key={key}")).await["id"].clone());
+        idle.push(thread);
     }
     let busy = app
         .submit("slow", json!({"thread": "busy", "if_not_exists": "create"}))
@@ -249,4 +255,68 @@ async fn idle_threads_go_with_their_messages_and_busy_ones_stay() {
     );
     // The tasks keep their rows.
     assert_eq!(count(&app, "SELECT count(*) FROM tasks").await, 7);
+}
+
+/// Submissions on a thread while idle threads are swept as fast as the sweep can go: each
+/// one either keeps its thread or starts a new one, and every task ends with its thread in
+/// place. (A sweep that checked idleness before a submission's commit and deleted after it
+/// left tasks on a thread that no longer existed.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thread_swept_while_a_task_is_submitted_on_it_is_kept_or_made_anew() {
+    let mut settings = test_settings();
+    settings.retention.threads_days = Some(0);
+    settings.retention.tasks_days = None;
+    let app = spawn(Mode::ALL, settings.clone()).await;
+    app.create_runner(json!({"name": "talk", "model_settings": {"mock": {"text": "ok"}}}))
+        .await;
+    let sweeper = Sweeper {
+        pool: app.pool.clone(),
+        retention: settings.retention.clone(),
+        events_days: None,
+    };
+    let stop = CancellationToken::new();
+    let sweeping = {
+        let stop = stop.clone();
+        tokio::spawn(async move {
+            let mut threads = 0;
+            while !stop.is_cancelled() {
+                threads += sweeper.sweep(&stop).await.expect("sweep").threads;
+            }
+            threads
+        })
+    };
+    for round in 0..60 {
+        let task = app
+            .submit(
+                "talk",
+                json!({"thread": "raced", "if_not_exists": "create"}),
+            )
+            .await;
+        let thread = task["thread_id"].as_str().expect("thread").to_owned();
+        let done = app
+            .wait_for_status(task["id"].as_str().expect("id"), "succeeded")
+            .await;
+        assert_eq!(done["thread_id"], thread.as_str(), "round {round}");
+        let messages: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM tasks t JOIN thread_messages m ON m.task_id = t.id
+             WHERE t.id = $1::uuid",
+        )
+        .bind(task["id"].as_str())
+        .fetch_one(&app.pool)
+        .await
+        .expect("messages");
+        let kept: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM threads WHERE id = $1::uuid)")
+                .bind(&thread)
+                .fetch_one(&app.pool)
+                .await
+                .expect("exists");
+        // Swept after its task ended, the thread takes its messages along; otherwise both stay.
+        assert_eq!(kept, messages > 0, "round {round}: {messages} messages");
+    }
+    stop.cancel();
+    assert!(
+        sweeping.await.expect("sweeper") > 0,
+        "the sweep never removed a thread"
+    );
 }

@@ -14,6 +14,7 @@ use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::RetentionSettings;
+use crate::threads;
 
 /// Rows each part of one sweep removed or released.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -54,31 +55,6 @@ const OLD_KEYS: &str = "UPDATE tasks SET idempotency_key = NULL WHERE id IN (
 const OLD_API_KEYS: &str = "DELETE FROM api_keys WHERE id IN (
     SELECT id FROM api_keys
     WHERE coalesce(revoked_at, expires_at) < now() - make_interval(days => $1) LIMIT $2)";
-/// Threads idle past the retention (no change since, and no task queued, running or
-/// waiting): their messages go first, in batches; then the thread, re-checking its age in
-/// the delete itself, so a task submitted meanwhile (which touches the thread) keeps it.
-const OLD_THREAD_MESSAGES: &str = concat!(
-    "DELETE FROM thread_messages WHERE (thread_id, seq) IN (
-    SELECT m.thread_id, m.seq FROM threads t JOIN thread_messages m ON m.thread_id = t.id
-    WHERE t.updated_at < now() - make_interval(days => $1)
-      AND NOT EXISTS (SELECT 1 FROM tasks a WHERE a.thread_id = t.id
-          AND a.status IN ",
-    crate::active_statuses!(),
-    ")
-    LIMIT $2)"
-);
-const OLD_THREADS: &str = concat!(
-    "DELETE FROM threads
-    WHERE updated_at < now() - make_interval(days => $1) AND id IN (
-        SELECT t.id FROM threads t
-        WHERE t.updated_at < now() - make_interval(days => $1)
-          AND NOT EXISTS (SELECT 1 FROM tasks a WHERE a.thread_id = t.id
-              AND a.status IN ",
-    crate::active_statuses!(),
-    ")
-          AND NOT EXISTS (SELECT 1 FROM thread_messages m WHERE m.thread_id = t.id)
-        LIMIT $2)"
-);
 const OLD_INVOCATIONS: &str = "DELETE FROM tool_invocations WHERE id IN (
     SELECT id FROM tool_invocations WHERE created_at < now() - make_interval(days => $1)
     LIMIT $2)";
@@ -126,9 +102,15 @@ impl Sweeper {
             swept.runners = self.batched(OLD_RUNNERS, days, shutdown).await?;
         }
         if let Some(days) = self.retention.threads_days {
-            let days = days_arg(days);
-            swept.messages = self.batched(OLD_THREAD_MESSAGES, days, shutdown).await?;
-            swept.threads = self.batched(OLD_THREADS, days, shutdown).await?;
+            let batch = i64::from(self.retention.batch_size);
+            while !shutdown.is_cancelled() {
+                let removed = threads::retention::sweep(&self.pool, days_arg(days), batch).await?;
+                swept.threads += removed.threads;
+                swept.messages += removed.messages;
+                if removed.threads < u64::from(self.retention.batch_size) {
+                    break;
+                }
+            }
         }
         if let Some(days) = self.retention.invocations_days {
             swept.invocations = self

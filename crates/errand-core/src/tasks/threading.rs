@@ -12,7 +12,7 @@ use super::errors::SubmitError;
 use super::model::{CreateTask, IfNotExists, MultitaskStrategy};
 use crate::error::Violation;
 use crate::projects::ProjectId;
-use crate::threads::model::{key_violation, looks_like_id};
+use crate::threads::model::{Thread, key_violation, looks_like_id};
 use crate::threads::store::{self, ThreadRef};
 
 /// Fields that make sense only with `thread`, and a `thread` that cannot name one.
@@ -55,27 +55,24 @@ pub async fn take(
     let Some(name) = body.thread.as_deref() else {
         return Ok(None);
     };
-    let thread = match store::get(&mut *conn, project, ThreadRef::IdOrKey(name)).await? {
-        Some(thread) => thread,
-        None if body.if_not_exists == Some(IfNotExists::Create) && !looks_like_id(name) => {
-            // A concurrent submission may create it first: then it is found.
-            match store::insert(&mut *conn, project, Some(name), &Map::new()).await? {
-                Some(thread) => thread,
-                None => store::get(&mut *conn, project, ThreadRef::Key(name))
-                    .await?
-                    .ok_or_else(|| SubmitError::ThreadNotFound(name.to_owned()))?,
-            }
+    let create = body.if_not_exists == Some(IfNotExists::Create) && !looks_like_id(name);
+    let mut tries = 0;
+    let thread = loop {
+        tries += 1;
+        let thread = find(&mut *conn, project, name, create).await?;
+        store::lock_submissions(conn, thread.id).await?;
+        // A delete (the user's or the retention sweep's) may have won the lock: a thread
+        // the submission may create is made anew.
+        if store::get(&mut *conn, project, ThreadRef::Id(thread.id))
+            .await?
+            .is_some()
+        {
+            break thread;
         }
-        None => return Err(SubmitError::ThreadNotFound(name.to_owned())),
+        if !create || tries > 1 {
+            return Err(SubmitError::ThreadNotFound(name.to_owned()));
+        }
     };
-    store::lock_submissions(conn, thread.id).await?;
-    // A delete may have won the lock.
-    if store::get(&mut *conn, project, ThreadRef::Id(thread.id))
-        .await?
-        .is_none()
-    {
-        return Err(SubmitError::ThreadNotFound(name.to_owned()));
-    }
     let active = store::active_tasks(&mut *conn, thread.id).await?;
     let discard = match body.multitask_strategy.unwrap_or_default() {
         _ if active.is_empty() => return Ok(Some(thread.id)),
@@ -97,4 +94,26 @@ pub async fn take(
         cancel::supersede(conn, project, task, discard, successor).await?;
     }
     Ok(Some(thread.id))
+}
+
+/// The thread named by id or key, created when missing if `create`.
+async fn find(
+    conn: &mut PgConnection,
+    project: ProjectId,
+    name: &str,
+    create: bool,
+) -> Result<Thread, SubmitError> {
+    if let Some(thread) = store::get(&mut *conn, project, ThreadRef::IdOrKey(name)).await? {
+        return Ok(thread);
+    }
+    if !create {
+        return Err(SubmitError::ThreadNotFound(name.to_owned()));
+    }
+    // A concurrent submission may create it first: then it is found.
+    match store::insert(&mut *conn, project, Some(name), &Map::new()).await? {
+        Some(thread) => Ok(thread),
+        None => store::get(&mut *conn, project, ThreadRef::Key(name))
+            .await?
+            .ok_or_else(|| SubmitError::ThreadNotFound(name.to_owned())),
+    }
 }

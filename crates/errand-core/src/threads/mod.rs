@@ -7,4 +7,5 @@
 pub mod history;
 pub mod messages;
 pub mod model;
+pub mod retention;
 pub mod store;

@@ -186,16 +186,22 @@ pub async fn delete(
     if let Some(task) = active_tasks(&mut *conn, id).await?.first() {
         return Ok(Deleted::Busy(task.0));
     }
-    // Sent at commit: every process's open streams on the thread end with a last frame.
+    remove(conn, id).await?;
+    Ok(Deleted::Done)
+}
+
+/// Deletes the thread row (its messages cascade); sent at commit, a notification ends every
+/// process's open streams on the thread with a last frame.
+pub(super) async fn remove(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<()> {
     sqlx::query(
         "WITH gone AS (DELETE FROM threads WHERE id = $1 RETURNING id)
          SELECT pg_notify($2, json_build_object('thread_deleted', gone.id)::text) FROM gone",
     )
     .bind(id)
     .bind(crate::events::CHANNEL)
-    .execute(&mut *conn)
+    .execute(conn)
     .await?;
-    Ok(Deleted::Done)
+    Ok(())
 }
 
 /// The thread's tasks that are queued, running or waiting for input, oldest first, with
