@@ -88,7 +88,14 @@ async fn files_are_written_read_listed_and_deleted() {
 #[tokio::test]
 async fn bad_paths_and_content_are_refused_with_their_reason() {
     let app = spawn_app().await;
-    for path in ["/v1/files/.env", "/v1/files/a%20b"] {
+    // Slashes in a file's path are its own: an empty segment is refused, never merged.
+    for path in [
+        "/v1/files/.env",
+        "/v1/files/a%20b",
+        "/v1/files/a//b.md",
+        "/v1/files/a/",
+        "//v1//files/a//b.md",
+    ] {
         let res = app.put(path, &json!({"content": "x"})).await;
         let status = res.status();
         let problem: Value = res.json().await.unwrap();

@@ -321,8 +321,9 @@ async fn posting_is_idempotent_and_bad_requests_are_refused() {
         (
             "/v1/queues/Bad Name/messages",
             json!({"payload": 1}),
-            StatusCode::NOT_FOUND,
+            StatusCode::BAD_REQUEST,
         ),
+        ("/v1/queues/Bad_Name", json!({}), StatusCode::BAD_REQUEST),
         (
             "/v1/queues/inbox/messages",
             json!({"payload": 1, "extra": 1}),
@@ -349,7 +350,7 @@ async fn posting_is_idempotent_and_bad_requests_are_refused() {
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
     ] {
-        let res = if path.ends_with("inbox") {
+        let res = if !path.ends_with("/messages") {
             app.put(path, &body).await
         } else {
             app.post(path, &body).await
@@ -364,6 +365,11 @@ async fn posting_is_idempotent_and_bad_requests_are_refused() {
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert_eq!(
         app.get("/v1/queues/nowhere/messages").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    // A name that is no slug names no queue to read, and none can be made with it.
+    assert_eq!(
+        app.get("/v1/queues/Bad_Name").await.status(),
         StatusCode::NOT_FOUND
     );
 

@@ -105,6 +105,15 @@ async fn schedules_are_checked_saved_and_changed() {
         )
         .await;
     assert_eq!(violation_pointers(res, "invalid_body").await, ["/cron"]);
+    // An end already past: nothing would ever fire.
+    let res = app
+        .post(
+            "/v1/schedules",
+            &json!({"cron": "0 9 * * *", "target": {"queue": "inbox"},
+                "end_at": "2020-01-01T00:00:00Z"}),
+        )
+        .await;
+    assert_eq!(violation_pointers(res, "invalid_body").await, ["/end_at"]);
 
     // 09:00 in Paris, in winter (UTC+1) or summer (UTC+2).
     let made = create(
@@ -139,11 +148,14 @@ async fn schedules_are_checked_saved_and_changed() {
     let res = app
         .client
         .patch(app.url(&format!("/v1/schedules/{id}")))
-        .json(&json!({"cron": "nope"}))
+        .json(&json!({"cron": "nope", "end_at": "2020-01-01T00:00:00Z"}))
         .send()
         .await
         .unwrap();
-    assert_eq!(violation_pointers(res, "invalid_body").await, ["/cron"]);
+    assert_eq!(
+        violation_pointers(res, "invalid_body").await,
+        ["/end_at", "/cron"]
+    );
 
     let list = app.get_json("/v1/schedules").await;
     assert_eq!(list["data"].as_array().unwrap().len(), 1);

@@ -16,3 +16,11 @@ pub fn valid_name(name: &str) -> bool {
         && name.len() <= 63
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
+
+/// `N` bytes from the operating system's random source (secrets, unguessable ids); its
+/// failure is a fault of the machine, never of the request.
+pub fn random_bytes<const N: usize>() -> anyhow::Result<[u8; N]> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    Ok(bytes)
+}

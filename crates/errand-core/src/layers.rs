@@ -34,6 +34,7 @@ mod tests {
         "core",
         "webhooks",
         "queues",
+        "targets",
         "schedules",
         "triggers",
         "invocations",

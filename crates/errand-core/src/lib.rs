@@ -26,6 +26,7 @@ pub mod runners;
 pub mod schedules;
 pub mod signatures;
 pub mod storage;
+pub mod targets;
 pub mod tasks;
 pub mod telemetry;
 pub mod threads;

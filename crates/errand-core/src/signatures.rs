@@ -20,8 +20,9 @@ type HmacSha256 = Hmac<Sha256>;
 const MAC_BYTES: usize = 32;
 /// The prefix of a Standard Webhooks secret.
 pub const SECRET_PREFIX: &str = "whsec_";
-/// Signatures looked at in one header (a rotation needs two; more is a client's mistake).
-const MAX_SIGNATURES: usize = 8;
+/// Entries one signature header may hold (a rotation needs two; more is a client's
+/// mistake, refused rather than partly read).
+const MAX_SIGNATURES: usize = 16;
 /// Bytes of a generated secret's key.
 const SECRET_BYTES: usize = 32;
 
@@ -52,10 +53,8 @@ pub enum Refused {
 
 impl Secret {
     /// A new random secret.
-    pub fn generate() -> Result<Self, getrandom::Error> {
-        let mut key = vec![0u8; SECRET_BYTES];
-        getrandom::fill(&mut key)?;
-        Ok(Self(key))
+    pub fn generate() -> anyhow::Result<Self> {
+        Ok(Self(crate::ids::random_bytes::<SECRET_BYTES>()?.to_vec()))
     }
 
     /// A `whsec_…` secret; `None` when it is not one (no prefix, bad base64, too short).
@@ -125,23 +124,20 @@ pub fn verify(
     match_any(&given, &expected)
 }
 
-/// The decoded `v1` signatures of a header; other versions are skipped (a sender may add
-/// schemes), a malformed `v1` entry refuses the whole header.
+/// The decoded `v1` signatures of a header. As in the reference libraries, entries of
+/// other versions are skipped (a sender may add schemes) and so are malformed ones (one bad
+/// entry does not hide a good one); a header with no well-formed `v1` entry, or with more
+/// than `MAX_SIGNATURES` entries, is malformed.
 fn v1_signatures(header: &str) -> Result<Vec<[u8; MAC_BYTES]>, Refused> {
-    let mut found = Vec::new();
-    for entry in header
-        .split(' ')
-        .filter(|e| !e.is_empty())
-        .take(MAX_SIGNATURES)
-    {
-        let Some((version, value)) = entry.split_once(',') else {
-            return Err(Refused::Malformed);
-        };
-        if version != "v1" {
-            continue;
-        }
-        found.push(mac_bytes(STANDARD.decode(value).ok())?);
+    let entries: Vec<&str> = header.split(' ').filter(|e| !e.is_empty()).collect();
+    if entries.len() > MAX_SIGNATURES {
+        return Err(Refused::Malformed);
     }
+    let found: Vec<[u8; MAC_BYTES]> = entries
+        .iter()
+        .filter_map(|entry| entry.strip_prefix("v1,"))
+        .filter_map(|value| mac_bytes(STANDARD.decode(value).ok()).ok())
+        .collect();
     if found.is_empty() {
         return Err(Refused::Malformed);
     }
@@ -252,6 +248,21 @@ mod tests {
         assert_eq!(
             check(&format!("v2,xyz {SPEC_SIGNATURE}"), SPEC_TIMESTAMP),
             Ok(())
+        );
+        // A malformed entry does not hide a good one after it.
+        for bad in ["v1", "v1,AAAA", "v1,not base64!", "nonsense"] {
+            let header = format!("{bad} {SPEC_SIGNATURE}");
+            assert_eq!(check(&header, SPEC_TIMESTAMP), Ok(()), "{header}");
+        }
+        let many = vec!["v1,AAAA"; 15].join(" ");
+        assert_eq!(
+            check(&format!("{many} {SPEC_SIGNATURE}"), SPEC_TIMESTAMP),
+            Ok(())
+        );
+        let too_many = vec!["v1,AAAA"; 16].join(" ");
+        assert_eq!(
+            check(&format!("{too_many} {SPEC_SIGNATURE}"), SPEC_TIMESTAMP),
+            Err(Refused::Malformed)
         );
         let secrets = [Secret::raw("the old secret"), spec_secret()];
         let ts = SPEC_TIMESTAMP.to_string();

@@ -40,12 +40,19 @@ fn normalized_uri(uri: &Uri) -> Option<Uri> {
 }
 
 /// `path` with repeated slashes merged and a trailing slash removed; `None` when it is in
-/// that form already.
+/// that form already. A file's path after `/v1/files/` is data, kept as written: storage
+/// refuses an empty segment rather than reading two spellings as one file.
 pub fn normalized(path: &str) -> Option<String> {
     let mut merged = String::with_capacity(path.len());
-    for c in path.chars() {
-        if !(c == '/' && merged.ends_with('/')) {
-            merged.push(c);
+    for (at, c) in path.char_indices() {
+        if c == '/' && merged.ends_with('/') {
+            continue;
+        }
+        merged.push(c);
+        let rest = &path[at + 1..];
+        if c == '/' && !rest.trim_start_matches('/').is_empty() && decoded(&merged) == FILES {
+            merged.push_str(rest);
+            return (merged != path).then_some(merged);
         }
     }
     let directory = DIRECTORIES.iter().any(|d| merged.starts_with(d));
@@ -53,6 +60,34 @@ pub fn normalized(path: &str) -> Option<String> {
         merged.pop();
     }
     (merged != path).then_some(merged)
+}
+
+/// The prefix whose remainder is a file's path.
+const FILES: &str = "/v1/files/";
+
+/// `path` with percent-encoded unreserved characters decoded, as the router reads them.
+fn decoded(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = String::with_capacity(path.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = (bytes[i] == b'%')
+            .then(|| path.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|h| u8::from_str_radix(h, 16).ok())
+            .filter(|b| b.is_ascii_alphanumeric() || b"-._~".contains(b));
+        match hex {
+            Some(b) => {
+                out.push(char::from(b));
+                i += 3;
+            }
+            None => {
+                out.push(char::from(bytes[i]));
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -70,5 +105,16 @@ mod tests {
         assert_eq!(normalized("/docs/"), None, "the docs page is a directory");
         assert_eq!(normalized("/docs//x.css").as_deref(), Some("/docs/x.css"));
         assert_eq!(normalized("/v1/api%2Dkeys/"), Some("/v1/api%2Dkeys".into()));
+        // A file's path is data: its slashes stay as written, for storage to judge.
+        assert_eq!(normalized("/v1/files/a//b.md"), None);
+        assert_eq!(normalized("/v1/files/a/"), None);
+        assert_eq!(
+            normalized("//v1//files/a//b").as_deref(),
+            Some("/v1/files/a//b")
+        );
+        assert_eq!(normalized("/v1/fil%65s/a//b"), None);
+        assert_eq!(normalized("/v1/files//a").as_deref(), None);
+        assert_eq!(normalized("/v1/files/").as_deref(), Some("/v1/files"));
+        assert_eq!(normalized("/v1/files//").as_deref(), Some("/v1/files"));
     }
 }

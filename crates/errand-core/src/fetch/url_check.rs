@@ -16,6 +16,17 @@ pub fn problem(url: &str, allow_hosts: &[String]) -> Option<String> {
     if !url.is_ascii() || url.bytes().any(|b| b.is_ascii_control() || b == b' ') {
         return Some("a URI: ASCII without spaces (percent-encode a path, punycode a host)".into());
     }
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = lower
+        .strip_prefix("http://")
+        .or(lower.strip_prefix("https://"))
+    else {
+        return Some("an absolute http:// or https:// URL".into());
+    };
+    // `http:///x` would be read as `http://x/`: a URL must name its host where it is written.
+    if rest.starts_with(['/', '\\']) {
+        return Some("the URL has no host".into());
+    }
     let parsed = match reqwest::Url::parse(url) {
         Ok(parsed) => parsed,
         Err(e) => return Some(format!("not a URL: {e}")),
@@ -34,8 +45,8 @@ pub fn problem(url: &str, allow_hosts: &[String]) -> Option<String> {
         None => return Some("the URL has no host".into()),
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip),
         Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip),
-        Some(url::Host::Domain(host)) if host.eq_ignore_ascii_case("localhost") => {
-            if allow.allows_host(host) {
+        Some(url::Host::Domain(host)) if names_loopback(host) => {
+            if allow.allows_host(host.trim_end_matches('.')) {
                 return None;
             }
             IpAddr::V4(Ipv4Addr::LOCALHOST)
@@ -50,6 +61,13 @@ pub fn problem(url: &str, allow_hosts: &[String]) -> Option<String> {
     }
 }
 
+/// `localhost` and its subdomains, with or without the root's dot, name loopback
+/// (RFC 6761 §6.3).
+fn names_loopback(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host == "localhost" || host.ends_with(".localhost")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,13 +80,25 @@ mod tests {
             "http://[::1]/hook",
             "http://10.0.0.5/hook",
             "http://169.254.169.254/latest",
+            "http://localhost./hook",
+            "http://LocalHost/hook",
+            "http://hooks.localhost/hook",
+            "http://hooks.localhost./hook",
         ] {
             assert!(problem(refused, &[]).is_some(), "{refused}");
         }
         assert!(problem("http://127.0.0.1:9000/hook", &["127.0.0.1".into()]).is_none());
         assert!(problem("http://localhost:9000/hook", &["localhost".into()]).is_none());
         assert!(problem("https://hooks.example.com/errand", &[]).is_none());
+        assert!(problem("http://localhost.:9000/hook", &["localhost".into()]).is_none());
         assert!(problem("ftp://example.com/", &[]).is_some());
+        for hostless in [
+            "http:///hooks.example.com/x",
+            "https:\\\\example.com/",
+            "http:example.com",
+        ] {
+            assert!(problem(hostless, &[]).is_some(), "{hostless}");
+        }
         assert!(problem("not a url", &[]).is_some());
         assert!(problem("https://\u{cf}/", &[]).is_some());
     }

@@ -2,6 +2,7 @@
 //! open mode, in `default`), and every query of a resource filters by it, so an id from
 //! another project is simply not found.
 
+pub mod limits;
 pub mod store;
 
 use crate::page::named_page;

@@ -11,6 +11,10 @@ use crate::error::{Coded, ErrorCode, Fault, Violation, faults_into};
 pub enum QueueError {
     #[error("no queue named {0:?}")]
     QueueNotFound(String),
+    #[error(
+        "{0:?} cannot name a queue: 1 to 63 lowercase letters, digits, '_' or '-', starting with a letter or digit"
+    )]
+    BadName(String),
     #[error("queue {queue:?} has no message {id}")]
     MessageNotFound { queue: String, id: Uuid },
     #[error("message {id} is {}, so it cannot be {action}", status.as_str())]
@@ -42,6 +46,7 @@ impl Coded for QueueError {
     fn code(&self) -> ErrorCode {
         match self {
             Self::QueueNotFound(_) => ErrorCode::QueueNotFound,
+            Self::BadName(_) => ErrorCode::InvalidRequest,
             Self::MessageNotFound { .. } => ErrorCode::MessageNotFound,
             Self::WrongStatus { .. } => ErrorCode::MessageStatusConflict,
             Self::LeaseLost(_) => ErrorCode::LeaseLost,

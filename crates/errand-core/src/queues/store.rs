@@ -11,6 +11,7 @@ use crate::config::QueueSettings;
 use crate::error::Violation;
 use crate::ids::valid_name;
 use crate::projects::ProjectId;
+use crate::projects::limits::{self, Counted};
 
 /// A queue as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -54,25 +55,23 @@ pub async fn find(
 }
 
 /// The queue `name`, made with the default settings if it does not exist (within the
-/// project's `queues.project_max_queues`).
+/// project's `queues.project_max_queues`); a name that is no slug is refused.
 pub async fn ensure(
     conn: &mut PgConnection,
     project: ProjectId,
     name: &str,
     settings: &QueueSettings,
 ) -> Result<QueueRow, QueueError> {
+    if !valid_name(name) {
+        return Err(QueueError::BadName(name.to_owned()));
+    }
     match find(&mut *conn, project, name).await {
         Err(QueueError::QueueNotFound(_)) => {}
         found => return found,
     }
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM queues WHERE project_id = $1")
-        .bind(project)
-        .fetch_one(&mut *conn)
-        .await?;
-    if count >= i64::from(settings.project_max_queues) {
-        return Err(QueueError::TooManyQueues {
-            limit: settings.project_max_queues,
-        });
+    let limit = settings.project_max_queues;
+    if !limits::room_for_one(&mut *conn, project, Counted::Queues, limit).await? {
+        return Err(QueueError::TooManyQueues { limit });
     }
     sqlx::query(
         "INSERT INTO queues (id, project_id, name, concurrency_limit,

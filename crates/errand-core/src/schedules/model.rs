@@ -175,6 +175,7 @@ pub struct NewSchedule {
     pub target: Target,
     #[serde(default = "yes")]
     pub enabled: bool,
+    /// No fire after this; a time to come (a past one is refused: nothing would fire).
     pub end_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub missed: Missed,
@@ -203,7 +204,7 @@ pub struct ScheduleChange {
     pub timezone: Option<String>,
     pub target: Option<Target>,
     pub enabled: Option<bool>,
-    /// A time, or `null` to remove the end.
+    /// A time to come, or `null` to remove the end.
     #[serde(default, deserialize_with = "crate::json::present")]
     #[schema(value_type = Option<DateTime<Utc>>)]
     pub end_at: Option<Option<DateTime<Utc>>>,

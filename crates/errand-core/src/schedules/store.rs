@@ -10,8 +10,9 @@ use super::model::{NewSchedule, Schedule, ScheduleChange, ScheduleFire, Target};
 use super::timing::Timing;
 use crate::core::Core;
 use crate::error::Violation;
-use crate::ids::valid_name;
 use crate::projects::ProjectId;
+use crate::projects::limits::{self, Counted};
+use crate::targets;
 
 pub const COLUMNS: &str = "id, name, cron, timezone, target, enabled, end_at, missed,
     catch_up_max, overlap, next_fire_at, last_fire_at, missed_ticks, created_at, updated_at";
@@ -29,39 +30,23 @@ pub async fn target_violations(
     let mut errors = Vec::new();
     match target {
         Target::Runner(t) => {
-            let runner = match valid_name(&t.runner) {
-                true => crate::runners::store::get(&core.pool, project, &t.runner).await?,
-                false => None,
-            };
-            let Some(runner) = runner else {
-                errors.push(Violation::new(
-                    "/target/runner",
-                    format!("no runner named {:?}", t.runner),
-                ));
-                return Ok(errors);
-            };
-            let submitter = core.submitter(project);
-            let (_, found) = submitter
-                .argument_violations(&runner, t.arguments.clone())
-                .await
-                .map_err(|e| {
-                    ScheduleError::Invalid(vec![Violation::new("/target", e.to_string())])
-                })?;
-            errors.extend(found.into_iter().map(|v| v.under("/target")));
-            if t.thread
-                .as_ref()
-                .is_some_and(|k| !(1..=255).contains(&k.chars().count()))
-            {
-                errors.push(Violation::new("/target/thread", "1 to 255 characters"));
+            match targets::runner(&core.pool, project, &t.runner).await? {
+                Err(none) => errors.push(none),
+                Ok(runner) => {
+                    let submitter = core.submitter(project);
+                    let (_, found) = submitter
+                        .argument_violations(&runner, t.arguments.clone())
+                        .await
+                        .map_err(|e| {
+                            ScheduleError::Invalid(vec![Violation::new("/target", e.to_string())])
+                        })?;
+                    errors.extend(found.into_iter().map(|v| v.under("/target")));
+                }
             }
+            errors.extend(targets::thread(t.thread.as_deref()));
         }
         Target::Queue(t) => {
-            if !valid_name(&t.queue) {
-                errors.push(Violation::new(
-                    "/target/queue",
-                    format!("{:?} is not a queue name (a slug)", t.queue),
-                ));
-            }
+            errors.extend(targets::queue(&t.queue));
             if t.concurrency_key
                 .as_ref()
                 .is_some_and(|k| !(1..=255).contains(&k.chars().count()))
@@ -89,8 +74,18 @@ fn next_fire(
     }
 }
 
-fn field_violations(name: Option<&str>, catch_up_max: Option<u32>) -> Vec<Violation> {
+fn field_violations(
+    name: Option<&str>,
+    catch_up_max: Option<u32>,
+    end_at: Option<DateTime<Utc>>,
+) -> Vec<Violation> {
     let mut errors = Vec::new();
+    if end_at.is_some_and(|end| end <= Utc::now()) {
+        errors.push(Violation::new(
+            "/end_at",
+            "is past: the schedule would never fire",
+        ));
+    }
     if name.is_some_and(|n| n.chars().count() > 200) {
         errors.push(Violation::new("/name", "at most 200 characters"));
     }
@@ -106,7 +101,7 @@ pub async fn create(
     body: NewSchedule,
 ) -> Result<Schedule, ScheduleError> {
     let zone = body.timezone.clone().unwrap_or_else(|| "UTC".into());
-    let mut errors = field_violations(body.name.as_deref(), body.catch_up_max);
+    let mut errors = field_violations(body.name.as_deref(), body.catch_up_max, body.end_at);
     let timing = Timing::parse(&body.cron, &zone)
         .map_err(|e| errors.extend(e))
         .ok();
@@ -115,12 +110,8 @@ pub async fn create(
         return Err(ScheduleError::Invalid(errors));
     };
     let mut tx = core.pool.begin().await?;
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM schedules WHERE project_id = $1")
-        .bind(project)
-        .fetch_one(&mut *tx)
-        .await?;
     let limit = core.schedules.project_max_schedules;
-    if count >= i64::from(limit) {
+    if !limits::room_for_one(&mut tx, project, Counted::Schedules, limit).await? {
         return Err(ScheduleError::TooMany { limit });
     }
     let created = sqlx::query_as::<_, Schedule>(sqlx::AssertSqlSafe(format!(
@@ -189,7 +180,8 @@ pub async fn update(
 ) -> Result<Schedule, ScheduleError> {
     let mut tx = core.pool.begin().await?;
     let current = lock(&mut tx, project, id).await?;
-    let mut errors = field_violations(change.name.as_deref(), change.catch_up_max);
+    let end_given = change.end_at.flatten();
+    let mut errors = field_violations(change.name.as_deref(), change.catch_up_max, end_given);
     let cron = change.cron.clone().unwrap_or(current.cron.clone());
     let zone = change.timezone.clone().unwrap_or(current.timezone.clone());
     let timing = Timing::parse(&cron, &zone)

@@ -8,9 +8,10 @@ use super::errors::TriggerError;
 use super::model::{CreatedTrigger, NewTrigger, Scheme, Trigger, TriggerTarget};
 use crate::core::Core;
 use crate::error::Violation;
-use crate::ids::valid_name;
 use crate::projects::ProjectId;
+use crate::projects::limits::{self, Counted};
 use crate::signatures::Secret;
+use crate::targets;
 
 pub const COLUMNS: &str = "id, name, target, scheme, signature_header, mapping, enabled,
     deliveries, last_delivery_at, created_at, updated_at";
@@ -38,26 +39,10 @@ async fn violations(
     }
     match &body.target {
         TriggerTarget::Runner(t) => {
-            let found = match valid_name(&t.runner) {
-                true => crate::runners::store::get(&core.pool, project, &t.runner).await?,
-                false => None,
-            };
-            if found.is_none() {
-                let message = format!("no runner named {:?}", t.runner);
-                errors.push(Violation::new("/target/runner", message));
-            }
-            if t.thread
-                .as_ref()
-                .is_some_and(|k| !(1..=255).contains(&k.chars().count()))
-            {
-                errors.push(Violation::new("/target/thread", "1 to 255 characters"));
-            }
+            errors.extend(targets::runner(&core.pool, project, &t.runner).await?.err());
+            errors.extend(targets::thread(t.thread.as_deref()));
         }
-        TriggerTarget::Queue(t) if !valid_name(&t.queue) => {
-            let message = format!("{:?} is not a queue name (a slug)", t.queue);
-            errors.push(Violation::new("/target/queue", message));
-        }
-        TriggerTarget::Queue(_) => {}
+        TriggerTarget::Queue(t) => errors.extend(targets::queue(&t.queue)),
     }
     let header_ok = |h: &String| {
         (1..=100).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
@@ -106,11 +91,7 @@ async fn violations(
 
 /// The secret a new trigger keeps, as stored and as shown.
 fn secret_for(body: &NewTrigger) -> Result<Option<String>, TriggerError> {
-    let generated = || {
-        Secret::generate()
-            .map(|s| s.shown())
-            .map_err(|e| TriggerError::Fault(anyhow::anyhow!("no randomness: {e}").into()))
-    };
+    let generated = || Secret::generate().map(|s| s.shown());
     Ok(match body.scheme {
         Scheme::None => None,
         Scheme::StandardWebhooks => Some(generated()?),
@@ -131,21 +112,10 @@ pub async fn create(
         return Err(TriggerError::Invalid(errors));
     }
     let secret = secret_for(&body)?;
-    let mut random = [0u8; 16];
-    getrandom::fill(&mut random)
-        .map_err(|e| TriggerError::Fault(anyhow::anyhow!("no randomness: {e}").into()))?;
+    let random = crate::ids::random_bytes::<16>()?;
     let mut tx = core.pool.begin().await?;
-    // One creation at a time per project, so the limit holds under concurrent requests.
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('triggers:' || $1::text, 0))")
-        .bind(project)
-        .execute(&mut *tx)
-        .await?;
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM triggers WHERE project_id = $1")
-        .bind(project)
-        .fetch_one(&mut *tx)
-        .await?;
     let limit = core.triggers.project_max_triggers;
-    if count >= i64::from(limit) {
+    if !limits::room_for_one(&mut tx, project, Counted::Triggers, limit).await? {
         return Err(TriggerError::TooMany { limit });
     }
     // A random id: for `none` the URL is all a sender needs, so it must not be guessable.

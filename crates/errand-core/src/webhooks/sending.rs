@@ -253,14 +253,16 @@ impl Sender {
                 summary.unwrap_or("no answer")
             ),
         };
+        // Failing since the first failure in a row; disabled when gone or failing too long.
         let disabled: Option<bool> = sqlx::query_scalar(
-            "UPDATE webhooks SET failing_since = coalesce(failing_since, now()),
-                 enabled = enabled AND NOT ($2 OR coalesce(failing_since, now())
-                     < now() - make_interval(hours => $3)),
-                 disabled_reason = CASE WHEN $2 OR coalesce(failing_since, now())
-                     < now() - make_interval(hours => $3) THEN $4 ELSE disabled_reason END,
+            "UPDATE webhooks w SET failing_since = v.since, enabled = NOT v.off,
+                 disabled_reason = CASE WHEN v.off THEN $4 ELSE w.disabled_reason END,
                  updated_at = now()
-             WHERE id = $1 AND enabled RETURNING NOT enabled",
+             FROM (SELECT id, coalesce(failing_since, now()) AS since,
+                       $2 OR coalesce(failing_since, now()) < now() - make_interval(hours => $3)
+                           AS off
+                   FROM webhooks WHERE id = $1) v
+             WHERE w.id = v.id AND w.enabled RETURNING NOT w.enabled",
         )
         .bind(webhook)
         .bind(gone)

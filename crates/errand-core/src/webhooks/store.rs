@@ -7,8 +7,9 @@ use uuid::Uuid;
 use super::errors::WebhookError;
 use super::model::{NewWebhook, Webhook, WebhookChange, WebhookEvent, WebhookWithSecret};
 use crate::core::Core;
-use crate::error::{Fault, Violation};
+use crate::error::Violation;
 use crate::projects::ProjectId;
+use crate::projects::limits::{self, Counted};
 use crate::signatures::Secret;
 
 const COLUMNS: &str = "id, url, events, description, enabled, disabled_reason, failing_since,
@@ -33,10 +34,8 @@ fn violations(
     errors
 }
 
-fn new_secret() -> Result<String, WebhookError> {
-    Secret::generate()
-        .map(|s| s.shown())
-        .map_err(|e| Fault::from(anyhow::anyhow!("no randomness: {e}")).into())
+fn new_secret() -> anyhow::Result<String> {
+    Ok(Secret::generate()?.shown())
 }
 
 fn deduplicated(events: &[WebhookEvent]) -> Vec<String> {
@@ -62,16 +61,8 @@ pub async fn create(
     }
     let secret = new_secret()?;
     let mut tx = core.pool.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('webhooks:' || $1::text, 0))")
-        .bind(project)
-        .execute(&mut *tx)
-        .await?;
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM webhooks WHERE project_id = $1")
-        .bind(project)
-        .fetch_one(&mut *tx)
-        .await?;
     let limit = core.webhooks.project_max_webhooks;
-    if count >= i64::from(limit) {
+    if !limits::room_for_one(&mut tx, project, Counted::Webhooks, limit).await? {
         return Err(WebhookError::TooMany { limit });
     }
     let webhook = sqlx::query_as::<_, Webhook>(sqlx::AssertSqlSafe(format!(

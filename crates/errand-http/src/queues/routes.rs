@@ -87,14 +87,15 @@ pub async fn get(
         pattern = r"^[a-z0-9][a-z0-9_-]{0,62}$")),
     request_body = QueueSettingsInput,
     responses(
+        BodyErrors,
         (status = 200, description = "Changed", body = Queue),
         (status = 201, description = "Created", body = Queue,
             headers(("Location" = String, description = "URL of the queue"))),
-        (status = 404, description = "The name is no slug (`queue_not_found`)", body = Problem,
-            content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON (`malformed_json`), or a name that is no \
+            slug (`invalid_request`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "The project has `queues.project_max_queues` queues \
             (`quota_exceeded`)", body = Problem, content_type = "application/problem+json"),
-        BodyErrors, ServerErrors
+        ServerErrors
     )
 )]
 #[put("/queues/{name}")]
@@ -164,19 +165,19 @@ pub async fn delete(
             min_length = 1, max_length = 255, pattern = r"^[!-~]{1,255}$")),
     request_body = PostMessage,
     responses(
+        BodyErrors,
         (status = 202, description = "Queued (or, with a replayed `Idempotency-Key`, the \
             message made before)", body = Message,
             headers(("Location" = String, description = "URL of the message"))),
-        (status = 400, description = "A malformed `Idempotency-Key` (`invalid_request`)",
-            body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "The name is no slug (`queue_not_found`)", body = Problem,
+        (status = 400, description = "Malformed JSON (`malformed_json`), or a malformed \
+            `Idempotency-Key` or a name that is no slug (`invalid_request`)", body = Problem,
             content_type = "application/problem+json"),
         (status = 409, description = "Idempotency-Key used with a different request \
             (`idempotency_key_reused`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "The queue holds `queues.max_pending` waiting messages, or \
             the project has `queues.project_max_queues` queues (`quota_exceeded`)",
             body = Problem, content_type = "application/problem+json"),
-        BodyErrors, ServerErrors
+        ServerErrors
     )
 )]
 #[post("/queues/{name}/messages")]

@@ -397,8 +397,7 @@ async fn ensure_callback_secret(
     conn: &mut sqlx::PgConnection,
     project: ProjectId,
 ) -> Result<(), SubmitError> {
-    let secret = crate::signatures::Secret::generate()
-        .map_err(|e| Fault::from(anyhow::anyhow!("no randomness: {e}")))?;
+    let secret = crate::signatures::Secret::generate().map_err(Fault::from)?;
     sqlx::query(
         "INSERT INTO callback_secrets (project_id, secret) VALUES ($1, $2)
          ON CONFLICT (project_id) DO NOTHING",
