@@ -50,7 +50,6 @@ async fn files_are_written_read_listed_and_deleted() {
         "text/markdown; charset=utf-8"
     );
     assert_eq!(raw.text().await.unwrap(), "v2");
-
     let all = app.get_json("/v1/files?limit=2").await;
     let paths: Vec<&str> = all["data"]
         .as_array()
@@ -71,6 +70,18 @@ async fn files_are_written_read_listed_and_deleted() {
     assert_eq!(rest["next_cursor"], Value::Null);
     let under = app.get_json("/v1/files?prefix=reports/").await;
     assert_eq!(under["data"].as_array().unwrap().len(), 1);
+    // A task's HTML shows in a browser without running its scripts on the API's origin.
+    let page = "<script>fetch('/v1/files')</script><p>hi</p>";
+    let res = app
+        .put("/v1/files/page.html", &json!({"content": page}))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let raw = app.get("/v1/files/page.html?format=raw").await;
+    assert_eq!(raw.headers()["content-type"], "text/html; charset=utf-8");
+    assert_eq!(raw.headers()["x-content-type-options"], "nosniff");
+    let policy = raw.headers()["content-security-policy"].to_str().unwrap();
+    assert!(policy.starts_with("sandbox;"), "{policy}");
+    assert!(policy.contains("default-src 'none'"), "{policy}");
 
     let res = app.delete("/v1/files/notes.txt").await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);

@@ -297,20 +297,16 @@ async fn a_thread_swept_while_a_task_is_submitted_on_it_is_kept_or_made_anew() {
             .wait_for_status(task["id"].as_str().expect("id"), "succeeded")
             .await;
         assert_eq!(done["thread_id"], thread.as_str(), "round {round}");
-        let messages: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM tasks t JOIN thread_messages m ON m.task_id = t.id
-             WHERE t.id = $1::uuid",
+        // One statement, one snapshot: the sweep may run between two.
+        let (kept, messages): (bool, i64) = sqlx::query_as(
+            "SELECT EXISTS (SELECT 1 FROM threads WHERE id = $2::uuid),
+                    (SELECT count(*) FROM thread_messages WHERE task_id = $1::uuid)",
         )
         .bind(task["id"].as_str())
+        .bind(&thread)
         .fetch_one(&app.pool)
         .await
-        .expect("messages");
-        let kept: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM threads WHERE id = $1::uuid)")
-                .bind(&thread)
-                .fetch_one(&app.pool)
-                .await
-                .expect("exists");
+        .expect("thread and messages");
         // Swept after its task ended, the thread takes its messages along; otherwise both stay.
         assert_eq!(kept, messages > 0, "round {round}: {messages} messages");
     }

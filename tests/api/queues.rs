@@ -8,7 +8,9 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_api, spawn_app};
+use errand::service::Mode;
+
+use crate::helpers::{TestApp, spawn, spawn_api, spawn_app, test_settings};
 
 async fn post_message(app: &TestApp, queue: &str, body: Value) -> Value {
     let res = app
@@ -411,4 +413,59 @@ async fn posting_is_idempotent_and_bad_requests_are_refused() {
         StatusCode::NOT_FOUND
     );
     app.stop().await;
+}
+
+/// Concurrent posts cannot together pass `queues.max_pending`; a retried post still
+/// answers with its message when the queue is full; a due message's age counts from its
+/// post, not from a `run_after` long past.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_queue_holds_its_limit_under_concurrent_posts() {
+    let mut settings = test_settings();
+    settings.queues.max_pending = 3;
+    let app = spawn(
+        Mode {
+            api: true,
+            worker: false,
+        },
+        settings,
+    )
+    .await;
+    let first = app
+        .client
+        .post(app.url("/v1/queues/full/messages"))
+        .header("idempotency-key", "first")
+        .json(&json!({"payload": 0, "run_after": "0001-01-01T00:00:00Z"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::ACCEPTED);
+    let bodies: Vec<Value> = (0..20).map(|i| json!({"payload": i})).collect();
+    let posts = bodies
+        .iter()
+        .map(|body| app.post("/v1/queues/full/messages", body));
+    let answers = futures::future::join_all(posts).await;
+    let accepted = answers
+        .iter()
+        .filter(|r| r.status() == StatusCode::ACCEPTED)
+        .count();
+    let refused = answers
+        .iter()
+        .filter(|r| r.status() == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((accepted, refused), (2, 18));
+    let queue = app.get_json("/v1/queues/full").await;
+    assert_eq!(queue["depth"]["pending"], 3, "{queue}");
+    let age = queue["oldest_pending_age_seconds"].as_f64().expect("age");
+    assert!(age < 60.0, "{queue}");
+
+    let again = app
+        .client
+        .post(app.url("/v1/queues/full/messages"))
+        .header("idempotency-key", "first")
+        .json(&json!({"payload": 0, "run_after": "0001-01-01T00:00:00Z"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::ACCEPTED);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
 }

@@ -1,6 +1,6 @@
 //! What a URL Errand will later POST to (a webhook endpoint, a task's `callback_url`) may
 //! be, checked when it is saved: http or https, at most 2048
-//! characters, and not naming a loopback, private or otherwise special address (or
+//! characters, no user or password, and not naming a loopback, private or otherwise special address (or
 //! `localhost`) unless `fetch.allow_hosts` permits it. A host name is checked again, on
 //! every address it resolves to, each time a delivery is sent (`fetch::Fetcher`).
 
@@ -31,6 +31,11 @@ pub fn problem(url: &str, allow_hosts: &[String]) -> Option<String> {
         Ok(parsed) => parsed,
         Err(e) => return Some(format!("not a URL: {e}")),
     };
+    // Credentials in a URL would be shown to every `read` key and sent as Basic auth:
+    // the signature is how a receiver knows Errand.
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Some("no user or password in the URL (the signature authenticates Errand)".into());
+    }
     if !matches!(parsed.scheme(), "http" | "https") {
         return Some(format!(
             "only http and https URLs, not {}:",
@@ -92,6 +97,16 @@ mod tests {
         assert!(problem("https://hooks.example.com/errand", &[]).is_none());
         assert!(problem("http://localhost.:9000/hook", &["localhost".into()]).is_none());
         assert!(problem("ftp://example.com/", &[]).is_some());
+        for with_credentials in [
+            "https://user:pw@hooks.example.com/x",
+            "https://user@hooks.example.com/",
+            "https://:pw@hooks.example.com/",
+        ] {
+            assert!(
+                problem(with_credentials, &[]).is_some(),
+                "{with_credentials}"
+            );
+        }
         for hostless in [
             "http:///hooks.example.com/x",
             "https:\\\\example.com/",

@@ -58,6 +58,15 @@ pub async fn post_on(
     }
     let hash = key.map(|_| request_hash(name, &serde_json::to_value(body).unwrap_or_default()));
     let queue = store::ensure(&mut *tx, project, name, settings).await?;
+    // Posts to one queue count and insert in turn, so together they cannot pass the limit.
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('queue_messages:' || $1::text, 0))")
+        .bind(queue.id)
+        .execute(&mut *tx)
+        .await?;
+    // A retried post answers with its message even when the queue has filled since.
+    if let Some(id) = replay(&mut *tx, &queue, key, hash.as_deref()).await? {
+        return Ok((get_in(&mut *tx, &queue, id).await?, true));
+    }
     let waiting: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM queue_messages WHERE queue_id = $1 AND status IN ('pending', 'leased')",
     )
@@ -87,35 +96,48 @@ pub async fn post_on(
     .bind(body.run_after)
     .fetch_optional(&mut *tx)
     .await?;
+    // The post holds the queue's lock, so its key cannot have been taken since the check.
     let (id, replayed) = match inserted {
         Some(id) => (id, false),
-        None => (replay(&mut *tx, &queue, key, hash.as_deref()).await?, true),
+        None => match replay(&mut *tx, &queue, key, hash.as_deref()).await? {
+            Some(id) => (id, true),
+            None => {
+                return Err(anyhow::anyhow!("an idempotency key vanished under its lock").into());
+            }
+        },
     };
     let message = get_in(&mut *tx, &queue, id).await?;
     Ok((message, replayed))
 }
 
-/// The message holding idempotency `key`, when this request is the one that made it.
+/// The message holding idempotency `key`, if any (the key's earlier post); refused when
+/// another request made it.
 async fn replay(
     tx: &mut sqlx::PgConnection,
     queue: &QueueRow,
     key: Option<&str>,
     hash: Option<&str>,
-) -> Result<Uuid, QueueError> {
-    let (id, stored): (Uuid, Option<String>) = sqlx::query_as(
+) -> Result<Option<Uuid>, QueueError> {
+    let Some(key_given) = key else {
+        return Ok(None);
+    };
+    let found: Option<(Uuid, Option<String>)> = sqlx::query_as(
         "SELECT id, request_hash FROM queue_messages WHERE queue_id = $1 AND idempotency_key = $2",
     )
     .bind(queue.id)
-    .bind(key)
-    .fetch_one(&mut *tx)
+    .bind(key_given)
+    .fetch_optional(&mut *tx)
     .await?;
+    let Some((id, stored)) = found else {
+        return Ok(None);
+    };
     if stored.as_deref() != hash {
         return Err(QueueError::KeyReused {
-            key: key.unwrap_or_default().to_owned(),
+            key: key_given.to_owned(),
             message: id,
         });
     }
-    Ok(id)
+    Ok(Some(id))
 }
 
 async fn get_in(

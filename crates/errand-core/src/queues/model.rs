@@ -120,7 +120,8 @@ pub struct Queue {
     /// Deliveries before a message is dead-lettered.
     pub max_deliveries: i32,
     pub depth: QueueDepth,
-    /// Age of the oldest pending message that is due, in seconds; `null` when none is.
+    /// How long the longest-waiting due message has waited (since it was posted, or since
+    /// its `run_after` if later), in seconds; `null` when none is due.
     pub oldest_pending_age_seconds: Option<f64>,
     pub consumers: Consumers,
     pub created_at: DateTime<Utc>,

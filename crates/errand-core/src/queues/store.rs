@@ -172,7 +172,7 @@ pub async fn view(db: &sqlx::PgPool, row: QueueRow) -> Result<Queue, QueueError>
                 count(*) FILTER (WHERE status = 'leased'),
                 count(*) FILTER (WHERE status = 'running'),
                 count(*) FILTER (WHERE status = 'dead'),
-                extract(epoch FROM now() - min(run_after)
+                extract(epoch FROM now() - min(greatest(created_at, run_after))
                     FILTER (WHERE status = 'pending' AND run_after <= now()))::float8
          FROM queue_messages WHERE queue_id = $1 AND status <> 'done'",
         )

@@ -42,10 +42,15 @@ pub async fn list(
     Ok(web::Json(FilePage { data, next_cursor }))
 }
 
+/// What a raw file may do in a browser: show itself, with inline styles and data images,
+/// in a sandbox (no scripts, an opaque origin).
+const RAW_POLICY: &str = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
 /// Get a file
 ///
 /// The file with its content as JSON, or with `format=raw` the content itself under the
-/// file's `Content-Type`.
+/// file's `Content-Type`, with `X-Content-Type-Options: nosniff` and a sandboxing
+/// `Content-Security-Policy` (an HTML file shows without running scripts).
 #[utoipa::path(
     operation_id = "getFile",
     tag = "files",
@@ -72,11 +77,15 @@ pub async fn get(
     let file = store::get(&state.core.pool, caller.project, &path).await?;
     Ok(match query.format.unwrap_or(FileFormat::Json) {
         FileFormat::Json => HttpResponse::Ok().json(file),
+        // What a task wrote is untrusted: an HTML file renders without scripts, in a sandbox
+        // of its own origin, never as the API's page.
         FileFormat::Raw => HttpResponse::Ok()
             .insert_header((
                 header::CONTENT_TYPE,
                 format!("{}; charset=utf-8", file.content_type),
             ))
+            .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .insert_header((header::CONTENT_SECURITY_POLICY, RAW_POLICY))
             .body(file.content),
     })
 }
