@@ -84,6 +84,12 @@ pub async fn start(
         worker: None,
         background: Vec::new(),
     };
+    // The histograms' samples are folded into their buckets every few seconds, scraped or
+    // not, so memory stays bounded.
+    let meters = core.meters.clone();
+    running
+        .background
+        .push(tokio::spawn(meters.keep_up(running.shutdown.clone())));
     let worker_alive = mode.worker.then(|| Arc::new(AtomicBool::new(true)));
     if mode.worker {
         running.start_worker(settings, &core, worker_name, worker_alive.clone())?;
@@ -168,6 +174,7 @@ impl Running {
             core.pool.clone(),
             &settings.fetch,
             &settings.webhooks,
+            core.meters.clone(),
         )?;
         let periodic = worker::Periodic {
             sweeper,

@@ -11,9 +11,9 @@ use serde_json::{Value, json};
 
 use crate::helpers::{spawn, test_settings};
 
-const CANDIDATES: &[&str] = &["chromium", "chromium-browser", "google-chrome"];
+pub const CANDIDATES: &[&str] = &["chromium", "chromium-browser", "google-chrome"];
 
-fn chromium() -> Option<&'static str> {
+pub fn chromium() -> Option<&'static str> {
     CANDIDATES.iter().copied().find(|name| {
         Command::new(name)
             .arg("--version")
@@ -26,7 +26,7 @@ fn chromium() -> Option<&'static str> {
 
 /// Flags for a headless Chromium on this machine (no sandbox as root, no background
 /// connections to the closed network), with a fresh profile.
-const HEADLESS: &[&str] = &[
+pub const HEADLESS: &[&str] = &[
     "--headless",
     "--no-sandbox",
     "--disable-background-networking",

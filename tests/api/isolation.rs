@@ -42,6 +42,7 @@ const EXPECTED: &[(&str, &str, Other)] = &[
     ("deleteRunner", "write", Other::NotFound),
     ("createTask", "write", Other::NotFound),
     ("listTasks", "read", Other::Lists),
+    ("getTaskStats", "read", Other::Lists),
     ("getTask", "read", Other::NotFound),
     ("cancelTask", "write", Other::NotFound),
     ("listTaskEvents", "read", Other::NotFound),
@@ -450,6 +451,22 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
             Other::Global => assert!(status.is_success(), "{id}: {status}"),
             Other::Signed => assert_eq!(status, StatusCode::UNAUTHORIZED, "{id}: {text}"),
         }
+    }
+
+    // Counts are each project's own: its stats add up to its own list of tasks.
+    for key in [&admin_a, &key_b] {
+        let (_, stats) = send(&app, key, "get", "/v1/stats/tasks", "getTaskStats").await;
+        let stats: Value = serde_json::from_str(&stats).expect("json");
+        let counted: i64 = stats["by_status"]
+            .as_object()
+            .expect("by_status")
+            .values()
+            .map(|n| n.as_i64().expect("count"))
+            .sum();
+        let (_, list) = send(&app, key, "get", "/v1/tasks?limit=100", "listTasks").await;
+        let list: Value = serde_json::from_str(&list).expect("json");
+        let listed = list["data"].as_array().expect("data").len();
+        assert_eq!(counted, listed as i64, "{stats}");
     }
 
     // List filters naming A's resources find nothing.

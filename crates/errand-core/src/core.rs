@@ -11,6 +11,7 @@ use sqlx::PgPool;
 
 use crate::config::Settings;
 use crate::llm::ModelRegistry;
+use crate::metrics::Meters;
 use crate::projects::ProjectId;
 use crate::runners::schema::SchemaCache;
 use crate::tasks::submit::Submitter;
@@ -39,6 +40,8 @@ pub struct Core {
     pub webhooks: crate::config::WebhookSettings,
     /// `fetch.allow_hosts`: which private or loopback hosts a webhook URL may name.
     pub fetch_allow_hosts: Vec<String>,
+    /// This process's meters (`/metrics`), shared by its API and its worker.
+    pub meters: Meters,
 }
 
 impl Core {
@@ -67,6 +70,7 @@ impl Core {
             triggers: settings.triggers.clone(),
             webhooks: settings.webhooks.clone(),
             fetch_allow_hosts: settings.fetch.allow_hosts.clone(),
+            meters: Meters::new()?,
         })
     }
 

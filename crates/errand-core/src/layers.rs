@@ -30,6 +30,7 @@ mod tests {
         "events",
         "threads",
         "tasks",
+        "metrics",
         // The composition root, then what works with all of it.
         "core",
         "webhooks",

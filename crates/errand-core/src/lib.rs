@@ -19,6 +19,7 @@ pub mod json;
 pub mod keys;
 mod layers;
 pub mod llm;
+pub mod metrics;
 pub mod page;
 pub mod projects;
 pub mod queues;

@@ -147,6 +147,7 @@ impl Application {
             .enabled
             .then(|| web::Data::new(crate::mcp::adapter::service(state.clone(), &all.mcp, limit)));
         let mcp_origins = all.mcp.allowed_origins.clone();
+        let metrics_public = all.metrics.public;
         let state = web::Data::new(state);
         let max_violations = state.core.schemas.max_violations();
         let origins = settings.cors_allowed_origins.clone();
@@ -175,9 +176,19 @@ impl Application {
                 ),
                 None => app,
             };
+            let metrics = web::resource(crate::metrics::PATH);
+            let app = match metrics_public {
+                true => app.service(metrics.route(web::get().to(crate::metrics::public))),
+                false => app.service(
+                    metrics
+                        .wrap(from_fn(auth::guard::guard))
+                        .route(web::get().to(crate::metrics::guarded)),
+                ),
+            };
             app.app_data(doc.clone())
                 .service(openapi_json)
                 .configure(docs)
+                .configure(crate::dashboard::configure)
                 .default_service(web::to(not_found))
                 .wrap(from_fn(request_id_header))
                 .wrap(from_fn(crate::normalize::normalize_path))

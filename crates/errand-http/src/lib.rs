@@ -5,6 +5,7 @@
 pub mod app;
 pub mod auth;
 pub mod body;
+pub mod dashboard;
 pub mod error;
 pub mod events;
 pub mod files;
@@ -12,6 +13,7 @@ pub mod headers;
 pub mod health;
 pub mod llm;
 pub mod mcp;
+pub mod metrics;
 pub mod normalize;
 pub mod openapi;
 pub mod pagination;

@@ -2,6 +2,7 @@
 //! (`input_required`, no lease, no worker), and a question nobody answered in time fails
 //! its task with `input_timeout`.
 
+use errand_core::metrics::Meters;
 use serde_json::json;
 
 use super::outcome::{failed, finish};
@@ -17,6 +18,7 @@ const EXPIRE_BATCH: i64 = 100;
 /// ends `cancelled`). `false` when the attempt no longer owns the task.
 pub async fn suspend(
     conn: &mut sqlx::PgConnection,
+    meters: &Meters,
     task: &Task,
     question: &InputRequest,
 ) -> anyhow::Result<bool> {
@@ -34,7 +36,14 @@ pub async fn suspend(
             "cancelled as it asked for input",
             json!({"attempt": task.attempts, "question": question.question}),
         );
-        return finish(conn, task, &failed(TaskStatus::Cancelled, error), None).await;
+        return finish(
+            conn,
+            meters,
+            task,
+            &failed(TaskStatus::Cancelled, error),
+            None,
+        )
+        .await;
     }
     let call = question.call();
     let asked = serde_json::to_value(question)?;
@@ -55,10 +64,10 @@ pub async fn suspend(
 
 /// Fails the waiting tasks whose question ran out of time, in a transaction of its own
 /// (every `worker.question_check_ms`); a failure waits for the next check.
-pub async fn expire_due(pool: &sqlx::PgPool) {
+pub async fn expire_due(pool: &sqlx::PgPool, meters: &Meters) {
     let result = async {
         let mut tx = pool.begin().await?;
-        let n = expire(&mut tx).await?;
+        let n = expire(&mut tx, meters).await?;
         tx.commit().await?;
         anyhow::Ok(n)
     }
@@ -71,7 +80,7 @@ pub async fn expire_due(pool: &sqlx::PgPool) {
 }
 
 /// Fails the waiting tasks whose question ran out of time; returns how many.
-pub async fn expire(conn: &mut sqlx::PgConnection) -> anyhow::Result<usize> {
+pub async fn expire(conn: &mut sqlx::PgConnection, meters: &Meters) -> anyhow::Result<usize> {
     let expired = question_store::expired(conn, EXPIRE_BATCH).await?;
     for task in &expired {
         let Some(request) = &task.input_request else {
@@ -89,7 +98,7 @@ pub async fn expire(conn: &mut sqlx::PgConnection) -> anyhow::Result<usize> {
             json!({"request_id": request.request_id, "question": request.question,
                 "expired_at": request.expires_at}),
         );
-        finish(conn, task, &failed(TaskStatus::Failed, error), None).await?;
+        finish(conn, meters, task, &failed(TaskStatus::Failed, error), None).await?;
     }
     Ok(expired.len())
 }

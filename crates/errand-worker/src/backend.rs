@@ -140,7 +140,9 @@ impl Backend for TaskQueue {
     ) -> Poll<Option<Result<Job<Task>, Never>>> {
         loop {
             if let Some(task) = self.claimed.pop_front() {
-                self.in_flight.fetch_add(1, Ordering::SeqCst);
+                let busy = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                let slots = self.rt.settings.concurrency;
+                self.rt.core.meters.worker_slots(slots, busy);
                 return Poll::Ready(Some(Ok(Self::job(task))));
             }
             if self.claiming.is_none() {
@@ -213,7 +215,12 @@ impl<Res> Acknowledge<Res> for GiveUpLease {
             Some(TaskId::Uuid(id)) => *id,
             _ => return futures::future::ok(()).boxed(),
         };
-        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        let busy = self
+            .in_flight
+            .fetch_sub(1, Ordering::SeqCst)
+            .saturating_sub(1);
+        let slots = self.rt.settings.concurrency;
+        self.rt.core.meters.worker_slots(slots, busy);
         self.rt.signals.task_ended();
         let Err(fault) = res else {
             return futures::future::ok(()).boxed();

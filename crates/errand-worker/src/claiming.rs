@@ -157,8 +157,15 @@ impl Claimer {
         } else {
             None
         };
+        let now = chrono::Utc::now();
         for task in &tasks {
             tracing::info!(task_id = %task.id, attempt = task.attempts, runner = %task.runner, "task started");
+            // A first attempt waited since its submission (a retry since its back-off ended,
+            // which the task does not carry: not counted).
+            if task.attempts == 1 && !task.resumed {
+                let waited = (now - task.created_at).to_std().unwrap_or_default();
+                rt.core.meters.task_picked_up(waited);
+            }
         }
         Ok((tasks, next_due))
     }

@@ -3,6 +3,7 @@
 //! lease, no worker), and each child's result reaches the task's journal as the call's
 //! result (`tasks::children`).
 
+use errand_core::metrics::Meters;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -106,6 +107,7 @@ fn for_the_model(refused: &SubmitError, runner: &str) -> String {
 /// task.
 pub async fn suspend(
     conn: &mut sqlx::PgConnection,
+    meters: &Meters,
     task: &Task,
     waiting_for: &[Uuid],
 ) -> anyhow::Result<bool> {
@@ -121,5 +123,12 @@ pub async fn suspend(
         "cancelled as it started child tasks",
         json!({"attempt": task.attempts, "children": waiting_for}),
     );
-    finish(conn, task, &failed(TaskStatus::Cancelled, error), None).await
+    finish(
+        conn,
+        meters,
+        task,
+        &failed(TaskStatus::Cancelled, error),
+        None,
+    )
+    .await
 }

@@ -64,7 +64,7 @@ pub async fn heartbeat(rt: Arc<Runtime>, stop: CancellationToken) {
                 .await;
             }
             _ = questions.tick() => {
-                guarded("question expiry", asking::expire_due(&rt.core.pool)).await;
+                guarded("question expiry", asking::expire_due(&rt.core.pool, &rt.core.meters)).await;
             }
         }
     }

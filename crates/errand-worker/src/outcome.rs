@@ -14,6 +14,7 @@ use super::steps::Partial;
 use super::{asking, delegating};
 use errand_core::error::{ErrorCode, is_bad_data};
 use errand_core::events::{self, kind};
+use errand_core::metrics::Meters;
 use errand_core::tasks::lifecycle::{self, Outcome};
 use errand_core::tasks::model::{Task, TaskError, TaskStatus};
 use errand_core::tasks::queued::Queued;
@@ -104,19 +105,19 @@ async fn record_once(
     let mut tx = rt.core.pool.begin().await?;
     let recorded = match stopped {
         Stopped::Finished(AttemptResult::Done(outcome)) => {
-            finish(&mut tx, task, &outcome, None).await?
+            finish(&mut tx, &rt.core.meters, task, &outcome, None).await?
         }
         Stopped::Finished(AttemptResult::InputRequired(question)) => {
-            asking::suspend(&mut tx, task, &question).await?
+            asking::suspend(&mut tx, &rt.core.meters, task, &question).await?
         }
         Stopped::Finished(AttemptResult::Waiting(children)) => {
-            delegating::suspend(&mut tx, task, &children).await?
+            delegating::suspend(&mut tx, &rt.core.meters, task, &children).await?
         }
         Stopped::Finished(AttemptResult::Retry { error, after }) => {
             retry(rt, &mut tx, task, error, after).await?
         }
         Stopped::Finished(AttemptResult::Superseded) => false,
-        Stopped::TimedOut => finish(&mut tx, task, &timed_out(task), None).await?,
+        Stopped::TimedOut => finish(&mut tx, &rt.core.meters, task, &timed_out(task), None).await?,
         Stopped::Interrupted => {
             // The model stream and pending tool calls were dropped with the attempt; keep
             // what the model had streamed so far.
@@ -132,7 +133,7 @@ async fn record_once(
             }
             let error = TaskError::new(ErrorCode::Cancelled, "cancelled while running", details);
             let outcome = failed(TaskStatus::Cancelled, error);
-            finish(&mut tx, task, &outcome, Some(&text)).await?
+            finish(&mut tx, &rt.core.meters, task, &outcome, Some(&text)).await?
         }
     };
     if recorded {
@@ -148,6 +149,7 @@ async fn record_once(
 /// no longer owns the task.
 pub async fn finish(
     conn: &mut sqlx::PgConnection,
+    meters: &Meters,
     task: &Task,
     outcome: &Outcome,
     partial: Option<&str>,
@@ -160,6 +162,12 @@ pub async fn finish(
         return Ok(false);
     };
     ending::take_effect(conn, &done, partial).await?;
+    let project = meters.project_name(&mut *conn, task.project).await?;
+    let ran = done
+        .started_at
+        .zip(done.finished_at)
+        .and_then(|(start, end)| (end - start).to_std().ok());
+    meters.task_ended(&project, &task.runner, done.status.as_str(), ran);
     tracing::info!(
         status = done.status.as_str(),
         attempt = task.attempts,
@@ -182,7 +190,14 @@ async fn retry(
     if task.attempts >= task.max_attempts || !requeue(conn, task, &error, delay).await? {
         // Out of attempts, or cancelled meanwhile (`finish` turns it into `cancelled`),
         // or superseded (`finish` writes nothing).
-        return finish(conn, task, &failed(TaskStatus::Failed, error), None).await;
+        return finish(
+            conn,
+            &rt.core.meters,
+            task,
+            &failed(TaskStatus::Failed, error),
+            None,
+        )
+        .await;
     }
     Ok(true)
 }
@@ -270,9 +285,9 @@ pub async fn reap(rt: &Runtime) -> anyhow::Result<usize> {
         if !parent_free(&mut tx, task).await? {
             continue;
         }
-        finish(&mut tx, task, &outcome, None).await?;
+        finish(&mut tx, &rt.core.meters, task, &outcome, None).await?;
     }
-    let unanswered = asking::expire(&mut tx).await?;
+    let unanswered = asking::expire(&mut tx, &rt.core.meters).await?;
     tx.commit().await?;
     Ok(expired.len() + unanswered)
 }

@@ -2,6 +2,7 @@
 //! journal is replayed from it; otherwise it runs, and its step, usage and events commit
 //! in one transaction before the run moves on.
 
+use errand_core::metrics::ModelCall;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
@@ -114,6 +115,7 @@ impl<'a> Run<'a> {
         }
         let started_at = Utc::now();
         let (result, tail) = self.call_streaming(provider, request).await?;
+        self.meter_model_call(started_at, &result);
         let completion = match result {
             Ok(c) => c,
             Err(e) => {
@@ -168,6 +170,31 @@ impl<'a> Run<'a> {
         }
         self.next_index += 1;
         Ok(Ok(completion))
+    }
+
+    /// The meters' record of a call made (a replayed one was counted when made).
+    fn meter_model_call(
+        &self,
+        started_at: chrono::DateTime<Utc>,
+        result: &Result<Completion, LlmError>,
+    ) {
+        // `provider/model`; a model without a provider (`mock`) is its own.
+        let model = &self.task.model;
+        let (provider, model) = model.split_once('/').unwrap_or((model, model));
+        let usage = result.as_ref().map(|c| c.usage).unwrap_or_default();
+        let cost = result.as_ref().ok().and_then(|c| {
+            let price = self.rt.core.models.price(&self.task.model)?;
+            Some(c.usage.cost(&price))
+        });
+        self.rt.core.meters.model_call(&ModelCall {
+            provider,
+            model,
+            ok: result.is_ok(),
+            took: (Utc::now() - started_at).to_std().unwrap_or_default(),
+            input_tokens: usage.input_tokens,
+            output_tokens: usage.output_tokens,
+            cost_usd: cost,
+        });
     }
 
     /// One model call's step, usage and events, in one transaction.

@@ -219,6 +219,7 @@ impl Run<'_> {
             None => execute(call, tools, limit).await,
             Some(why) => ToolResult::Error(why),
         };
+        self.meter_tool_call(call, tools, &result).await;
         let response = result.to_json();
         let arguments = serde_json::from_str(&call.arguments)
             .unwrap_or_else(|_| Value::String(call.arguments.clone()));
@@ -255,6 +256,28 @@ impl Run<'_> {
             return Err(Superseded.into());
         }
         Ok(result)
+    }
+
+    /// The meters' record of a call: by the tool's name when the runner has it (a name the
+    /// model made up counts as `unknown`, so the labels stay bounded).
+    async fn meter_tool_call(
+        &self,
+        call: &ToolCall,
+        tools: &BTreeMap<String, Arc<dyn Tool>>,
+        result: &ToolResult,
+    ) {
+        let meters = &self.rt.core.meters;
+        let Ok(project) = meters
+            .project_name(&self.rt.core.pool, self.task.project)
+            .await
+        else {
+            return;
+        };
+        let tool = match tools.contains_key(&call.name) {
+            true => call.name.as_str(),
+            false => "unknown",
+        };
+        meters.tool_call(&project, tool, matches!(result, ToolResult::Output(_)));
     }
 
     /// `tool_call.started`: progress only, so a crash before the result re-runs the call

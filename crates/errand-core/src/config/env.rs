@@ -225,6 +225,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
         "ERRAND_TRIGGERS_TIMESTAMP_TOLERANCE_SECONDS",
         "triggers.timestamp_tolerance_seconds",
     ),
+    ("ERRAND_METRICS_PUBLIC", "metrics.public"),
     ("ERRAND_MCP_ENABLED", "mcp.enabled"),
     ("ERRAND_MCP_ALLOWED_HOSTS", "mcp.allowed_hosts"),
     ("ERRAND_MCP_ALLOWED_ORIGINS", "mcp.allowed_origins"),

@@ -6,6 +6,7 @@ pub mod env;
 mod fetch;
 mod limits;
 mod mcp;
+mod metrics;
 pub mod providers;
 mod queues;
 pub mod retention;
@@ -18,6 +19,7 @@ pub use auth::{AuthSettings, QuotaSettings};
 pub use fetch::FetchSettings;
 pub use limits::{LimitsSettings, MockSettings};
 pub use mcp::McpSettings;
+pub use metrics::MetricsSettings;
 
 pub use queues::{QueueSettings, ScheduleSettings};
 pub use retention::RetentionSettings;
@@ -51,6 +53,7 @@ pub struct Settings {
     pub triggers: TriggerSettings,
     pub webhooks: WebhookSettings,
     pub mcp: McpSettings,
+    pub metrics: MetricsSettings,
     pub log: LogSettings,
     /// OpenAI-compatible endpoints by name; a model `name/model` runs on provider `name`.
     pub providers: BTreeMap<String, providers::ProviderSettings>,

@@ -214,6 +214,9 @@ impl Scheduler {
             },
         };
         record(tx, schedule.id, project, tick, &made).await?;
+        let meters = &self.core.meters;
+        let name = meters.project_name(&mut *tx, project).await?;
+        meters.schedule_fire(&name, made.outcome.as_str());
         Ok(true)
     }
 

@@ -16,6 +16,7 @@ pub mod questions;
 pub mod queue;
 pub mod queued;
 pub mod relay;
+pub mod stats;
 pub mod status;
 pub mod store;
 pub mod submit;

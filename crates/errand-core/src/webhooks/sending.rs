@@ -5,6 +5,8 @@
 //! delivery always carries the same `webhook-id`: after a crash a receiver may see it twice
 //! and drops the repeat.
 
+use crate::metrics::Meters;
+use crate::projects::ProjectId;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -31,12 +33,14 @@ pub struct Sender {
     pool: PgPool,
     fetcher: Fetcher,
     settings: WebhookSettings,
+    meters: Meters,
 }
 
 /// A claimed delivery and its endpoint.
 #[derive(sqlx::FromRow)]
 struct Claimed {
     id: Uuid,
+    project_id: ProjectId,
     /// `None` for a task's `callback_url`.
     webhook_id: Option<Uuid>,
     payload: Value,
@@ -66,7 +70,7 @@ const CLAIM: &str = "WITH due AS (
             lease_expires_at = now() + make_interval(secs => $2), updated_at = now()
         FROM due WHERE d.id = due.id
         RETURNING d.*)
-    SELECT c.id, c.webhook_id, c.payload, c.attempts,
+    SELECT c.id, c.project_id, c.webhook_id, c.payload, c.attempts,
         coalesce(c.give_up_at, c.created_at + make_interval(hours => $3)) AS give_up_at,
         coalesce(w.url, c.url) AS url, coalesce(w.secret, s.secret) AS secret,
         w.previous_secret, w.previous_expires_at
@@ -78,6 +82,7 @@ impl Sender {
         pool: PgPool,
         fetch: &FetchSettings,
         settings: &WebhookSettings,
+        meters: Meters,
     ) -> anyhow::Result<Self> {
         // The fetch guard with the webhooks' own bounds: no redirects (a receiver answers
         // itself), the answer's start only.
@@ -89,6 +94,7 @@ impl Sender {
             pool,
             fetcher: Fetcher::new(&fetch)?,
             settings: settings.clone(),
+            meters,
         })
     }
 
@@ -113,7 +119,10 @@ impl Sender {
         let outcomes: Vec<Result<Outcome, Fault>> = futures::stream::iter(claimed)
             .map(|one| async move {
                 let tried = self.send(&one).await;
-                self.record(&one, tried).await
+                let outcome = self.record(&one, tried).await?;
+                let project = self.meters.project_name(&self.pool, one.project_id).await?;
+                self.meters.webhook_delivery(&project, outcome.status());
+                Ok(outcome)
             })
             .buffer_unordered(limit)
             .collect()

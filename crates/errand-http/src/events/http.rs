@@ -3,6 +3,7 @@
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
+use errand_core::metrics::Meters;
 
 use super::sse::Tail;
 use crate::error::ApiError;
@@ -39,23 +40,26 @@ pub fn last_event_id(req: &HttpRequest) -> Result<Option<i64>, ApiError> {
 }
 
 /// The SSE response for `tail`, built on `response` (status and extra headers set by the
-/// caller); `guard` (a stream slot) is held for as long as the stream is open. A log with
+/// caller); `guard` (a stream slot) and the meters' count of open streams are held for as
+/// long as the stream is open. A log with
 /// nothing left to send gets `204 No Content`, which tells an `EventSource` to stop
 /// reconnecting.
 pub fn respond(
     tail: Tail,
     mut response: HttpResponseBuilder,
     guard: impl Send + 'static,
+    meters: &Meters,
 ) -> HttpResponse {
     if tail.is_exhausted() {
         return HttpResponse::NoContent().finish();
     }
+    let open = meters.stream_opened();
     response
         .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(EVENT_STREAM)))
         .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
         // Tells nginx (and proxies that follow it) not to buffer the stream.
         .insert_header(("X-Accel-Buffering", HeaderValue::from_static("no")))
         .streaming(futures::StreamExt::inspect(tail.into_stream(), move |_| {
-            let _ = &guard;
+            let _ = (&guard, &open);
         }))
 }

@@ -63,5 +63,6 @@ pub async fn stream(
         state.streams.page_bytes,
     )
     .await?;
-    Ok(crate::events::http::respond(tail, response, slot))
+    let meters = &state.core.meters;
+    Ok(crate::events::http::respond(tail, response, slot, meters))
 }

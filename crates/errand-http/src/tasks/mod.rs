@@ -6,6 +6,7 @@ pub mod batches;
 pub mod live;
 pub mod log_routes;
 pub mod routes;
+pub mod stats;
 
 /// Registers these routes (their order is the document's).
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -17,5 +18,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(batches::get)
         .service(batches::cancel)
         .service(log_routes::list_events)
-        .service(log_routes::list_steps);
+        .service(log_routes::list_steps)
+        .service(stats::get);
 }

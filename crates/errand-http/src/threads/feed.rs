@@ -120,7 +120,8 @@ pub async fn list_events(
             state.streams.page_bytes,
         )
         .await?;
-        return Ok(sse_http::respond(tail, HttpResponse::Ok(), slot));
+        let meters = &state.core.meters;
+        return Ok(sse_http::respond(tail, HttpResponse::Ok(), slot, meters));
     }
     let limit = pagination::limit(query.limit, 100, 1000)?;
     let data = events::list_thread(

@@ -1,0 +1,142 @@
+//! The dashboard in a real browser: headless Chromium opens a runner's page, submits a task
+//! with the page's own form, follows the model's text as it streams and the task's end on
+//! the task page, and the overview counts it. The screenshot it takes is the README's.
+
+use std::io::Write;
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::browser::{HEADLESS, chromium};
+use crate::cdp::Browser;
+use crate::helpers::{TestApp, spawn_app};
+use crate::keys::make_key;
+
+const TEXT: &str = "Hello from the dashboard: this text arrives in pieces.";
+
+async fn runner(app: &TestApp) {
+    app.create_runner(json!({"name": "greeter",
+        "model_settings": {"mock": {"text": TEXT, "delay_ms": 2000}}}))
+        .await;
+}
+
+async fn wait(page: &mut Browser, what: &str, expression: &str) {
+    if let Err(shown) = page.wait_for(expression, Duration::from_secs(30)).await {
+        panic!("{what}: not within 30 s; the page shows: {shown}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_submitted_in_the_dashboard_streams_its_text_and_ends() {
+    let Some(binary) = chromium() else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI is set but Chromium is missing: .ci/run installs the Debian package `chromium`"
+        );
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "SKIPPED a_task_submitted_in_the_dashboard_streams_its_text_and_ends: no Chromium \
+             here (install the Debian package `chromium`; .ci/run does)"
+        );
+        return;
+    };
+    let app = spawn_app().await;
+    runner(&app).await;
+    let mut page = Browser::open(binary, HEADLESS, &app.url("/#/runners/greeter")).await;
+    wait(
+        &mut page,
+        "the runner's form",
+        "!!document.querySelector('#run')",
+    )
+    .await;
+    page.eval("document.querySelector('#arguments').value = '{}'; document.querySelector('#run').click(); true")
+        .await;
+    wait(
+        &mut page,
+        "the task page",
+        "location.hash.startsWith('#/tasks/')",
+    )
+    .await;
+    let id = page.eval("location.hash.slice('#/tasks/'.length)").await;
+    let id = id.as_str().expect("id").to_owned();
+    // Part of the text while the task still runs: it streams, it does not arrive at the end.
+    wait(
+        &mut page,
+        "streamed text before the end",
+        "(() => { const t = document.querySelector('#streamed')?.textContent || ''; \
+           const live = document.querySelector('#live')?.textContent || ''; \
+           return t.length > 0 && !live.startsWith('Ended'); })()",
+    )
+    .await;
+    wait(
+        &mut page,
+        "the end",
+        "document.querySelector('#live')?.textContent === 'Ended: succeeded'",
+    )
+    .await;
+    wait(
+        &mut page,
+        "the final status",
+        "document.querySelector('#task-summary')?.innerText.includes('succeeded')",
+    )
+    .await;
+    let streamed = page
+        .eval("document.querySelector('#streamed').textContent")
+        .await;
+    assert_eq!(streamed, TEXT);
+    let task = app.task(&id).await;
+    assert_eq!(task["status"], "succeeded", "{task}");
+    assert_eq!(task["output"], TEXT, "{task}");
+    let shot = page.screenshot().await;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/dashboard-task.png");
+    std::fs::write(&path, &shot).expect("screenshot");
+
+    // The overview counts it.
+    page.eval("location.hash = '#/'; true").await;
+    wait(
+        &mut page,
+        "the overview counting the task",
+        "(document.querySelector('.cards')?.innerText || '').includes('1\\nsucceeded')",
+    )
+    .await;
+    let shot = page.screenshot().await;
+    let target = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
+    std::fs::write(target.join("dashboard-overview.png"), &shot).expect("screenshot");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_keys_the_dashboard_asks_for_one_and_uses_it() {
+    let Some(binary) = chromium() else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI is set but Chromium is missing"
+        );
+        return;
+    };
+    let app = spawn_app().await;
+    runner(&app).await;
+    let (key, _) = make_key(&app, None, json!({"name": "viewer", "scopes": ["read"]})).await;
+    let mut page = Browser::open(binary, HEADLESS, &app.url("/#/runners")).await;
+    wait(
+        &mut page,
+        "the request for a key",
+        "document.querySelector('#main')?.innerText.includes('unauthenticated')",
+    )
+    .await;
+    let enter = format!(
+        "document.querySelector('#key').value = '{key}'; \
+         document.querySelector('#key-form').requestSubmit(); true"
+    );
+    page.eval(&enter).await;
+    wait(
+        &mut page,
+        "the runners with the key",
+        "document.querySelector('#main')?.innerText.includes('greeter')",
+    )
+    .await;
+    // Kept for the tab only.
+    let kept = page.eval("sessionStorage.getItem('errand.key')").await;
+    assert_eq!(kept, key.as_str());
+    let stored = page.eval("localStorage.length").await;
+    assert_eq!(stored, 0);
+}
