@@ -10,6 +10,7 @@ use std::time::Duration;
 use sqlx::PgPool;
 
 use crate::config::Settings;
+use crate::events::Announcer;
 use crate::llm::ModelRegistry;
 use crate::metrics::Meters;
 use crate::projects::ProjectId;
@@ -42,6 +43,8 @@ pub struct Core {
     pub fetch_allow_hosts: Vec<String>,
     /// This process's meters (`/metrics`), shared by its API and its worker.
     pub meters: Meters,
+    /// Sends the notifications of the hot paths' appends after they commit.
+    pub announcer: Announcer,
 }
 
 impl Core {
@@ -49,6 +52,7 @@ impl Core {
     /// tool catalog, on `pool`.
     pub async fn build(settings: &Settings, pool: PgPool) -> anyhow::Result<Self> {
         Ok(Self {
+            announcer: Announcer::start(pool.clone()),
             pool,
             schemas: Arc::new(SchemaCache::new(
                 settings.limits.cache_entries,
@@ -92,6 +96,7 @@ impl Core {
             idempotency_ttl: self.idempotency_ttl,
             max_queued: self.project_max_queued,
             tools: &self.tools,
+            announcer: &self.announcer,
             fetch_allow_hosts: &self.fetch_allow_hosts,
         }
     }

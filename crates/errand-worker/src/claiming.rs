@@ -148,6 +148,8 @@ impl Claimer {
         if !claimed.tasks.is_empty() {
             self.several_projects = claimed.several_projects;
         }
+        // The claim commits as it returns (autocommit).
+        rt.core.announcer.announce(claimed.notes).await;
         let tasks = claimed.tasks;
         let next_due = if tasks.is_empty() {
             queue::next_due(&mut *conn).await?.map(|at| {

@@ -14,8 +14,15 @@ use super::patience::persist;
 use super::steps::Partial;
 use errand_core::config::EventSettings;
 use errand_core::db;
-use errand_core::events::{self, kind};
+use errand_core::events::{self, Announcer, Notes, kind};
 use errand_core::llm::Delta;
+
+/// Where streamed text goes: the log, then this process's announcer.
+#[derive(Clone)]
+pub struct Sink {
+    pub pool: PgPool,
+    pub announcer: Announcer,
+}
 
 /// When streamed text is logged.
 #[derive(Debug, Clone, Copy)]
@@ -39,7 +46,7 @@ impl From<&EventSettings> for Flush {
 /// `partial`. A `Reset` (the call is being retried) voids the text so far and, when some
 /// was logged, logs a delta with `reset: true`.
 pub async fn forward_deltas(
-    pool: PgPool,
+    sink: Sink,
     flush: Flush,
     (task_id, attempt): (Uuid, i32),
     mut pieces: mpsc::Receiver<Delta>,
@@ -72,7 +79,7 @@ pub async fn forward_deltas(
                 due = None;
                 if std::mem::take(&mut logged) {
                     let data = json!({"text": "", "reset": true});
-                    if !log_progress(&pool, task_id, attempt, &data).await? {
+                    if !log_progress(&sink, task_id, attempt, &data).await? {
                         return drain(pieces, partial).await;
                     }
                 }
@@ -81,7 +88,7 @@ pub async fn forward_deltas(
         };
         if flush_now && !pending.is_empty() {
             let data = json!({"text": std::mem::take(&mut pending)});
-            if !log_progress(&pool, task_id, attempt, &data).await? {
+            if !log_progress(&sink, task_id, attempt, &data).await? {
                 return drain(pieces, partial).await;
             }
             logged = true;
@@ -94,17 +101,20 @@ pub async fn forward_deltas(
 /// cancelled (the step's fence, or the cancellation watch, then stops the attempt).
 /// Waits for the database if it is away: a delta is progress worth keeping.
 pub async fn log_progress(
-    pool: &PgPool,
+    sink: &Sink,
     task_id: Uuid,
     attempt: i32,
     data: &Value,
 ) -> anyhow::Result<bool> {
     persist("logging streamed text", || async {
-        let mut tx = pool.begin().await?;
+        let mut tx = sink.pool.begin().await?;
         db::relax_durability(&mut tx).await?;
-        let seq = events::append_for_attempt(&mut tx, task_id, attempt, kind::MESSAGE_DELTA, data)
+        let mut notes = Notes::default();
+        let logged = [(kind::MESSAGE_DELTA, data)];
+        let seq = events::append_to(&mut tx, task_id, Some(attempt), &logged, Some(&mut notes))
             .await?;
         tx.commit().await?;
+        sink.announcer.announce(notes).await;
         Ok(seq.is_some())
     })
     .await

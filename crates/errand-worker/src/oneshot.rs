@@ -102,10 +102,10 @@ fn drive(rt: &Arc<Runtime>, id: Uuid) -> BoxFuture<'_, anyhow::Result<Task>> {
     Box::pin(async move {
         loop {
             let mut tx = rt.core.pool.begin().await?;
-            let claimed = lifecycle::claim(&mut tx, Pick::Task(id), &rt.owner, rt.lease())
-                .await?
-                .tasks;
+            let claimed = lifecycle::claim(&mut tx, Pick::Task(id), &rt.owner, rt.lease()).await?;
             tx.commit().await?;
+            rt.core.announcer.announce(claimed.notes).await;
+            let claimed = claimed.tasks;
             if let Some(task) = claimed.into_iter().next() {
                 run_here(rt, task).await;
             }

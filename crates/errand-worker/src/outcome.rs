@@ -13,7 +13,7 @@ use super::patience::persist;
 use super::steps::Partial;
 use super::{asking, delegating};
 use errand_core::error::{ErrorCode, is_bad_data};
-use errand_core::events::{self, kind};
+use errand_core::events::{self, Notes, kind};
 use errand_core::metrics::Meters;
 use errand_core::tasks::lifecycle::{self, Outcome};
 use errand_core::tasks::model::{Task, TaskError, TaskStatus};
@@ -103,9 +103,16 @@ async fn record_once(
     partial: &Partial,
 ) -> anyhow::Result<bool> {
     let mut tx = rt.core.pool.begin().await?;
+    // The common end's notifications go out after the commit (see `events::announce`).
+    let mut notes = Notes::default();
     let recorded = match stopped {
         Stopped::Finished(AttemptResult::Done(outcome)) => {
-            finish(&mut tx, &rt.core.meters, task, &outcome, None).await?
+            let ended = Ended {
+                outcome: &outcome,
+                partial: None,
+                later: Some(&mut notes),
+            };
+            finish_noted(&mut tx, &rt.core.meters, task, ended).await?
         }
         Stopped::Finished(AttemptResult::InputRequired(question)) => {
             asking::suspend(&mut tx, &rt.core.meters, task, &question).await?
@@ -138,6 +145,7 @@ async fn record_once(
     };
     if recorded {
         tx.commit().await?;
+        rt.core.announcer.announce(notes).await;
     } else {
         tx.rollback().await?;
     }
@@ -154,6 +162,35 @@ pub async fn finish(
     outcome: &Outcome,
     partial: Option<&str>,
 ) -> anyhow::Result<bool> {
+    let ended = Ended {
+        outcome,
+        partial,
+        later: None,
+    };
+    finish_noted(conn, meters, task, ended).await
+}
+
+/// How an attempt ended: its outcome, the text a cancelled model call had streamed, and
+/// where the notifications go when the caller announces them after its commit (`None`:
+/// sent in the transaction).
+pub struct Ended<'a> {
+    pub outcome: &'a Outcome,
+    pub partial: Option<&'a str>,
+    pub later: Option<&'a mut Notes>,
+}
+
+/// `finish`, with the notifications left to the caller when `ended.later` says so.
+pub async fn finish_noted(
+    conn: &mut sqlx::PgConnection,
+    meters: &Meters,
+    task: &Task,
+    ended: Ended<'_>,
+) -> anyhow::Result<bool> {
+    let Ended {
+        outcome,
+        partial,
+        later,
+    } = ended;
     if task.parent_task_id.is_some() {
         // A child's parent is locked before the child (see `tasks::children`).
         children::lock_parent(conn, task.id).await?;
@@ -161,7 +198,7 @@ pub async fn finish(
     let Some(done) = lifecycle::finish(conn, task.id, task.attempts, outcome).await? else {
         return Ok(false);
     };
-    ending::take_effect(conn, &done, partial).await?;
+    ending::take_effect(conn, &done, partial, later).await?;
     let project = meters.project_name(&mut *conn, task.project).await?;
     let ran = done
         .started_at

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 
 use super::patience::persist;
 use super::{Runtime, deltas};
-use errand_core::events::{self, kind};
+use errand_core::events::{self, Notes, kind};
 use errand_core::llm::{Completion, CompletionRequest, LlmError, ModelProvider, StructuredOutput};
 use errand_core::tasks::journal::{self, MODEL_CALL, NewStep, Recorded, Step};
 use errand_core::tasks::model::Task;
@@ -55,6 +55,14 @@ impl<'a> Run<'a> {
         })
     }
 
+    /// Where this attempt's streamed text is logged and announced.
+    fn sink(&self) -> deltas::Sink {
+        deltas::Sink {
+            pool: self.rt.core.pool.clone(),
+            announcer: self.rt.core.announcer.clone(),
+        }
+    }
+
     /// The response journaled at `index`, counted as replayed; an error when the step
     /// there is not of `kind` (the run no longer matches its journal).
     pub(super) fn journaled(&mut self, index: i32, kind: &str) -> anyhow::Result<Option<Value>> {
@@ -91,7 +99,7 @@ impl<'a> Run<'a> {
         self.partial.lock().map(|mut p| p.clear()).ok();
         let (deltas, pieces) = mpsc::channel(errand_core::llm::DELTA_BUFFER);
         let forwarder = tokio::spawn(deltas::forward_deltas(
-            self.rt.core.pool.clone(),
+            self.sink(),
             deltas::Flush::from(&self.rt.events),
             (self.task.id, self.task.attempts),
             pieces,
@@ -121,7 +129,7 @@ impl<'a> Run<'a> {
             Err(e) => {
                 if !tail.is_empty() {
                     let (id, attempt) = (self.task.id, self.task.attempts);
-                    deltas::log_progress(&self.rt.core.pool, id, attempt, &json!({"text": tail}))
+                    deltas::log_progress(&self.sink(), id, attempt, &json!({"text": tail}))
                         .await?;
                 }
                 return Ok(Err(e));
@@ -223,8 +231,10 @@ impl<'a> Run<'a> {
         }
         logged.push((kind::MESSAGE_COMPLETED, &completed));
         logged.push((kind::USAGE, &usage));
-        events::append_all(&mut tx, id, None, &logged).await?;
+        let mut notes = Notes::default();
+        events::append_to(&mut tx, id, None, &logged, Some(&mut notes)).await?;
         tx.commit().await?;
+        self.rt.core.announcer.announce(notes).await;
         Ok(Recorded::Written)
     }
 }

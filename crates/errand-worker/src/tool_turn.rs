@@ -15,7 +15,7 @@ use super::patience::persist;
 use super::steps::{Run, Superseded};
 use errand_core::conversation::{ToolCall, ToolResult};
 use errand_core::db;
-use errand_core::events::{self, kind};
+use errand_core::events::{self, Notes, kind};
 use errand_core::invocations::{self, NewInvocation, Source};
 use errand_core::runners::schema::schema_violations;
 use errand_core::tasks::journal::{self, NewStep, Recorded, TOOL_RESULT};
@@ -287,9 +287,11 @@ impl Run<'_> {
         persist("logging a tool call", || async {
             let mut tx = self.rt.core.pool.begin().await?;
             db::relax_durability(&mut tx).await?;
-            events::append_for_attempt(&mut tx, id, attempt, kind::TOOL_CALL_STARTED, request)
-                .await?;
+            let mut notes = Notes::default();
+            let logged = [(kind::TOOL_CALL_STARTED, request)];
+            events::append_to(&mut tx, id, Some(attempt), &logged, Some(&mut notes)).await?;
             tx.commit().await?;
+            self.rt.core.announcer.announce(notes).await;
             Ok(())
         })
         .await
@@ -310,9 +312,12 @@ impl Run<'_> {
         }
         let mut completed = step.response.clone();
         completed["id"] = json!(call_id);
-        events::append(&mut tx, step.task_id, kind::TOOL_CALL_COMPLETED, &completed).await?;
+        let mut notes = Notes::default();
+        let logged = [(kind::TOOL_CALL_COMPLETED, &completed)];
+        events::append_to(&mut tx, step.task_id, None, &logged, Some(&mut notes)).await?;
         invocations::record(&mut *tx, self.task.project, invocation).await?;
         tx.commit().await?;
+        self.rt.core.announcer.announce(notes).await;
         Ok(Recorded::Written)
     }
 }

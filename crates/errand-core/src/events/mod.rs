@@ -3,6 +3,7 @@
 //! The worker and the API append through `append`, inside the transaction that makes the
 //! change, so the log and the task never disagree.
 
+pub mod announce;
 mod frames;
 pub mod hub;
 mod notes;
@@ -10,6 +11,8 @@ mod notes;
 use serde_json::Value;
 use sqlx::PgConnection;
 use uuid::Uuid;
+
+pub use announce::{Announcer, Notes};
 
 /// The NOTIFY channel; the payload is `{"task_id", "seq", "end", "thread_id",
 /// "thread_seq"}` (`end`: the task's terminal event or its question is among those
@@ -92,12 +95,27 @@ pub async fn append_all(
     attempt: Option<i32>,
     events: &[(&str, &Value)],
 ) -> sqlx::Result<Option<i64>> {
+    append_to(conn, task_id, attempt, events, None).await
+}
+
+/// As `append_all`, but with `later` the notification is not sent in the statement: it
+/// joins `later`, for the caller to hand to the `Announcer` once its transaction has
+/// committed (the hot paths do: see `announce`).
+pub async fn append_to(
+    conn: &mut PgConnection,
+    task_id: Uuid,
+    attempt: Option<i32>,
+    events: &[(&str, &Value)],
+    later: Option<&mut Notes>,
+) -> sqlx::Result<Option<i64>> {
     if events.is_empty() {
         return Ok(None);
     }
     let kinds: Vec<&str> = events.iter().map(|(k, _)| *k).collect();
     let data: Vec<&Value> = events.iter().map(|(_, d)| *d).collect();
-    sqlx::query_scalar(
+    let end = kinds.iter().any(|k| kind::settles(k));
+    let queued = kinds.contains(&kind::QUEUED);
+    let row: Option<(Option<i64>, Option<Uuid>, Option<i64>)> = sqlx::query_as(
         "WITH counter AS (
             UPDATE tasks SET last_event_seq = last_event_seq + cardinality($2::text[])
             WHERE id = $1 AND ($4::int IS NULL
@@ -117,27 +135,44 @@ pub async fn append_all(
             FROM counter LEFT JOIN th ON true,
                 unnest($2::text[], $3::jsonb[]) WITH ORDINALITY AS e(type, data, n)
             RETURNING seq)
-         SELECT last.seq FROM (SELECT max(seq) AS seq FROM added) last,
-         LATERAL (SELECT pg_notify($5, json_build_object(
+         SELECT last.seq, (SELECT id FROM th), (SELECT last_event_seq FROM th)
+         FROM (SELECT max(seq) AS seq FROM added) last
+         -- Left joins: with `$9` (announced later) they send nothing and keep the row.
+         LEFT JOIN LATERAL (SELECT pg_notify($5, json_build_object(
                     'task_id', $1, 'seq', last.seq, 'end', $6::bool,
                     'thread_id', (SELECT id FROM th),
                     'thread_seq', (SELECT last_event_seq FROM th))::text)
-                  WHERE last.seq IS NOT NULL) announced,
-         LATERAL (SELECT CASE WHEN $7 OR ($6 AND EXISTS (SELECT 1 FROM th))
-                         THEN pg_notify($8, '') END) woken",
+                  WHERE last.seq IS NOT NULL AND NOT $9) announced ON true
+         LEFT JOIN LATERAL (SELECT pg_notify($8, '')
+                  WHERE NOT $9 AND ($7 OR ($6 AND EXISTS (SELECT 1 FROM th)))) woken ON true",
     )
     .bind(task_id)
     .bind(&kinds)
     .bind(&data)
     .bind(attempt)
     .bind(CHANNEL)
-    .bind(kinds.iter().any(|k| kind::settles(k)))
+    .bind(end)
     // A task was (re-)queued, or (with `$6` and a thread) a thread's task settled and its
     // turn passed, so the next queued task of the thread may start: wake the workers.
-    .bind(kinds.contains(&kind::QUEUED))
+    .bind(queued)
     .bind(WORK_CHANNEL)
+    .bind(later.is_some())
     .fetch_optional(conn)
-    .await
+    .await?;
+    let Some((Some(seq), thread_id, thread_seq)) = row else {
+        return Ok(None);
+    };
+    if let Some(notes) = later {
+        let thread = thread_id.zip(thread_seq);
+        notes.push(announce::Note {
+            task_id,
+            seq,
+            end,
+            thread,
+            wake: queued || (end && thread.is_some()),
+        });
+    }
+    Ok(Some(seq))
 }
 
 /// One logged event.

@@ -54,7 +54,7 @@ async fn cancel_as(
     children::lock_parent(conn, id).await?;
     let cancelled = lifecycle::cancel(conn, project, id, discard, successor).await?;
     match &cancelled {
-        Cancelled::Now(task) => ending::take_effect(conn, task, None).await?,
+        Cancelled::Now(task) => ending::take_effect(conn, task, None, None).await?,
         // Reaches the running attempt at once, in whichever process runs it.
         Cancelled::Requested(task) => queue::announce_cancel(conn, task.id).await?,
         Cancelled::Finished(_) | Cancelled::Missing => {}

@@ -9,14 +9,16 @@ use sqlx::PgConnection;
 
 use super::model::Task;
 use super::{children, transcript};
-use crate::events::{self, kind};
+use crate::events::{self, Notes, kind};
 
 /// Takes `done`'s end into effect, in the transaction that wrote it; `partial` is the text
-/// a cancelled model call had streamed.
+/// a cancelled model call had streamed. With `later`, the log's notification is left for
+/// the caller to announce after its commit.
 pub async fn take_effect(
     conn: &mut PgConnection,
     done: &Task,
     partial: Option<&str>,
+    later: Option<&mut Notes>,
 ) -> sqlx::Result<()> {
     transcript::append(conn, done, partial).await?;
     children::on_end(conn, done).await?;
@@ -28,6 +30,6 @@ pub async fn take_effect(
         logged.push((kind::OUTPUT, &output));
     }
     logged.push((terminal, &end));
-    events::append_all(conn, done.id, None, &logged).await?;
+    events::append_to(conn, done.id, None, &logged, later).await?;
     Ok(())
 }

@@ -1,13 +1,14 @@
 //! Claiming: a worker takes runnable tasks with `FOR UPDATE SKIP LOCKED` and starts their
 //! next attempt (`queued` → `running`), logging `task.started` (or `task.resumed`, for a
-//! task going on after a pause) in the same statement.
+//! task going on after a pause) in the same statement, announced after it (`Claimed::notes`).
 
 use std::time::Duration;
 
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::events::{CHANNEL, kind};
+use crate::events::announce::Note;
+use crate::events::{Notes, kind};
 use crate::tasks::model::Task;
 use crate::tasks::store::{COLUMNS, TaskRow};
 
@@ -94,10 +95,13 @@ const ONE: &str = "
         FOR UPDATE SKIP LOCKED)";
 
 /// What a claim took, and whether more than one project had queued tasks (read from two
-/// probes of an index; then the next claim should be fair).
+/// probes of an index; then the next claim should be fair). The `task.started` events are
+/// not announced yet: the caller hands `notes` to the `Announcer` once the claim has
+/// committed.
 pub struct Claimed {
     pub tasks: Vec<Task>,
     pub several_projects: bool,
+    pub notes: Notes,
 }
 
 #[derive(sqlx::FromRow)]
@@ -105,6 +109,9 @@ struct ClaimedRow {
     #[sqlx(flatten)]
     task: TaskRow,
     several_projects: bool,
+    event_seq: i64,
+    thread_log: Option<Uuid>,
+    thread_seq: Option<i64>,
 }
 
 /// Starts the next attempt of the picked tasks (`attempts + 1`, `task.started`), or goes on
@@ -144,16 +151,13 @@ pub async fn claim(
                 CASE WHEN c.resumed THEN '{resumed}' ELSE '{started}' END,
                 jsonb_build_object('attempt', c.attempts), th.id, th.last_event_seq
             FROM claimed c LEFT JOIN th ON th.id = c.thread_id)
-         SELECT {COLUMNS}, resumed, (
+         SELECT {COLUMNS}, resumed, last_event_seq AS event_seq, thread_log, thread_seq, (
             (SELECT project_id FROM tasks WHERE status = 'queued' ORDER BY project_id LIMIT 1)
             <> (SELECT project_id FROM tasks WHERE status = 'queued'
                 ORDER BY project_id DESC LIMIT 1)
          ) IS TRUE AS several_projects
          FROM (SELECT c.*, th.id AS thread_log, th.last_event_seq AS thread_seq
-               FROM claimed c LEFT JOIN th ON th.id = c.thread_id) claimed,
-         LATERAL (SELECT pg_notify('{CHANNEL}', json_build_object(
-            'task_id', id, 'seq', last_event_seq, 'end', false,
-            'thread_id', thread_log, 'thread_seq', thread_seq)::text)) announced",
+               FROM claimed c LEFT JOIN th ON th.id = c.thread_id) claimed",
         next.replace("{THREAD_TURN}", THREAD_TURN)
             .replace("{HAS_ATTEMPT}", HAS_ATTEMPT),
         started = kind::STARTED,
@@ -167,13 +171,23 @@ pub async fn claim(
     .fetch_all(conn)
     .await?;
     let several_projects = rows.first().is_some_and(|r| r.several_projects);
-    let tasks = rows
-        .into_iter()
-        .map(|r| Task::try_from(r.task))
-        .collect::<sqlx::Result<_>>()?;
+    let mut notes = Notes::default();
+    let mut tasks = Vec::with_capacity(rows.len());
+    for row in rows {
+        let task = Task::try_from(row.task)?;
+        notes.push(Note {
+            task_id: task.id,
+            seq: row.event_seq,
+            end: false,
+            thread: row.thread_log.zip(row.thread_seq),
+            wake: false,
+        });
+        tasks.push(task);
+    }
     Ok(Claimed {
         tasks,
         several_projects,
+        notes,
     })
 }
 

@@ -17,7 +17,7 @@ use super::queued::Queued;
 use super::store::{self, NewTask};
 use super::{idempotency, threading};
 use crate::error::{Fault, Violation};
-use crate::events::{self, kind};
+use crate::events::{self, Announcer, Notes, kind};
 use crate::json;
 use crate::llm::{ModelRegistry, merge_settings};
 use crate::projects::ProjectId;
@@ -40,6 +40,8 @@ pub struct Submitter<'a> {
     pub max_queued: u32,
     /// Tells which of a runner's tools are read-only (for batches across models).
     pub tools: &'a Catalog,
+    /// Announces the submissions it commits itself.
+    pub announcer: &'a Announcer,
     /// `fetch.allow_hosts`: the private or loopback hosts a `callback_url` may name.
     pub fetch_allow_hosts: &'a [String],
 }
@@ -204,7 +206,7 @@ impl Submitter<'_> {
     ) -> Result<Task, SubmitError> {
         let checked = self.check(runner, body).await?;
         let mut created = self
-            .commit_on(tx, checked, None, JobStart::Now)
+            .commit_on(tx, checked, None, JobStart::Now, None)
             .await?
             .ok_or_else(|| Fault::bug("a submission without a key was taken"))?;
         created
@@ -229,11 +231,16 @@ impl Submitter<'_> {
         let batch = checked.body.models.is_some();
         let runner = checked.runner.name.clone();
         let mut tx = self.pool.begin().await?;
-        let Some(mut created) = self.commit_on(&mut tx, checked, key, start).await? else {
+        let mut notes = Notes::default();
+        let Some(mut created) = self
+            .commit_on(&mut tx, checked, key, start, Some(&mut notes))
+            .await?
+        else {
             tx.rollback().await?;
             return Ok(Submitted::Taken { hash });
         };
         tx.commit().await?;
+        self.announcer.announce(notes).await;
         tracing::info!(runner = %runner, tasks = created.len(), "task queued");
         if batch {
             return Ok(Submitted::Batch(created));
@@ -245,13 +252,15 @@ impl Submitter<'_> {
     }
 
     /// The tasks of `checked` inserted in `tx`, or `None` when the idempotency key is
-    /// another request's (the caller rolls back).
+    /// another request's (the caller rolls back). With `later`, their `task.queued`
+    /// notifications are left for the caller to announce after its commit.
     async fn commit_on(
         &self,
         tx: &mut sqlx::PgConnection,
         checked: Checked,
         key: Option<&str>,
         start: JobStart,
+        mut later: Option<&mut Notes>,
     ) -> Result<Option<Vec<Task>>, SubmitError> {
         let Checked {
             runner,
@@ -301,7 +310,8 @@ impl Submitter<'_> {
             };
             // The `task.queued` append also wakes the workers.
             let queued = Queued::first().data();
-            events::append(&mut *tx, task.id, kind::QUEUED, &queued).await?;
+            let logged = [(kind::QUEUED, &queued)];
+            events::append_to(&mut *tx, task.id, None, &logged, later.as_deref_mut()).await?;
             created.push(task);
         }
         Ok(Some(created))
