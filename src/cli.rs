@@ -12,6 +12,7 @@ use errand_core::config::{LogFormat, Settings};
 use errand_core::db::{self, Database};
 use errand_core::error::Coded;
 use errand_core::tasks::model::{CreateTask, Task, TaskStatus};
+use errand_core::telemetry::Traces;
 use errand_worker::oneshot::{self, RunError};
 
 #[derive(Debug, Parser)]
@@ -114,8 +115,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         // A command-line run prints its result; progress logs would only be noise.
         settings.log.filter = "warn".into();
     }
-    errand_core::telemetry::init(&settings.log);
+    // The SDK's blocking HTTP client is made (and later dropped) off the async threads.
+    let traces =
+        tokio::task::spawn_blocking(|| Traces::from_env(|name| std::env::var(name).ok())).await??;
+    errand_core::telemetry::init(&settings.log, traces.as_ref());
     errand_core::telemetry::log_panics();
+    let result = run_command(settings, command).await;
+    if let Some(traces) = traces {
+        let _ = tokio::task::spawn_blocking(move || traces.shutdown()).await;
+    }
+    result
+}
+
+async fn run_command(settings: Settings, command: Command) -> anyhow::Result<ExitCode> {
     let names = std::env::vars_os().filter_map(|(name, _)| name.into_string().ok());
     for warning in settings
         .warnings

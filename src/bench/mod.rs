@@ -9,7 +9,9 @@
 //! 2. SSE fan-out: N streams on one task of one `errand api`; events are appended straight
 //!    to the log and timed from their commit to each client.
 //! 3. Unknown tokens: a real key's latency while random bearer tokens flood `errand api`.
-//! 4. A thread's turns: how soon a queued task starts once its predecessor on the thread ends.
+//! 4. A thread's turns: how soon a queued task starts once its predecessor on the thread
+//!    ends; and on a thread of 100,000 messages, how soon a task's model call follows its
+//!    claim.
 
 mod auth;
 mod fanout;
@@ -32,6 +34,10 @@ pub enum Part {
     All,
     /// Submit -> succeeded only.
     Tasks,
+    /// A new thread and a task on it -> succeeded only.
+    ThreadTasks,
+    /// A task whose model calls a tool -> succeeded only.
+    ToolTasks,
     /// SSE fan-out only.
     Fanout,
     /// A real key's latency under a flood of unknown tokens only.
@@ -72,6 +78,9 @@ pub struct BenchArgs {
     /// Tasks queued on one thread in the thread benchmark.
     #[arg(long, default_value_t = 200)]
     pub turns: usize,
+    /// Messages of the long thread in the thread benchmark (0: none).
+    #[arg(long, default_value_t = 100_000)]
+    pub thread_messages: usize,
     /// Keep the default request quotas (`[quotas]`) instead of lifting them: shows whether
     /// the defaults let one well-behaved client use what the service can do (a 429 fails
     /// the run).
@@ -117,17 +126,28 @@ async fn run_on(db: &BenchDb, args: &BenchArgs) -> anyhow::Result<()> {
         }
     );
     let client = client(key.as_deref())?;
-    if matches!(args.part, Part::All | Part::Tasks) {
-        let mut serve = Errand::start("serve", &db.url, args, key.clone())?;
-        serve.ready(&client).await?;
-        let result = tasks::run(&client, &db.pool, &serve.base, args).await;
-        serve.stop();
-        result?;
+    let shapes = [
+        (Part::Tasks, tasks::Shape::Plain),
+        (Part::ThreadTasks, tasks::Shape::Thread),
+        (Part::ToolTasks, tasks::Shape::Tool),
+    ];
+    for (part, shape) in shapes {
+        if matches!(args.part, Part::All) || args.part == part {
+            let mut serve = Errand::start("serve", &db.url, args, key.clone())?;
+            serve.ready(&client).await?;
+            let result = tasks::run(&client, &db.pool, &serve.base, args, shape).await;
+            serve.stop();
+            result?;
+        }
     }
     if matches!(args.part, Part::All | Part::Threads) {
         let mut serve = Errand::start("serve", &db.url, args, key.clone())?;
         serve.ready(&client).await?;
-        let result = threads::run(&client, &db.pool, &serve.base, args.turns).await;
+        let mut result = threads::run(&client, &db.pool, &serve.base, args.turns).await;
+        if result.is_ok() && args.thread_messages > 0 {
+            result =
+                threads::long_thread(&client, &db.pool, &serve.base, args.thread_messages).await;
+        }
         serve.stop();
         result?;
     }
@@ -350,9 +370,18 @@ pub async fn create_runner(client: &reqwest::Client, base: &str, name: &str) -> 
         "model": "mock",
         "model_settings": {"mock": {"text": "ok"}}
     });
+    create_runner_from(client, base, &body).await
+}
+
+/// Creates the runner `body` describes.
+pub async fn create_runner_from(
+    client: &reqwest::Client,
+    base: &str,
+    body: &Value,
+) -> anyhow::Result<()> {
     let res = client
         .post(format!("{base}/v1/runners"))
-        .json(&body)
+        .json(body)
         .send()
         .await?;
     anyhow::ensure!(

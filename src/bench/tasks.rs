@@ -1,4 +1,6 @@
-//! Submit -> succeeded at several concurrency levels.
+//! Submit -> succeeded at several concurrency levels, in three shapes: a plain task (one
+//! model call), a task on a new thread (create the thread, then the task), and a task
+//! whose model calls a tool before it answers (two model calls and a tool call).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -35,20 +37,63 @@ async fn counters(pool: &PgPool) -> anyhow::Result<Counters> {
     Ok(Counters { commits, wal_syncs })
 }
 
+/// What each submission of the benchmark is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// `POST …/tasks?wait=`: one model call.
+    Plain,
+    /// `POST /v1/threads`, then the task on it (`?wait=`).
+    Thread,
+    /// The model calls `calculator`, then answers: two model calls and a tool call.
+    Tool,
+}
+
+impl Shape {
+    fn title(self) -> &'static str {
+        match self {
+            Shape::Plain => "submit -> succeeded (`mock` tasks, POST ?wait=30)",
+            Shape::Thread => {
+                "thread + task -> succeeded (POST /v1/threads, then the task on it, ?wait=30)"
+            }
+            Shape::Tool => "a tool call: model -> `calculator` -> model -> succeeded (?wait=30)",
+        }
+    }
+
+    fn runner(self, name: &str) -> Value {
+        let mock = match self {
+            Shape::Plain | Shape::Thread => json!({"text": "ok"}),
+            Shape::Tool => json!({"turns": [
+                {"tool_calls": [{"name": "calculator", "arguments": {"expression": "6 * 7"}}]},
+                {"text": "42"}
+            ]}),
+        };
+        json!({"name": name, "title": "Bench", "description": "Answers at once",
+               "input_schema": {"type": "object"}, "model": "mock",
+               "toolkits": if self == Shape::Tool { json!(["calculator"]) } else { json!([]) },
+               "model_settings": {"mock": mock}})
+    }
+}
+
 pub async fn run(
     client: &reqwest::Client,
     pool: &PgPool,
     base: &str,
     args: &BenchArgs,
+    shape: Shape,
 ) -> anyhow::Result<()> {
     let runner = format!("bench_{}", Uuid::now_v7().simple());
-    super::create_runner(client, base, &runner).await?;
-    let url = format!("{base}/v1/runners/{runner}/tasks?wait=30");
+    super::create_runner_from(client, base, &shape.runner(&runner)).await?;
+    let submit = Submit {
+        client: client.clone(),
+        base: base.to_owned(),
+        url: format!("{base}/v1/runners/{runner}/tasks?wait=30"),
+        shape,
+    };
     // Warm-up: connections, caches, the worker's first polls.
-    submit_many(client, &url, 16, 200).await?;
+    submit_many(&submit, 16, 200).await?;
 
     println!();
-    println!("## submit -> succeeded (`mock` tasks, POST ?wait=30)");
+    println!("## {}", shape.title());
     println!(
         "| concurrency | tasks | tasks/s | latency p50 | p99 | pickup p50 | pickup p99 | transactions/task | WAL flushes/task |"
     );
@@ -57,7 +102,7 @@ pub async fn run(
         let tasks = args.tasks;
         let before = counters(pool).await?;
         let started = Instant::now();
-        let (latencies, ids) = submit_many(client, &url, concurrency, tasks).await?;
+        let (latencies, ids) = submit_many(&submit, concurrency, tasks).await?;
         let wall = started.elapsed();
         let after = counters(pool).await?;
         let latency = Summary::of(latencies);
@@ -77,34 +122,59 @@ pub async fn run(
     Ok(())
 }
 
+/// One submission of the benchmark.
+#[derive(Clone)]
+struct Submit {
+    client: reqwest::Client,
+    base: String,
+    url: String,
+    shape: Shape,
+}
+
+impl Submit {
+    /// Submits one task (on a new thread, for `Thread`) and waits for its end; the task's
+    /// id, or an error unless it succeeded.
+    async fn once(&self) -> anyhow::Result<Uuid> {
+        let mut body = json!({"arguments": {}});
+        if self.shape == Shape::Thread {
+            let thread: Value = self
+                .client
+                .post(format!("{}/v1/threads", self.base))
+                .json(&json!({}))
+                .send()
+                .await?
+                .error_for_status()?
+                .json()
+                .await?;
+            body["thread"] = thread["id"].clone();
+        }
+        let res = self.client.post(&self.url).json(&body).send().await?;
+        let status = res.status();
+        let task: Value = res.json().await?;
+        anyhow::ensure!(
+            status == reqwest::StatusCode::OK && task["status"] == "succeeded",
+            "task did not succeed in time: {status} {task}"
+        );
+        let id = task["id"].as_str().and_then(|s| Uuid::parse_str(s).ok());
+        Ok(id.unwrap_or_default())
+    }
+}
+
 /// Submits `tasks` tasks from `concurrency` loops; every one must come back succeeded.
 async fn submit_many(
-    client: &reqwest::Client,
-    url: &str,
+    submit: &Submit,
     concurrency: usize,
     tasks: usize,
 ) -> anyhow::Result<(Vec<Duration>, Vec<Uuid>)> {
     let next = Arc::new(AtomicUsize::new(0));
     let loops = (0..concurrency.max(1)).map(|_| {
-        let (client, url, next) = (client.clone(), url.to_owned(), next.clone());
+        let (submit, next) = (submit.clone(), next.clone());
         tokio::spawn(async move {
             let mut results = Vec::new();
             while next.fetch_add(1, Ordering::Relaxed) < tasks {
                 let start = Instant::now();
-                let res = client
-                    .post(&url)
-                    .json(&json!({"arguments": {}}))
-                    .send()
-                    .await?;
-                let status = res.status();
-                let task: Value = res.json().await?;
-                let elapsed = start.elapsed();
-                anyhow::ensure!(
-                    status == reqwest::StatusCode::OK && task["status"] == "succeeded",
-                    "task did not succeed in time: {status} {task}"
-                );
-                let id = task["id"].as_str().and_then(|s| Uuid::parse_str(s).ok());
-                results.push((elapsed, id.unwrap_or_default()));
+                let id = submit.once().await?;
+                results.push((start.elapsed(), id));
             }
             anyhow::Ok(results)
         })

@@ -128,7 +128,7 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn(mode: Mode, settings: Settings) -> TestApp {
-    errand_core::telemetry::init(&settings.log);
+    errand_core::telemetry::init(&settings.log, None);
     let pg = postgres();
     let name = format!("t_{}", uuid::Uuid::now_v7().simple());
     let admin = db::pool_for(pg, "postgres", 2).await.expect("admin pool");
@@ -313,7 +313,14 @@ impl TestApp {
     /// Starts `errand <command>` as a child process on this test's database.
     pub fn spawn_process(&mut self, command: &str, args: &[&str], env: &[(&str, &str)]) -> usize {
         let s = &self.settings.worker;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_errand"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_errand"));
+        // The developer's own OpenTelemetry settings stay out of the test's processes.
+        for (name, _) in std::env::vars_os() {
+            if name.to_string_lossy().starts_with("OTEL_") {
+                child.env_remove(name);
+            }
+        }
+        let mut child = child
             .args(args)
             .arg(command)
             .envs(env.iter().copied())

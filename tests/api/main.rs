@@ -50,6 +50,7 @@ mod thread_edges;
 mod threads;
 mod tool_in_use;
 mod tools;
+mod traces;
 mod triggers;
 mod waits;
 mod webhooks;

@@ -87,6 +87,31 @@ async fn every_refusal_to_start_exits_at_once_with_one_line() {
         ),
         "worker.concurrency",
     );
+    for (otel, why) in [
+        ("collector:4318", "not an http(s) URL"),
+        ("not a url", "is not a URL"),
+    ] {
+        assert_refused(
+            &format!("an OpenTelemetry endpoint {otel:?}"),
+            errand(
+                &["--port", &port, "serve"],
+                &[("DATABASE_URL", db), ("OTEL_EXPORTER_OTLP_ENDPOINT", otel)],
+            ),
+            why,
+        );
+    }
+    assert_refused(
+        "OTLP over gRPC",
+        errand(
+            &["--port", &port, "serve"],
+            &[
+                ("DATABASE_URL", db),
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4317"),
+                ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+            ],
+        ),
+        "use http/protobuf or http/json",
+    );
     let nobody = format!("postgres://errand@127.0.0.1:{}/errand", free_port());
     assert_refused(
         "an unreachable database",

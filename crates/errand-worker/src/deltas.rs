@@ -111,8 +111,8 @@ pub async fn log_progress(
         db::relax_durability(&mut tx).await?;
         let mut notes = Notes::default();
         let logged = [(kind::MESSAGE_DELTA, data)];
-        let seq = events::append_to(&mut tx, task_id, Some(attempt), &logged, Some(&mut notes))
-            .await?;
+        let seq =
+            events::append_to(&mut tx, task_id, Some(attempt), &logged, Some(&mut notes)).await?;
         tx.commit().await?;
         sink.announcer.announce(notes).await;
         Ok(seq.is_some())

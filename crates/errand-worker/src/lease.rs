@@ -10,6 +10,7 @@ use std::panic::AssertUnwindSafe;
 use apalis_core::task::data::Data;
 use futures::FutureExt;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
 use uuid::Uuid;
 
 use super::{Runtime, asking, outcome, supervised};
@@ -27,15 +28,42 @@ pub struct AttemptFault(pub String);
 /// Past the shutdown grace period the attempt is dropped (its model call abandoned), its
 /// lease left to expire: another worker runs it again.
 pub async fn run_task(task: Task, rt: Data<Arc<Runtime>>) -> Result<(), AttemptFault> {
+    let span = attempt_span(&task);
     let watch = rt.signals.watch(task.id);
-    tokio::select! {
-        ran = supervised::run_claimed(&rt, &task, &watch) => {
-            ran.map_err(|e| AttemptFault(format!("{e:#}")))
-        }
-        () = rt.signals.attempts_dropped() => {
-            Err(AttemptFault("dropped: the shutdown grace period is over".into()))
+    let ran = async {
+        tokio::select! {
+            ran = supervised::run_claimed(&rt, &task, &watch) => {
+                ran.map_err(|e| AttemptFault(format!("{e:#}")))
+            }
+            () = rt.signals.attempts_dropped() => {
+                Err(AttemptFault("dropped: the shutdown grace period is over".into()))
+            }
         }
     }
+    .instrument(span.clone())
+    .await;
+    if let Err(fault) = &ran {
+        span.record("otel.status_code", "ERROR");
+        span.record("error.message", fault.0.as_str());
+    }
+    ran
+}
+
+/// The attempt's span (an OpenTelemetry span when traces are on; the context of the
+/// attempt's log lines either way).
+fn attempt_span(task: &Task) -> tracing::Span {
+    tracing::info_span!(
+        "task attempt",
+        otel.name = %format_args!("task attempt {}", task.runner),
+        otel.kind = "consumer",
+        otel.status_code = tracing::field::Empty,
+        error.message = tracing::field::Empty,
+        task.id = %task.id,
+        task.attempt = task.attempts,
+        task.resumed = task.resumed,
+        errand.runner = %task.runner,
+        errand.project = %task.project.0,
+    )
 }
 
 /// Gives up the lease of an attempt that ended without recording its outcome (`fault`

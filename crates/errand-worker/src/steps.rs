@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use chrono::Utc;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
+use tracing::Instrument;
 
 use super::patience::persist;
 use super::{Runtime, deltas};
@@ -122,15 +123,19 @@ impl<'a> Run<'a> {
             return Ok(Ok(completion_from_json(&response)));
         }
         let started_at = Utc::now();
-        let (result, tail) = self.call_streaming(provider, request).await?;
+        let span = self.model_span();
+        let (result, tail) = self
+            .call_streaming(provider, request)
+            .instrument(span.clone())
+            .await?;
+        record_call(&span, &result);
         self.meter_model_call(started_at, &result);
         let completion = match result {
             Ok(c) => c,
             Err(e) => {
                 if !tail.is_empty() {
                     let (id, attempt) = (self.task.id, self.task.attempts);
-                    deltas::log_progress(&self.sink(), id, attempt, &json!({"text": tail}))
-                        .await?;
+                    deltas::log_progress(&self.sink(), id, attempt, &json!({"text": tail})).await?;
                 }
                 return Ok(Err(e));
             }
@@ -181,6 +186,27 @@ impl<'a> Run<'a> {
     }
 
     /// The meters' record of a call made (a replayed one was counted when made).
+    /// The model call's span, named and described as OpenTelemetry's GenAI conventions
+    /// say (`chat {model}`).
+    fn model_span(&self) -> tracing::Span {
+        let model = &self.task.model;
+        let (provider, name) = model.split_once('/').unwrap_or((model, model));
+        tracing::info_span!(
+            "model call",
+            otel.name = %format_args!("chat {name}"),
+            otel.kind = "client",
+            otel.status_code = tracing::field::Empty,
+            error.type = tracing::field::Empty,
+            gen_ai.operation.name = "chat",
+            gen_ai.provider.name = %provider,
+            gen_ai.request.model = %name,
+            gen_ai.usage.input_tokens = tracing::field::Empty,
+            gen_ai.usage.output_tokens = tracing::field::Empty,
+            gen_ai.response.finish_reasons = tracing::field::Empty,
+            task.id = %self.task.id,
+        )
+    }
+
     fn meter_model_call(
         &self,
         started_at: chrono::DateTime<Utc>,
@@ -247,5 +273,24 @@ fn completion_from_json(v: &Value) -> Completion {
         finish_reason: v["finish_reason"].as_str().map(str::to_owned),
         structured_output: None,
         tools_ignored: v["tools_ignored"].as_str().map(str::to_owned),
+    }
+}
+
+/// What the call came to, on its span.
+fn record_call(span: &tracing::Span, result: &Result<Completion, LlmError>) {
+    match result {
+        Ok(c) => {
+            // As signed integers, so they export as OTLP `intValue`s.
+            let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+            span.record("gen_ai.usage.input_tokens", count(c.usage.input_tokens));
+            span.record("gen_ai.usage.output_tokens", count(c.usage.output_tokens));
+            if let Some(reason) = &c.finish_reason {
+                span.record("gen_ai.response.finish_reasons", reason.as_str());
+            }
+        }
+        Err(e) => {
+            span.record("otel.status_code", "ERROR");
+            span.record("error.type", e.code.as_str());
+        }
     }
 }

@@ -47,6 +47,7 @@ fn log_hostile_events(format: LogFormat) -> String {
         EnvFilter::new("trace"),
         move || writer.clone(),
         false,
+        None,
     );
     tracing::subscriber::with_default(subscriber, || {
         let span = tracing::info_span!("request", path = %HOSTILE, late = tracing::field::Empty);

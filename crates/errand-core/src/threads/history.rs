@@ -4,7 +4,7 @@
 //! its result or a result without its call. The rules and the task's own message are never
 //! dropped (the caller counts them against the budget first).
 
-use sqlx::PgExecutor;
+use sqlx::PgPool;
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -37,36 +37,16 @@ pub struct History {
 
 #[derive(sqlx::FromRow)]
 struct Row {
+    seq: i32,
     role: String,
     content: String,
     tool_calls: Option<Json<Vec<ToolCall>>>,
     tool_call_id: Option<String>,
-    total: i64,
 }
 
-/// The thread's latest messages within `budget` estimated tokens. The database returns the
-/// newest messages up to the first that crosses the budget (summing a cheap estimate), so
-/// a long thread is not read whole; `trim` then cuts at an exchange boundary.
-pub async fn load(db: impl PgExecutor<'_>, thread: Uuid, budget: usize) -> sqlx::Result<History> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT role, content, tool_calls, tool_call_id, total FROM (
-            SELECT *, count(*) OVER () AS total,
-                sum(est) OVER (ORDER BY seq DESC) - est AS newer
-            FROM (SELECT *, char_length(content) / 4 AS est
-                  FROM thread_messages WHERE thread_id = $1) m
-         ) s
-         WHERE newer <= $2 ORDER BY seq",
-    )
-    .bind(thread)
-    .bind(i64::try_from(budget).unwrap_or(i64::MAX))
-    .fetch_all(db)
-    .await?;
-    let total = rows
-        .first()
-        .map_or(0, |r| usize::try_from(r.total).unwrap_or(0));
-    let messages: Vec<ChatMessage> = rows
-        .into_iter()
-        .map(|r| ChatMessage {
+impl From<Row> for ChatMessage {
+    fn from(r: Row) -> Self {
+        ChatMessage {
             role: match r.role.as_str() {
                 "assistant" => Role::Assistant,
                 "tool" => Role::Tool,
@@ -75,12 +55,65 @@ pub async fn load(db: impl PgExecutor<'_>, thread: Uuid, budget: usize) -> sqlx:
             content: r.content,
             tool_calls: r.tool_calls.map(|c| c.0).unwrap_or_default(),
             tool_call_id: r.tool_call_id,
-        })
-        .collect();
-    let loaded = messages.len();
-    let mut history = trim(messages, budget);
-    history.dropped += total - loaded;
-    Ok(history)
+        }
+    }
+}
+
+/// Messages read in the first page; each further page is four times the one before.
+const FIRST_PAGE: i64 = 64;
+
+/// The thread's latest messages within `budget` estimated tokens. They are read newest
+/// first, a page at a time down the primary key, until one crosses the budget: a task on
+/// a thread of 100,000 messages reads what it sends and one page more, never the whole
+/// thread (which summing over it in SQL did). `trim` then cuts at an exchange boundary.
+/// A thread's `seq` runs 1, 2, … with no gaps (its messages are only ever deleted with
+/// it), so the messages older than the oldest read are counted from its `seq`.
+pub async fn load(pool: &PgPool, thread: Uuid, budget: usize) -> sqlx::Result<History> {
+    let mut newest_first: Vec<ChatMessage> = Vec::new();
+    let mut before = i32::MAX;
+    let mut page = FIRST_PAGE;
+    let mut tokens = 0;
+    loop {
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT seq, role, content, tool_calls, tool_call_id FROM thread_messages
+             WHERE thread_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3",
+        )
+        .bind(thread)
+        .bind(before)
+        .bind(page)
+        .fetch_all(pool)
+        .await?;
+        let last_page = rows.len() < usize::try_from(page).unwrap_or(usize::MAX);
+        for row in rows {
+            before = row.seq;
+            let message = ChatMessage::from(row);
+            tokens += estimate(&message);
+            newest_first.push(message);
+            if tokens > budget {
+                // The message that crossed the budget is kept for `trim` to see where
+                // its exchange starts; nothing older can fit.
+                return Ok(trimmed(newest_first, budget, before));
+            }
+        }
+        if last_page {
+            return Ok(trimmed(newest_first, budget, before));
+        }
+        page = page.saturating_mul(4);
+    }
+}
+
+/// `trim` of the messages read (newest first), with the older ones not read counted as
+/// dropped (`oldest` is the seq of the oldest read, `i32::MAX` when none was).
+fn trimmed(mut newest_first: Vec<ChatMessage>, budget: usize, oldest: i32) -> History {
+    let unread = if newest_first.is_empty() {
+        0
+    } else {
+        usize::try_from(oldest.saturating_sub(1)).unwrap_or(0)
+    };
+    newest_first.reverse();
+    let mut history = trim(newest_first, budget);
+    history.dropped += unread;
+    history
 }
 
 /// What stands in for the reply a message never got (its task failed or was cancelled

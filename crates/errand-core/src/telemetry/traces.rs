@@ -1,0 +1,136 @@
+//! Optional OpenTelemetry traces, exported over OTLP/HTTP. Off unless
+//! `OTEL_EXPORTER_OTLP_ENDPOINT` (or `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) is set; then
+//! every HTTP request, task attempt and model call is a span (`tracing` spans, bridged by
+//! `tracing-opentelemetry`), batched and sent from the SDK's own thread, so an absent
+//! collector costs the service nothing but dropped spans.
+//!
+//! The standard variables are read, as every OpenTelemetry SDK does: the endpoint,
+//! `OTEL_EXPORTER_OTLP_PROTOCOL` (`http/protobuf`, the default, or `http/json`; `grpc` is
+//! refused at start-up, this build has no gRPC client), `OTEL_EXPORTER_OTLP_HEADERS`,
+//! `OTEL_EXPORTER_OTLP_TIMEOUT`, `OTEL_SERVICE_NAME` (default `errand`),
+//! `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_TRACES_SAMPLER` and the batch processor's
+//! `OTEL_BSP_*` (its queue, 2,048 spans by default, bounds the memory spans can take).
+//! An incoming `traceparent` header makes the request's span a child of the caller's.
+
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_otlp::{Protocol, WithExportConfig, WithHttpConfig};
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::propagation::TraceContextPropagator;
+use opentelemetry_sdk::trace::{SdkTracer, SdkTracerProvider};
+
+const ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
+const TRACES_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
+const PROTOCOL: &str = "OTEL_EXPORTER_OTLP_PROTOCOL";
+const TRACES_PROTOCOL: &str = "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL";
+const SERVICE_NAME: &str = "OTEL_SERVICE_NAME";
+const TIMEOUT: &str = "OTEL_EXPORTER_OTLP_TIMEOUT";
+const TRACES_TIMEOUT: &str = "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT";
+/// The specification's default export timeout.
+const DEFAULT_TIMEOUT_MS: u64 = 10_000;
+
+/// The exporting tracer provider; `shutdown` sends the spans still queued.
+pub struct Traces {
+    provider: SdkTracerProvider,
+}
+
+impl Traces {
+    /// From the standard variables (`var` looks one up); `None` when no endpoint is set.
+    /// Errors on what cannot work: an endpoint that is no http(s) URL, an unknown protocol.
+    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> anyhow::Result<Option<Self>> {
+        let set = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        let Some(endpoint) = set(TRACES_ENDPOINT).or_else(|| set(ENDPOINT)) else {
+            return Ok(None);
+        };
+        let url = url::Url::parse(endpoint.trim())
+            .with_context(|| format!("OpenTelemetry endpoint {endpoint:?} is not a URL"))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            bail!("OpenTelemetry endpoint {endpoint:?} is not an http(s) URL");
+        }
+
+        let protocol = match set(TRACES_PROTOCOL).or_else(|| set(PROTOCOL)).as_deref() {
+            None | Some("http/protobuf") => Protocol::HttpBinary,
+            Some("http/json") => Protocol::HttpJson,
+            Some(other) => bail!(
+                "OTEL_EXPORTER_OTLP_PROTOCOL {other:?} is not supported: use http/protobuf or http/json"
+            ),
+        };
+        // The exporter reads the endpoint and headers from the same variables; the client
+        // is ours, for its TLS (ring, the system's roots) and its timeout.
+        let timeout = set(TRACES_TIMEOUT)
+            .or_else(|| set(TIMEOUT))
+            .map(|ms| ms.trim().parse::<u64>())
+            .transpose()
+            .context("OTEL_EXPORTER_OTLP_TIMEOUT is not a number of milliseconds")?
+            .unwrap_or(DEFAULT_TIMEOUT_MS);
+        let client = reqwest::blocking::Client::builder()
+            .tls_backend_preconfigured(crate::fetch::tls_config()?)
+            .timeout(Duration::from_millis(timeout))
+            .build()
+            .context("cannot set up the OpenTelemetry exporter's HTTP client")?;
+        let exporter = opentelemetry_otlp::SpanExporter::builder()
+            .with_http()
+            .with_http_client(client)
+            .with_protocol(protocol)
+            .build()
+            .context("cannot set up the OpenTelemetry exporter")?;
+        let mut resource = Resource::builder();
+        if set(SERVICE_NAME).is_none() {
+            resource = resource.with_service_name("errand");
+        }
+        let provider = SdkTracerProvider::builder()
+            .with_batch_exporter(exporter)
+            .with_resource(resource.build())
+            .build();
+        // tracing-actix-web reads the incoming `traceparent` through the global propagator.
+        opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
+        Ok(Some(Self { provider }))
+    }
+
+    /// The tracer the `tracing` layer records into.
+    pub fn tracer(&self) -> SdkTracer {
+        self.provider.tracer("errand")
+    }
+
+    /// Sends what is queued and stops the exporter (at exit).
+    pub fn shutdown(&self) {
+        if let Err(e) = self.provider.shutdown() {
+            tracing::warn!(error = %e, "OpenTelemetry spans not sent at exit");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(vars: &'static [(&'static str, &'static str)]) -> anyhow::Result<Option<Traces>> {
+        Traces::from_env(|name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    #[test]
+    fn off_without_an_endpoint() {
+        assert!(with(&[]).unwrap().is_none());
+        assert!(with(&[(ENDPOINT, " ")]).unwrap().is_none());
+    }
+
+    #[test]
+    fn refuses_what_cannot_work() {
+        let bad = |vars| with(vars).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(bad(&[(ENDPOINT, "collector:4318")]).contains("not an http(s) URL"));
+        assert!(bad(&[(ENDPOINT, "not a url")]).contains("is not a URL"));
+        assert!(
+            bad(&[(ENDPOINT, "http://127.0.0.1:4318"), (TIMEOUT, "soon")]).contains("milliseconds")
+        );
+        assert!(
+            bad(&[(ENDPOINT, "http://127.0.0.1:4318"), (PROTOCOL, "grpc")])
+                .contains("not supported")
+        );
+    }
+}
