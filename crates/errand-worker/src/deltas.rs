@@ -14,7 +14,7 @@ use super::patience::persist;
 use super::steps::Partial;
 use errand_core::config::EventSettings;
 use errand_core::db;
-use errand_core::events::{self, Announcer, Notes, kind};
+use errand_core::events::{self, Announcer, Notes, Seqs, kind};
 use errand_core::llm::Delta;
 
 /// Where streamed text goes: the log, then this process's announcer.
@@ -111,8 +111,14 @@ pub async fn log_progress(
         db::relax_durability(&mut tx).await?;
         let mut notes = Notes::default();
         let logged = [(kind::MESSAGE_DELTA, data)];
-        let seq =
-            events::append_to(&mut tx, task_id, Some(attempt), &logged, Some(&mut notes)).await?;
+        let seq = events::append_to(
+            &mut tx,
+            task_id,
+            Seqs::Counted(Some(attempt)),
+            &logged,
+            Some(&mut notes),
+        )
+        .await?;
         tx.commit().await?;
         sink.announcer.announce(notes).await;
         Ok(seq.is_some())

@@ -195,10 +195,11 @@ pub async fn finish_noted(
         // A child's parent is locked before the child (see `tasks::children`).
         children::lock_parent(conn, task.id).await?;
     }
-    let Some(done) = lifecycle::finish(conn, task.id, task.attempts, outcome).await? else {
+    let Some(finished) = lifecycle::finish(conn, task.id, task.attempts, outcome).await? else {
         return Ok(false);
     };
-    ending::take_effect(conn, &done, partial, later).await?;
+    let done = finished.task;
+    ending::take_effect(conn, &done, partial, finished.seqs, later).await?;
     let project = meters.project_name(&mut *conn, task.project).await?;
     let ran = done
         .started_at

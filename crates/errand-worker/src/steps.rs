@@ -13,7 +13,7 @@ use tracing::Instrument;
 
 use super::patience::persist;
 use super::{Runtime, deltas};
-use errand_core::events::{self, Notes, kind};
+use errand_core::events::{self, Notes, Seqs, kind};
 use errand_core::llm::{Completion, CompletionRequest, LlmError, ModelProvider, StructuredOutput};
 use errand_core::tasks::journal::{self, MODEL_CALL, NewStep, Recorded, Step};
 use errand_core::tasks::model::Task;
@@ -245,7 +245,6 @@ impl<'a> Run<'a> {
             return Ok(recorded);
         }
         let (id, attempt) = (self.task.id, self.task.attempts);
-        store::add_usage(&mut tx, id, attempt, &completion.usage, cost).await?;
         // The text not flushed yet, then the call's outcome, in one append.
         let delta = json!({"text": tail});
         let completed = json!({"text": completion.text, "tool_calls": completion.tool_calls});
@@ -257,8 +256,13 @@ impl<'a> Run<'a> {
         }
         logged.push((kind::MESSAGE_COMPLETED, &completed));
         logged.push((kind::USAGE, &usage));
+        let usage = &completion.usage;
+        let reserved = store::add_usage(&mut tx, id, attempt, usage, cost, logged.len()).await?;
+        // The journal took the step, so the attempt owned the task a moment ago: when the
+        // usage found it gone, the events are still counted, as they always were.
+        let seqs = reserved.unwrap_or(Seqs::Counted(None));
         let mut notes = Notes::default();
-        events::append_to(&mut tx, id, None, &logged, Some(&mut notes)).await?;
+        events::append_to(&mut tx, id, seqs, &logged, Some(&mut notes)).await?;
         tx.commit().await?;
         self.rt.core.announcer.announce(notes).await;
         Ok(Recorded::Written)

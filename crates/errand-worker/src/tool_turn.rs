@@ -15,7 +15,7 @@ use super::patience::persist;
 use super::steps::{Run, Superseded};
 use errand_core::conversation::{ToolCall, ToolResult};
 use errand_core::db;
-use errand_core::events::{self, Notes, kind};
+use errand_core::events::{self, Notes, Seqs, kind};
 use errand_core::invocations::{self, NewInvocation, Source};
 use errand_core::runners::schema::schema_violations;
 use errand_core::tasks::journal::{self, NewStep, Recorded, TOOL_RESULT};
@@ -289,7 +289,14 @@ impl Run<'_> {
             db::relax_durability(&mut tx).await?;
             let mut notes = Notes::default();
             let logged = [(kind::TOOL_CALL_STARTED, request)];
-            events::append_to(&mut tx, id, Some(attempt), &logged, Some(&mut notes)).await?;
+            events::append_to(
+                &mut tx,
+                id,
+                Seqs::Counted(Some(attempt)),
+                &logged,
+                Some(&mut notes),
+            )
+            .await?;
             tx.commit().await?;
             self.rt.core.announcer.announce(notes).await;
             Ok(())
@@ -314,7 +321,14 @@ impl Run<'_> {
         completed["id"] = json!(call_id);
         let mut notes = Notes::default();
         let logged = [(kind::TOOL_CALL_COMPLETED, &completed)];
-        events::append_to(&mut tx, step.task_id, None, &logged, Some(&mut notes)).await?;
+        events::append_to(
+            &mut tx,
+            step.task_id,
+            Seqs::Counted(None),
+            &logged,
+            Some(&mut notes),
+        )
+        .await?;
         invocations::record(&mut *tx, self.task.project, invocation).await?;
         tx.commit().await?;
         self.rt.core.announcer.announce(notes).await;

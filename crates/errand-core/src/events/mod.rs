@@ -4,6 +4,7 @@
 //! change, so the log and the task never disagree.
 
 pub mod announce;
+mod append;
 mod frames;
 pub mod hub;
 mod notes;
@@ -13,6 +14,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 pub use announce::{Announcer, Notes};
+pub use append::{Seqs, append_to};
 
 /// The NOTIFY channel; the payload is `{"task_id", "seq", "end", "thread_id",
 /// "thread_seq"}` (`end`: the task's terminal event or its question is among those
@@ -95,84 +97,7 @@ pub async fn append_all(
     attempt: Option<i32>,
     events: &[(&str, &Value)],
 ) -> sqlx::Result<Option<i64>> {
-    append_to(conn, task_id, attempt, events, None).await
-}
-
-/// As `append_all`, but with `later` the notification is not sent in the statement: it
-/// joins `later`, for the caller to hand to the `Announcer` once its transaction has
-/// committed (the hot paths do: see `announce`).
-pub async fn append_to(
-    conn: &mut PgConnection,
-    task_id: Uuid,
-    attempt: Option<i32>,
-    events: &[(&str, &Value)],
-    later: Option<&mut Notes>,
-) -> sqlx::Result<Option<i64>> {
-    if events.is_empty() {
-        return Ok(None);
-    }
-    let kinds: Vec<&str> = events.iter().map(|(k, _)| *k).collect();
-    let data: Vec<&Value> = events.iter().map(|(_, d)| *d).collect();
-    let end = kinds.iter().any(|k| kind::settles(k));
-    let queued = kinds.contains(&kind::QUEUED);
-    let row: Option<(Option<i64>, Option<Uuid>, Option<i64>)> = sqlx::query_as(
-        "WITH counter AS (
-            UPDATE tasks SET last_event_seq = last_event_seq + cardinality($2::text[])
-            WHERE id = $1 AND ($4::int IS NULL
-                OR (attempts = $4 AND status = 'running' AND NOT cancel_requested))
-            -- A rolled-back task's events stay out of its thread's log.
-            RETURNING last_event_seq, CASE WHEN thread_discard THEN NULL ELSE thread_id END
-                AS thread_id),
-         -- A thread's task numbers its events in the thread's log as well.
-         th AS (
-            UPDATE threads SET last_event_seq = threads.last_event_seq + cardinality($2::text[])
-            FROM counter WHERE threads.id = counter.thread_id
-            RETURNING threads.id, threads.last_event_seq),
-         added AS (
-            INSERT INTO task_events (task_id, seq, type, data, thread_id, thread_seq)
-            SELECT $1, counter.last_event_seq - cardinality($2::text[]) + e.n, e.type, e.data,
-                th.id, th.last_event_seq - cardinality($2::text[]) + e.n
-            FROM counter LEFT JOIN th ON true,
-                unnest($2::text[], $3::jsonb[]) WITH ORDINALITY AS e(type, data, n)
-            RETURNING seq)
-         SELECT last.seq, (SELECT id FROM th), (SELECT last_event_seq FROM th)
-         FROM (SELECT max(seq) AS seq FROM added) last
-         -- Left joins: with `$9` (announced later) they send nothing and keep the row.
-         LEFT JOIN LATERAL (SELECT pg_notify($5, json_build_object(
-                    'task_id', $1, 'seq', last.seq, 'end', $6::bool,
-                    'thread_id', (SELECT id FROM th),
-                    'thread_seq', (SELECT last_event_seq FROM th))::text)
-                  WHERE last.seq IS NOT NULL AND NOT $9) announced ON true
-         LEFT JOIN LATERAL (SELECT pg_notify($8, '')
-                  WHERE NOT $9 AND ($7 OR ($6 AND EXISTS (SELECT 1 FROM th)))) woken ON true",
-    )
-    .bind(task_id)
-    .bind(&kinds)
-    .bind(&data)
-    .bind(attempt)
-    .bind(CHANNEL)
-    .bind(end)
-    // A task was (re-)queued, or (with `$6` and a thread) a thread's task settled and its
-    // turn passed, so the next queued task of the thread may start: wake the workers.
-    .bind(queued)
-    .bind(WORK_CHANNEL)
-    .bind(later.is_some())
-    .fetch_optional(conn)
-    .await?;
-    let Some((Some(seq), thread_id, thread_seq)) = row else {
-        return Ok(None);
-    };
-    if let Some(notes) = later {
-        let thread = thread_id.zip(thread_seq);
-        notes.push(announce::Note {
-            task_id,
-            seq,
-            end,
-            thread,
-            wake: queued || (end && thread.is_some()),
-        });
-    }
-    Ok(Some(seq))
+    append_to(conn, task_id, Seqs::Counted(attempt), events, None).await
 }
 
 /// One logged event.

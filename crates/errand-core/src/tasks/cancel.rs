@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::model::Task;
 use super::{children, ending, lifecycle, queue};
+use crate::events::Seqs;
 use crate::projects::ProjectId;
 
 /// Cancels the caller's task `id` inside the caller's transaction; `discard`: the task
@@ -54,7 +55,9 @@ async fn cancel_as(
     children::lock_parent(conn, id).await?;
     let cancelled = lifecycle::cancel(conn, project, id, discard, successor).await?;
     match &cancelled {
-        Cancelled::Now(task) => ending::take_effect(conn, task, None, None).await?,
+        Cancelled::Now(task) => {
+            ending::take_effect(conn, task, None, Seqs::Counted(None), None).await?
+        }
         // Reaches the running attempt at once, in whichever process runs it.
         Cancelled::Requested(task) => queue::announce_cancel(conn, task.id).await?,
         Cancelled::Finished(_) | Cancelled::Missing => {}

@@ -9,15 +9,17 @@ use sqlx::PgConnection;
 
 use super::model::Task;
 use super::{children, transcript};
-use crate::events::{self, Notes, kind};
+use crate::events::{self, Notes, Seqs, kind};
 
 /// Takes `done`'s end into effect, in the transaction that wrote it; `partial` is the text
-/// a cancelled model call had streamed. With `later`, the log's notification is left for
-/// the caller to announce after its commit.
+/// a cancelled model call had streamed; `seqs`: what the update that ended it reserved in
+/// its log (`lifecycle::finish` does), or counted here. With `later`, the log's
+/// notification is left for the caller to announce after its commit.
 pub async fn take_effect(
     conn: &mut PgConnection,
     done: &Task,
     partial: Option<&str>,
+    seqs: Seqs,
     later: Option<&mut Notes>,
 ) -> sqlx::Result<()> {
     transcript::append(conn, done, partial).await?;
@@ -30,6 +32,6 @@ pub async fn take_effect(
         logged.push((kind::OUTPUT, &output));
     }
     logged.push((terminal, &end));
-    events::append_to(conn, done.id, None, &logged, later).await?;
+    events::append_to(conn, done.id, seqs, &logged, later).await?;
     Ok(())
 }

@@ -10,6 +10,7 @@ use uuid::Uuid;
 pub use super::lookup::{by_idempotency_key, get, get_in, list};
 use super::model::{InputRequest, Task, TaskError, TaskStatus, TaskUsage};
 use crate::conversation::Usage;
+use crate::events::Seqs;
 use crate::projects::ProjectId;
 use crate::runners::model::Runner;
 
@@ -191,6 +192,8 @@ pub struct ParentCall<'a> {
 
 /// Inserts a queued task if the project has room for it (fewer queued tasks than its
 /// `max_queued_tasks`, else `max_queued`; counted up to the limit, in the same statement).
+/// Its log's first seq is reserved for the `task.queued` the caller appends
+/// (`Seqs::Reserved { last: 1, .. }`).
 /// Returns `None` when the idempotency key is in use or there is no room (`may_queue`
 /// tells which).
 pub async fn insert(
@@ -204,10 +207,10 @@ pub async fn insert(
          INSERT INTO tasks (id, runner_id, runner_version, runner_name, arguments, model,
             model_settings, status, max_attempts, timeout_seconds, idempotency_key, request_hash,
             rules, run_after, project_id, thread_id, input_timeout_seconds, read_only, batch_id,
-            parent_task_id, parent_step, depth, parent_call_id, callback_url)
+            parent_task_id, parent_step, depth, parent_call_id, callback_url, last_event_seq)
          SELECT $1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $11, $12,
             now() + make_interval(secs => $13), $14, $16, $17, $18, $19, $20, $21, $22, $23,
-            $24
+            $24, 1
          WHERE (SELECT count(*) FROM (
                 SELECT 1 FROM tasks WHERE project_id = $14 AND status = 'queued'
                 LIMIT (SELECT n FROM lim)) q) < (SELECT n FROM lim)
@@ -283,24 +286,29 @@ pub async fn release_expired_key(
     Ok(done.rows_affected() == 1)
 }
 
-/// Adds the usage of one model call, and its cost when priced (fenced like `finish`).
+/// Adds a model call's usage to the attempt's task and reserves `events` seqs in its log
+/// (`Seqs::Reserved`, for the call's events appended next); `None` when the attempt no
+/// longer owns the running task (nothing written).
 pub async fn add_usage(
     conn: &mut PgConnection,
     id: Uuid,
     attempt: i32,
     usage: &Usage,
     cost: Option<f64>,
-) -> sqlx::Result<bool> {
+    events: usize,
+) -> sqlx::Result<Option<Seqs>> {
     let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-    let done = sqlx::query(
+    let reserved: Option<(i64, Option<Uuid>)> = sqlx::query_as(
         "UPDATE tasks SET input_tokens = coalesce(input_tokens, 0) + $3,
             cached_input_tokens = coalesce(cached_input_tokens, 0) + $4,
             output_tokens = coalesce(output_tokens, 0) + $5,
             reasoning_tokens = coalesce(reasoning_tokens, 0) + $6,
             usage_estimated = usage_estimated OR $8,
             cost_usd = CASE WHEN $7::float8 IS NULL THEN cost_usd
-                ELSE coalesce(cost_usd, 0) + $7 END
-         WHERE id = $1 AND attempts = $2 AND status = 'running'",
+                ELSE coalesce(cost_usd, 0) + $7 END,
+            last_event_seq = last_event_seq + $9
+         WHERE id = $1 AND attempts = $2 AND status = 'running'
+         RETURNING last_event_seq, CASE WHEN thread_discard THEN NULL ELSE thread_id END",
     )
     .bind(id)
     .bind(attempt)
@@ -310,9 +318,10 @@ pub async fn add_usage(
     .bind(n(usage.reasoning_tokens))
     .bind(cost)
     .bind(usage.estimated)
-    .execute(conn)
+    .bind(i64::try_from(events).unwrap_or(i64::MAX))
+    .fetch_optional(conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(reserved.map(|(last, thread)| Seqs::Reserved { last, thread }))
 }
 
 /// Whether the attempt should stop: cancellation was requested, or it no longer owns the

@@ -8,6 +8,7 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::super::cancel::Cancelled;
+use crate::events::Seqs;
 use crate::projects::ProjectId;
 use crate::tasks::model::{Task, TaskError, TaskStatus};
 use crate::tasks::store::{COLUMNS, TaskRow, get_in, one};
@@ -23,6 +24,21 @@ pub struct Outcome {
     pub error: Option<TaskError>,
 }
 
+/// A task `finish` ended, and the seqs it reserved in its log for the output (when it has
+/// one) and the terminal event (`ending::take_effect` appends them).
+pub struct Finished {
+    pub task: Task,
+    pub seqs: Seqs,
+}
+
+#[derive(sqlx::FromRow)]
+struct FinishedRow {
+    #[sqlx(flatten)]
+    task: TaskRow,
+    reserved_seq: i64,
+    reserved_thread: Option<Uuid>,
+}
+
 /// Ends the task if `attempt` still owns it; `None` means a newer attempt does (or the
 /// task already ended) and nothing was written.
 ///
@@ -35,10 +51,13 @@ pub async fn finish(
     id: Uuid,
     attempt: i32,
     outcome: &Outcome,
-) -> sqlx::Result<Option<Task>> {
-    let row = sqlx::query_as::<_, TaskRow>(sqlx::AssertSqlSafe(format!(
+) -> sqlx::Result<Option<Finished>> {
+    let row = sqlx::query_as::<_, FinishedRow>(sqlx::AssertSqlSafe(format!(
         "UPDATE tasks SET
             status = CASE WHEN cancel_requested THEN 'cancelled' ELSE $3 END,
+            -- `task.output` (with an output) and the terminal event.
+            last_event_seq = last_event_seq
+                + CASE WHEN cancel_requested OR $4::jsonb IS NULL THEN 1 ELSE 2 END,
             output = CASE WHEN cancel_requested THEN NULL ELSE $4 END,
             error = CASE WHEN cancel_requested AND $3 <> 'cancelled'
                 THEN jsonb_build_object('code', 'cancelled',
@@ -51,7 +70,8 @@ pub async fn finish(
                 THEN NULL ELSE idempotency_key END,
             finished_at = now(), updated_at = now(), input_deadline = NULL
          WHERE id = $1 AND attempts = $2 AND status IN {ACTIVE}
-         RETURNING {COLUMNS}"
+         RETURNING {COLUMNS}, last_event_seq AS reserved_seq,
+            CASE WHEN thread_discard THEN NULL ELSE thread_id END AS reserved_thread"
     )))
     .bind(id)
     .bind(attempt)
@@ -60,7 +80,16 @@ pub async fn finish(
     .bind(outcome.error.as_ref().map(Json))
     .fetch_optional(conn)
     .await?;
-    one(row)
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    Ok(Some(Finished {
+        task: Task::try_from(row.task)?,
+        seqs: Seqs::Reserved {
+            last: row.reserved_seq,
+            thread: row.reserved_thread,
+        },
+    }))
 }
 
 /// Puts a running task back in the queue after a retryable failure (fenced like `finish`).

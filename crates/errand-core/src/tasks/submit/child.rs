@@ -9,12 +9,10 @@ use uuid::Uuid;
 
 use super::Submitter;
 use crate::error::Fault;
-use crate::events::{self, kind};
 use crate::runners::model::Runner;
 use crate::tasks::children;
 use crate::tasks::errors::SubmitError;
 use crate::tasks::model::Task;
-use crate::tasks::queued::Queued;
 use crate::tasks::store::{NewTask, ParentCall};
 
 /// The call a child task answers.
@@ -87,7 +85,7 @@ impl Submitter<'_> {
             .insert(&mut *tx, &new, None)
             .await?
             .ok_or_else(|| Fault::bug("a child task without a key was refused"))?;
-        events::append(&mut *tx, child.id, kind::QUEUED, &Queued::first().data()).await?;
+        super::log_queued(&mut *tx, &child, None).await?;
         Ok(ChildStarted::New(Box::new(child)))
     }
 }

@@ -17,7 +17,7 @@ use super::queued::Queued;
 use super::store::{self, NewTask};
 use super::{idempotency, threading};
 use crate::error::{Fault, Violation};
-use crate::events::{self, Announcer, Notes, kind};
+use crate::events::{self, Announcer, Notes, Seqs, kind};
 use crate::json;
 use crate::llm::{ModelRegistry, merge_settings};
 use crate::projects::ProjectId;
@@ -309,9 +309,7 @@ impl Submitter<'_> {
                 return Ok(None);
             };
             // The `task.queued` append also wakes the workers.
-            let queued = Queued::first().data();
-            let logged = [(kind::QUEUED, &queued)];
-            events::append_to(&mut *tx, task.id, None, &logged, later.as_deref_mut()).await?;
+            log_queued(&mut *tx, &task, later.as_deref_mut()).await?;
             created.push(task);
         }
         Ok(Some(created))
@@ -416,5 +414,21 @@ async fn ensure_callback_secret(
     .bind(secret.shown())
     .execute(conn)
     .await?;
+    Ok(())
+}
+
+/// A new task's `task.queued`, at the seq its insert reserved.
+pub(super) async fn log_queued(
+    tx: &mut sqlx::PgConnection,
+    task: &Task,
+    later: Option<&mut Notes>,
+) -> sqlx::Result<()> {
+    let queued = Queued::first().data();
+    let logged = [(kind::QUEUED, &queued)];
+    let seqs = Seqs::Reserved {
+        last: 1,
+        thread: task.thread_id,
+    };
+    events::append_to(tx, task.id, seqs, &logged, later).await?;
     Ok(())
 }
