@@ -40,30 +40,40 @@ impl Traces {
     /// From the standard variables (`var` looks one up); `None` when no endpoint is set.
     /// Errors on what cannot work: an endpoint that is no http(s) URL, an unknown protocol.
     pub fn from_env(var: impl Fn(&str) -> Option<String>) -> anyhow::Result<Option<Self>> {
-        let set = |name: &str| var(name).filter(|v| !v.trim().is_empty());
-        let Some(endpoint) = set(TRACES_ENDPOINT).or_else(|| set(ENDPOINT)) else {
-            return Ok(None);
+        // Values are trimmed (a stray space or newline in a deployment file); the exporter
+        // is handed the trimmed endpoint rather than reading the variable itself.
+        let set = |name: &str| {
+            var(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
         };
-        let url = url::Url::parse(endpoint.trim())
+        let traces_url = set(TRACES_ENDPOINT);
+        let endpoint = match (&traces_url, set(ENDPOINT)) {
+            (Some(url), _) => url.clone(),
+            // The general endpoint is a base: traces go to its `/v1/traces`.
+            (None, Some(base)) => format!("{}/v1/traces", base.trim_end_matches('/')),
+            (None, None) => return Ok(None),
+        };
+        let url = url::Url::parse(&endpoint)
             .with_context(|| format!("OpenTelemetry endpoint {endpoint:?} is not a URL"))?;
         if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
             bail!("OpenTelemetry endpoint {endpoint:?} is not an http(s) URL");
         }
-
-        let protocol = match set(TRACES_PROTOCOL).or_else(|| set(PROTOCOL)).as_deref() {
+        let (protocol_var, protocol) = first_set(&set, TRACES_PROTOCOL, PROTOCOL);
+        let protocol = match protocol.as_deref() {
             None | Some("http/protobuf") => Protocol::HttpBinary,
             Some("http/json") => Protocol::HttpJson,
-            Some(other) => bail!(
-                "OTEL_EXPORTER_OTLP_PROTOCOL {other:?} is not supported: use http/protobuf or http/json"
-            ),
+            Some(other) => {
+                bail!("{protocol_var} {other:?} is not supported: use http/protobuf or http/json")
+            }
         };
-        // The exporter reads the endpoint and headers from the same variables; the client
-        // is ours, for its TLS (ring, the system's roots) and its timeout.
-        let timeout = set(TRACES_TIMEOUT)
-            .or_else(|| set(TIMEOUT))
-            .map(|ms| ms.trim().parse::<u64>())
+        // The exporter reads the headers from the same variables; the client is ours, for
+        // its TLS (ring, the system's roots) and its timeout.
+        let (timeout_var, timeout) = first_set(&set, TRACES_TIMEOUT, TIMEOUT);
+        let timeout = timeout
+            .map(|ms| ms.parse::<u64>())
             .transpose()
-            .context("OTEL_EXPORTER_OTLP_TIMEOUT is not a number of milliseconds")?
+            .with_context(|| format!("{timeout_var} is not a number of milliseconds"))?
             .unwrap_or(DEFAULT_TIMEOUT_MS);
         let client = reqwest::blocking::Client::builder()
             .tls_backend_preconfigured(crate::fetch::tls_config()?)
@@ -73,6 +83,7 @@ impl Traces {
         let exporter = opentelemetry_otlp::SpanExporter::builder()
             .with_http()
             .with_http_client(client)
+            .with_endpoint(endpoint)
             .with_protocol(protocol)
             .build()
             .context("cannot set up the OpenTelemetry exporter")?;
@@ -102,6 +113,18 @@ impl Traces {
     }
 }
 
+/// The first of `specific` and `general` that is set, and its name.
+fn first_set(
+    set: &impl Fn(&str) -> Option<String>,
+    specific: &'static str,
+    general: &'static str,
+) -> (&'static str, Option<String>) {
+    match set(specific) {
+        Some(value) => (specific, Some(value)),
+        None => (general, set(general)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,6 +141,15 @@ mod tests {
     fn off_without_an_endpoint() {
         assert!(with(&[]).unwrap().is_none());
         assert!(with(&[(ENDPOINT, " ")]).unwrap().is_none());
+    }
+
+    #[test]
+    fn stray_whitespace_is_trimmed_not_refused() {
+        let vars = &[
+            (ENDPOINT, " http://127.0.0.1:4318/\n"),
+            (PROTOCOL, " http/json "),
+        ];
+        assert!(with(vars).unwrap().is_some());
     }
 
     #[test]
