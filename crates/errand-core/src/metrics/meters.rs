@@ -104,11 +104,18 @@ const UPKEEP: Duration = Duration::from_secs(5);
 /// Project names the meters have labelled with (a name never changes).
 const NAMES_CACHED: usize = 1024;
 
+/// Distinct `provider`/`model` label pairs at most, and their longest name: clients name
+/// models freely (`mock/anything`, a provider's model ids), so past these the calls count
+/// under `other` and the page stays bounded.
+const MAX_MODEL_LABELS: usize = 100;
+const MAX_MODEL_CHARS: usize = 64;
+
 /// The recorder, cheap to clone.
 #[derive(Clone)]
 pub struct Meters(
     Arc<PrometheusRecorder>,
     Arc<BoundedCache<ProjectId, Arc<str>>>,
+    Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
 );
 
 impl std::fmt::Debug for Meters {
@@ -134,6 +141,7 @@ impl Meters {
         Ok(Self(
             Arc::new(recorder),
             Arc::new(BoundedCache::new(NAMES_CACHED)),
+            Arc::default(),
         ))
     }
 
@@ -201,7 +209,8 @@ impl Meters {
 
     /// A model call ended.
     pub fn model_call(&self, call: &ModelCall<'_>) {
-        let model = [("provider", call.provider), ("model", call.model)];
+        let (provider, name) = self.model_labels(call.provider, call.model);
+        let model = [("provider", provider), ("model", name)];
         let outcome = if call.ok { "ok" } else { "error" };
         let labels = [model[0], model[1], ("outcome", outcome)];
         self.count("errand_model_calls_total", &labels, 1);
@@ -214,6 +223,24 @@ impl Meters {
             // Millionths, rounded: a Prometheus counter here counts whole units.
             let micro = (cost * 1e6).round() as u64;
             self.count("errand_model_cost_microdollars_total", &model, micro);
+        }
+    }
+
+    /// The labels a model's calls count under: its own while at most `MAX_MODEL_LABELS`
+    /// pairs are in use and its names are short, else `other`.
+    fn model_labels<'a>(&self, provider: &'a str, model: &'a str) -> (&'a str, &'a str) {
+        const OTHER: (&str, &str) = ("other", "other");
+        if provider.chars().count() > MAX_MODEL_CHARS || model.chars().count() > MAX_MODEL_CHARS {
+            return OTHER;
+        }
+        let key = format!("{provider}\n{model}");
+        let Ok(mut seen) = self.2.lock() else {
+            return OTHER;
+        };
+        if seen.contains(&key) || (seen.len() < MAX_MODEL_LABELS && seen.insert(key)) {
+            (provider, model)
+        } else {
+            OTHER
         }
     }
 

@@ -91,4 +91,30 @@ mod tests {
         );
         assert!(!quoted.contains("} 1\n"), "{quoted}");
     }
+
+    #[test]
+    fn model_labels_are_bounded() {
+        let meters = Meters::new().unwrap();
+        let long = "L".repeat(100);
+        let names: Vec<String> = (0..150).map(|i| format!("m{i}")).chain([long]).collect();
+        for name in &names {
+            meters.model_call(&meters::ModelCall {
+                provider: "mock",
+                model: name,
+                ok: true,
+                took: std::time::Duration::from_millis(1),
+                input_tokens: 1,
+                output_tokens: 1,
+                cost_usd: None,
+            });
+        }
+        let page = meters.render();
+        let calls: Vec<&str> = page
+            .lines()
+            .filter(|l| l.starts_with("errand_model_calls_total{"))
+            .collect();
+        assert_eq!(calls.len(), 101, "100 models and `other`: {calls:?}");
+        assert!(page.contains("model=\"other\""));
+        assert!(!page.contains(&"L".repeat(100)));
+    }
 }
