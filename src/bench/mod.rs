@@ -373,6 +373,19 @@ pub async fn create_runner(client: &reqwest::Client, base: &str, name: &str) -> 
     create_runner_from(client, base, &body).await
 }
 
+/// Creates an empty thread; its id.
+pub async fn create_thread(client: &reqwest::Client, base: &str) -> anyhow::Result<String> {
+    let thread: Value = client
+        .post(format!("{base}/v1/threads"))
+        .json(&json!({}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    Ok(thread["id"].as_str().unwrap_or_default().to_owned())
+}
+
 /// Creates the runner `body` describes.
 pub async fn create_runner_from(
     client: &reqwest::Client,

@@ -137,16 +137,7 @@ impl Submit {
     async fn once(&self) -> anyhow::Result<Uuid> {
         let mut body = json!({"arguments": {}});
         if self.shape == Shape::Thread {
-            let thread: Value = self
-                .client
-                .post(format!("{}/v1/threads", self.base))
-                .json(&json!({}))
-                .send()
-                .await?
-                .error_for_status()?
-                .json()
-                .await?;
-            body["thread"] = thread["id"].clone();
+            body["thread"] = json!(super::create_thread(&self.client, &self.base).await?);
         }
         let res = self.client.post(&self.url).json(&body).send().await?;
         let status = res.status();

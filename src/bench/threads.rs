@@ -21,15 +21,7 @@ pub async fn run(
     turns: usize,
 ) -> anyhow::Result<()> {
     super::create_runner(client, base, "bench-turn").await?;
-    let thread: Value = client
-        .post(format!("{base}/v1/threads"))
-        .json(&json!({}))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let thread = thread["id"].as_str().unwrap_or_default().to_owned();
+    let thread = super::create_thread(client, base).await?;
     let mut last = String::new();
     for _ in 0..turns {
         let task: Value = client
@@ -90,15 +82,7 @@ pub async fn long_thread(
     messages: usize,
 ) -> anyhow::Result<()> {
     super::create_runner(client, base, "bench-long").await?;
-    let thread: Value = client
-        .post(format!("{base}/v1/threads"))
-        .json(&json!({}))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let thread = thread["id"].as_str().unwrap_or_default().to_owned();
+    let thread = super::create_thread(client, base).await?;
     // Exchanges of a user message and a reply, as tasks on the thread leave them.
     let count = i32::try_from(messages).unwrap_or(i32::MAX);
     sqlx::query(
