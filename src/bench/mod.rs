@@ -14,6 +14,7 @@
 //!    claim.
 
 mod auth;
+mod backlog;
 mod fanout;
 mod stats;
 mod tasks;
@@ -81,6 +82,10 @@ pub struct BenchArgs {
     /// Messages of the long thread in the thread benchmark (0: none).
     #[arg(long, default_value_t = 100_000)]
     pub thread_messages: usize,
+    /// Tasks queued behind a waiting task on one thread in the thread benchmark, while
+    /// other tasks' pickup is measured (0: none).
+    #[arg(long, default_value_t = 1_000)]
+    pub thread_backlog: usize,
     /// Keep the default request quotas (`[quotas]`) instead of lifting them: shows whether
     /// the defaults let one well-behaved client use what the service can do (a 429 fails
     /// the run).
@@ -147,6 +152,9 @@ async fn run_on(db: &BenchDb, args: &BenchArgs) -> anyhow::Result<()> {
         if result.is_ok() && args.thread_messages > 0 {
             result =
                 threads::long_thread(&client, &db.pool, &serve.base, args.thread_messages).await;
+        }
+        if result.is_ok() && args.thread_backlog > 0 {
+            result = backlog::run(&client, &db.pool, &serve.base, args.thread_backlog).await;
         }
         serve.stop();
         result?;

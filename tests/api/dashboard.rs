@@ -140,3 +140,76 @@ async fn with_keys_the_dashboard_asks_for_one_and_uses_it() {
     let stored = page.eval("localStorage.length").await;
     assert_eq!(stored, 0);
 }
+
+/// Names from the fragment are encoded again for each API path: a crafted link can make
+/// the page ask for nothing but what it shows (an outsider's `#/files/..%2F..` reached
+/// `/v1/tasks`). Every page's requests are recorded by what the page then shows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crafted_fragment_cannot_change_the_api_path() {
+    let Some(binary) = chromium() else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI is set but Chromium is missing"
+        );
+        return;
+    };
+    let app = spawn_app().await;
+    runner(&app).await;
+    let mut page = Browser::open(binary, HEADLESS, &app.url("/#/files/..%2F..%2Fv1%2Ftasks")).await;
+    wait(
+        &mut page,
+        "the refusal of a dot segment",
+        "document.querySelector('#main')?.innerText.includes('no file ../../v1/tasks')",
+    )
+    .await;
+    // A runner's name is one path segment, whatever it holds.
+    let crafted = "/#/runners/greeter%2F..%2F..%2Ftasks";
+    page.eval(&format!("location.hash = '{}'; true", &crafted[2..]))
+        .await;
+    wait(
+        &mut page,
+        "the runner page for a name with slashes",
+        "document.querySelector('#main')?.innerText.includes('runner_not_found')",
+    )
+    .await;
+    // Asked for as one name, not as `/v1/tasks`.
+    let shown = page.eval("document.querySelector('#main').innerText").await;
+    assert!(
+        shown
+            .as_str()
+            .unwrap_or_default()
+            .contains("runner_not_found: no runner named \"greeter/../../tasks\""),
+        "the crafted name reached another path: {shown}"
+    );
+}
+
+/// The dashboard's and `/metrics`'s paths answer other methods and unknown files in
+/// problem+json like every other path.
+#[tokio::test]
+async fn dashboard_and_metrics_errors_are_problems() {
+    let app = spawn_app().await;
+    let client = &app.client;
+    for (method, path, status) in [
+        (reqwest::Method::POST, "/metrics", 405),
+        (reqwest::Method::DELETE, "/", 405),
+        (reqwest::Method::PUT, "/ui/app.js", 405),
+        (reqwest::Method::GET, "/ui/nothing.js", 404),
+    ] {
+        let res = client
+            .request(method.clone(), app.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), status, "{method} {path}");
+        if status == 405 {
+            assert_eq!(res.headers()["allow"], "GET", "{method} {path}");
+        }
+        assert_eq!(
+            res.headers()["content-type"],
+            "application/problem+json",
+            "{method} {path}"
+        );
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert!(body["code"].is_string(), "{method} {path}: {body}");
+    }
+}

@@ -112,6 +112,18 @@ async fn every_refusal_to_start_exits_at_once_with_one_line() {
         ),
         "use http/protobuf or http/json",
     );
+    assert_refused(
+        "a batch exporter delay of 0 (its thread would spin)",
+        errand(
+            &["--port", &port, "serve"],
+            &[
+                ("DATABASE_URL", db),
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318"),
+                ("OTEL_BSP_SCHEDULE_DELAY", "0"),
+            ],
+        ),
+        "OTEL_BSP_SCHEDULE_DELAY",
+    );
     let nobody = format!("postgres://errand@127.0.0.1:{}/errand", free_port());
     assert_refused(
         "an unreachable database",

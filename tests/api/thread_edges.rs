@@ -173,3 +173,98 @@ async fn a_thread_s_stream_ends_with_a_last_frame_when_the_thread_is_deleted() {
     assert!(said.contains("event: thread.deleted"), "{said:?}");
     assert!(said.contains(&id), "{said:?}");
 }
+
+/// A thread's backlog waits behind a task that asks a person without holding up anything
+/// else, drains in submission order once that task ends, and a rollback over the whole
+/// backlog starts the new task at once (workers are woken, not polled).
+#[tokio::test]
+async fn a_thread_s_backlog_waits_its_turn_and_holds_up_nothing_else() {
+    let mut settings = crate::helpers::test_settings();
+    settings.worker.poll_interval_ms = 10_000;
+    let app = crate::helpers::spawn(errand::service::Mode::ALL, settings).await;
+    app.create_runner(
+        json!({"name": "asks", "model": "mock", "toolkits": ["ask_human"],
+        "model_settings": {"mock": {"turns": [
+            {"tool_calls": [{"name": "ask_human", "arguments": {"question": "Go on?"}}]},
+            {"text": "went on"}]}}}),
+    )
+    .await;
+    app.create_runner(json!({"name": "turn", "model": "mock",
+        "model_settings": {"mock": {"text": "done"}}}))
+        .await;
+    let thread: Value = app
+        .post("/v1/threads", &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let thread = thread["id"].as_str().unwrap();
+    let on_thread = |runner: &'static str, extra: Value| {
+        let mut body = json!({"arguments": {}, "thread": thread});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        app.submit(runner, body)
+    };
+    let holder = on_thread("asks", json!({})).await;
+    let holder = holder["id"].as_str().unwrap().to_owned();
+    app.wait_for_status(&holder, "input_required").await;
+    let mut backlog = Vec::new();
+    for _ in 0..5 {
+        let task = on_thread("turn", json!({})).await;
+        backlog.push(task["id"].as_str().unwrap().to_owned());
+    }
+    // Another task is claimed past the backlog at once.
+    let other = app.submit("turn", json!({"arguments": {}})).await;
+    let other = app
+        .wait_for_status(other["id"].as_str().unwrap(), "succeeded")
+        .await;
+    assert_eq!(other["status"], "succeeded");
+    for id in &backlog {
+        assert_eq!(
+            app.task(id).await["status"],
+            "queued",
+            "{id} ran before its turn"
+        );
+    }
+    let res = app
+        .post(&format!("/v1/tasks/{holder}/cancel"), &json!({}))
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let mut ended = vec![app.task(&holder).await];
+    for id in &backlog {
+        ended.push(app.wait_for_status(id, "succeeded").await);
+    }
+    // One at a time, in the order they were submitted, each at once after the last.
+    for gap in gaps(&ended) {
+        assert!(
+            gap >= chrono::Duration::zero(),
+            "two tasks of the thread overlapped"
+        );
+        assert!(
+            gap < chrono::Duration::milliseconds(2_000),
+            "a turn took {gap}"
+        );
+    }
+
+    // A rollback over a waiting task and its backlog: all cancelled, the new one runs.
+    let holder = on_thread("asks", json!({})).await;
+    let holder = holder["id"].as_str().unwrap().to_owned();
+    app.wait_for_status(&holder, "input_required").await;
+    let mut backlog = vec![holder];
+    for _ in 0..3 {
+        let task = on_thread("turn", json!({})).await;
+        backlog.push(task["id"].as_str().unwrap().to_owned());
+    }
+    let newest = on_thread("turn", json!({"multitask_strategy": "rollback"})).await;
+    let started = std::time::Instant::now();
+    app.wait_for_status(newest["id"].as_str().unwrap(), "succeeded")
+        .await;
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "the rollback's task waited for the fallback poll"
+    );
+    for id in &backlog {
+        assert_eq!(app.task(id).await["status"], "cancelled", "{id}");
+    }
+}

@@ -176,7 +176,8 @@ impl Application {
                 ),
                 None => app,
             };
-            let metrics = web::resource(crate::metrics::PATH);
+            let metrics = web::resource(crate::metrics::PATH)
+                .default_service(web::to(crate::error::get_only));
             let app = match metrics_public {
                 true => app.service(metrics.route(web::get().to(crate::metrics::public))),
                 false => app.service(
@@ -287,17 +288,11 @@ async fn not_found(
         ));
     }
     let allow = allowed.join(", ");
-    let error = ApiError::new(
-        ErrorCode::MethodNotAllowed,
-        format!("{} is not allowed on {path}; use {allow}", req.method()),
-    );
-    let mut response = actix_web::ResponseError::error_response(&error);
-    if let Ok(value) = HeaderValue::from_str(&allow) {
-        response
-            .headers_mut()
-            .insert(actix_web::http::header::ALLOW, value);
-    }
-    Ok(response)
+    Ok(crate::error::method_not_allowed(
+        req.method().as_str(),
+        path,
+        &allow,
+    ))
 }
 
 /// The methods the document lists for the path template `path` matches.

@@ -191,3 +191,24 @@ from_coded!(
 pub fn path_id(id: &str, code: ErrorCode, what: &str) -> Result<uuid::Uuid, ApiError> {
     uuid::Uuid::parse_str(id).map_err(|_| ApiError::new(code, format!("no {what} {id:?}")))
 }
+
+/// 405 as problem+json with `Allow`: `method` is not one of `allow` on `path`.
+pub fn method_not_allowed(method: &str, path: &str, allow: &str) -> HttpResponse {
+    let error = ApiError::new(
+        ErrorCode::MethodNotAllowed,
+        format!("{method} is not allowed on {path}; use {allow}"),
+    );
+    let mut response = error.error_response();
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(allow) {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::ALLOW, value);
+    }
+    response
+}
+
+/// The default service of a resource that answers only GET (and HEAD): `/metrics`, the
+/// dashboard's pages. Without it actix answers 405 with an empty body.
+pub async fn get_only(req: actix_web::HttpRequest) -> HttpResponse {
+    method_not_allowed(req.method().as_str(), req.path(), "GET")
+}

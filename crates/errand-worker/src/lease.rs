@@ -120,6 +120,17 @@ pub async fn beat(rt: &Runtime) {
             tracing::warn!(error = %e, "cannot reap expired leases; retrying at the next beat")
         }
     }
+    // The net under threads' turns: finds nothing unless a turn was missed.
+    match errand_core::tasks::turns::sweep(&rt.core.pool).await {
+        Ok(0) => {}
+        Ok(n) => {
+            tracing::warn!(tasks = n, "gave tasks the thread turn they had missed");
+            rt.signals.work.notify_one();
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot check threads' turns; retrying at the next beat")
+        }
+    }
 }
 
 /// Extends the leases of the attempts this process runs.

@@ -63,15 +63,15 @@ const APPEND: &str = "
 /// what it has) and whether the task settled (and, when a `task.queued` is among them, or
 /// a thread's task settled, a wake-up for the workers). With `later` the notification is
 /// not sent in the statement: it joins `later`, for the caller to hand to the `Announcer`
-/// once its transaction has committed (the hot paths do: see `announce`). Returns the last
-/// seq, or `None` when nothing was written.
+/// once its transaction has committed (the hot paths do: see `announce`). Returns what was
+/// written, or `None` when nothing was.
 pub async fn append_to(
     conn: &mut PgConnection,
     task_id: Uuid,
     seqs: Seqs,
     events: &[(&str, &Value)],
     later: Option<&mut Notes>,
-) -> sqlx::Result<Option<i64>> {
+) -> sqlx::Result<Option<Appended>> {
     if events.is_empty() {
         return Ok(None);
     }
@@ -106,8 +106,8 @@ pub async fn append_to(
     let Some((Some(seq), thread_id, thread_seq)) = row else {
         return Ok(None);
     };
+    let thread = thread_id.zip(thread_seq);
     if let Some(notes) = later {
-        let thread = thread_id.zip(thread_seq);
         notes.push(announce::Note {
             task_id,
             seq,
@@ -116,5 +116,13 @@ pub async fn append_to(
             wake: queued || (end && thread.is_some()),
         });
     }
-    Ok(Some(seq))
+    Ok(Some(Appended { seq, thread }))
+}
+
+/// What an append wrote: the task's last seq, and the thread and its last seq when the
+/// events went to a thread's log too (the append then holds the thread's row lock).
+#[derive(Debug, Clone, Copy)]
+pub struct Appended {
+    pub seq: i64,
+    pub thread: Option<(Uuid, i64)>,
 }

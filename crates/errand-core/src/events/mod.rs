@@ -14,7 +14,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 pub use announce::{Announcer, Notes};
-pub use append::{Seqs, append_to};
+pub use append::{Appended, Seqs, append_to};
 
 /// The NOTIFY channel; the payload is `{"task_id", "seq", "end", "thread_id",
 /// "thread_seq"}` (`end`: the task's terminal event or its question is among those
@@ -97,7 +97,8 @@ pub async fn append_all(
     attempt: Option<i32>,
     events: &[(&str, &Value)],
 ) -> sqlx::Result<Option<i64>> {
-    append_to(conn, task_id, Seqs::Counted(attempt), events, None).await
+    let appended = append_to(conn, task_id, Seqs::Counted(attempt), events, None).await?;
+    Ok(appended.map(|a| a.seq))
 }
 
 /// One logged event.

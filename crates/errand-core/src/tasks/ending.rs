@@ -8,7 +8,7 @@ use serde_json::json;
 use sqlx::PgConnection;
 
 use super::model::Task;
-use super::{children, transcript};
+use super::{children, transcript, turns};
 use crate::events::{self, Notes, Seqs, kind};
 
 /// Takes `done`'s end into effect, in the transaction that wrote it; `partial` is the text
@@ -32,6 +32,20 @@ pub async fn take_effect(
         logged.push((kind::OUTPUT, &output));
     }
     logged.push((terminal, &end));
-    events::append_to(conn, done.id, seqs, &logged, later).await?;
+    let appended = events::append_to(conn, done.id, seqs, &logged, later).await?;
+    // The thread's next task may have its turn. Decided under the thread's row lock (the
+    // append took it, unless the task's events stay out of the thread's log).
+    if let Some(thread) = done.thread_id.filter(|_| done.status.is_final()) {
+        if appended.and_then(|a| a.thread).is_none() {
+            turns::lock_thread(conn, thread).await?;
+        }
+        if turns::pass(conn, thread).await? && appended.and_then(|a| a.thread).is_none() {
+            // The end's own note wakes the workers only when it went to the thread.
+            sqlx::query("SELECT pg_notify($1, '')")
+                .bind(events::WORK_CHANNEL)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
     Ok(())
 }

@@ -22,4 +22,5 @@ pub mod store;
 pub mod submit;
 pub mod threading;
 pub mod transcript;
+pub mod turns;
 pub mod wait;

@@ -29,8 +29,8 @@ pub async fn next_due(
 ) -> sqlx::Result<Option<chrono::DateTime<chrono::Utc>>> {
     sqlx::query_scalar(
         "SELECT min(run_after) FROM tasks
-         WHERE status = 'queued' AND NOT cancel_requested AND (attempts < max_attempts OR resuming)
-           AND run_after > now()",
+         WHERE status = 'queued' AND NOT waits_turn AND NOT cancel_requested
+           AND (attempts < max_attempts OR resuming) AND run_after > now()",
     )
     .fetch_one(db)
     .await

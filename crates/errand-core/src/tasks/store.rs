@@ -138,6 +138,9 @@ pub struct NewTask<'a> {
     /// How long from now until a worker may pick it up.
     pub run_after: std::time::Duration,
     pub thread_id: Option<Uuid>,
+    /// It goes behind the thread's unsettled tasks (`turns`): out of the runnable indexes
+    /// until its turn.
+    pub waits_turn: bool,
     pub input_timeout_seconds: i32,
     pub read_only: bool,
     pub batch_id: Option<Uuid>,
@@ -172,6 +175,7 @@ impl<'a> NewTask<'a> {
             request_hash: None,
             run_after: std::time::Duration::ZERO,
             thread_id: None,
+            waits_turn: false,
             input_timeout_seconds: runner.input_timeout_seconds,
             read_only: false,
             batch_id: None,
@@ -207,10 +211,11 @@ pub async fn insert(
          INSERT INTO tasks (id, runner_id, runner_version, runner_name, arguments, model,
             model_settings, status, max_attempts, timeout_seconds, idempotency_key, request_hash,
             rules, run_after, project_id, thread_id, input_timeout_seconds, read_only, batch_id,
-            parent_task_id, parent_step, depth, parent_call_id, callback_url, last_event_seq)
+            parent_task_id, parent_step, depth, parent_call_id, callback_url, last_event_seq,
+            waits_turn)
          SELECT $1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $11, $12,
             now() + make_interval(secs => $13), $14, $16, $17, $18, $19, $20, $21, $22, $23,
-            $24, 1
+            $24, 1, $25
          WHERE (SELECT count(*) FROM (
                 SELECT 1 FROM tasks WHERE project_id = $14 AND status = 'queued'
                 LIMIT (SELECT n FROM lim)) q) < (SELECT n FROM lim)
@@ -241,6 +246,7 @@ pub async fn insert(
     .bind(t.parent.map_or(0, |p| p.depth))
     .bind(t.parent.map(|p| p.call_id))
     .bind(t.callback_url)
+    .bind(t.waits_turn)
     .fetch_optional(conn)
     .await?;
     one(row)

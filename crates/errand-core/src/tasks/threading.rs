@@ -44,6 +44,14 @@ pub fn violations(body: &CreateTask) -> Vec<Violation> {
     v
 }
 
+/// The thread a task goes on, and whether it had unsettled tasks (then the new task waits
+/// for its turn: `turns`).
+#[derive(Debug, Clone, Copy)]
+pub struct OnThread {
+    pub id: Uuid,
+    pub busy: bool,
+}
+
 /// The thread the task goes on, ready for it: its active tasks handled as the strategy
 /// says. Errors: the thread is missing (404), or busy with `reject` (409).
 pub async fn take(
@@ -51,7 +59,7 @@ pub async fn take(
     project: ProjectId,
     body: &CreateTask,
     successor: Uuid,
-) -> Result<Option<Uuid>, SubmitError> {
+) -> Result<Option<OnThread>, SubmitError> {
     let Some(name) = body.thread.as_deref() else {
         return Ok(None);
     };
@@ -74,9 +82,13 @@ pub async fn take(
         }
     };
     let active = store::active_tasks(&mut *conn, thread.id).await?;
+    let on = OnThread {
+        id: thread.id,
+        busy: !active.is_empty(),
+    };
     let discard = match body.multitask_strategy.unwrap_or_default() {
-        _ if active.is_empty() => return Ok(Some(thread.id)),
-        MultitaskStrategy::Enqueue => return Ok(Some(thread.id)),
+        _ if active.is_empty() => return Ok(Some(on)),
+        MultitaskStrategy::Enqueue => return Ok(Some(on)),
         MultitaskStrategy::Reject => {
             let (task, status) = &active[0];
             return Err(SubmitError::ThreadBusy {
@@ -93,7 +105,7 @@ pub async fn take(
     for (task, _) in active {
         cancel::supersede(conn, project, task, discard, successor).await?;
     }
-    Ok(Some(thread.id))
+    Ok(Some(on))
 }
 
 /// The thread named by id or key, created when missing if `create`.

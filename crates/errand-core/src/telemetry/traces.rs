@@ -19,7 +19,9 @@ use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_otlp::{Protocol, WithExportConfig, WithHttpConfig};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::propagation::TraceContextPropagator;
-use opentelemetry_sdk::trace::{SdkTracer, SdkTracerProvider};
+use opentelemetry_sdk::trace::{
+    BatchConfig, BatchConfigBuilder, BatchSpanProcessor, SdkTracer, SdkTracerProvider,
+};
 
 const ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
 const TRACES_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
@@ -28,6 +30,14 @@ const TRACES_PROTOCOL: &str = "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL";
 const SERVICE_NAME: &str = "OTEL_SERVICE_NAME";
 const TIMEOUT: &str = "OTEL_EXPORTER_OTLP_TIMEOUT";
 const TRACES_TIMEOUT: &str = "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT";
+const BSP_SCHEDULE_DELAY: &str = "OTEL_BSP_SCHEDULE_DELAY";
+const BSP_MAX_QUEUE_SIZE: &str = "OTEL_BSP_MAX_QUEUE_SIZE";
+const BSP_MAX_EXPORT_BATCH_SIZE: &str = "OTEL_BSP_MAX_EXPORT_BATCH_SIZE";
+/// Below this the batch exporter's thread wakes so often it takes a core while idle (at 0
+/// it spins).
+const MIN_SCHEDULE_DELAY_MS: u64 = 10;
+/// The span queue's largest allowed size: spans held in memory while the collector is slow.
+const MAX_QUEUE_SIZE: u64 = 1_000_000;
 /// The specification's default export timeout.
 const DEFAULT_TIMEOUT_MS: u64 = 10_000;
 
@@ -91,8 +101,11 @@ impl Traces {
         if set(SERVICE_NAME).is_none() {
             resource = resource.with_service_name("errand");
         }
+        let batches = BatchSpanProcessor::builder(exporter)
+            .with_batch_config(batch_config(&set)?)
+            .build();
         let provider = SdkTracerProvider::builder()
-            .with_batch_exporter(exporter)
+            .with_span_processor(batches)
             .with_resource(resource.build())
             .build();
         // tracing-actix-web reads the incoming `traceparent` through the global propagator.
@@ -111,6 +124,32 @@ impl Traces {
             tracing::warn!(error = %e, "OpenTelemetry spans not sent at exit");
         }
     }
+}
+
+/// The batch processor's settings, from `OTEL_BSP_*` as the SDK reads them, except that
+/// values it would silently ignore (not numbers) or that cannot work (a delay that spins,
+/// an empty queue or batch, a queue without bound) are refused.
+fn batch_config(set: &impl Fn(&str) -> Option<String>) -> anyhow::Result<BatchConfig> {
+    let number = |name: &str, min: u64, max: u64| -> anyhow::Result<Option<u64>> {
+        let Some(value) = set(name) else {
+            return Ok(None);
+        };
+        match value.parse::<u64>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(Some(n)),
+            _ => bail!("{name} {value:?} must be a whole number from {min} to {max}"),
+        }
+    };
+    let mut config = BatchConfigBuilder::default();
+    if let Some(ms) = number(BSP_SCHEDULE_DELAY, MIN_SCHEDULE_DELAY_MS, 3_600_000)? {
+        config = config.with_scheduled_delay(Duration::from_millis(ms));
+    }
+    if let Some(size) = number(BSP_MAX_QUEUE_SIZE, 1, MAX_QUEUE_SIZE)? {
+        config = config.with_max_queue_size(usize::try_from(size)?);
+    }
+    if let Some(size) = number(BSP_MAX_EXPORT_BATCH_SIZE, 1, MAX_QUEUE_SIZE)? {
+        config = config.with_max_export_batch_size(usize::try_from(size)?);
+    }
+    Ok(config.build())
 }
 
 /// The first of `specific` and `general` that is set, and its name.
@@ -163,6 +202,24 @@ mod tests {
         assert!(
             bad(&[(ENDPOINT, "http://127.0.0.1:4318"), (PROTOCOL, "grpc")])
                 .contains("not supported")
+        );
+        // A zero delay made the exporter's thread spin; a queue of 0 keeps nothing.
+        for (name, value) in [
+            (BSP_SCHEDULE_DELAY, "0"),
+            (BSP_SCHEDULE_DELAY, "soon"),
+            (BSP_MAX_QUEUE_SIZE, "0"),
+            (BSP_MAX_EXPORT_BATCH_SIZE, "-1"),
+        ] {
+            let vars = vec![(ENDPOINT, "http://127.0.0.1:4318"), (name, value)];
+            let vars: &'static [_] = Vec::leak(vars);
+            assert!(bad(vars).contains(name), "{name}={value}");
+        }
+        assert!(
+            with(&[
+                (ENDPOINT, "http://127.0.0.1:4318"),
+                (BSP_SCHEDULE_DELAY, " 10 ")
+            ])
+            .is_ok()
         );
     }
 }

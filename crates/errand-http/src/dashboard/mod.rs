@@ -6,6 +6,8 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 
+use crate::error::{ApiError, ErrorCode};
+
 /// The dashboard's files: name, media type, content.
 const FILES: &[(&str, &str, &str)] = &[
     (
@@ -45,20 +47,30 @@ const POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'u
 
 /// Registers `/` and `/ui/{file}`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(index))
-        .route("/ui/{file}", web::get().to(file));
+    let get_only = || web::to(crate::error::get_only);
+    cfg.service(
+        web::resource("/")
+            .route(web::get().to(index))
+            .default_service(get_only()),
+    )
+    .service(
+        web::resource("/ui/{file}")
+            .route(web::get().to(file))
+            .default_service(get_only()),
+    );
 }
 
 async fn index() -> HttpResponse {
     served("text/html; charset=utf-8", INDEX)
 }
 
-async fn file(name: web::Path<String>) -> HttpResponse {
+async fn file(name: web::Path<String>) -> Result<HttpResponse, ApiError> {
     match FILES.iter().find(|(n, ..)| *n == name.as_str()) {
-        Some((_, kind, content)) => served(kind, content),
-        None => HttpResponse::NotFound()
-            .content_type("text/plain; charset=utf-8")
-            .body("no such file"),
+        Some((_, kind, content)) => Ok(served(kind, content)),
+        None => Err(ApiError::new(
+            ErrorCode::NotFound,
+            format!("no dashboard file {:?}", name.as_str()),
+        )),
     }
 }
 

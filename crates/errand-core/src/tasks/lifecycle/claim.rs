@@ -36,10 +36,11 @@ const FAIR: &str = "
     RECURSIVE active(project_id) AS (
         -- The projects with queued tasks: a skip scan of `tasks_runnable_by_project`, one
         -- index probe per project rather than a read of the whole queue.
-        (SELECT project_id FROM tasks WHERE status = 'queued' ORDER BY project_id LIMIT 1)
+        (SELECT project_id FROM tasks WHERE status = 'queued' AND NOT waits_turn
+         ORDER BY project_id LIMIT 1)
         UNION ALL
         SELECT (SELECT t.project_id FROM tasks t
-                WHERE t.status = 'queued' AND t.project_id > a.project_id
+                WHERE t.status = 'queued' AND NOT t.waits_turn AND t.project_id > a.project_id
                 ORDER BY t.project_id LIMIT 1)
         FROM active a WHERE a.project_id IS NOT NULL),
     picked AS (
@@ -55,7 +56,8 @@ const FAIR: &str = "
             OFFSET 0) l
         CROSS JOIN LATERAL (
             SELECT t.id, t.resuming, t.run_after FROM tasks t
-            WHERE t.project_id = p.id AND t.status = 'queued' AND NOT t.cancel_requested
+            WHERE t.project_id = p.id AND t.status = 'queued' AND NOT t.waits_turn
+              AND NOT t.cancel_requested
               AND {HAS_ATTEMPT} AND t.run_after <= now()
               AND (t.thread_id IS NULL OR {THREAD_TURN})
             ORDER BY t.run_after, t.id
@@ -69,16 +71,19 @@ const HAS_ATTEMPT: &str = "(t.attempts < t.max_attempts OR t.resuming)";
 /// A thread runs one task at a time, in the order they were submitted: a task on a thread
 /// is runnable only when no other task of the thread runs or waits for input, and none
 /// submitted before it is still queued. (Of two tasks of a thread, a claim can take only
-/// the older, so concurrent claims never start both.)
+/// the older, so concurrent claims never start both.) Tasks behind others carry
+/// `waits_turn` and are not even looked at (`turns`); this check, over the index of
+/// threads' unsettled tasks, is what keeps the order should a flag be wrong.
 const THREAD_TURN: &str = "NOT EXISTS (
-    SELECT 1 FROM tasks o WHERE o.thread_id = t.thread_id AND o.id <> t.id
-      AND (o.status IN ('running', 'input_required', 'waiting') OR (o.status = 'queued' AND o.id < t.id)))";
+    SELECT 1 FROM tasks o WHERE o.thread_id = t.thread_id
+      AND o.status IN ('queued', 'running', 'input_required', 'waiting') AND o.id <> t.id
+      AND (o.status <> 'queued' OR o.id < t.id))";
 
 /// The oldest due tasks, whatever their project.
 const OLDEST: &str = "
     next AS (
         SELECT id, resuming FROM tasks t
-        WHERE status = 'queued' AND NOT cancel_requested AND {HAS_ATTEMPT}
+        WHERE status = 'queued' AND NOT waits_turn AND NOT cancel_requested AND {HAS_ATTEMPT}
           AND run_after <= now() AND $4::uuid IS NULL AND $5::int IS NOT NULL
           AND (t.thread_id IS NULL OR {THREAD_TURN})
         ORDER BY run_after, id
@@ -133,7 +138,7 @@ pub async fn claim(
          claimed AS (
             UPDATE tasks t SET status = 'running',
                 attempts = t.attempts + CASE WHEN next.resuming THEN 0 ELSE 1 END,
-                resuming = false,
+                resuming = false, waits_turn = false,
                 started_at = CASE WHEN next.resuming THEN coalesce(t.started_at, now())
                     ELSE now() END, finished_at = NULL, updated_at = now(),
                 lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3),
@@ -152,8 +157,9 @@ pub async fn claim(
                 jsonb_build_object('attempt', c.attempts), th.id, th.last_event_seq
             FROM claimed c LEFT JOIN th ON th.id = c.thread_id)
          SELECT {COLUMNS}, resumed, last_event_seq AS event_seq, thread_log, thread_seq, (
-            (SELECT project_id FROM tasks WHERE status = 'queued' ORDER BY project_id LIMIT 1)
-            <> (SELECT project_id FROM tasks WHERE status = 'queued'
+            (SELECT project_id FROM tasks WHERE status = 'queued' AND NOT waits_turn
+             ORDER BY project_id LIMIT 1)
+            <> (SELECT project_id FROM tasks WHERE status = 'queued' AND NOT waits_turn
                 ORDER BY project_id DESC LIMIT 1)
          ) IS TRUE AS several_projects
          FROM (SELECT c.*, th.id AS thread_log, th.last_event_seq AS thread_seq

@@ -15,7 +15,7 @@ use super::errors::SubmitError;
 use super::model::{CreateTask, Task};
 use super::queued::Queued;
 use super::store::{self, NewTask};
-use super::{idempotency, threading};
+use super::{idempotency, threading, turns};
 use crate::error::{Fault, Violation};
 use crate::events::{self, Announcer, Notes, Seqs, kind};
 use crate::json;
@@ -277,7 +277,7 @@ impl Submitter<'_> {
         let run_after = start.delay(&runner);
         // The first task's id, named by the tasks an `interrupt`/`rollback` supersedes.
         let first_id = uuid::Uuid::now_v7();
-        let thread_id = threading::take(&mut *tx, self.project, &body, first_id).await?;
+        let thread = threading::take(&mut *tx, self.project, &body, first_id).await?;
         let input_timeout = body
             .input_timeout_seconds
             .map_or(runner.input_timeout_seconds, |s| s as i32);
@@ -298,7 +298,9 @@ impl Submitter<'_> {
                 idempotency_key: key.filter(|_| i == 0),
                 request_hash: hash.as_deref().filter(|_| i == 0),
                 run_after,
-                thread_id,
+                thread_id: thread.map(|t| t.id),
+                // Behind the thread's unsettled tasks, or a batch's first task.
+                waits_turn: thread.is_some_and(|t| t.busy || i > 0),
                 input_timeout_seconds: input_timeout,
                 read_only: body.read_only,
                 batch_id,
@@ -310,6 +312,13 @@ impl Submitter<'_> {
             };
             // The `task.queued` append also wakes the workers.
             log_queued(&mut *tx, &task, later.as_deref_mut()).await?;
+            if new.waits_turn
+                && let Some(thread) = task.thread_id
+            {
+                // Under the thread's row lock (the append took it): the thread's last task
+                // may have settled since `take` looked.
+                turns::pass(&mut *tx, thread).await?;
+            }
             created.push(task);
         }
         Ok(Some(created))

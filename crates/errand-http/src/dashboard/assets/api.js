@@ -82,6 +82,13 @@ const Errand = (() => {
   const when = (t) => (t ? new Date(t).toLocaleString() : "—");
   const status = (s) => h("span.status." + s, {}, s);
   const enc = encodeURIComponent;
+  // A stored file's path for the API: each segment encoded. A `.` or `..` segment would be
+  // resolved away by the URL parser (even as `%2E`), so none is sent.
+  const filePath = (path) => {
+    const segments = path.split("/");
+    if (segments.some((s) => s === "." || s === "..")) throw new Error(`no file ${path}`);
+    return segments.map(enc).join("/");
+  };
 
   // A table: columns are [heading, row => cell]; `open` makes rows links.
   function table(rows, columns, open) {
@@ -103,5 +110,5 @@ const Errand = (() => {
   const routes = [];
   const route = (pattern, render) => routes.push([pattern, render]);
 
-  return { KEY, key, api, stream, h, when, status, enc, table, problem, route, routes };
+  return { KEY, key, api, stream, h, when, status, enc, filePath, table, problem, route, routes };
 })();

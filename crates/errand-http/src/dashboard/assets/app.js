@@ -17,15 +17,20 @@
       a.classList.toggle("active", target === "/" ? path === "/" : path.startsWith(target));
     }
     const found = routes.map(([re, render]) => [path.match(re), render]).find(([m]) => m);
-    if (!found) {
+    // The fragment's parts as the user means them (`%2F` a slash within a name): pages
+    // encode them again for each API path they build, so no part can change the path.
+    const parts = found && found[0].slice(1).map((part) => {
+      try { return decodeURIComponent(part); } catch { return null; }
+    });
+    if (!found || parts.includes(null)) {
       main.replaceChildren(h("p", {}, "No such page."));
       return;
     }
     // Drawn aside, then shown whole: a page drawn again does not flicker.
     const page = h("div");
-    const [match, render] = found;
+    const render = found[1];
     try {
-      await render(page, ...match.slice(1), signal);
+      await render(page, ...parts, signal);
     } catch (err) {
       if (err.status === 401 || err.status === 403) {
         page.append(h("p", {}, "This needs an API key with the read scope: enter one above."));

@@ -3,7 +3,7 @@
 "use strict";
 
 (() => {
-  const { api, h, when, status, enc, table, route } = Errand;
+  const { api, h, when, status, enc, filePath, table, route } = Errand;
   const go = (hash) => { location.hash = hash; };
   // A live page draws itself again every few seconds while it shows.
   const live = (signal) => setTimeout(() => { if (!signal.aborted) Errand.render(); }, 5000);
@@ -67,15 +67,15 @@
   });
 
   route(/^\/runners\/([^/]+)$/, async (main, name) => {
-    const runner = await api("GET", `/v1/runners/${name}`);
+    const runner = await api("GET", `/v1/runners/${enc(name)}`);
     const args = h("textarea", { id: "arguments", "aria-label": "arguments" }, "{}");
     const out = h("div");
     const submit = async (ev) => {
       ev.preventDefault();
       out.replaceChildren();
       try {
-        const task = await api("POST", `/v1/runners/${name}/tasks`, { arguments: JSON.parse(args.value || "{}") });
-        go(`#/tasks/${task.id}`);
+        const task = await api("POST", `/v1/runners/${enc(name)}/tasks`, { arguments: JSON.parse(args.value || "{}") });
+        go(`#/tasks/${enc(task.id)}`);
       } catch (err) {
         out.append(Errand.problem(err));
       }
@@ -99,7 +99,7 @@
       ["status", (t) => status(t.status)],
       ["made", (t) => when(t.created_at)],
       ["cost", (t) => (t.usage.cost_usd == null ? "—" : `$${t.usage.cost_usd.toFixed(4)}`)],
-    ], (t) => go(`#/tasks/${t.id}`)));
+    ], (t) => go(`#/tasks/${enc(t.id)}`)));
   });
 
   route(/^\/threads$/, async (main) => {
@@ -109,19 +109,19 @@
       ["status", (t) => status(t.status)],
       ["messages", (t) => t.message_count],
       ["updated", (t) => when(t.updated_at)],
-    ], (t) => go(`#/threads/${t.id}`)));
+    ], (t) => go(`#/threads/${enc(t.id)}`)));
   });
 
   route(/^\/threads\/([^/]+)$/, async (main, id) => {
     const [thread, messages] = await Promise.all([
-      api("GET", `/v1/threads/${id}`),
-      api("GET", `/v1/threads/${id}/messages?limit=100`),
+      api("GET", `/v1/threads/${enc(id)}`),
+      api("GET", `/v1/threads/${enc(id)}/messages?limit=100`),
     ]);
     main.append(h("h1", {}, `Thread ${thread.key || thread.id}`), table(messages.data, [
       ["#", (m) => m.seq],
       ["role", (m) => m.role],
       ["content", (m) => h("div.output", {}, m.content || (m.tool_calls ? JSON.stringify(m.tool_calls) : ""))],
-      ["task", (m) => h("a", { href: `#/tasks/${m.task_id}` }, String(m.task_id).slice(0, 8))],
+      ["task", (m) => h("a", { href: `#/tasks/${enc(m.task_id)}` }, String(m.task_id).slice(0, 8))],
     ]));
   });
 
@@ -147,15 +147,15 @@
       ["enabled", (s) => (s.enabled ? "yes" : "no")],
       ["next fire", (s) => when(s.next_fire_at)],
       ["last fire", (s) => when(s.last_fire_at)],
-    ], (s) => go(`#/schedules/${s.id}`)));
+    ], (s) => go(`#/schedules/${enc(s.id)}`)));
   });
 
   route(/^\/schedules\/([^/]+)$/, async (main, id) => {
-    const fires = await api("GET", `/v1/schedules/${id}/fires?limit=100`);
+    const fires = await api("GET", `/v1/schedules/${enc(id)}/fires?limit=100`);
     main.append(h("h1", {}, "Fires"), table(fires.data, [
       ["tick", (f) => when(f.fire_at)],
       ["outcome", (f) => f.outcome],
-      ["task", (f) => (f.task_id ? h("a", { href: `#/tasks/${f.task_id}` }, f.task_id.slice(0, 8)) : "—")],
+      ["task", (f) => (f.task_id ? h("a", { href: `#/tasks/${enc(f.task_id)}` }, f.task_id.slice(0, 8)) : "—")],
     ]));
   });
 
@@ -165,14 +165,14 @@
       ["url", (w) => w.url],
       ["events", (w) => w.events.join(", ")],
       ["enabled", (w) => (w.enabled ? "yes" : `no: ${w.disabled_reason || ""}`)],
-    ], (w) => go(`#/webhooks/${w.id}`)));
+    ], (w) => go(`#/webhooks/${enc(w.id)}`)));
   });
 
   route(/^\/webhooks\/([^/]+)$/, async (main, id) => {
-    const deliveries = await api("GET", `/v1/webhooks/${id}/deliveries?limit=100`);
+    const deliveries = await api("GET", `/v1/webhooks/${enc(id)}/deliveries?limit=100`);
     const redeliver = (d) => async (ev) => {
       ev.stopPropagation();
-      await api("POST", `/v1/webhooks/${id}/deliveries/${d.id}/redeliver`, {});
+      await api("POST", `/v1/webhooks/${enc(id)}/deliveries/${enc(d.id)}/redeliver`, {});
       Errand.render();
     };
     main.append(h("h1", {}, "Deliveries"), table(deliveries.data, [
@@ -196,7 +196,7 @@
   });
 
   route(/^\/files\/(.+)$/, async (main, path) => {
-    const file = await api("GET", `/v1/files/${decodeURIComponent(path)}`);
+    const file = await api("GET", `/v1/files/${filePath(path)}`);
     main.append(h("h1", {}, file.path), h("pre", {}, file.content));
   });
 })();

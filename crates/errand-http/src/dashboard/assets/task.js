@@ -4,7 +4,7 @@
 "use strict";
 
 (() => {
-  const { api, stream, h, when, status, route, problem } = Errand;
+  const { api, stream, h, when, status, enc, route, problem } = Errand;
   const TERMINAL = new Set(["task.succeeded", "task.failed", "task.cancelled", "task.timed_out"]);
   const ACTIVE = new Set(["queued", "running", "input_required", "waiting"]);
 
@@ -12,14 +12,14 @@
     const u = task.usage;
     return h("table", { id: "task-summary" }, h("tbody", {},
       [["status", status(task.status)],
-       ["runner", h("a", { href: `#/runners/${task.runner}` }, task.runner)],
+       ["runner", h("a", { href: `#/runners/${enc(task.runner)}` }, task.runner)],
        ["model", task.model],
        ["made", when(task.created_at)],
        ["ended", when(task.finished_at)],
        ["attempts", `${task.attempts} of ${task.max_attempts}`],
        ["tokens", `${u.input_tokens ?? "—"} in, ${u.output_tokens ?? "—"} out${u.estimated ? " (estimated)" : ""}`],
        ["cost", u.cost_usd == null ? "—" : `$${u.cost_usd.toFixed(6)}`],
-       ["thread", task.thread_id ? h("a", { href: `#/threads/${task.thread_id}` }, task.thread_id) : "—"],
+       ["thread", task.thread_id ? h("a", { href: `#/threads/${enc(task.thread_id)}` }, task.thread_id) : "—"],
       ].map(([k, v]) => h("tr", {}, h("th", {}, k), h("td", {}, v)))));
   }
 
@@ -47,7 +47,7 @@
     };
     const parts = [];
     if (ACTIVE.has(task.status)) {
-      parts.push(h("button", { id: "cancel", on: { click: act(() => api("POST", `/v1/tasks/${task.id}/cancel`, {})) } }, "Cancel"));
+      parts.push(h("button", { id: "cancel", on: { click: act(() => api("POST", `/v1/tasks/${enc(task.id)}/cancel`, {})) } }, "Cancel"));
     }
     const q = task.input_request;
     if (task.status === "input_required" && q) {
@@ -55,7 +55,7 @@
       const send = () => {
         let value = answer.value;
         try { value = JSON.parse(value); } catch (_) { /* a plain-text answer */ }
-        return api("POST", `/v1/tasks/${task.id}/input`, { request_id: q.request_id, answer: value });
+        return api("POST", `/v1/tasks/${enc(task.id)}/input`, { request_id: q.request_id, answer: value });
       };
       parts.push(h("h2", {}, "It asks"), h("p", {}, q.question),
         q.schema ? h("pre", {}, JSON.stringify(q.schema, null, 2)) : null,
@@ -81,8 +81,8 @@
     const body = h("div");
     const reload = async () => {
       const [task, page] = await Promise.all([
-        api("GET", `/v1/tasks/${id}`),
-        api("GET", `/v1/tasks/${id}/steps?limit=100`),
+        api("GET", `/v1/tasks/${enc(id)}`),
+        api("GET", `/v1/tasks/${enc(id)}/steps?limit=100`),
       ]);
       body.replaceChildren(
         summary(task), actions(task, reload),
@@ -93,7 +93,7 @@
     main.append(h("h1", {}, `Task ${id}`), h("h2", {}, "Streamed text"), text, live, body);
     await reload();
     // The whole log from its start, then live until the task ends.
-    stream(`/v1/tasks/${id}/events`, (event) => {
+    stream(`/v1/tasks/${enc(id)}/events`, (event) => {
       // Each frame's data is the logged event: {seq, type, data, created_at}.
       const data = event.data.data || {};
       if (event.type === "message.delta") text.append(data.text || "");
