@@ -68,13 +68,13 @@ pub async fn forward_deltas(
             None => true,
             Some(None) => return Ok(pending),
             Some(Some(Delta::Text(text))) => {
-                partial.lock().map(|mut p| p.push_str(&text)).ok();
+                partial.push_text(&text);
                 pending.push_str(&text);
                 due.get_or_insert_with(|| Instant::now() + flush.every);
                 pending.len() >= flush.bytes
             }
             Some(Some(Delta::Reset)) => {
-                partial.lock().map(|mut p| p.clear()).ok();
+                partial.clear_text();
                 pending.clear();
                 due = None;
                 if std::mem::take(&mut logged) {
@@ -130,9 +130,9 @@ pub async fn log_progress(
 async fn drain(mut pieces: mpsc::Receiver<Delta>, partial: Partial) -> anyhow::Result<String> {
     while let Some(piece) = pieces.recv().await {
         match piece {
-            Delta::Text(text) => partial.lock().map(|mut p| p.push_str(&text)).ok(),
-            Delta::Reset => partial.lock().map(|mut p| p.clear()).ok(),
-        };
+            Delta::Text(text) => partial.push_text(&text),
+            Delta::Reset => partial.clear_text(),
+        }
     }
     Ok(String::new())
 }

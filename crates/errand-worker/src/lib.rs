@@ -9,6 +9,7 @@
 mod asking;
 mod attempt;
 mod backend;
+mod carry;
 mod claiming;
 mod delegating;
 mod deltas;

@@ -9,12 +9,14 @@ use serde_json::json;
 
 use super::Runtime;
 use super::attempt::AttemptResult;
+use super::carry::PendingStep;
 use super::patience::persist;
 use super::steps::Partial;
 use super::{asking, delegating};
 use errand_core::error::{ErrorCode, is_bad_data};
 use errand_core::events::{self, Notes, kind};
 use errand_core::metrics::Meters;
+use errand_core::tasks::journal::Recorded;
 use errand_core::tasks::lifecycle::{self, Outcome};
 use errand_core::tasks::model::{Task, TaskError, TaskStatus};
 use errand_core::tasks::queued::Queued;
@@ -66,6 +68,8 @@ pub async fn record(
     let recorded = match once(stopped).await {
         Err(e) if is_bad_data(&e) => {
             tracing::error!(error = %e, "the outcome cannot be stored; failing the task");
+            // The value may be the last model call's: its step is not journaled then.
+            partial.take_deferred();
             let error = TaskError::new(
                 ErrorCode::InternalError,
                 format!("the attempt's outcome cannot be stored: {e:#}"),
@@ -105,11 +109,27 @@ async fn record_once(
     let mut tx = rt.core.pool.begin().await?;
     // The common end's notifications go out after the commit (see `events::announce`).
     let mut notes = Notes::default();
+    // The last model call's step, when its commit was left to this transaction. Before a
+    // final answer's outcome only the step is written here: the update that ends the
+    // task charges its usage, and one append logs its events with the end's.
+    let deferred = partial.deferred();
+    let folded = matches!(stopped, Stopped::Finished(AttemptResult::Done(_)));
+    if let Some(step) = &deferred {
+        let recorded = match folded {
+            true => step.journal(&mut tx).await?,
+            false => step.write(&mut tx, &mut notes).await?,
+        };
+        if recorded == Recorded::NotOwned {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+    }
     let recorded = match stopped {
         Stopped::Finished(AttemptResult::Done(outcome)) => {
             let ended = Ended {
                 outcome: &outcome,
                 partial: None,
+                step: deferred.as_deref(),
                 later: Some(&mut notes),
             };
             finish_noted(&mut tx, &rt.core.meters, task, ended).await?
@@ -128,7 +148,7 @@ async fn record_once(
         Stopped::Interrupted => {
             // The model stream and pending tool calls were dropped with the attempt; keep
             // what the model had streamed so far.
-            let text = partial.lock().map(|p| p.clone()).unwrap_or_default();
+            let text = partial.text();
             let mut details = json!({"attempt": task.attempts, "partial_output": text});
             let successor: Option<uuid::Uuid> =
                 sqlx::query_scalar("SELECT superseded_by FROM tasks WHERE id = $1")
@@ -145,6 +165,7 @@ async fn record_once(
     };
     if recorded {
         tx.commit().await?;
+        partial.take_deferred();
         rt.core.announcer.announce(notes).await;
     } else {
         tx.rollback().await?;
@@ -165,6 +186,7 @@ pub async fn finish(
     let ended = Ended {
         outcome,
         partial,
+        step: None,
         later: None,
     };
     finish_noted(conn, meters, task, ended).await
@@ -176,6 +198,9 @@ pub async fn finish(
 pub struct Ended<'a> {
     pub outcome: &'a Outcome,
     pub partial: Option<&'a str>,
+    /// The final model call's step, journaled in this transaction: its usage and events
+    /// go with the end's.
+    pub step: Option<&'a PendingStep>,
     pub later: Option<&'a mut Notes>,
 }
 
@@ -189,17 +214,23 @@ pub async fn finish_noted(
     let Ended {
         outcome,
         partial,
+        step,
         later,
     } = ended;
     if task.parent_task_id.is_some() {
         // A child's parent is locked before the child (see `tasks::children`).
         children::lock_parent(conn, task.id).await?;
     }
-    let Some(finished) = lifecycle::finish(conn, task.id, task.attempts, outcome).await? else {
+    let events = step.map(PendingStep::events).unwrap_or_default();
+    let charge = step.map(|s| s.charge(events.len()));
+    let (id, attempt) = (task.id, task.attempts);
+    let Some(finished) = lifecycle::finish(conn, id, attempt, outcome, charge.as_ref()).await?
+    else {
         return Ok(false);
     };
     let done = finished.task;
-    ending::take_effect(conn, &done, partial, finished.seqs, later).await?;
+    let before: Vec<(&str, &serde_json::Value)> = events.iter().map(|(k, v)| (*k, v)).collect();
+    ending::take_effect(conn, &done, partial, finished.seqs, &before, later).await?;
     let project = meters.project_name(&mut *conn, task.project).await?;
     let ran = done
         .started_at

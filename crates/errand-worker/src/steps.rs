@@ -4,24 +4,21 @@
 
 use errand_core::metrics::ModelCall;
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 
 use chrono::Utc;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use tracing::Instrument;
 
+use super::carry::PendingStep;
 use super::patience::persist;
 use super::{Runtime, deltas};
-use errand_core::events::{self, Notes, Seqs, kind};
+use errand_core::events::Notes;
 use errand_core::llm::{Completion, CompletionRequest, LlmError, ModelProvider, StructuredOutput};
-use errand_core::tasks::journal::{self, MODEL_CALL, NewStep, Recorded, Step};
+use errand_core::tasks::journal::{self, MODEL_CALL, Recorded, Step};
 use errand_core::tasks::model::Task;
-use errand_core::tasks::store;
 
-/// Text streamed by the model call in flight; kept as the partial output when the task
-/// is cancelled mid-call.
-pub type Partial = Arc<Mutex<String>>;
+pub use super::carry::Partial;
 
 /// The attempt lost the task to a newer attempt: stop without writing anything more.
 #[derive(Debug, thiserror::Error)]
@@ -97,7 +94,7 @@ impl<'a> Run<'a> {
         provider: &dyn ModelProvider,
         request: &CompletionRequest,
     ) -> anyhow::Result<(Result<Completion, LlmError>, String)> {
-        self.partial.lock().map(|mut p| p.clear()).ok();
+        self.partial.clear_text();
         let (deltas, pieces) = mpsc::channel(errand_core::llm::DELTA_BUFFER);
         let forwarder = tokio::spawn(deltas::forward_deltas(
             self.sink(),
@@ -119,6 +116,7 @@ impl<'a> Run<'a> {
         request: &CompletionRequest,
         purpose: &str,
     ) -> anyhow::Result<Result<Completion, LlmError>> {
+        self.commit_deferred().await?;
         if let Some(response) = self.replay(MODEL_CALL)? {
             return Ok(Ok(completion_from_json(&response)));
         }
@@ -163,26 +161,56 @@ impl<'a> Run<'a> {
             .models
             .price(&self.task.model)
             .map(|p| completion.usage.cost(&p));
-        let step = NewStep {
+        let step = PendingStep {
             task_id: self.task.id,
             attempt: self.task.attempts,
             index: self.next_index,
-            kind: MODEL_CALL,
-            request: &request_summary,
-            response: &response,
-            usage: Some(&completion.usage),
+            request: request_summary,
+            response,
+            usage: completion.usage,
             cost_usd: cost,
             started_at,
+            tail,
+            text: completion.text.clone(),
+            tool_calls: completion.tool_calls.clone(),
         };
-        let recorded = persist("recording a model call", || {
-            self.commit_model_step(&step, &completion, &tail, cost)
+        self.next_index += 1;
+        if completion.tool_calls.is_empty() {
+            // Most likely the final answer: its step commits with the outcome (or before
+            // the next model call, when it needs a repair).
+            self.partial.defer(step);
+        } else {
+            self.commit_step(&step).await?;
+        }
+        Ok(Ok(completion))
+    }
+
+    /// Commits the step left for the outcome, when the run goes on instead.
+    async fn commit_deferred(&self) -> anyhow::Result<()> {
+        if let Some(step) = self.partial.deferred() {
+            self.commit_step(&step).await?;
+            self.partial.take_deferred();
+        }
+        Ok(())
+    }
+
+    /// A model call's step, usage and events, in a transaction of their own.
+    async fn commit_step(&self, step: &PendingStep) -> anyhow::Result<()> {
+        let recorded = persist("recording a model call", || async {
+            let mut tx = self.rt.core.pool.begin().await?;
+            let mut notes = Notes::default();
+            let recorded = step.write(&mut tx, &mut notes).await?;
+            if recorded == Recorded::Written {
+                tx.commit().await?;
+                self.rt.core.announcer.announce(notes).await;
+            }
+            Ok(recorded)
         })
         .await?;
         if recorded == Recorded::NotOwned {
             return Err(Superseded.into());
         }
-        self.next_index += 1;
-        Ok(Ok(completion))
+        Ok(())
     }
 
     /// The meters' record of a call made (a replayed one was counted when made).
@@ -229,43 +257,6 @@ impl<'a> Run<'a> {
             output_tokens: usage.output_tokens,
             cost_usd: cost,
         });
-    }
-
-    /// One model call's step, usage and events, in one transaction.
-    async fn commit_model_step(
-        &self,
-        step: &NewStep<'_>,
-        completion: &Completion,
-        tail: &str,
-        cost: Option<f64>,
-    ) -> anyhow::Result<Recorded> {
-        let mut tx = self.rt.core.pool.begin().await?;
-        let recorded = journal::record(&mut tx, step).await?;
-        if recorded != Recorded::Written {
-            return Ok(recorded);
-        }
-        let (id, attempt) = (self.task.id, self.task.attempts);
-        // The text not flushed yet, then the call's outcome, in one append.
-        let delta = json!({"text": tail});
-        let completed = json!({"text": completion.text, "tool_calls": completion.tool_calls});
-        let mut usage = serde_json::to_value(completion.usage)?;
-        usage["cost_usd"] = json!(cost);
-        let mut logged = Vec::with_capacity(3);
-        if !tail.is_empty() {
-            logged.push((kind::MESSAGE_DELTA, &delta));
-        }
-        logged.push((kind::MESSAGE_COMPLETED, &completed));
-        logged.push((kind::USAGE, &usage));
-        let usage = &completion.usage;
-        let reserved = store::add_usage(&mut tx, id, attempt, usage, cost, logged.len()).await?;
-        // The journal took the step, so the attempt owned the task a moment ago: when the
-        // usage found it gone, the events are still counted, as they always were.
-        let seqs = reserved.unwrap_or(Seqs::Counted(None));
-        let mut notes = Notes::default();
-        events::append_to(&mut tx, id, seqs, &logged, Some(&mut notes)).await?;
-        tx.commit().await?;
-        self.rt.core.announcer.announce(notes).await;
-        Ok(Recorded::Written)
     }
 }
 

@@ -4,7 +4,7 @@
 //! terminal event — in that order, so whoever is told of the end finds the thread and the
 //! parent up to date.
 
-use serde_json::json;
+use serde_json::{Value, json};
 use sqlx::PgConnection;
 
 use super::model::Task;
@@ -13,13 +13,16 @@ use crate::events::{self, Notes, Seqs, kind};
 
 /// Takes `done`'s end into effect, in the transaction that wrote it; `partial` is the text
 /// a cancelled model call had streamed; `seqs`: what the update that ended it reserved in
-/// its log (`lifecycle::finish` does), or counted here. With `later`, the log's
-/// notification is left for the caller to announce after its commit.
+/// its log (`lifecycle::finish` does), or counted here; `before`: events logged ahead of
+/// the output and the end in the same append (a final model call's, `lifecycle::Charge`).
+/// With `later`, the log's notification is left for the caller to announce after its
+/// commit.
 pub async fn take_effect(
     conn: &mut PgConnection,
     done: &Task,
     partial: Option<&str>,
     seqs: Seqs,
+    before: &[(&str, &Value)],
     later: Option<&mut Notes>,
 ) -> sqlx::Result<()> {
     transcript::append(conn, done, partial).await?;
@@ -27,7 +30,8 @@ pub async fn take_effect(
     let terminal = done.status.terminal_event().unwrap_or(kind::FAILED);
     let output = json!({"output": done.output});
     let end = json!({"task": done});
-    let mut logged = Vec::with_capacity(2);
+    let mut logged = Vec::with_capacity(before.len() + 2);
+    logged.extend_from_slice(before);
     if done.output.is_some() {
         logged.push((kind::OUTPUT, &output));
     }

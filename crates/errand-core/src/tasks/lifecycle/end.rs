@@ -8,6 +8,7 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::super::cancel::Cancelled;
+use crate::conversation::Usage;
 use crate::events::Seqs;
 use crate::projects::ProjectId;
 use crate::tasks::model::{Task, TaskError, TaskStatus};
@@ -22,6 +23,16 @@ pub struct Outcome {
     pub status: TaskStatus,
     pub output: Option<Value>,
     pub error: Option<TaskError>,
+}
+
+/// A model call's usage charged by the update that ends the task (the final call, whose
+/// step commits with the outcome), and how many of the call's events it reserves seqs for,
+/// ahead of the output's and the end's.
+#[derive(Debug, Clone, Copy)]
+pub struct Charge<'a> {
+    pub usage: &'a Usage,
+    pub cost_usd: Option<f64>,
+    pub events: usize,
 }
 
 /// A task `finish` ended, and the seqs it reserved in its log for the output (when it has
@@ -51,13 +62,28 @@ pub async fn finish(
     id: Uuid,
     attempt: i32,
     outcome: &Outcome,
+    charge: Option<&Charge<'_>>,
 ) -> sqlx::Result<Option<Finished>> {
+    let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    let usage = charge.map(|c| c.usage);
     let row = sqlx::query_as::<_, FinishedRow>(sqlx::AssertSqlSafe(format!(
         "UPDATE tasks SET
             status = CASE WHEN cancel_requested THEN 'cancelled' ELSE $3 END,
-            -- `task.output` (with an output) and the terminal event.
-            last_event_seq = last_event_seq
+            -- The charged call's events, `task.output` (with an output) and the terminal
+            -- event.
+            last_event_seq = last_event_seq + $6
                 + CASE WHEN cancel_requested OR $4::jsonb IS NULL THEN 1 ELSE 2 END,
+            input_tokens = CASE WHEN $7::int8 IS NULL THEN input_tokens
+                ELSE coalesce(input_tokens, 0) + $7 END,
+            cached_input_tokens = CASE WHEN $7::int8 IS NULL THEN cached_input_tokens
+                ELSE coalesce(cached_input_tokens, 0) + $8 END,
+            output_tokens = CASE WHEN $7::int8 IS NULL THEN output_tokens
+                ELSE coalesce(output_tokens, 0) + $9 END,
+            reasoning_tokens = CASE WHEN $7::int8 IS NULL THEN reasoning_tokens
+                ELSE coalesce(reasoning_tokens, 0) + $10 END,
+            usage_estimated = usage_estimated OR coalesce($11, false),
+            cost_usd = CASE WHEN $12::float8 IS NULL THEN cost_usd
+                ELSE coalesce(cost_usd, 0) + $12 END,
             output = CASE WHEN cancel_requested THEN NULL ELSE $4 END,
             error = CASE WHEN cancel_requested AND $3 <> 'cancelled'
                 THEN jsonb_build_object('code', 'cancelled',
@@ -78,6 +104,13 @@ pub async fn finish(
     .bind(outcome.status.as_str())
     .bind(&outcome.output)
     .bind(outcome.error.as_ref().map(Json))
+    .bind(charge.map_or(0, |c| i64::try_from(c.events).unwrap_or(i64::MAX)))
+    .bind(usage.map(|u| n(u.input_tokens)))
+    .bind(usage.map(|u| n(u.cached_input_tokens)))
+    .bind(usage.map(|u| n(u.output_tokens)))
+    .bind(usage.map(|u| n(u.reasoning_tokens)))
+    .bind(usage.map(|u| u.estimated))
+    .bind(charge.and_then(|c| c.cost_usd))
     .fetch_optional(conn)
     .await?;
     let Some(row) = row else {

@@ -19,7 +19,7 @@ mod end;
 mod pause;
 
 pub use claim::{Claimed, Pick, claim, unclaim};
-pub use end::{Outcome, cancel, finish, requeue};
+pub use end::{Charge, Outcome, cancel, finish, requeue};
 pub use pause::{resume_answered, suspend_for_children, suspend_for_input, wake_after_children};
 
 #[cfg(test)]
