@@ -181,6 +181,14 @@ async fn a_crafted_fragment_cannot_change_the_api_path() {
             .contains("runner_not_found: no runner named \"greeter/../../tasks\""),
         "the crafted name reached another path: {shown}"
     );
+    // `.` and `..` would be resolved away by the URL parser: never sent.
+    page.eval("location.hash = '/webhooks/%2e%2e'; true").await;
+    wait(
+        &mut page,
+        "the refusal of a dot name",
+        "document.querySelector('#main')?.innerText.includes('no such name ..')",
+    )
+    .await;
 }
 
 /// The dashboard's and `/metrics`'s paths answer other methods and unknown files in

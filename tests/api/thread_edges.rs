@@ -268,3 +268,47 @@ async fn a_thread_s_backlog_waits_its_turn_and_holds_up_nothing_else() {
         assert_eq!(app.task(id).await["status"], "cancelled", "{id}");
     }
 }
+
+/// Submissions racing on one thread run in the order the thread accepted them (its log's
+/// `task.queued` order), not in the order their ids happened to be drawn.
+#[tokio::test]
+async fn racing_submissions_run_in_the_order_the_thread_took_them() {
+    let app = crate::helpers::spawn_app().await;
+    app.create_runner(json!({"name": "head", "model": "mock",
+        "model_settings": {"mock": {"text": "slow", "delay_ms": 1000}}}))
+        .await;
+    app.create_runner(json!({"name": "quick", "model": "mock",
+        "model_settings": {"mock": {"text": "quick"}}}))
+        .await;
+    let thread: Value = app
+        .post("/v1/threads", &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let thread = thread["id"].as_str().unwrap().to_owned();
+    let head = app
+        .submit("head", json!({"arguments": {}, "thread": thread}))
+        .await;
+    app.wait_for_status(head["id"].as_str().unwrap(), "running")
+        .await;
+    let racing = (0..16).map(|_| app.submit("quick", json!({"arguments": {}, "thread": thread})));
+    let racing: Vec<Value> = futures::future::join_all(racing).await;
+    for task in &racing {
+        app.wait_for_status(task["id"].as_str().unwrap(), "succeeded")
+            .await;
+    }
+    let log = app
+        .get_json(&format!("/v1/threads/{thread}/events?limit=1000"))
+        .await;
+    let order = |kind: &str| -> Vec<String> {
+        log["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["type"] == kind)
+            .map(|e| e["task_id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(order("task.queued"), order("task.started"), "{log}");
+}

@@ -52,16 +52,17 @@ pub struct OnThread {
     pub busy: bool,
 }
 
-/// The thread the task goes on, ready for it: its active tasks handled as the strategy
-/// says. Errors: the thread is missing (404), or busy with `reject` (409).
+/// The new task's id and the thread it goes on, ready for it: its active tasks handled as
+/// the strategy says. The id is drawn under the thread's submission lock: a thread runs its
+/// tasks in id order, which is then the order the submissions were accepted in. Errors:
+/// the thread is missing (404), or busy with `reject` (409).
 pub async fn take(
     conn: &mut PgConnection,
     project: ProjectId,
     body: &CreateTask,
-    successor: Uuid,
-) -> Result<Option<OnThread>, SubmitError> {
+) -> Result<(Uuid, Option<OnThread>), SubmitError> {
     let Some(name) = body.thread.as_deref() else {
-        return Ok(None);
+        return Ok((Uuid::now_v7(), None));
     };
     let create = body.if_not_exists == Some(IfNotExists::Create) && !looks_like_id(name);
     let mut tries = 0;
@@ -81,14 +82,15 @@ pub async fn take(
             return Err(SubmitError::ThreadNotFound(name.to_owned()));
         }
     };
+    let successor = Uuid::now_v7();
     let active = store::active_tasks(&mut *conn, thread.id).await?;
     let on = OnThread {
         id: thread.id,
         busy: !active.is_empty(),
     };
     let discard = match body.multitask_strategy.unwrap_or_default() {
-        _ if active.is_empty() => return Ok(Some(on)),
-        MultitaskStrategy::Enqueue => return Ok(Some(on)),
+        _ if active.is_empty() => return Ok((successor, Some(on))),
+        MultitaskStrategy::Enqueue => return Ok((successor, Some(on))),
         MultitaskStrategy::Reject => {
             let (task, status) = &active[0];
             return Err(SubmitError::ThreadBusy {
@@ -105,7 +107,7 @@ pub async fn take(
     for (task, _) in active {
         cancel::supersede(conn, project, task, discard, successor).await?;
     }
-    Ok(Some(on))
+    Ok((successor, Some(on)))
 }
 
 /// The thread named by id or key, created when missing if `create`.

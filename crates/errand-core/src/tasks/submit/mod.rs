@@ -275,9 +275,8 @@ impl Submitter<'_> {
             )
         });
         let run_after = start.delay(&runner);
-        // The first task's id, named by the tasks an `interrupt`/`rollback` supersedes.
-        let first_id = uuid::Uuid::now_v7();
-        let thread = threading::take(&mut *tx, self.project, &body, first_id).await?;
+        // The first task's id (named by the tasks an `interrupt`/`rollback` supersedes).
+        let (first_id, thread) = threading::take(&mut *tx, self.project, &body).await?;
         let input_timeout = body
             .input_timeout_seconds
             .map_or(runner.input_timeout_seconds, |s| s as i32);

@@ -81,13 +81,20 @@ const Errand = (() => {
 
   const when = (t) => (t ? new Date(t).toLocaleString() : "—");
   const status = (s) => h("span.status." + s, {}, s);
-  const enc = encodeURIComponent;
-  // A stored file's path for the API: each segment encoded. A `.` or `..` segment would be
-  // resolved away by the URL parser (even as `%2E`), so none is sent.
+  // One path segment from a name. `.` and `..` would be resolved away by the URL parser
+  // (even as `%2E`), moving the request to another path: none is sent.
+  const enc = (name) => {
+    const text = String(name);
+    if (text === "." || text === "..") throw new Error(`no such name ${text}`);
+    return encodeURIComponent(text);
+  };
+  // A stored file's path for the API: each segment encoded as `enc` does.
   const filePath = (path) => {
-    const segments = path.split("/");
-    if (segments.some((s) => s === "." || s === "..")) throw new Error(`no file ${path}`);
-    return segments.map(enc).join("/");
+    try {
+      return path.split("/").map(enc).join("/");
+    } catch {
+      throw new Error(`no file ${path}`);
+    }
   };
 
   // A table: columns are [heading, row => cell]; `open` makes rows links.
