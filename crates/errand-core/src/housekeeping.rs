@@ -47,8 +47,13 @@ const OLD_EVENTS: &str = "DELETE FROM task_events WHERE (task_id, seq) IN (
 const OLD_STEPS: &str = "DELETE FROM task_steps WHERE (task_id, index) IN (
     SELECT s.task_id, s.index FROM tasks t JOIN task_steps s ON s.task_id = t.id
     WHERE t.finished_at < now() - make_interval(days => $1) LIMIT $2)";
-const OLD_TASKS: &str = "DELETE FROM tasks WHERE id IN (
-    SELECT id FROM tasks WHERE finished_at < now() - make_interval(days => $1) LIMIT $2)";
+/// A task goes with whatever of its log and journal is left (no foreign key cascades them:
+/// a task past its time since the two sweeps above still takes its rows with it).
+const OLD_TASKS: &str = "WITH doomed AS (
+        SELECT id FROM tasks WHERE finished_at < now() - make_interval(days => $1) LIMIT $2),
+    events AS (DELETE FROM task_events WHERE task_id IN (SELECT id FROM doomed)),
+    steps AS (DELETE FROM task_steps WHERE task_id IN (SELECT id FROM doomed))
+    DELETE FROM tasks WHERE id IN (SELECT id FROM doomed)";
 const OLD_KEYS: &str = "UPDATE tasks SET idempotency_key = NULL WHERE id IN (
     SELECT id FROM tasks WHERE idempotency_key IS NOT NULL
     AND created_at < now() - make_interval(hours => $1) LIMIT $2)";
