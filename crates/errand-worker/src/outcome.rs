@@ -230,7 +230,17 @@ pub async fn finish_noted(
     };
     let done = finished.task;
     let before: Vec<(&str, &serde_json::Value)> = events.iter().map(|(k, v)| (*k, v)).collect();
-    ending::take_effect(conn, &done, partial, finished.seqs, &before, later).await?;
+    let children = finished.active_children;
+    ending::take_effect(
+        conn,
+        &done,
+        partial,
+        finished.seqs,
+        &before,
+        later,
+        children,
+    )
+    .await?;
     let project = meters.project_name(&mut *conn, task.project).await?;
     let ran = done
         .started_at

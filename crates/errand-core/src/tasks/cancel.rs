@@ -56,7 +56,7 @@ async fn cancel_as(
     let cancelled = lifecycle::cancel(conn, project, id, discard, successor).await?;
     match &cancelled {
         Cancelled::Now(task) => {
-            ending::take_effect(conn, task, None, Seqs::Counted(None), &[], None).await?
+            ending::take_effect(conn, task, None, Seqs::Counted(None), &[], None, true).await?
         }
         // Reaches the running attempt at once, in whichever process runs it.
         Cancelled::Requested(task) => queue::announce_cancel(conn, task.id).await?,

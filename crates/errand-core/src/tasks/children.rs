@@ -94,15 +94,23 @@ pub async fn active(db: impl sqlx::PgExecutor<'_>, parent: Uuid) -> sqlx::Result
     .await
 }
 
-/// What a task's end means for its family, in the transaction that ends it: its active
-/// children are cancelled, and — for a child — its result goes to the parent's journal as
-/// the result of the call that started it, and a parent with no active child left is
-/// queued to go on.
-pub async fn on_end(conn: &mut PgConnection, done: &Task) -> sqlx::Result<()> {
+// What a task's end means for its family, in the transaction that ends it
+// (`ending::take_effect`): its active children are cancelled (`cancel_active`, skipped when
+// the update that ended it found none), and — for a child — its result goes to the
+// parent's journal as the result of the call that started it, and a parent with no active
+// child left is queued to go on (`deliver_to_parent`).
+
+/// Cancels the ended task's active children.
+pub async fn cancel_active(conn: &mut PgConnection, done: &Task) -> sqlx::Result<()> {
     for child in active(&mut *conn, done.id).await? {
         // Boxed: cancelling a child ends it, which comes back here for its own children.
         Box::pin(cancel::cancel(conn, done.project, child, false)).await?;
     }
+    Ok(())
+}
+
+/// For a child: its result goes to its parent.
+pub async fn deliver_to_parent(conn: &mut PgConnection, done: &Task) -> sqlx::Result<()> {
     if done.parent_task_id.is_some() {
         deliver(conn, done).await?;
     }

@@ -16,7 +16,8 @@ use crate::events::{self, Notes, Seqs, kind};
 /// its log (`lifecycle::finish` does), or counted here; `before`: events logged ahead of
 /// the output and the end in the same append (a final model call's, `lifecycle::Charge`).
 /// With `later`, the log's notification is left for the caller to announce after its
-/// commit.
+/// commit. `children`: whether it may have active child tasks (`false` when the update
+/// that ended it found none: no lookup).
 pub async fn take_effect(
     conn: &mut PgConnection,
     done: &Task,
@@ -24,9 +25,13 @@ pub async fn take_effect(
     seqs: Seqs,
     before: &[(&str, &Value)],
     later: Option<&mut Notes>,
+    children: bool,
 ) -> sqlx::Result<()> {
     transcript::append(conn, done, partial).await?;
-    children::on_end(conn, done).await?;
+    if children {
+        children::cancel_active(conn, done).await?;
+    }
+    children::deliver_to_parent(conn, done).await?;
     let terminal = done.status.terminal_event().unwrap_or(kind::FAILED);
     let output = json!({"output": done.output});
     let end = json!({"task": done});

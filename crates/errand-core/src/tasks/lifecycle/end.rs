@@ -40,6 +40,8 @@ pub struct Charge<'a> {
 pub struct Finished {
     pub task: Task,
     pub seqs: Seqs,
+    /// Whether it has child tasks still active (then its end cancels them).
+    pub active_children: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -48,6 +50,7 @@ struct FinishedRow {
     task: TaskRow,
     reserved_seq: i64,
     reserved_thread: Option<Uuid>,
+    active_children: bool,
 }
 
 /// Ends the task if `attempt` still owns it; `None` means a newer attempt does (or the
@@ -97,7 +100,9 @@ pub async fn finish(
             finished_at = now(), updated_at = now(), input_deadline = NULL
          WHERE id = $1 AND attempts = $2 AND status IN {ACTIVE}
          RETURNING {COLUMNS}, last_event_seq AS reserved_seq,
-            CASE WHEN thread_discard THEN NULL ELSE thread_id END AS reserved_thread"
+            CASE WHEN thread_discard THEN NULL ELSE thread_id END AS reserved_thread,
+            EXISTS (SELECT 1 FROM tasks c WHERE c.parent_task_id = tasks.id
+                    AND c.status IN {ACTIVE}) AS active_children"
     )))
     .bind(id)
     .bind(attempt)
@@ -122,6 +127,7 @@ pub async fn finish(
             last: row.reserved_seq,
             thread: row.reserved_thread,
         },
+        active_children: row.active_children,
     }))
 }
 
