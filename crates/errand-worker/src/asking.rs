@@ -5,7 +5,8 @@
 use errand_core::metrics::Meters;
 use serde_json::json;
 
-use super::outcome::{failed, finish};
+use super::finishing::finish;
+use super::outcome::failed;
 use errand_core::error::ErrorCode;
 use errand_core::events::{self, kind};
 use errand_core::tasks::model::{InputRequest, Task, TaskError, TaskStatus};

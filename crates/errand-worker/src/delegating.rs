@@ -7,7 +7,8 @@ use errand_core::metrics::Meters;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::outcome::{failed, finish};
+use super::finishing::finish;
+use super::outcome::failed;
 use super::steps::Run;
 use errand_core::conversation::ToolCall;
 use errand_core::error::{ErrorCode, Violation};

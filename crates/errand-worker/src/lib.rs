@@ -13,6 +13,7 @@ mod carry;
 mod claiming;
 mod delegating;
 mod deltas;
+mod finishing;
 
 mod lease;
 pub mod oneshot;

@@ -138,7 +138,28 @@ impl<'a> Run<'a> {
                 return Ok(Err(e));
             }
         };
-        let request_summary = json!({
+        let step = self.pending_step(request, purpose, &completion, started_at, tail);
+        self.next_index += 1;
+        if completion.tool_calls.is_empty() {
+            // Most likely the final answer: its step commits with the outcome (or before
+            // the next model call, when it needs a repair).
+            self.partial.defer(step);
+        } else {
+            self.commit_step(&step).await?;
+        }
+        Ok(Ok(completion))
+    }
+
+    /// The step a call made: what was asked (a summary), what came back, its usage and cost.
+    fn pending_step(
+        &self,
+        request: &CompletionRequest,
+        purpose: &str,
+        completion: &Completion,
+        started_at: chrono::DateTime<Utc>,
+        tail: String,
+    ) -> PendingStep {
+        let summary = json!({
             "model": self.task.model,
             "purpose": purpose,
             "messages": request.messages.len(),
@@ -155,34 +176,20 @@ impl<'a> Run<'a> {
             // The server ignored the tools sent (why Errand thinks so), when it did.
             "tools_ignored": completion.tools_ignored,
         });
-        let cost = self
-            .rt
-            .core
-            .models
-            .price(&self.task.model)
-            .map(|p| completion.usage.cost(&p));
-        let step = PendingStep {
+        let price = self.rt.core.models.price(&self.task.model);
+        PendingStep {
             task_id: self.task.id,
             attempt: self.task.attempts,
             index: self.next_index,
-            request: request_summary,
+            request: summary,
             response,
             usage: completion.usage,
-            cost_usd: cost,
+            cost_usd: price.map(|p| completion.usage.cost(&p)),
             started_at,
             tail,
             text: completion.text.clone(),
             tool_calls: completion.tool_calls.clone(),
-        };
-        self.next_index += 1;
-        if completion.tool_calls.is_empty() {
-            // Most likely the final answer: its step commits with the outcome (or before
-            // the next model call, when it needs a repair).
-            self.partial.defer(step);
-        } else {
-            self.commit_step(&step).await?;
         }
-        Ok(Ok(completion))
     }
 
     /// Commits the step left for the outcome, when the run goes on instead.

@@ -69,7 +69,38 @@ pub async fn finish(
 ) -> sqlx::Result<Option<Finished>> {
     let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
     let usage = charge.map(|c| c.usage);
-    let row = sqlx::query_as::<_, FinishedRow>(sqlx::AssertSqlSafe(format!(
+    let row = sqlx::query_as::<_, FinishedRow>(sqlx::AssertSqlSafe(finish_sql()))
+        .bind(id)
+        .bind(attempt)
+        .bind(outcome.status.as_str())
+        .bind(&outcome.output)
+        .bind(outcome.error.as_ref().map(Json))
+        .bind(charge.map_or(0, |c| i64::try_from(c.events).unwrap_or(i64::MAX)))
+        .bind(usage.map(|u| n(u.input_tokens)))
+        .bind(usage.map(|u| n(u.cached_input_tokens)))
+        .bind(usage.map(|u| n(u.output_tokens)))
+        .bind(usage.map(|u| n(u.reasoning_tokens)))
+        .bind(usage.map(|u| u.estimated))
+        .bind(charge.and_then(|c| c.cost_usd))
+        .fetch_optional(conn)
+        .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    Ok(Some(Finished {
+        task: Task::try_from(row.task)?,
+        seqs: Seqs::Reserved {
+            last: row.reserved_seq,
+            thread: row.reserved_thread,
+        },
+        active_children: row.active_children,
+    }))
+}
+
+/// `finish`'s statement: the outcome (a pending cancel wins), the charged call's usage, the
+/// seqs reserved for the events the caller appends, and whether active children remain.
+fn finish_sql() -> String {
+    format!(
         "UPDATE tasks SET
             status = CASE WHEN cancel_requested THEN 'cancelled' ELSE $3 END,
             -- The charged call's events, `task.output` (with an output) and the terminal
@@ -103,32 +134,7 @@ pub async fn finish(
             CASE WHEN thread_discard THEN NULL ELSE thread_id END AS reserved_thread,
             EXISTS (SELECT 1 FROM tasks c WHERE c.parent_task_id = tasks.id
                     AND c.status IN {ACTIVE}) AS active_children"
-    )))
-    .bind(id)
-    .bind(attempt)
-    .bind(outcome.status.as_str())
-    .bind(&outcome.output)
-    .bind(outcome.error.as_ref().map(Json))
-    .bind(charge.map_or(0, |c| i64::try_from(c.events).unwrap_or(i64::MAX)))
-    .bind(usage.map(|u| n(u.input_tokens)))
-    .bind(usage.map(|u| n(u.cached_input_tokens)))
-    .bind(usage.map(|u| n(u.output_tokens)))
-    .bind(usage.map(|u| n(u.reasoning_tokens)))
-    .bind(usage.map(|u| u.estimated))
-    .bind(charge.and_then(|c| c.cost_usd))
-    .fetch_optional(conn)
-    .await?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    Ok(Some(Finished {
-        task: Task::try_from(row.task)?,
-        seqs: Seqs::Reserved {
-            last: row.reserved_seq,
-            thread: row.reserved_thread,
-        },
-        active_children: row.active_children,
-    }))
+    )
 }
 
 /// Puts a running task back in the queue after a retryable failure (fenced like `finish`).
