@@ -20,9 +20,9 @@ pub async fn run(
     base: &str,
     backlog: usize,
 ) -> anyhow::Result<()> {
-    super::create_runner(client, base, "bench-other").await?;
-    super::create_runner(client, base, "bench-behind").await?;
-    super::create_runner_from(
+    super::setup::create_runner(client, base, "bench-other").await?;
+    super::setup::create_runner(client, base, "bench-behind").await?;
+    super::setup::create_runner_from(
         client,
         base,
         &json!({"name": "bench-holds", "model": "mock", "toolkits": ["ask_human"],
@@ -33,7 +33,7 @@ pub async fn run(
     )
     .await?;
     let quiet = pickups(client, pool, base).await?;
-    let thread = super::create_thread(client, base).await?;
+    let thread = super::setup::create_thread(client, base).await?;
     let holder = submit(client, base, "bench-holds", json!({"thread": thread})).await?;
     wait_for(client, base, &holder, "input_required").await?;
     let queued: Vec<anyhow::Result<String>> = stream::iter(0..backlog)

@@ -45,7 +45,7 @@ async fn one_level(
 ) -> anyhow::Result<()> {
     let client = super::client(api.key.as_deref())?;
     let runner = format!("fanout_{}", Uuid::now_v7().simple());
-    super::create_runner(&client, &api.base, &runner).await?;
+    super::setup::create_runner(&client, &api.base, &runner).await?;
     // No worker runs here: the task stays queued and only the appended events flow.
     let task: serde_json::Value = client
         .post(format!("{}/v1/runners/{runner}/tasks", api.base))

@@ -16,6 +16,7 @@
 mod auth;
 mod backlog;
 mod fanout;
+mod setup;
 mod stats;
 mod tasks;
 mod threads;
@@ -25,7 +26,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use serde_json::{Value, json};
 use sqlx::PgPool;
 
 use errand_core::db::{self, LocalPostgres};
@@ -366,49 +366,4 @@ impl Drop for Errand {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// Registers the benchmark's `mock` runner.
-pub async fn create_runner(client: &reqwest::Client, base: &str, name: &str) -> anyhow::Result<()> {
-    let body: Value = json!({
-        "name": name,
-        "title": "Bench",
-        "description": "Answers at once",
-        "input_schema": {"type": "object"},
-        "model": "mock",
-        "model_settings": {"mock": {"text": "ok"}}
-    });
-    create_runner_from(client, base, &body).await
-}
-
-/// Creates an empty thread; its id.
-pub async fn create_thread(client: &reqwest::Client, base: &str) -> anyhow::Result<String> {
-    let thread: Value = client
-        .post(format!("{base}/v1/threads"))
-        .json(&json!({}))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    Ok(thread["id"].as_str().unwrap_or_default().to_owned())
-}
-
-/// Creates the runner `body` describes.
-pub async fn create_runner_from(
-    client: &reqwest::Client,
-    base: &str,
-    body: &Value,
-) -> anyhow::Result<()> {
-    let res = client
-        .post(format!("{base}/v1/runners"))
-        .json(body)
-        .send()
-        .await?;
-    anyhow::ensure!(
-        res.status().is_success(),
-        "cannot create the runner: {}",
-        res.status()
-    );
-    Ok(())
 }

@@ -82,7 +82,7 @@ pub async fn run(
     shape: Shape,
 ) -> anyhow::Result<()> {
     let runner = format!("bench_{}", Uuid::now_v7().simple());
-    super::create_runner_from(client, base, &shape.runner(&runner)).await?;
+    super::setup::create_runner_from(client, base, &shape.runner(&runner)).await?;
     let submit = Submit {
         client: client.clone(),
         base: base.to_owned(),
@@ -137,7 +137,7 @@ impl Submit {
     async fn once(&self) -> anyhow::Result<Uuid> {
         let mut body = json!({"arguments": {}});
         if self.shape == Shape::Thread {
-            body["thread"] = json!(super::create_thread(&self.client, &self.base).await?);
+            body["thread"] = json!(super::setup::create_thread(&self.client, &self.base).await?);
         }
         let res = self.client.post(&self.url).json(&body).send().await?;
         let status = res.status();

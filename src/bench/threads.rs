@@ -20,8 +20,8 @@ pub async fn run(
     base: &str,
     turns: usize,
 ) -> anyhow::Result<()> {
-    super::create_runner(client, base, "bench-turn").await?;
-    let thread = super::create_thread(client, base).await?;
+    super::setup::create_runner(client, base, "bench-turn").await?;
+    let thread = super::setup::create_thread(client, base).await?;
     let mut last = String::new();
     for _ in 0..turns {
         let task: Value = client
@@ -81,8 +81,8 @@ pub async fn long_thread(
     base: &str,
     messages: usize,
 ) -> anyhow::Result<()> {
-    super::create_runner(client, base, "bench-long").await?;
-    let thread = super::create_thread(client, base).await?;
+    super::setup::create_runner(client, base, "bench-long").await?;
+    let thread = super::setup::create_thread(client, base).await?;
     // Exchanges of a user message and a reply, as tasks on the thread leave them.
     let count = i32::try_from(messages).unwrap_or(i32::MAX);
     sqlx::query(

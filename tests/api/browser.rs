@@ -13,7 +13,7 @@ use crate::helpers::{spawn, test_settings};
 
 pub const CANDIDATES: &[&str] = &["chromium", "chromium-browser", "google-chrome"];
 
-pub fn chromium() -> Option<&'static str> {
+fn chromium() -> Option<&'static str> {
     CANDIDATES.iter().copied().find(|name| {
         Command::new(name)
             .arg("--version")
@@ -22,6 +22,24 @@ pub fn chromium() -> Option<&'static str> {
             .status()
             .is_ok_and(|s| s.success())
     })
+}
+
+/// Chromium for the test `what`, or `None` with a `SKIPPED` line when this machine has none.
+/// CI installs Chromium: a missing browser there is a broken set-up, not a skip (it fails).
+pub fn chromium_or_skip(what: &str) -> Option<&'static str> {
+    let found = chromium();
+    if found.is_none() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI is set but Chromium is missing: .ci/run installs the Debian package `chromium`"
+        );
+        // Written past the test harness's capture, so the skip shows in every run.
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "SKIPPED {what}: no Chromium here (install the Debian package `chromium`; .ci/run does)"
+        );
+    }
+    found
 }
 
 /// Flags for a headless Chromium on this machine (no sandbox as root, no background
@@ -60,18 +78,8 @@ es.onerror = () => {{ if (es.readyState === EventSource.CLOSED) report({{error: 
 
 #[tokio::test]
 async fn headless_chromium_follows_a_task_with_event_source() {
-    let Some(browser) = chromium() else {
-        // CI installs Chromium: a missing browser there is a broken set-up, not a skip.
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI is set but Chromium is missing: .ci/run installs the Debian package `chromium`"
-        );
-        // Written past the test harness's capture, so the skip shows in every run.
-        let _ = writeln!(
-            std::io::stderr().lock(),
-            "SKIPPED headless_chromium_follows_a_task_with_event_source: no Chromium here \
-             (install the Debian package `chromium`; .ci/run does)"
-        );
+    let Some(browser) = chromium_or_skip("headless_chromium_follows_a_task_with_event_source")
+    else {
         return;
     };
 
@@ -198,15 +206,7 @@ async fn the_docs_page_is_served_whole_from_the_binary_and_renders_offline() {
     assert!(init.contains("\"url\": \"/openapi.json\""), "{init}");
     assert!(init.contains("\"validatorUrl\": \"none\""), "{init}");
 
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI is set but Chromium is missing"
-        );
-        let _ = writeln!(
-            std::io::stderr().lock(),
-            "SKIPPED the docs page render: no Chromium here"
-        );
+    let Some(browser) = chromium_or_skip("the docs page render") else {
         return;
     };
     let profile = std::env::temp_dir().join(format!("errand-chromium-{}", uuid::Uuid::now_v7()));

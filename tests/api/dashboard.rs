@@ -2,12 +2,11 @@
 //! with the page's own form, follows the model's text as it streams and the task's end on
 //! the task page, and the overview counts it. The screenshot it takes is the README's.
 
-use std::io::Write;
 use std::time::Duration;
 
 use serde_json::json;
 
-use crate::browser::{HEADLESS, chromium};
+use crate::browser::{HEADLESS, chromium_or_skip};
 use crate::cdp::Browser;
 use crate::helpers::{TestApp, spawn_app};
 use crate::keys::make_key;
@@ -28,16 +27,9 @@ async fn wait(page: &mut Browser, what: &str, expression: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_task_submitted_in_the_dashboard_streams_its_text_and_ends() {
-    let Some(binary) = chromium() else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI is set but Chromium is missing: .ci/run installs the Debian package `chromium`"
-        );
-        let _ = writeln!(
-            std::io::stderr().lock(),
-            "SKIPPED a_task_submitted_in_the_dashboard_streams_its_text_and_ends: no Chromium \
-             here (install the Debian package `chromium`; .ci/run does)"
-        );
+    let Some(binary) =
+        chromium_or_skip("a_task_submitted_in_the_dashboard_streams_its_text_and_ends")
+    else {
         return;
     };
     let app = spawn_app().await;
@@ -106,11 +98,7 @@ async fn a_task_submitted_in_the_dashboard_streams_its_text_and_ends() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_keys_the_dashboard_asks_for_one_and_uses_it() {
-    let Some(binary) = chromium() else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI is set but Chromium is missing"
-        );
+    let Some(binary) = chromium_or_skip("with_keys_the_dashboard_asks_for_one_and_uses_it") else {
         return;
     };
     let app = spawn_app().await;
@@ -141,16 +129,12 @@ async fn with_keys_the_dashboard_asks_for_one_and_uses_it() {
     assert_eq!(stored, 0);
 }
 
-/// Names from the fragment are encoded again for each API path: a crafted link can make
-/// the page ask for nothing but what it shows (an outsider's `#/files/..%2F..` reached
-/// `/v1/tasks`). Every page's requests are recorded by what the page then shows.
+/// Names from the fragment are encoded again for each API path: a crafted link cannot
+/// make the page ask for another path (an outsider's `#/files/..%2F..` reached
+/// `/v1/tasks`). What the page shows tells which path it asked for.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crafted_fragment_cannot_change_the_api_path() {
-    let Some(binary) = chromium() else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI is set but Chromium is missing"
-        );
+    let Some(binary) = chromium_or_skip("a_crafted_fragment_cannot_change_the_api_path") else {
         return;
     };
     let app = spawn_app().await;

@@ -13,8 +13,9 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use super::Runtime;
+use super::carry::Partial;
 use super::opening;
-use super::steps::{Partial, Run, Superseded};
+use super::steps::{Run, Superseded};
 use errand_core::conversation::{ChatMessage, ToolCall};
 use errand_core::error::{ErrorCode, Violation};
 use errand_core::llm::{Completion, CompletionRequest, LlmError, ModelProvider, ResponseFormat};

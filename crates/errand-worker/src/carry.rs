@@ -17,6 +17,7 @@ use errand_core::tasks::journal::{self, MODEL_CALL, NewStep, Recorded};
 use errand_core::tasks::lifecycle::Charge;
 use errand_core::tasks::store;
 
+/// Shared by an attempt and the recording of its outcome (see the module's comment).
 #[derive(Clone, Default)]
 pub struct Partial {
     text: Arc<Mutex<String>>,
@@ -46,9 +47,9 @@ impl Partial {
         self.step.lock().ok().and_then(|s| s.clone())
     }
 
-    /// Takes the step left uncommitted (once it is written, or when it cannot be).
-    pub fn take_deferred(&self) -> Option<Arc<PendingStep>> {
-        self.step.lock().ok().and_then(|mut s| s.take())
+    /// Forgets the step left uncommitted (once it is written, or when it cannot be).
+    pub fn clear_deferred(&self) {
+        self.step.lock().map(|mut s| *s = None).ok();
     }
 }
 

@@ -10,8 +10,8 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use uuid::Uuid;
 
+use super::carry::Partial;
 use super::patience::persist;
-use super::steps::Partial;
 use errand_core::config::EventSettings;
 use errand_core::db;
 use errand_core::events::{self, Announcer, Notes, Seqs, kind};

@@ -9,9 +9,9 @@ use serde_json::json;
 
 use super::Runtime;
 use super::attempt::AttemptResult;
+use super::carry::Partial;
 use super::finishing::{Ended, finish, finish_noted};
 use super::patience::persist;
-use super::steps::Partial;
 use super::{asking, delegating};
 use errand_core::error::{ErrorCode, is_bad_data};
 use errand_core::events::{self, Notes, kind};
@@ -68,7 +68,7 @@ pub async fn record(
         Err(e) if is_bad_data(&e) => {
             tracing::error!(error = %e, "the outcome cannot be stored; failing the task");
             // The value may be the last model call's: its step is not journaled then.
-            partial.take_deferred();
+            partial.clear_deferred();
             let error = TaskError::new(
                 ErrorCode::InternalError,
                 format!("the attempt's outcome cannot be stored: {e:#}"),
@@ -164,7 +164,7 @@ async fn record_once(
     };
     if recorded {
         tx.commit().await?;
-        partial.take_deferred();
+        partial.clear_deferred();
         rt.core.announcer.announce(notes).await;
     } else {
         tx.rollback().await?;

@@ -10,15 +10,13 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use tracing::Instrument;
 
-use super::carry::PendingStep;
+use super::carry::{Partial, PendingStep};
 use super::patience::persist;
 use super::{Runtime, deltas};
 use errand_core::events::Notes;
 use errand_core::llm::{Completion, CompletionRequest, LlmError, ModelProvider, StructuredOutput};
 use errand_core::tasks::journal::{self, MODEL_CALL, Recorded, Step};
 use errand_core::tasks::model::Task;
-
-pub use super::carry::Partial;
 
 /// The attempt lost the task to a newer attempt: stop without writing anything more.
 #[derive(Debug, thiserror::Error)]
@@ -196,7 +194,7 @@ impl<'a> Run<'a> {
     async fn commit_deferred(&self) -> anyhow::Result<()> {
         if let Some(step) = self.partial.deferred() {
             self.commit_step(&step).await?;
-            self.partial.take_deferred();
+            self.partial.clear_deferred();
         }
         Ok(())
     }

@@ -15,9 +15,9 @@ use tokio::time::Instant;
 
 use super::Runtime;
 use super::attempt::{self, AttemptResult};
+use super::carry::Partial;
 use super::outcome::{self, Stopped, failed};
 use super::signals::Watch;
-use super::steps::Partial;
 use errand_core::error::{ErrorCode, is_bad_data};
 use errand_core::tasks::model::{Task, TaskError, TaskStatus};
 use errand_core::tasks::store;

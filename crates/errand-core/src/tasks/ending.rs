@@ -42,19 +42,10 @@ pub async fn take_effect(
     }
     logged.push((terminal, &end));
     let appended = events::append_to(conn, done.id, seqs, &logged, later).await?;
-    // The thread's next task may have its turn. Decided under the thread's row lock (the
-    // append took it, unless the task's events stay out of the thread's log).
+    // The thread's next task may have its turn.
     if let Some(thread) = done.thread_id.filter(|_| done.status.is_final()) {
-        if appended.and_then(|a| a.thread).is_none() {
-            turns::lock_thread(conn, thread).await?;
-        }
-        if turns::pass(conn, thread).await? && appended.and_then(|a| a.thread).is_none() {
-            // The end's own note wakes the workers only when it went to the thread.
-            sqlx::query("SELECT pg_notify($1, '')")
-                .bind(events::WORK_CHANNEL)
-                .execute(&mut *conn)
-                .await?;
-        }
+        let logged = appended.is_some_and(|a| a.thread.is_some());
+        turns::after_end(conn, thread, logged).await?;
     }
     Ok(())
 }

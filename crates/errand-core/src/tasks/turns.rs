@@ -31,13 +31,23 @@ pub async fn pass(conn: &mut PgConnection, thread: Uuid) -> sqlx::Result<bool> {
     Ok(passed.rows_affected() > 0)
 }
 
-/// Takes the thread's row lock, for an end that wrote nothing to the thread's log (a
-/// superseded task with `thread_discard`) and so does not hold it yet.
-pub async fn lock_thread(conn: &mut PgConnection, thread: Uuid) -> sqlx::Result<()> {
-    sqlx::query("SELECT 1 FROM threads WHERE id = $1 FOR UPDATE")
-        .bind(thread)
-        .execute(conn)
-        .await?;
+/// After a task of `thread` settled: passes the turn. `logged`: the end's events went to
+/// the thread's log, so this transaction holds the thread's row lock and the end's note
+/// wakes the workers; otherwise (a superseded task with `thread_discard`) the lock is
+/// taken here, and the workers are woken here when a task got the turn.
+pub async fn after_end(conn: &mut PgConnection, thread: Uuid, logged: bool) -> sqlx::Result<()> {
+    if !logged {
+        sqlx::query("SELECT 1 FROM threads WHERE id = $1 FOR UPDATE")
+            .bind(thread)
+            .execute(&mut *conn)
+            .await?;
+    }
+    if pass(&mut *conn, thread).await? && !logged {
+        sqlx::query("SELECT pg_notify($1, '')")
+            .bind(crate::events::WORK_CHANNEL)
+            .execute(conn)
+            .await?;
+    }
     Ok(())
 }
 
