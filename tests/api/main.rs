@@ -34,6 +34,7 @@ mod open_mode;
 mod openapi;
 mod operations;
 mod option_edges;
+mod priority;
 mod processes;
 mod queues;
 mod quotas;

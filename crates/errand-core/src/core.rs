@@ -4,6 +4,7 @@
 //! state and the worker's runtime each hold one (on their own connection pools, sharing
 //! the caches).
 
+use crate::tasks::priority::Aging;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -31,6 +32,8 @@ pub struct Core {
     pub project_max_queued: u32,
     /// `quotas.project_max_running_tasks`: the running limit of projects without their own.
     pub project_max_running: u32,
+    /// `worker.priority_aging_ms`: what a level of priority is worth in waiting.
+    pub priority_aging: Aging,
     /// `[queues]`: a new queue's settings and the queues' limits.
     pub queues: crate::config::QueueSettings,
     /// `[schedules]`: the schedules' limits and how they fire.
@@ -69,6 +72,7 @@ impl Core {
             ),
             project_max_queued: settings.quotas.project_max_queued_tasks,
             project_max_running: settings.quotas.project_max_running_tasks,
+            priority_aging: Aging::new(settings.worker.priority_aging_ms),
             queues: settings.queues.clone(),
             schedules: settings.schedules.clone(),
             triggers: settings.triggers.clone(),
@@ -98,6 +102,7 @@ impl Core {
             tools: &self.tools,
             announcer: &self.announcer,
             fetch_allow_hosts: &self.fetch_allow_hosts,
+            aging: self.priority_aging,
         }
     }
 }

@@ -152,7 +152,8 @@ impl Claimer {
         rt.core.announcer.announce(claimed.notes).await;
         let tasks = claimed.tasks;
         let next_due = if tasks.is_empty() {
-            queue::next_due(&mut *conn).await?.map(|at| {
+            queue::next_due(&mut *conn, rt.core.priority_aging.max_lead())
+                .await?.map(|at| {
                 let wait = (at - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO);
                 Instant::now() + wait
             })

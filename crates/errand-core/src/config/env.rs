@@ -143,6 +143,7 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
         "worker.question_check_ms",
     ),
     ("ERRAND_WORKER_RETRY_BACKOFF_MS", "worker.retry_backoff_ms"),
+    ("ERRAND_WORKER_PRIORITY_AGING_MS", "worker.priority_aging_ms"),
     (
         "ERRAND_WORKER_RETRY_BACKOFF_MAX_MS",
         "worker.retry_backoff_max_ms",

@@ -130,7 +130,14 @@ pub struct WorkerSettings {
     pub retry_backoff_ms: u64,
     /// Longest delay between attempts, also when a provider's `Retry-After` asks for more.
     pub retry_backoff_max_ms: u64,
+    /// What one level of task priority is worth in waiting: a task of priority p is claimed
+    /// before one of priority q < p queued up to (p - q) x this earlier, never before one
+    /// queued longer ago than that. 0 turns priority off. At most an hour.
+    pub priority_aging_ms: u32,
 }
+
+/// Longest `worker.priority_aging_ms`.
+pub const MAX_PRIORITY_AGING_MS: u32 = 3_600_000;
 
 /// The task event log and its live streams.
 #[derive(Debug, Clone, Deserialize)]
@@ -200,6 +207,7 @@ impl Default for WorkerSettings {
             question_check_ms: 500,
             retry_backoff_ms: 1000,
             retry_backoff_max_ms: 300_000,
+            priority_aging_ms: 10_000,
         }
     }
 }
@@ -269,6 +277,9 @@ impl Settings {
                  request after 60 s",
                 mcp::MAX_CALL_WAIT_SECONDS
             );
+        }
+        if self.worker.priority_aging_ms > MAX_PRIORITY_AGING_MS {
+            bail!("worker.priority_aging_ms must be at most {MAX_PRIORITY_AGING_MS} (an hour)");
         }
         if self.worker.heartbeat_seconds == 0 || self.worker.missed_heartbeats == 0 {
             bail!("worker.heartbeat_seconds and worker.missed_heartbeats must be at least 1");

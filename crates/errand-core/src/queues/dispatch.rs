@@ -104,14 +104,16 @@ impl Dispatcher {
             // Runners take turns by the message's place in the queue.
             let turn = usize::try_from(seq).unwrap_or(0) % runners.len();
             let runner: Runner = runners[turn].clone();
-            let payload: Value =
-                sqlx::query_scalar("SELECT payload FROM queue_messages WHERE id = $1")
+            let (payload, priority): (Value, i16) =
+                sqlx::query_as("SELECT payload, priority FROM queue_messages WHERE id = $1")
                     .bind(id)
                     .fetch_one(&mut *tx)
                     .await?;
             let name = runner.name.clone();
             let body = CreateTask {
                 arguments: payload,
+                // The task keeps the message's priority.
+                priority: u32::try_from(priority).ok(),
                 ..CreateTask::default()
             };
             // Each message in a savepoint: a refused one leaves nothing half written.

@@ -16,7 +16,8 @@ use super::store::{self, QueueRow};
 use crate::config::QueueSettings;
 use crate::projects::ProjectId;
 
-/// Up to `$3` due pending messages of queue `$1`, oldest first and taking turns across
+/// Up to `$3` due pending messages of queue `$1`, in priority-with-aging order (`rank_at`,
+/// see `tasks::priority`), then oldest first, taking turns across
 /// concurrency keys (each key's first, then each key's second, …), leaving out those that
 /// would put a key over `$2` messages leased or running.
 pub const FAIR_PICK: &str = "WITH busy AS (
@@ -25,12 +26,13 @@ pub const FAIR_PICK: &str = "WITH busy AS (
         GROUP BY concurrency_key),
     ready AS (
         SELECT id, seq, concurrency_key,
-               row_number() OVER (PARTITION BY concurrency_key ORDER BY seq) AS turn
+               row_number() OVER (PARTITION BY concurrency_key ORDER BY rank_at, seq) AS turn,
+               rank_at
         FROM queue_messages
         WHERE queue_id = $1 AND status = 'pending' AND run_after <= now())
     SELECT r.id, r.seq FROM ready r LEFT JOIN busy b ON b.concurrency_key = r.concurrency_key
     WHERE r.concurrency_key IS NULL OR r.turn + coalesce(b.n, 0) <= $2
-    ORDER BY r.turn, r.seq LIMIT $3";
+    ORDER BY r.turn, r.rank_at, r.seq LIMIT $3";
 
 /// Takes queue `queue`'s lock for this transaction (`false`: another holds it, with `try`).
 pub async fn lock(conn: &mut PgConnection, queue: Uuid, try_only: bool) -> sqlx::Result<bool> {

@@ -6,14 +6,15 @@ use uuid::Uuid;
 use super::errors::QueueError;
 use super::model::{Message, MessageStatus, PostMessage};
 use super::store::{self, QueueRow};
-use crate::config::QueueSettings;
+use crate::core::Core;
+use crate::tasks::priority;
 use crate::error::Violation;
 use crate::projects::ProjectId;
 use crate::tasks::idempotency::request_hash;
 
 /// A message's columns for `Message`, from `queue_messages m JOIN queues q`.
 pub const COLUMNS: &str = "m.id, q.name AS queue, m.payload, m.status, m.concurrency_key,
-    m.run_after, m.deliveries, m.lease_expires_at, m.task_id, m.runner_name AS runner,
+    m.run_after, m.priority, m.deliveries, m.lease_expires_at, m.task_id, m.runner_name AS runner,
     m.last_error, m.created_at, m.updated_at";
 pub const FROM: &str = "queue_messages m JOIN queues q ON q.id = m.queue_id";
 
@@ -24,21 +25,21 @@ fn violations(body: &PostMessage) -> Vec<Violation> {
     {
         errors.push(Violation::new("/concurrency_key", "1 to 255 characters"));
     }
+    errors.extend(priority::violation(body.priority, "/priority"));
     errors
 }
 
 /// Posts `body` to queue `name` (made if new). With an idempotency `key`, the same
 /// request again returns the message it made (`true`: a replay).
 pub async fn post(
-    pool: &PgPool,
-    settings: &QueueSettings,
+    core: &Core,
     project: ProjectId,
     name: &str,
     body: &PostMessage,
     key: Option<&str>,
 ) -> Result<(Message, bool), QueueError> {
-    let mut tx = pool.begin().await?;
-    let posted = post_on(&mut tx, settings, project, name, body, key).await?;
+    let mut tx = core.pool.begin().await?;
+    let posted = post_on(&mut tx, core, project, name, body, key).await?;
     tx.commit().await?;
     Ok(posted)
 }
@@ -46,7 +47,7 @@ pub async fn post(
 /// `post` inside the caller's transaction `tx` (a schedule's fire records the message).
 pub async fn post_on(
     tx: &mut sqlx::PgConnection,
-    settings: &QueueSettings,
+    core: &Core,
     project: ProjectId,
     name: &str,
     body: &PostMessage,
@@ -56,6 +57,8 @@ pub async fn post_on(
     if !errors.is_empty() {
         return Err(QueueError::Invalid(errors));
     }
+    let priority = priority::or_default(body.priority);
+    let settings = &core.queues;
     let hash = key.map(|_| request_hash(name, &serde_json::to_value(body).unwrap_or_default()));
     let queue = store::ensure(&mut *tx, project, name, settings).await?;
     // Posts to one queue count and insert in turn, so together they cannot pass the limit.
@@ -81,8 +84,8 @@ pub async fn post_on(
     }
     let inserted: Option<Uuid> = sqlx::query_scalar(
         "INSERT INTO queue_messages (id, project_id, queue_id, payload, concurrency_key,
-             idempotency_key, request_hash, run_after)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8, now()))
+             idempotency_key, request_hash, run_after, priority, priority_lead_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, coalesce($8, now()), $9, $10)
          ON CONFLICT (queue_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING id",
     )
@@ -94,6 +97,8 @@ pub async fn post_on(
     .bind(key)
     .bind(&hash)
     .bind(body.run_after)
+    .bind(i16::from(priority))
+    .bind(core.priority_aging.lead_ms(priority))
     .fetch_optional(&mut *tx)
     .await?;
     // The post holds the queue's lock, so its key cannot have been taken since the check.

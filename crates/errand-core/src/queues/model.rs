@@ -59,6 +59,9 @@ pub struct Message {
     pub concurrency_key: Option<String>,
     /// Not handed to a consumer before this.
     pub run_after: DateTime<Utc>,
+    /// 0 (lowest) to 9 (highest).
+    #[sqlx(try_from = "i16")]
+    pub priority: u8,
     /// Tasks started or leases given for it so far.
     pub deliveries: i32,
     /// Until when the current lease holds (`leased` only).
@@ -107,6 +110,15 @@ pub struct PostMessage {
     /// order; keys take turns.
     #[schema(min_length = 1, max_length = 255)]
     pub concurrency_key: Option<String>,
+    /// 0 (lowest) to 9 (highest), default 5: handed out (and its task claimed) in priority
+    /// order with aging, as a task's `priority`.
+    #[serde(
+        default,
+        deserialize_with = "crate::json::optional_whole_u32",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(minimum = 0, maximum = 9)]
+    pub priority: Option<u32>,
 }
 
 /// A queue with its depth and consumers.

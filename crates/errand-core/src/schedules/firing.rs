@@ -301,9 +301,9 @@ impl Scheduler {
                     payload: q.payload.clone(),
                     run_after: None,
                     concurrency_key: q.concurrency_key.clone(),
+                    priority: None,
                 };
-                let settings = &self.core.queues;
-                match messages::post_on(&mut one, settings, project, &q.queue, &body, None).await {
+                match messages::post_on(&mut one, &self.core, project, &q.queue, &body, None).await {
                     Ok((message, _)) => Ok(Made {
                         message: Some(message.id),
                         ..Made::only(FireOutcome::Message)

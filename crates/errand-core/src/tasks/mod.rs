@@ -13,6 +13,7 @@ pub mod lookup;
 pub mod model;
 pub mod question_store;
 pub mod questions;
+pub mod priority;
 pub mod queue;
 pub mod queued;
 pub mod relay;

@@ -103,6 +103,8 @@ pub struct Task {
     pub depth: i32,
     /// Offered only tools marked read-only (its children inherit this).
     pub read_only: bool,
+    /// 0 (lowest) to 9 (highest); see `priority` of the submission.
+    pub priority: u8,
     /// The batch the task was submitted in (one task per model of `models`).
     pub batch_id: Option<Uuid>,
     /// Where its end is POSTed (signed with the project's callback secret).
@@ -180,6 +182,17 @@ pub struct CreateTask {
     /// Offer the model only tools marked read-only (its child tasks run read-only too).
     #[serde(default)]
     pub read_only: bool,
+    /// 0 (lowest) to 9 (highest), default 5. Workers claim higher priorities first, with
+    /// aging: a task is never passed by one queued more than (the difference in priority)
+    /// x `worker.priority_aging_ms` (10 s by default) after it. Per-project fairness comes
+    /// first: priority orders a project's own tasks.
+    #[serde(
+        default,
+        deserialize_with = "crate::json::optional_whole_u32",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(minimum = 0, maximum = 9)]
+    pub priority: Option<u32>,
     /// Run the task once per model (`provider/model` or `mock`), as a batch sharing one
     /// `batch_id`; the answer is the batch. More than one model, when the runner has tools
     /// that are not read-only, needs `read_only: true`.

@@ -23,15 +23,19 @@ pub async fn limited(db: impl PgExecutor<'_>, max_running: u32) -> sqlx::Result<
 
 /// When the earliest delayed task becomes runnable, if any is waiting for its time (tasks
 /// due already but held back by their project's limit are not: a finished task or the poll
-/// brings them).
+/// brings them). `max_lead` (the most a priority moves a turn ahead) bounds the read of
+/// the runnable index: a task due later has a rank later than now less that.
 pub async fn next_due(
     db: impl PgExecutor<'_>,
+    max_lead: Duration,
 ) -> sqlx::Result<Option<chrono::DateTime<chrono::Utc>>> {
     sqlx::query_scalar(
         "SELECT min(run_after) FROM tasks
          WHERE status = 'queued' AND NOT waits_turn AND NOT cancel_requested
-           AND (attempts < max_attempts OR resuming) AND run_after > now()",
+           AND (attempts < max_attempts OR resuming) AND run_after > now()
+           AND rank_at > now() - make_interval(secs => $1)",
     )
+    .bind(max_lead.as_secs_f64())
     .fetch_one(db)
     .await
 }

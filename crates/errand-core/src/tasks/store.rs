@@ -19,7 +19,7 @@ pub(super) const COLUMNS: &str =
     model_settings, attempts, max_attempts, timeout_seconds, idempotency_key, cancel_requested,
     rules, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, usage_estimated,
     cost_usd, thread_id, input_timeout_seconds, project_id, parent_task_id,
-    depth, read_only, batch_id, callback_url, created_at, started_at, finished_at, updated_at,
+    depth, read_only, priority, batch_id, callback_url, created_at, started_at, finished_at, updated_at,
     CASE WHEN status = 'waiting' THEN coalesce(question_below(id), input_request)
         ELSE input_request END AS input_request";
 
@@ -54,6 +54,7 @@ pub(super) struct TaskRow {
     parent_task_id: Option<Uuid>,
     depth: i32,
     read_only: bool,
+    priority: i16,
     batch_id: Option<Uuid>,
     #[sqlx(default)]
     callback_url: Option<String>,
@@ -95,6 +96,7 @@ impl TryFrom<TaskRow> for Task {
             parent_task_id: r.parent_task_id,
             depth: r.depth,
             read_only: r.read_only,
+            priority: u8::try_from(r.priority).unwrap_or(crate::tasks::priority::DEFAULT),
             batch_id: r.batch_id,
             callback_url: r.callback_url,
             usage: TaskUsage {
@@ -147,6 +149,9 @@ pub struct NewTask<'a> {
     /// Set for a child task: its parent and the parent's tool call it answers.
     pub parent: Option<ParentCall<'a>>,
     pub callback_url: Option<&'a str>,
+    /// 0-9, and how much earlier than `run_after` its turn comes (`priority`).
+    pub priority: u8,
+    pub priority_lead_ms: i32,
 }
 
 impl<'a> NewTask<'a> {
@@ -181,6 +186,8 @@ impl<'a> NewTask<'a> {
             batch_id: None,
             parent: None,
             callback_url: None,
+            priority: crate::tasks::priority::DEFAULT,
+            priority_lead_ms: 0,
         }
     }
 }
@@ -212,10 +219,10 @@ pub async fn insert(
             model_settings, status, max_attempts, timeout_seconds, idempotency_key, request_hash,
             rules, run_after, project_id, thread_id, input_timeout_seconds, read_only, batch_id,
             parent_task_id, parent_step, depth, parent_call_id, callback_url, last_event_seq,
-            waits_turn)
+            waits_turn, priority, priority_lead_ms)
          SELECT $1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $11, $12,
             now() + make_interval(secs => $13), $14, $16, $17, $18, $19, $20, $21, $22, $23,
-            $24, 1, $25
+            $24, 1, $25, $26, $27
          WHERE (SELECT count(*) FROM (
                 SELECT 1 FROM tasks WHERE project_id = $14 AND status = 'queued'
                 LIMIT (SELECT n FROM lim)) q) < (SELECT n FROM lim)
@@ -247,6 +254,8 @@ pub async fn insert(
     .bind(t.parent.map(|p| p.call_id))
     .bind(t.callback_url)
     .bind(t.waits_turn)
+    .bind(i16::from(t.priority))
+    .bind(t.priority_lead_ms)
     .fetch_optional(conn)
     .await?;
     one(row)

@@ -190,9 +190,10 @@ async fn make(
                 payload: input,
                 run_after: None,
                 concurrency_key: None,
+                priority: None,
             };
             let (message, _) =
-                messages::post_on(&mut tx, &core.queues, project, &q.queue, &body, None).await?;
+                messages::post_on(&mut tx, core, project, &q.queue, &body, None).await?;
             (None, Some(message.id))
         }
     };

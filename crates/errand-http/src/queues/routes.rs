@@ -189,10 +189,8 @@ pub async fn post_message(
     body: JsonBody<PostMessage>,
 ) -> Result<HttpResponse, ApiError> {
     let key = crate::headers::idempotency_key(&req)?;
-    let settings = &state.core.queues;
     let (message, replayed) = messages::post(
-        &state.core.pool,
-        settings,
+        &state.core,
         caller.project,
         &name,
         &body.into_inner(),

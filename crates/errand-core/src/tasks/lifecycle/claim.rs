@@ -15,7 +15,8 @@ use crate::tasks::store::{COLUMNS, TaskRow};
 /// Which tasks a claim takes.
 #[derive(Debug, Clone, Copy)]
 pub enum Pick {
-    /// Up to this many runnable tasks, oldest due first: the fast claim, right while one
+    /// Up to this many runnable tasks, lowest `rank_at` first (due time less the priority's
+    /// lead, see the priority migration): the fast claim, right while one
     /// project has queued tasks and no project's running tasks are limited.
     Oldest(i64),
     /// Up to this many runnable tasks, fairly across projects (see `FAIR`); a project at
@@ -44,8 +45,8 @@ const FAIR: &str = "
                 ORDER BY t.project_id LIMIT 1)
         FROM active a WHERE a.project_id IS NOT NULL),
     picked AS (
-        SELECT c.id, c.resuming, c.run_after, l.running
-            + row_number() OVER (PARTITION BY p.id ORDER BY c.run_after, c.id) AS turn
+        SELECT c.id, c.resuming, c.rank_at, l.running
+            + row_number() OVER (PARTITION BY p.id ORDER BY c.rank_at, c.id) AS turn
         FROM active a
         JOIN projects p ON p.id = a.project_id
         CROSS JOIN LATERAL (
@@ -55,15 +56,15 @@ const FAIR: &str = "
                  WHERE r.project_id = p.id AND r.status = 'running') AS running
             OFFSET 0) l
         CROSS JOIN LATERAL (
-            SELECT t.id, t.resuming, t.run_after FROM tasks t
+            SELECT t.id, t.resuming, t.rank_at FROM tasks t
             WHERE t.project_id = p.id AND t.status = 'queued' AND NOT t.waits_turn
               AND NOT t.cancel_requested
               AND {HAS_ATTEMPT} AND t.run_after <= now()
               AND (t.thread_id IS NULL OR {THREAD_TURN})
-            ORDER BY t.run_after, t.id
+            ORDER BY t.rank_at, t.id
             LIMIT CASE WHEN l.cap = 0 THEN $1 ELSE greatest(0, least($1, l.cap - l.running)) END
             FOR UPDATE OF t SKIP LOCKED) c),
-    next AS (SELECT id, resuming FROM picked ORDER BY turn, run_after, id LIMIT $1)";
+    next AS (SELECT id, resuming FROM picked ORDER BY turn, rank_at, id LIMIT $1)";
 
 /// A queued task may run: it has an attempt left, or it goes on with its current one.
 const HAS_ATTEMPT: &str = "(t.attempts < t.max_attempts OR t.resuming)";
@@ -86,7 +87,7 @@ const OLDEST: &str = "
         WHERE status = 'queued' AND NOT waits_turn AND NOT cancel_requested AND {HAS_ATTEMPT}
           AND run_after <= now() AND $4::uuid IS NULL AND $5::int IS NOT NULL
           AND (t.thread_id IS NULL OR {THREAD_TURN})
-        ORDER BY run_after, id
+        ORDER BY rank_at, id
         LIMIT $1
         FOR UPDATE SKIP LOCKED)";
 

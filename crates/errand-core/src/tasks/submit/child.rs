@@ -66,6 +66,9 @@ impl Submitter<'_> {
         }
         let new = NewTask {
             read_only: parent.read_only,
+            // A child runs at its parent's priority: it holds the parent up.
+            priority: parent.priority,
+            priority_lead_ms: self.aging.lead_ms(parent.priority),
             parent: Some(ParentCall {
                 task_id: parent.id,
                 step: call.step,

@@ -15,6 +15,7 @@ use super::errors::SubmitError;
 use super::model::{CreateTask, Task};
 use super::queued::Queued;
 use super::store::{self, NewTask};
+use super::priority::{self, Aging};
 use super::{idempotency, threading, turns};
 use crate::error::{Fault, Violation};
 use crate::events::{self, Announcer, Notes, Seqs, kind};
@@ -44,6 +45,8 @@ pub struct Submitter<'a> {
     pub announcer: &'a Announcer,
     /// `fetch.allow_hosts`: the private or loopback hosts a `callback_url` may name.
     pub fetch_allow_hosts: &'a [String],
+    /// What a level of priority is worth in waiting.
+    pub aging: Aging,
 }
 
 /// Models one batch may run at most.
@@ -123,6 +126,7 @@ impl Submitter<'_> {
         {
             errors.push(Violation::new("/callback_url", why));
         }
+        errors.extend(priority::violation(body.priority, "/priority"));
         if let Some(s) = body.input_timeout_seconds
             && !(1..=MAX_INPUT_TIMEOUT_SECONDS).contains(&s)
         {
@@ -304,6 +308,8 @@ impl Submitter<'_> {
                 read_only: body.read_only,
                 batch_id,
                 callback_url: body.callback_url.as_deref(),
+                priority: priority::or_default(body.priority),
+                priority_lead_ms: self.aging.lead_ms(priority::or_default(body.priority)),
                 ..NewTask::of_runner(&runner, self.project, &body.arguments, model, &settings)
             };
             let Some(task) = self.insert(&mut *tx, &new, key.filter(|_| i == 0)).await? else {
