@@ -33,6 +33,8 @@ const EXPECTED: &[(&str, &str, Other)] = &[
     ("createApiKey", "admin", Other::NotFound),
     ("revokeApiKey", "admin", Other::NotFound),
     ("listModels", "read", Other::Global),
+    ("getModelAliases", "read", Other::Lists),
+    ("replaceModelAliases", "write", Other::CreatesItsOwn),
     ("listProjects", "admin", Other::Lists),
     ("createProject", "admin", Other::Refused),
     ("listRunners", "read", Other::Lists),
@@ -212,6 +214,7 @@ fn body(operation: &str) -> Option<Value> {
         "replaceTool" => Some(json!({"url": "https://example.com/changed"})),
         "invokeTool" => Some(json!({"arguments": {}})),
         "writeFile" => Some(json!({"content": "b's own"})),
+        "replaceModelAliases" => Some(json!({"aliases": {"b-alias": "mock"}})),
         "postQueueMessage" => Some(json!({"payload": {"b": true}})),
         "configureQueue" => Some(json!({"concurrency_limit": 3})),
         "ackQueueMessage" | "nackQueueMessage" => {
@@ -546,6 +549,56 @@ async fn another_project_cannot_see_or_touch_anything_of_this_one() {
     let mine: Value = serde_json::from_str(&text).expect("json");
     assert_eq!(mine["message_count"], 2, "{mine}");
     assert_eq!(mine["metadata"], json!({}), "{mine}");
+
+    // Model aliases are per project: A's alias is neither listed to B nor usable by B, and
+    // B's set leaves A's alone.
+    let put = |key: &str, aliases: Value| {
+        app.client
+            .put(app.url("/v1/models/aliases"))
+            .bearer_auth(key)
+            .json(&json!({"aliases": aliases}))
+            .send()
+    };
+    assert_eq!(
+        put(&admin_a, json!({"house": "mock"}))
+            .await
+            .expect("put")
+            .status(),
+        200
+    );
+    // (B's own `b-alias` is from the replaceModelAliases call above.)
+    let b_only = json!([{"name": "b-alias", "model": "mock", "source": "project"}]);
+    let (_, text) = send(&app, &key_b, "get", "/v1/models/aliases", "getModelAliases").await;
+    assert_eq!(
+        serde_json::from_str::<Value>(&text).expect("json")["in_force"],
+        b_only
+    );
+    let (_, text) = send(&app, &key_b, "get", "/v1/models", "listModels").await;
+    assert_eq!(
+        serde_json::from_str::<Value>(&text).expect("json")["aliases"],
+        b_only
+    );
+    let res = app
+        .client
+        .post(app.url("/v1/runners"))
+        .bearer_auth(&key_b)
+        .json(&json!({"name": "housed", "model": "house"}))
+        .send()
+        .await
+        .expect("runner");
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        put(&key_b, json!({"other": "mock"}))
+            .await
+            .expect("put")
+            .status(),
+        200
+    );
+    let (_, text) = send(&app, &admin_a, "get", "/v1/models/aliases", "x").await;
+    assert_eq!(
+        serde_json::from_str::<Value>(&text).expect("json")["aliases"],
+        json!({"house": "mock"})
+    );
 }
 
 #[tokio::test]

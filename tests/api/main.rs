@@ -2,6 +2,7 @@
 //! the managed PostgreSQL starts once and link time is paid once.
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
+mod aliases;
 mod asking;
 mod bad_input;
 mod batches;

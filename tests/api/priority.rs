@@ -74,7 +74,12 @@ async fn higher_priorities_are_claimed_first_and_out_of_range_is_refused() {
         app.wait_for_status(id, "succeeded").await;
     }
     let rows = times(&app).await;
-    let started = |id: &str| rows.iter().find(|r| r.0 == id).and_then(|r| r.3).expect("started");
+    let started = |id: &str| {
+        rows.iter()
+            .find(|r| r.0 == id)
+            .and_then(|r| r.3)
+            .expect("started")
+    };
     assert!(started(&high) < started(&plain));
     assert!(started(&plain) < started(&low));
     app.stop().await;
@@ -103,7 +108,11 @@ async fn a_stream_of_high_priority_tasks_passes_a_low_one_only_within_the_aging_
     };
     stream.await;
     let rows = times(&app).await;
-    let low = rows.iter().find(|r| r.1 == 0).expect("the low task").clone();
+    let low = rows
+        .iter()
+        .find(|r| r.1 == 0)
+        .expect("the low task")
+        .clone();
     let bound = chrono::Duration::milliseconds(900);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     let low_started = loop {
@@ -111,7 +120,10 @@ async fn a_stream_of_high_priority_tasks_passes_a_low_one_only_within_the_aging_
         if let Some(at) = rows.iter().find(|r| r.0 == low.0).and_then(|r| r.3) {
             break at;
         }
-        assert!(tokio::time::Instant::now() < deadline, "the low task never started");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the low task never started"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     let rows = times(&app).await;
@@ -127,15 +139,24 @@ async fn a_stream_of_high_priority_tasks_passes_a_low_one_only_within_the_aging_
         .iter()
         .filter(|r| r.2 > low.2 + bound && r.3.is_some_and(|s| s < low_started))
         .collect();
-    assert!(late.is_empty(), "{} tasks queued > 900 ms later went first", late.len());
+    assert!(
+        late.is_empty(),
+        "{} tasks queued > 900 ms later went first",
+        late.len()
+    );
     // And it was not left until the stream ended.
     let last_queued = high.iter().map(|r| r.2).max().expect("tasks");
-    assert!(low_started < last_queued, "the low task waited for the stream to end");
+    assert!(
+        low_started < last_queued,
+        "the low task waited for the stream to end"
+    );
     app.stop().await;
 }
 
 async fn post_message(app: &TestApp, queue: &str, body: Value) -> Value {
-    let res = app.post(&format!("/v1/queues/{queue}/messages"), &body).await;
+    let res = app
+        .post(&format!("/v1/queues/{queue}/messages"), &body)
+        .await;
     assert_eq!(res.status(), 202);
     res.json().await.expect("json")
 }
@@ -148,7 +169,10 @@ async fn queue_messages_go_out_by_priority_and_their_tasks_keep_it() {
         assert_eq!(msg["priority"], p);
     }
     let res = app
-        .post("/v1/queues/jobs/messages", &json!({"payload": {}, "priority": 12}))
+        .post(
+            "/v1/queues/jobs/messages",
+            &json!({"payload": {}, "priority": 12}),
+        )
         .await;
     assert_eq!(res.status(), 422);
     assert_eq!(violation_pointers(res, "invalid_body").await, ["/priority"]);
@@ -173,7 +197,10 @@ async fn queue_messages_go_out_by_priority_and_their_tasks_keep_it() {
         if let Some(task) = page["data"].get(0) {
             break task.clone();
         }
-        assert!(tokio::time::Instant::now() < deadline, "no task from the message");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no task from the message"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert_eq!(task["priority"], 8);

@@ -124,6 +124,38 @@ async fn every_refusal_to_start_exits_at_once_with_one_line() {
         ),
         "OTEL_BSP_SCHEDULE_DELAY",
     );
+    let config = std::env::temp_dir().join(format!("errand-{}.toml", uuid::Uuid::now_v7()));
+    std::fs::write(
+        &config,
+        "[models.aliases]\nstandard = \"openai/gpt-4.1-mini\"\n",
+    )
+    .expect("config");
+    assert_refused(
+        "a model alias to a provider that is not configured",
+        errand(
+            &[
+                "--port",
+                &port,
+                "--config",
+                config.to_str().expect("path"),
+                "serve",
+            ],
+            &[("DATABASE_URL", db)],
+        ),
+        "models.aliases.standard: unknown model",
+    );
+    let _ = std::fs::remove_file(&config);
+    assert_refused(
+        "a model alias (from the environment) that shadows a provider",
+        errand(
+            &["--port", &port, "serve"],
+            &[
+                ("DATABASE_URL", db),
+                ("ERRAND_MODELS_ALIASES", "fast=mock,mock=mock"),
+            ],
+        ),
+        "models.aliases: \"mock\" cannot name an alias",
+    );
     let nobody = format!("postgres://errand@127.0.0.1:{}/errand", free_port());
     assert_refused(
         "an unreachable database",

@@ -61,7 +61,14 @@ impl Core {
                 settings.limits.cache_entries,
                 settings.limits.max_violations,
             )),
-            models: Arc::new(ModelRegistry::detecting(&settings.providers, &settings.mock).await?),
+            models: Arc::new(
+                ModelRegistry::detecting(
+                    &settings.providers,
+                    &settings.mock,
+                    &settings.models.aliases,
+                )
+                .await?,
+            ),
             tools: Arc::new(Catalog::new(
                 &settings.fetch,
                 &settings.tools,

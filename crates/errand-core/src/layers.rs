@@ -23,6 +23,7 @@ mod tests {
         "telemetry",
         "llm",
         "projects",
+        "aliases",
         "keys",
         "storage",
         "runners",

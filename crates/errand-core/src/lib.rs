@@ -4,6 +4,7 @@
 //! housekeeping, composed by `Core`. No HTTP framework here: `errand-http` serves this,
 //! `errand-worker` runs it. See `docs/architecture.md` for the map.
 
+pub mod aliases;
 pub mod cache;
 pub mod config;
 pub mod conversation;

@@ -182,6 +182,7 @@ from_coded!(
     errand_core::invocations::invoke::InvokeError,
     errand_core::storage::StorageError,
     errand_core::queues::QueueError,
+    errand_core::aliases::AliasError,
     errand_core::schedules::ScheduleError,
     errand_core::triggers::TriggerError,
     errand_core::webhooks::WebhookError,

@@ -153,10 +153,11 @@ impl Claimer {
         let tasks = claimed.tasks;
         let next_due = if tasks.is_empty() {
             queue::next_due(&mut *conn, rt.core.priority_aging.max_lead())
-                .await?.map(|at| {
-                let wait = (at - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO);
-                Instant::now() + wait
-            })
+                .await?
+                .map(|at| {
+                    let wait = (at - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO);
+                    Instant::now() + wait
+                })
         } else {
             None
         };

@@ -143,7 +143,11 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
         "worker.question_check_ms",
     ),
     ("ERRAND_WORKER_RETRY_BACKOFF_MS", "worker.retry_backoff_ms"),
-    ("ERRAND_WORKER_PRIORITY_AGING_MS", "worker.priority_aging_ms"),
+    (
+        "ERRAND_WORKER_PRIORITY_AGING_MS",
+        "worker.priority_aging_ms",
+    ),
+    ("ERRAND_MODELS_ALIASES", "models.aliases"),
     (
         "ERRAND_WORKER_RETRY_BACKOFF_MAX_MS",
         "worker.retry_backoff_max_ms",
@@ -336,6 +340,21 @@ pub fn set_key(table: &mut toml::Table, key: &str, raw: &str) {
                 .map(str::trim)
                 .filter(|o| !o.is_empty())
                 .map(|o| toml::Value::String(o.to_owned()))
+                .collect(),
+        ),
+        // Comma-separated `name=model` pairs (a pair without `=` aliases nothing, and is
+        // refused at start like any alias to no model).
+        ("models.aliases", _) => toml::Value::Table(
+            raw.split(',')
+                .map(str::trim)
+                .filter(|pair| !pair.is_empty())
+                .map(|pair| {
+                    let (name, model) = pair.split_once('=').unwrap_or((pair, ""));
+                    (
+                        name.trim().to_owned(),
+                        toml::Value::String(model.trim().to_owned()),
+                    )
+                })
                 .collect(),
         ),
         (_, v) => v,

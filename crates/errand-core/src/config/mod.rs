@@ -57,6 +57,8 @@ pub struct Settings {
     pub log: LogSettings,
     /// OpenAI-compatible endpoints by name; a model `name/model` runs on provider `name`.
     pub providers: BTreeMap<String, providers::ProviderSettings>,
+    /// `[models]`: the server's model aliases.
+    pub models: ModelSettings,
     /// What loading found worth a warning (old variable names, conflicts), logged once
     /// logging is set up.
     #[serde(skip)]
@@ -106,6 +108,16 @@ impl Settings {
     pub fn api_connections(&self) -> u32 {
         self.database.max_connections.unwrap_or(API_CONNECTIONS)
     }
+}
+
+/// `[models]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ModelSettings {
+    /// `[models.aliases]`: names (classes such as `standard`, `reasoning`) for models,
+    /// usable wherever a model is; a project's own aliases override these by name. Each
+    /// must name a configured provider's model, or the service refuses to start.
+    pub aliases: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -163,9 +163,19 @@ pub trait ModelProvider: Send + Sync {
     fn price(&self, model: &str) -> Option<Price>;
 }
 
-/// The configured providers by name.
+/// The configured providers by name, and the server's model aliases (`[models.aliases]`).
 pub struct ModelRegistry {
     providers: BTreeMap<String, Arc<dyn ModelProvider>>,
+    aliases: BTreeMap<String, String>,
+}
+
+/// Whether `name` may name a model alias: 1 to 64 lowercase letters, digits, `_`, `-` or
+/// `.`, starting with a letter (so never `provider/model`).
+pub fn valid_alias_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && name.len() <= 64
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-.".contains(c))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -178,10 +188,12 @@ pub struct UnknownModel {
 }
 
 impl ModelRegistry {
-    /// The built-in `mock` (unless turned off) and every configured provider.
+    /// The built-in `mock` (unless turned off) and every configured provider, with the
+    /// server's aliases (each must name a model of those providers).
     pub fn from_settings(
         settings: &BTreeMap<String, ProviderSettings>,
         mock: &MockSettings,
+        aliases: &BTreeMap<String, String>,
     ) -> anyhow::Result<Self> {
         let mut providers: BTreeMap<String, Arc<dyn ModelProvider>> = BTreeMap::new();
         if mock.enabled {
@@ -194,7 +206,40 @@ impl ModelRegistry {
             let provider = openai::OpenAiProvider::new(name, p)?;
             providers.insert(name.clone(), Arc::new(provider));
         }
-        Ok(Self { providers })
+        let registry = Self {
+            providers,
+            aliases: BTreeMap::new(),
+        };
+        for (name, model) in aliases {
+            if !valid_alias_name(name) || registry.has_provider(name) {
+                anyhow::bail!(
+                    "models.aliases: {name:?} cannot name an alias (1 to 64 lowercase letters, \
+                     digits, '_', '-' or '.', starting with a letter, and not a provider's name)"
+                );
+            }
+            if let Err(e) = registry.resolve(model) {
+                anyhow::bail!("models.aliases.{name}: {e}");
+            }
+        }
+        Ok(Self {
+            aliases: aliases.clone(),
+            ..registry
+        })
+    }
+
+    /// Whether a provider is called `name` (`mock` included, unless turned off).
+    pub fn has_provider(&self, name: &str) -> bool {
+        self.providers.contains_key(name)
+    }
+
+    /// The model the server's alias `name` stands for.
+    pub fn server_alias(&self, name: &str) -> Option<&str> {
+        self.aliases.get(name).map(String::as_str)
+    }
+
+    /// The server's aliases, by name.
+    pub fn server_aliases(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.aliases.iter().map(|(n, m)| (n.as_str(), m.as_str()))
     }
 
     /// Like `from_settings`, after asking each provider without a `kind` which server it
@@ -202,10 +247,11 @@ impl ModelRegistry {
     pub async fn detecting(
         settings: &BTreeMap<String, ProviderSettings>,
         mock: &MockSettings,
+        aliases: &BTreeMap<String, String>,
     ) -> anyhow::Result<Self> {
         let mut providers = settings.clone();
         detect::detect_kinds(&mut providers).await;
-        Self::from_settings(&providers, mock)
+        Self::from_settings(&providers, mock, aliases)
     }
 
     pub fn infos(&self) -> Vec<ProviderInfo> {

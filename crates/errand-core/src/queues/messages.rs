@@ -7,10 +7,10 @@ use super::errors::QueueError;
 use super::model::{Message, MessageStatus, PostMessage};
 use super::store::{self, QueueRow};
 use crate::core::Core;
-use crate::tasks::priority;
 use crate::error::Violation;
 use crate::projects::ProjectId;
 use crate::tasks::idempotency::request_hash;
+use crate::tasks::priority;
 
 /// A message's columns for `Message`, from `queue_messages m JOIN queues q`.
 pub const COLUMNS: &str = "m.id, q.name AS queue, m.payload, m.status, m.concurrency_key,

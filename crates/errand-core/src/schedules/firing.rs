@@ -303,7 +303,8 @@ impl Scheduler {
                     concurrency_key: q.concurrency_key.clone(),
                     priority: None,
                 };
-                match messages::post_on(&mut one, &self.core, project, &q.queue, &body, None).await {
+                match messages::post_on(&mut one, &self.core, project, &q.queue, &body, None).await
+                {
                     Ok((message, _)) => Ok(Made {
                         message: Some(message.id),
                         ..Made::only(FireOutcome::Message)

@@ -74,7 +74,10 @@ pub struct Task {
     #[schema(schema_with = crate::wire_schema::any_value)]
     pub output: Option<Value>,
     pub error: Option<TaskError>,
+    /// The model it runs on (`provider/model` or `mock`), an alias resolved when queued.
     pub model: String,
+    /// The alias the model was named by (the runner's `model`, or the batch's), if any.
+    pub model_alias: Option<String>,
     /// The runner's settings merged with the task's.
     #[schema(value_type = Object)]
     pub model_settings: Map<String, Value>,
@@ -193,7 +196,7 @@ pub struct CreateTask {
     )]
     #[schema(minimum = 0, maximum = 9)]
     pub priority: Option<u32>,
-    /// Run the task once per model (`provider/model` or `mock`), as a batch sharing one
+    /// Run the task once per model (`provider/model`, `mock` or an alias), as a batch sharing one
     /// `batch_id`; the answer is the batch. More than one model, when the runner has tools
     /// that are not read-only, needs `read_only: true`.
     #[schema(min_items = 1, max_items = 10)]

@@ -18,7 +18,7 @@ pub(super) const COLUMNS: &str =
     "id, runner_id, runner_name, runner_version, status, arguments, output, error, model,
     model_settings, attempts, max_attempts, timeout_seconds, idempotency_key, cancel_requested,
     rules, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, usage_estimated,
-    cost_usd, thread_id, input_timeout_seconds, project_id, parent_task_id,
+    cost_usd, model_alias, thread_id, input_timeout_seconds, project_id, parent_task_id,
     depth, read_only, priority, batch_id, callback_url, created_at, started_at, finished_at, updated_at,
     CASE WHEN status = 'waiting' THEN coalesce(question_below(id), input_request)
         ELSE input_request END AS input_request";
@@ -34,6 +34,7 @@ pub(super) struct TaskRow {
     output: Option<Value>,
     error: Option<Json<TaskError>>,
     model: String,
+    model_alias: Option<String>,
     model_settings: Json<Map<String, Value>>,
     attempts: i32,
     max_attempts: i32,
@@ -83,6 +84,7 @@ impl TryFrom<TaskRow> for Task {
             output: r.output,
             error: r.error.map(|e| e.0),
             model: r.model,
+            model_alias: r.model_alias,
             model_settings: r.model_settings.0,
             attempts: r.attempts,
             max_attempts: r.max_attempts,
@@ -152,6 +154,8 @@ pub struct NewTask<'a> {
     /// 0-9, and how much earlier than `run_after` its turn comes (`priority`).
     pub priority: u8,
     pub priority_lead_ms: i32,
+    /// The alias the model was named by, if it was.
+    pub model_alias: Option<&'a str>,
 }
 
 impl<'a> NewTask<'a> {
@@ -188,6 +192,7 @@ impl<'a> NewTask<'a> {
             callback_url: None,
             priority: crate::tasks::priority::DEFAULT,
             priority_lead_ms: 0,
+            model_alias: None,
         }
     }
 }
@@ -219,10 +224,10 @@ pub async fn insert(
             model_settings, status, max_attempts, timeout_seconds, idempotency_key, request_hash,
             rules, run_after, project_id, thread_id, input_timeout_seconds, read_only, batch_id,
             parent_task_id, parent_step, depth, parent_call_id, callback_url, last_event_seq,
-            waits_turn, priority, priority_lead_ms)
+            waits_turn, priority, priority_lead_ms, model_alias)
          SELECT $1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10, $11, $12,
             now() + make_interval(secs => $13), $14, $16, $17, $18, $19, $20, $21, $22, $23,
-            $24, 1, $25, $26, $27
+            $24, 1, $25, $26, $27, $28
          WHERE (SELECT count(*) FROM (
                 SELECT 1 FROM tasks WHERE project_id = $14 AND status = 'queued'
                 LIMIT (SELECT n FROM lim)) q) < (SELECT n FROM lim)
@@ -256,6 +261,7 @@ pub async fn insert(
     .bind(t.waits_turn)
     .bind(i16::from(t.priority))
     .bind(t.priority_lead_ms)
+    .bind(t.model_alias)
     .fetch_optional(conn)
     .await?;
     one(row)

@@ -10,6 +10,7 @@ use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::error::{ApiError, ErrorCode, Problem, Violation, violated_constraint};
 use crate::openapi::{BodyErrors, NotFound, QueryErrors, ServerErrors};
+use errand_core::aliases;
 use errand_core::projects::ProjectId;
 use errand_core::runners::model::valid_name;
 use errand_core::runners::model::{NewRunner, Runner, RunnerDefinition, RunnerInput, RunnerPage};
@@ -29,14 +30,24 @@ async fn check(
     if let Some(output) = &input.output_schema {
         errors.extend(schema_violations(output, "/output_schema", max));
     }
-    match state.core.models.resolve(&input.model) {
+    let model = aliases::resolve(&state.core.pool, &state.core.models, project, &input.model)
+        .await?
+        .map_err(|e| e.to_string())
+        .and_then(|m| {
+            state
+                .core
+                .models
+                .resolve(&m.model)
+                .map_err(|e| e.to_string())
+        });
+    match model {
         Ok((provider, _)) => errors.extend(
             provider
                 .settings_violations(&input.model_settings)
                 .into_iter()
                 .map(|v| v.under("/model_settings")),
         ),
-        Err(e) => errors.push(Violation::new("/model", e.to_string())),
+        Err(e) => errors.push(Violation::new("/model", e)),
     }
     if input.toolkits.len() > MAX_TOOLKITS {
         errors.push(Violation::new(

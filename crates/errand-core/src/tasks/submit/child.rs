@@ -8,6 +8,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::Submitter;
+use crate::aliases::{self, Resolved};
 use crate::error::Fault;
 use crate::runners::model::Runner;
 use crate::tasks::children;
@@ -64,8 +65,19 @@ impl Submitter<'_> {
                 lineage: lineage.join(" ← "),
             });
         }
+        // The runner's model may be an alias; one that resolves no more runs as named (and
+        // the worker fails the child, which the parent's model hears of).
+        let model =
+            match aliases::resolve(&mut *tx, self.models, parent.project, &runner.model).await? {
+                Ok(resolved) => resolved,
+                Err(_) => Resolved {
+                    model: runner.model.clone(),
+                    alias: None,
+                },
+            };
         let new = NewTask {
             read_only: parent.read_only,
+            model_alias: model.alias.as_deref(),
             // A child runs at its parent's priority: it holds the parent up.
             priority: parent.priority,
             priority_lead_ms: self.aging.lead_ms(parent.priority),
@@ -79,7 +91,7 @@ impl Submitter<'_> {
                 runner,
                 parent.project,
                 &arguments,
-                &runner.model,
+                &model.model,
                 &runner.model_settings,
             )
         };

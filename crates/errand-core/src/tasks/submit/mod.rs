@@ -13,14 +13,15 @@ use sqlx::PgPool;
 
 use super::errors::SubmitError;
 use super::model::{CreateTask, Task};
+use super::priority::{self, Aging};
 use super::queued::Queued;
 use super::store::{self, NewTask};
-use super::priority::{self, Aging};
 use super::{idempotency, threading, turns};
+use crate::aliases::{self, Resolved};
 use crate::error::{Fault, Violation};
 use crate::events::{self, Announcer, Notes, Seqs, kind};
 use crate::json;
-use crate::llm::{ModelRegistry, merge_settings};
+use crate::llm::{ModelRegistry, UnknownModel, merge_settings};
 use crate::projects::ProjectId;
 use crate::runners::model::{MAX_INPUT_TIMEOUT_SECONDS, Runner, valid_name};
 use crate::runners::schema::{self, SchemaCache, Which};
@@ -89,8 +90,8 @@ struct Checked {
     body: CreateTask,
     /// The runner's model settings merged with the task's.
     settings: serde_json::Map<String, serde_json::Value>,
-    /// The models to run on: the runner's, or the batch's.
-    models: Vec<String>,
+    /// The models to run on: the runner's, or the batch's, aliases resolved.
+    models: Vec<Resolved>,
 }
 
 impl Submitter<'_> {
@@ -136,11 +137,26 @@ impl Submitter<'_> {
             ));
         }
         let settings = merge_settings(&runner.model_settings, body.model_settings.as_ref());
-        let models = match &body.models {
+        let given = match &body.models {
             None => vec![runner.model.clone()],
             Some(models) => models.clone(),
         };
-        errors.extend(self.model_violations(&body, &models, &settings));
+        let mut resolved = Vec::with_capacity(given.len());
+        for name in &given {
+            resolved.push(aliases::resolve(self.pool, self.models, self.project, name).await?);
+        }
+        errors.extend(self.model_violations(&body, &given, &resolved, &settings));
+        // The runner's own model that resolves no more runs as named: the worker fails it.
+        let models: Vec<Resolved> = resolved
+            .into_iter()
+            .zip(given)
+            .map(|(r, name)| {
+                r.unwrap_or(Resolved {
+                    model: name,
+                    alias: None,
+                })
+            })
+            .collect();
         if models.len() > 1
             && !body.read_only
             && !self
@@ -308,9 +324,16 @@ impl Submitter<'_> {
                 read_only: body.read_only,
                 batch_id,
                 callback_url: body.callback_url.as_deref(),
+                model_alias: model.alias.as_deref(),
                 priority: priority::or_default(body.priority),
                 priority_lead_ms: self.aging.lead_ms(priority::or_default(body.priority)),
-                ..NewTask::of_runner(&runner, self.project, &body.arguments, model, &settings)
+                ..NewTask::of_runner(
+                    &runner,
+                    self.project,
+                    &body.arguments,
+                    &model.model,
+                    &settings,
+                )
             };
             let Some(task) = self.insert(&mut *tx, &new, key.filter(|_| i == 0)).await? else {
                 return Ok(None);
@@ -355,16 +378,18 @@ impl Submitter<'_> {
         Ok(inserted)
     }
 
-    /// What is wrong with the models a submission runs on, and with its settings for each.
+    /// What is wrong with the models a submission runs on (as `given`, and as they
+    /// `resolved`), and with its settings for each.
     fn model_violations(
         &self,
         body: &CreateTask,
-        models: &[String],
+        given: &[String],
+        resolved: &[Result<Resolved, UnknownModel>],
         settings: &serde_json::Map<String, serde_json::Value>,
     ) -> Vec<Violation> {
         let mut errors = Vec::new();
-        if let Some(given) = &body.models {
-            if given.is_empty() || given.len() > MAX_BATCH_MODELS {
+        if let Some(listed) = &body.models {
+            if listed.is_empty() || listed.len() > MAX_BATCH_MODELS {
                 errors.push(Violation::new(
                     "/models",
                     format!("must list 1 to {MAX_BATCH_MODELS} models"),
@@ -377,12 +402,16 @@ impl Submitter<'_> {
                 ));
             }
         }
-        for (i, model) in models.iter().enumerate() {
-            if models[..i].contains(model) {
+        for (i, (name, model)) in given.iter().zip(resolved).enumerate() {
+            if given[..i].contains(name) {
                 errors.push(Violation::new(format!("/models/{i}"), "listed twice"));
                 continue;
             }
-            match self.models.resolve(model) {
+            let provider = model
+                .as_ref()
+                .map_err(ToString::to_string)
+                .and_then(|m| self.models.resolve(&m.model).map_err(|e| e.to_string()));
+            match provider {
                 // Each provider checks the settings; one problem is told once.
                 Ok((provider, _)) => {
                     for v in provider.settings_violations(settings) {
@@ -393,10 +422,10 @@ impl Submitter<'_> {
                     }
                 }
                 Err(e) if body.models.is_some() => {
-                    errors.push(Violation::new(format!("/models/{i}"), e.to_string()));
+                    errors.push(Violation::new(format!("/models/{i}"), e));
                 }
                 // The runner's own model went away: the worker fails the task, as before.
-                Err(_) => {}
+                _ => {}
             }
         }
         errors
