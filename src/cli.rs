@@ -1,4 +1,5 @@
-//! Command-line interface: `errand [serve|api|worker|migrate|run|keys|bench|openapi]`.
+//! Command-line interface: `errand [serve|api|worker|migrate|run|keys|bench|openapi]`, and
+//! the client of a running server, `errand [tasks|runners|queues]` (see `client`).
 
 use std::path::PathBuf;
 
@@ -7,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 use std::process::ExitCode;
 
+use crate::client::{ClientArgs, ClientCommand, QueuesCommand, RunnersCommand, TasksCommand};
 use crate::service::{self, Mode};
 use errand_core::config::{LogFormat, Settings};
 use errand_core::db::{self, Database};
@@ -75,6 +77,27 @@ pub enum Command {
     },
     /// Measure throughput, latency and SSE fan-out on a throwaway database.
     Bench(crate::bench::BenchArgs),
+    /// A running server's tasks: submit, get, wait, cancel, list, answer.
+    Tasks {
+        #[command(flatten)]
+        client: ClientArgs,
+        #[command(subcommand)]
+        command: TasksCommand,
+    },
+    /// A running server's runners: list, get, apply.
+    Runners {
+        #[command(flatten)]
+        client: ClientArgs,
+        #[command(subcommand)]
+        command: RunnersCommand,
+    },
+    /// A running server's queues: push.
+    Queues {
+        #[command(flatten)]
+        client: ClientArgs,
+        #[command(subcommand)]
+        command: QueuesCommand,
+    },
     /// Print the OpenAPI document (or write/check a file).
     Openapi {
         /// Write the document to this file.
@@ -108,7 +131,22 @@ impl Cli {
     }
 }
 
-pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+pub async fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
+    // The client needs no settings, database or logs: only the server's address.
+    let (args, client) = match cli.command.take() {
+        Some(Command::Tasks { client, command }) => (client, ClientCommand::Tasks(command)),
+        Some(Command::Runners { client, command }) => (client, ClientCommand::Runners(command)),
+        Some(Command::Queues { client, command }) => (client, ClientCommand::Queues(command)),
+        other => {
+            cli.command = other;
+            return run_local(cli).await;
+        }
+    };
+    Ok(crate::client::run(&args, client).await)
+}
+
+/// The commands that work on this machine's settings and database.
+async fn run_local(cli: Cli) -> anyhow::Result<ExitCode> {
     let mut settings = cli.settings()?;
     let command = cli.command.unwrap_or(Command::Serve);
     if matches!(command, Command::Run { .. }) && settings.log.filter == "info" {
@@ -184,8 +222,15 @@ async fn run_service(settings: Settings, command: Command) -> anyhow::Result<()>
             Ok(())
         }
         Command::Openapi { output, check } => openapi(output, check),
-        Command::Run { .. } | Command::Bench(_) | Command::Keys { .. } => {
-            anyhow::bail!("`run`, `keys` and `bench` are handled before the services start")
+        Command::Run { .. }
+        | Command::Bench(_)
+        | Command::Keys { .. }
+        | Command::Tasks { .. }
+        | Command::Runners { .. }
+        | Command::Queues { .. } => {
+            anyhow::bail!(
+                "`run`, `keys`, `bench` and the client are handled before the services start"
+            )
         }
     }
 }

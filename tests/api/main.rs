@@ -11,6 +11,7 @@ mod cdp;
 mod child_quota;
 mod child_sweeps;
 mod children;
+mod cli_client;
 mod cli_run;
 mod dashboard;
 mod database;

@@ -16,7 +16,13 @@ pub const SHORT_NAMES: &[&str] = &[
 ];
 
 /// Variables read that are not settings keys.
-const OTHER_VARIABLES: &[&str] = &["ERRAND_ADMIN_KEY", "ERRAND_CONFIG"];
+const OTHER_VARIABLES: &[&str] = &[
+    "ERRAND_ADMIN_KEY",
+    "ERRAND_CONFIG",
+    // The command-line client's (`errand tasks`, `runners`, `queues`).
+    "ERRAND_URL",
+    "ERRAND_API_KEY",
+];
 
 /// The variable a settings key is read from: `ERRAND_` and the key in capitals.
 pub fn canonical(key: &str) -> String {
