@@ -1,0 +1,280 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.api_key_page import ApiKeyPage
+from ...models.problem import Problem
+from ...types import UNSET, Unset
+from typing import cast
+from uuid import UUID
+
+
+
+def _get_kwargs(
+    *,
+    project: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    cursor: UUID | Unset = UNSET,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    params["project"] = project
+
+    params["limit"] = limit
+
+    json_cursor: str | Unset = UNSET
+    if not isinstance(cursor, Unset):
+        json_cursor = str(cursor)
+    params["cursor"] = json_cursor
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/api-keys",
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ApiKeyPage | Problem | None:
+    if response.status_code == 200:
+        response_200 = ApiKeyPage.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ApiKeyPage | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    project: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    cursor: UUID | Unset = UNSET,
+
+) -> Response[ApiKeyPage | Problem]:
+    """ List API keys
+
+     Never shows a key itself: `prefix` tells them apart.
+
+    Needs the `admin` scope.
+
+    Args:
+        project (str | Unset):
+        limit (int | Unset):
+        cursor (UUID | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ApiKeyPage | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        project=project,
+limit=limit,
+cursor=cursor,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    project: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    cursor: UUID | Unset = UNSET,
+
+) -> ApiKeyPage | Problem | None:
+    """ List API keys
+
+     Never shows a key itself: `prefix` tells them apart.
+
+    Needs the `admin` scope.
+
+    Args:
+        project (str | Unset):
+        limit (int | Unset):
+        cursor (UUID | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ApiKeyPage | Problem
+     """
+
+
+    return sync_detailed(
+        client=client,
+project=project,
+limit=limit,
+cursor=cursor,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    project: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    cursor: UUID | Unset = UNSET,
+
+) -> Response[ApiKeyPage | Problem]:
+    """ List API keys
+
+     Never shows a key itself: `prefix` tells them apart.
+
+    Needs the `admin` scope.
+
+    Args:
+        project (str | Unset):
+        limit (int | Unset):
+        cursor (UUID | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ApiKeyPage | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        project=project,
+limit=limit,
+cursor=cursor,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    project: str | Unset = UNSET,
+    limit: int | Unset = UNSET,
+    cursor: UUID | Unset = UNSET,
+
+) -> ApiKeyPage | Problem | None:
+    """ List API keys
+
+     Never shows a key itself: `prefix` tells them apart.
+
+    Needs the `admin` scope.
+
+    Args:
+        project (str | Unset):
+        limit (int | Unset):
+        cursor (UUID | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ApiKeyPage | Problem
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+project=project,
+limit=limit,
+cursor=cursor,
+
+    )).parsed

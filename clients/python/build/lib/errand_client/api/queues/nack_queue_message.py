@@ -1,0 +1,311 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.message import Message
+from ...models.nack_message import NackMessage
+from ...models.problem import Problem
+from typing import cast
+from uuid import UUID
+
+
+
+def _get_kwargs(
+    name: str,
+    id: UUID,
+    *,
+    body: NackMessage,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/queues/{name}/messages/{id}/nack".format(name=quote(str(name), safe=""),id=quote(str(id), safe=""),),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Message | Problem | None:
+    if response.status_code == 200:
+        response_200 = Message.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Message | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    name: str,
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: NackMessage,
+
+) -> Response[Message | Problem]:
+    """ Nack a message
+
+     Hands the message back: pending again after `delay_seconds` (default: exponential
+    back-off), or dead-lettered once it was delivered `max_deliveries` times.
+
+    Needs the `write` scope.
+
+    Args:
+        name (str):
+        id (UUID):
+        body (NackMessage): Body of `nack`: the message goes back to the queue (or is dead-
+            lettered after
+            `max_deliveries`).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Message | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        name=name,
+id=id,
+body=body,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    name: str,
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: NackMessage,
+
+) -> Message | Problem | None:
+    """ Nack a message
+
+     Hands the message back: pending again after `delay_seconds` (default: exponential
+    back-off), or dead-lettered once it was delivered `max_deliveries` times.
+
+    Needs the `write` scope.
+
+    Args:
+        name (str):
+        id (UUID):
+        body (NackMessage): Body of `nack`: the message goes back to the queue (or is dead-
+            lettered after
+            `max_deliveries`).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Message | Problem
+     """
+
+
+    return sync_detailed(
+        name=name,
+id=id,
+client=client,
+body=body,
+
+    ).parsed
+
+async def asyncio_detailed(
+    name: str,
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: NackMessage,
+
+) -> Response[Message | Problem]:
+    """ Nack a message
+
+     Hands the message back: pending again after `delay_seconds` (default: exponential
+    back-off), or dead-lettered once it was delivered `max_deliveries` times.
+
+    Needs the `write` scope.
+
+    Args:
+        name (str):
+        id (UUID):
+        body (NackMessage): Body of `nack`: the message goes back to the queue (or is dead-
+            lettered after
+            `max_deliveries`).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Message | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        name=name,
+id=id,
+body=body,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    name: str,
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: NackMessage,
+
+) -> Message | Problem | None:
+    """ Nack a message
+
+     Hands the message back: pending again after `delay_seconds` (default: exponential
+    back-off), or dead-lettered once it was delivered `max_deliveries` times.
+
+    Needs the `write` scope.
+
+    Args:
+        name (str):
+        id (UUID):
+        body (NackMessage): Body of `nack`: the message goes back to the queue (or is dead-
+            lettered after
+            `max_deliveries`).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Message | Problem
+     """
+
+
+    return (await asyncio_detailed(
+        name=name,
+id=id,
+client=client,
+body=body,
+
+    )).parsed

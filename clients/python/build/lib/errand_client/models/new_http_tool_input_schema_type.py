@@ -1,0 +1,7 @@
+from enum import StrEnum
+
+class NewHttpToolInputSchemaType(StrEnum):
+    OBJECT = "object"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+class ListToolsFormat(StrEnum):
+    ERRAND = "errand"
+    MCP = "mcp"
+    OPENAI = "openai"
+
+    def __str__(self) -> str:
+        return str(self.value)
