@@ -205,3 +205,45 @@ async fn dashboard_and_metrics_errors_are_problems() {
         assert!(body["code"].is_string(), "{method} {path}: {body}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_waiting_for_approval_is_approved_with_edited_arguments_in_the_dashboard() {
+    let Some(binary) = chromium_or_skip(
+        "a_call_waiting_for_approval_is_approved_with_edited_arguments_in_the_dashboard",
+    ) else {
+        return;
+    };
+    let app = spawn_app().await;
+    app.create_runner(json!({"name": "careful", "toolkits": ["calculator"],
+        "approval": {"tools": ["calculator"]},
+        "model_settings": {"mock": {"turns": [
+            {"tool_calls": [{"name": "calculator", "arguments": {"expression": "1 + 1"}}]},
+            {"text": "got {{tool_result}}"}]}}}))
+        .await;
+    let task = app.submit("careful", json!({})).await;
+    let id = task["id"].as_str().expect("id").to_owned();
+    app.wait_for_status(&id, "input_required").await;
+    let mut page = Browser::open(binary, HEADLESS, &app.url(&format!("/#/tasks/{id}"))).await;
+    wait(
+        &mut page,
+        "the approval",
+        "(document.querySelector('#approval-arguments')?.value || '').includes('1 + 1')",
+    )
+    .await;
+    page.eval(
+        "document.querySelector('#approval-arguments').value = '{\"expression\": \"20 + 22\"}'; \
+         document.querySelector('#approve').click(); true",
+    )
+    .await;
+    wait(
+        &mut page,
+        "the end",
+        "document.querySelector('#live')?.textContent === 'Ended: succeeded'",
+    )
+    .await;
+    let task = app.task(&id).await;
+    assert_eq!(
+        task["output"], r#"got {"expression":"20 + 22","result":42.0}"#,
+        "{task}"
+    );
+}

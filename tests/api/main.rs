@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod aliases;
+mod approval;
 mod asking;
 mod bad_input;
 mod batches;

@@ -385,3 +385,65 @@ async fn a_runner_with_a_string_input_is_offered_as_an_object_and_unwrapped_on_c
         .await;
     assert_eq!(kids["data"][0]["arguments"], "yo", "{kids}");
 }
+
+#[tokio::test]
+async fn an_approval_is_an_input_request_and_tasks_update_decides_it() {
+    let app = spawn_app().await;
+    app.create_runner(
+        json!({"name": "careful", "model": "mock", "toolkits": ["calculator"],
+        "approval": {"tools": ["calculator"]},
+        "model_settings": {"mock": {"turns": [
+            {"tool_calls": [{"name": "calculator", "arguments": {"expression": "6*7"}}]},
+            {"text": "got {{tool_result}}"}]}}}),
+    )
+    .await;
+    let client = connect(&app, None, true).await;
+    // Approved with edited arguments, from the form's JSON text.
+    let id = start(&client, "run_careful_task", json!({})).await;
+    let TaskPayload::InputRequired { input_requests } = settled(&client, &id).await else {
+        panic!("no approval asked");
+    };
+    let (key, request) = input_requests.into_iter().next().unwrap();
+    let schema = serde_json::to_value(request).unwrap()["params"]["requestedSchema"].clone();
+    assert_eq!(
+        schema["properties"]["approve"]["type"], "boolean",
+        "{schema}"
+    );
+    assert_eq!(
+        schema["properties"]["arguments"]["type"], "string",
+        "{schema}"
+    );
+    let approve = json!({"action": "accept",
+        "content": {"approve": true, "arguments": "{\"expression\": \"6*6\"}"}});
+    client
+        .update_task(UpdateTaskParams::new(&id, [(key, approve)].into()))
+        .await
+        .expect("tasks/update");
+    let TaskPayload::Completed { result } = settled(&client, &id).await else {
+        panic!("not completed");
+    };
+    assert_eq!(
+        result["content"][0]["text"],
+        r#"got {"expression":"6*6","result":36.0}"#
+    );
+
+    // Declining the form denies the call; the task goes on and ends.
+    let id = start(&client, "run_careful_task", json!({})).await;
+    let TaskPayload::InputRequired { input_requests } = settled(&client, &id).await else {
+        panic!("no approval asked");
+    };
+    let (key, _) = input_requests.into_iter().next().unwrap();
+    client
+        .update_task(UpdateTaskParams::new(
+            &id,
+            [(key, json!({"action": "decline"}))].into(),
+        ))
+        .await
+        .expect("tasks/update");
+    let TaskPayload::Completed { result } = settled(&client, &id).await else {
+        panic!("not completed");
+    };
+    let text = result["content"][0]["text"].as_str().unwrap_or_default();
+    assert!(text.contains("denied"), "{text}");
+    client.cancel().await.ok();
+}

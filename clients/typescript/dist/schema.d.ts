@@ -1452,6 +1452,24 @@ export interface components {
             /** @description Pass as `cursor` for the next page; `null` on the last. */
             next_cursor?: string | null;
         };
+        /**
+         * @description Which of a runner's tools wait for a person's approval before each call runs: those
+         *     named, and with `non_read_only` every tool not marked read-only. Empty: none do.
+         */
+        Approval: {
+            /**
+             * @description Tool names as the model sees them: entries of `toolkits` (`http_fetch`,
+             *     `run_deploy_task`, an HTTP tool's name) or, when `storage` is listed, `storage` (all
+             *     of its tools) or one of them (`write_file`).
+             * @example [
+             *       "http_fetch",
+             *       "run_deploy_task"
+             *     ]
+             */
+            tools?: string[];
+            /** @description Every tool not marked read-only waits too. */
+            non_read_only?: boolean;
+        };
         /** @description One try of a delivery. */
         Attempt: {
             /** Format: int32 */
@@ -1773,13 +1791,24 @@ export interface components {
          * @enum {string}
          */
         IfNotExists: "reject" | "create";
-        /** @description A question a task asked a person (the `ask_human` tool). */
+        /**
+         * @description What a task asks a person.
+         * @enum {string}
+         */
+        InputKind: "question" | "approval";
+        /**
+         * @description What a task asks a person: a question (the `ask_human` tool), or approval of a tool call
+         *     (`kind: approval`, the answer `{"approve": true}`, `{"approve": false, "reason": "…"}` or
+         *     `{"approve": true, "arguments": {…}}` to run it with edited arguments).
+         */
         InputRequest: {
             /**
              * Format: uuid
              * @description Pass back with the answer.
              */
             request_id: string;
+            /** @description `question` or `approval`. */
+            kind?: components["schemas"]["InputKind"];
             question: string;
             schema?: unknown;
             /** @description The model's tool call that asked. */
@@ -1805,6 +1834,7 @@ export interface components {
              *     this waiting task. Answer here or on that task.
              */
             task_id?: string | null;
+            tool_call?: components["schemas"]["PendingCall"] | null;
         };
         /** @description One call of a tool. */
         Invocation: {
@@ -2069,6 +2099,11 @@ export interface components {
             };
             toolkits?: string[];
             /**
+             * @description Tools whose calls wait for a person's approval (the task goes `input_required` with
+             *     an `input_request` of kind `approval`).
+             */
+            approval?: components["schemas"]["Approval"];
+            /**
              * Format: int32
              * @description Model calls one attempt may make (repair turns not counted); reaching it with
              *     tool calls still pending fails the task with `max_turns_exceeded`.
@@ -2200,6 +2235,13 @@ export interface components {
          * @enum {string}
          */
         Overlap: "allow" | "skip" | "enqueue";
+        /** @description A tool call that waits for approval. */
+        PendingCall: {
+            /** @description The tool, as the model named it. */
+            name: string;
+            arguments: unknown;
+            input_schema: unknown;
+        };
         /** @description Body of `POST /v1/queues/{name}/messages`. */
         PostMessage: {
             payload: unknown;
@@ -2472,6 +2514,8 @@ export interface components {
                 [key: string]: string;
             };
             toolkits: string[];
+            /** @description Tools whose calls wait for a person's approval. */
+            approval: components["schemas"]["Approval"];
             /** Format: int32 */
             max_turns: number;
             /** Format: int32 */
@@ -2533,6 +2577,11 @@ export interface components {
                 [key: string]: string;
             };
             toolkits?: string[];
+            /**
+             * @description Tools whose calls wait for a person's approval (the task goes `input_required` with
+             *     an `input_request` of kind `approval`).
+             */
+            approval?: components["schemas"]["Approval"];
             /**
              * Format: int32
              * @description Model calls one attempt may make (repair turns not counted); reaching it with

@@ -9,7 +9,7 @@ use super::finishing::finish;
 use super::outcome::failed;
 use errand_core::error::ErrorCode;
 use errand_core::events::{self, kind};
-use errand_core::tasks::model::{InputRequest, Task, TaskError, TaskStatus};
+use errand_core::tasks::model::{InputKind, InputRequest, Task, TaskError, TaskStatus};
 use errand_core::tasks::{lifecycle, question_store, relay};
 
 /// Questions failed per heartbeat at most (the rest wait for the next).
@@ -48,16 +48,15 @@ pub async fn suspend(
     }
     let call = question.call();
     let asked = serde_json::to_value(question)?;
-    events::append_all(
-        conn,
-        task.id,
-        None,
-        &[
+    // A question is the `ask_human` call's start; an approval's call has not started.
+    let logged: &[(&str, &serde_json::Value)] = match question.kind {
+        InputKind::Question => &[
             (kind::TOOL_CALL_STARTED, &call),
             (kind::INPUT_REQUIRED, &asked),
         ],
-    )
-    .await?;
+        InputKind::Approval => &[(kind::INPUT_REQUIRED, &asked)],
+    };
+    events::append_all(conn, task.id, None, logged).await?;
     relay::announce(conn, &ancestors, task.id, question).await?;
     tracing::info!(task_id = %task.id, request_id = %question.request_id, "task waits for input");
     Ok(true)

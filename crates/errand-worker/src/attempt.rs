@@ -233,7 +233,9 @@ async fn tool_turn(
             json!({"max_turns": runner.max_turns, "pending_tool_calls": calls}),
         )));
     }
-    let turn = run.tool_calls(calls, toolbox, tool_limit).await?;
+    let turn = run
+        .tool_calls(calls, toolbox, &runner.approval, tool_limit)
+        .await?;
     if let Some(question) = turn.question {
         return Ok(Some(AttemptResult::InputRequired(Box::new(question))));
     }

@@ -6,6 +6,7 @@
 //! ends on a database error: the claim backs off (bounded) and tries again, so a
 //! PostgreSQL restart costs a pause, not the worker.
 
+mod approving;
 mod asking;
 mod attempt;
 mod backend;

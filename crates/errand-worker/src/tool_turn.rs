@@ -1,6 +1,7 @@
 //! The tool calls of one model reply: run in parallel, each journaled with its events,
 //! replayed from the journal when an earlier attempt finished them. A call to `ask_human`
-//! is not run: it suspends the attempt on its question.
+//! is not run: it suspends the attempt on its question; so does a call that waits for a
+//! person's approval (`approving`).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -11,15 +12,17 @@ use futures::StreamExt;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use super::approving::{Gate, Gates};
 use super::patience::persist;
 use super::steps::{Run, Superseded};
 use errand_core::conversation::{ToolCall, ToolResult};
 use errand_core::db;
 use errand_core::events::{self, Notes, Seqs, kind};
 use errand_core::invocations::{self, NewInvocation, Source};
+use errand_core::runners::model::Approval;
 use errand_core::runners::schema::schema_violations;
 use errand_core::tasks::journal::{self, NewStep, Recorded, TOOL_RESULT};
-use errand_core::tasks::model::InputRequest;
+use errand_core::tasks::model::{InputKind, InputRequest};
 use errand_core::tools::catalog::Toolbox;
 use errand_core::tools::{Tool, ask_human};
 
@@ -59,10 +62,23 @@ impl Run<'_> {
         &mut self,
         calls: &[ToolCall],
         toolbox: &Toolbox,
+        policy: &Approval,
         limit: Duration,
     ) -> anyhow::Result<ToolTurn> {
         let tools = &toolbox.tools;
         let base = self.next_index;
+        let max_calls = self.rt.limits.max_tool_calls_per_reply;
+        // Nothing of a reply runs before the approvals it needs are decided.
+        let gates = match self.gates(calls, base, max_calls, toolbox, policy).await? {
+            Gates::Open(gates) => gates,
+            Gates::Ask(request) => {
+                return Ok(ToolTurn {
+                    results: Vec::new(),
+                    question: Some(*request),
+                    children: Vec::new(),
+                });
+            }
+        };
         let mut pending = Vec::new();
         // A question waits for a person and children for their tasks: one kind of wait
         // per reply.
@@ -71,7 +87,6 @@ impl Run<'_> {
             .take(self.rt.limits.max_tool_calls_per_reply)
             .any(|c| toolbox.runners.contains_key(&c.name));
         let mut results: Vec<Option<ToolResult>> = vec![None; calls.len()];
-        let max_calls = self.rt.limits.max_tool_calls_per_reply;
         let mut waits = Waits::default();
         for (i, call) in calls.iter().enumerate() {
             let index = base + i as i32;
@@ -79,6 +94,14 @@ impl Run<'_> {
                 results[i] = Some(ToolResult::from_json(&response));
                 continue;
             }
+            let call = match &gates[i] {
+                Gate::Free | Gate::Approved(None) => call,
+                Gate::Approved(Some(edited)) => edited,
+                Gate::Denied(why) => {
+                    pending.push((i, index, call, Some(why.clone())));
+                    continue;
+                }
+            };
             let past_limit = i >= max_calls;
             match self
                 .triage(call, index, toolbox, past_limit, delegating, &mut waits)
@@ -191,6 +214,7 @@ impl Run<'_> {
         let wait = chrono::Duration::seconds(i64::from(self.task.input_timeout_seconds.max(1)));
         Ok(InputRequest {
             request_id: Uuid::now_v7(),
+            kind: InputKind::Question,
             question: ask.question,
             schema: ask.schema,
             tool_call_id: call.id.clone(),
@@ -200,6 +224,7 @@ impl Run<'_> {
             answer: None,
             answered_at: None,
             task_id: None,
+            tool_call: None,
         })
     }
 

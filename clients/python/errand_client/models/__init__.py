@@ -9,6 +9,7 @@ from .alias_set_aliases import AliasSetAliases
 from .alias_source import AliasSource
 from .api_key import ApiKey
 from .api_key_page import ApiKeyPage
+from .approval import Approval
 from .attempt import Attempt
 from .batch import Batch
 from .batch_counts import BatchCounts
@@ -46,6 +47,7 @@ from .http_tool_input_input_schema import HttpToolInputInputSchema
 from .http_tool_input_input_schema_type import HttpToolInputInputSchemaType
 from .http_tool_input_output_schema_type_0 import HttpToolInputOutputSchemaType0
 from .if_not_exists import IfNotExists
+from .input_kind import InputKind
 from .input_request import InputRequest
 from .invocation import Invocation
 from .invocation_page import InvocationPage
@@ -83,6 +85,7 @@ from .new_webhook import NewWebhook
 from .openai_tool import OpenaiTool
 from .openai_tool_function import OpenaiToolFunction
 from .overlap import Overlap
+from .pending_call import PendingCall
 from .post_message import PostMessage
 from .problem import Problem
 from .problem_code import ProblemCode
@@ -179,6 +182,7 @@ __all__ = (
     "AliasSource",
     "ApiKey",
     "ApiKeyPage",
+    "Approval",
     "Attempt",
     "Batch",
     "BatchCounts",
@@ -216,6 +220,7 @@ __all__ = (
     "HttpToolInputInputSchemaType",
     "HttpToolInputOutputSchemaType0",
     "IfNotExists",
+    "InputKind",
     "InputRequest",
     "Invocation",
     "InvocationPage",
@@ -253,6 +258,7 @@ __all__ = (
     "OpenaiTool",
     "OpenaiToolFunction",
     "Overlap",
+    "PendingCall",
     "PostMessage",
     "Problem",
     "ProblemCode",

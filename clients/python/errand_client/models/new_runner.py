@@ -13,6 +13,7 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
+  from ..models.approval import Approval
   from ..models.new_runner_input_schema_type_0 import NewRunnerInputSchemaType0
   from ..models.new_runner_labels import NewRunnerLabels
   from ..models.new_runner_model_settings import NewRunnerModelSettings
@@ -48,6 +49,8 @@ class NewRunner:
                 Example: 3.
             labels (NewRunnerLabels | Unset):
             toolkits (list[str] | Unset):
+            approval (Approval | Unset): Which of a runner's tools wait for a person's approval before each call runs: those
+                named, and with `non_read_only` every tool not marked read-only. Empty: none do.
             max_turns (int | Unset): Model calls one attempt may make (repair turns not counted); reaching it with
                 tool calls still pending fails the task with `max_turns_exceeded`. Example: 10.
             repair_turns (int | Unset): Extra model calls that feed output-schema violations back to the model before the
@@ -78,6 +81,7 @@ class NewRunner:
     max_attempts: int | Unset = UNSET
     labels: NewRunnerLabels | Unset = UNSET
     toolkits: list[str] | Unset = UNSET
+    approval: Approval | Unset = UNSET
     max_turns: int | Unset = UNSET
     repair_turns: int | Unset = UNSET
     structured_output: StructuredOutput | Unset = UNSET
@@ -91,6 +95,7 @@ class NewRunner:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.approval import Approval # noqa: PLC0415
         from ..models.new_runner_input_schema_type_0 import NewRunnerInputSchemaType0 # noqa: PLC0415
         from ..models.new_runner_labels import NewRunnerLabels # noqa: PLC0415
         from ..models.new_runner_model_settings import NewRunnerModelSettings # noqa: PLC0415
@@ -147,6 +152,10 @@ class NewRunner:
 
 
 
+        approval: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.approval, Unset):
+            approval = self.approval.to_dict()
+
         max_turns = self.max_turns
 
         repair_turns = self.repair_turns
@@ -196,6 +205,8 @@ class NewRunner:
             field_dict["labels"] = labels
         if toolkits is not UNSET:
             field_dict["toolkits"] = toolkits
+        if approval is not UNSET:
+            field_dict["approval"] = approval
         if max_turns is not UNSET:
             field_dict["max_turns"] = max_turns
         if repair_turns is not UNSET:
@@ -217,6 +228,7 @@ class NewRunner:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.approval import Approval # noqa: PLC0415
         from ..models.new_runner_input_schema_type_0 import NewRunnerInputSchemaType0 # noqa: PLC0415
         from ..models.new_runner_labels import NewRunnerLabels # noqa: PLC0415
         from ..models.new_runner_model_settings import NewRunnerModelSettings # noqa: PLC0415
@@ -306,6 +318,16 @@ class NewRunner:
         toolkits = cast(list[str], d.pop("toolkits", UNSET))
 
 
+        _approval = d.pop("approval", UNSET)
+        approval: Approval | Unset
+        if isinstance(_approval,  Unset):
+            approval = UNSET
+        else:
+            approval = Approval.from_dict(_approval)
+
+
+
+
         max_turns = d.pop("max_turns", UNSET)
 
         repair_turns = d.pop("repair_turns", UNSET)
@@ -349,6 +371,7 @@ class NewRunner:
             max_attempts=max_attempts,
             labels=labels,
             toolkits=toolkits,
+            approval=approval,
             max_turns=max_turns,
             repair_turns=repair_turns,
             structured_output=structured_output,

@@ -15,6 +15,7 @@ from uuid import UUID
 import datetime
 
 if TYPE_CHECKING:
+  from ..models.approval import Approval
   from ..models.runner_input_schema_type_0 import RunnerInputSchemaType0
   from ..models.runner_labels import RunnerLabels
   from ..models.runner_model_settings import RunnerModelSettings
@@ -46,6 +47,8 @@ class Runner:
             max_attempts (int):
             labels (RunnerLabels):
             toolkits (list[str]):
+            approval (Approval): Which of a runner's tools wait for a person's approval before each call runs: those
+                named, and with `non_read_only` every tool not marked read-only. Empty: none do.
             max_turns (int):
             repair_turns (int):
             structured_output (StructuredOutput): How a call asks for structured output when the runner has an
@@ -73,6 +76,7 @@ class Runner:
     max_attempts: int
     labels: RunnerLabels
     toolkits: list[str]
+    approval: Approval
     max_turns: int
     repair_turns: int
     structured_output: StructuredOutput
@@ -90,6 +94,7 @@ class Runner:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.approval import Approval # noqa: PLC0415
         from ..models.runner_input_schema_type_0 import RunnerInputSchemaType0 # noqa: PLC0415
         from ..models.runner_labels import RunnerLabels # noqa: PLC0415
         from ..models.runner_model_settings import RunnerModelSettings # noqa: PLC0415
@@ -127,6 +132,8 @@ class Runner:
         toolkits = self.toolkits
 
 
+
+        approval = self.approval.to_dict()
 
         max_turns = self.max_turns
 
@@ -175,6 +182,7 @@ class Runner:
             "max_attempts": max_attempts,
             "labels": labels,
             "toolkits": toolkits,
+            "approval": approval,
             "max_turns": max_turns,
             "repair_turns": repair_turns,
             "structured_output": structured_output,
@@ -195,6 +203,7 @@ class Runner:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.approval import Approval # noqa: PLC0415
         from ..models.runner_input_schema_type_0 import RunnerInputSchemaType0 # noqa: PLC0415
         from ..models.runner_labels import RunnerLabels # noqa: PLC0415
         from ..models.runner_model_settings import RunnerModelSettings # noqa: PLC0415
@@ -249,6 +258,11 @@ class Runner:
 
 
         toolkits = cast(list[str], d.pop("toolkits"))
+
+
+        approval = Approval.from_dict(d.pop("approval"))
+
+
 
 
         max_turns = d.pop("max_turns")
@@ -320,6 +334,7 @@ class Runner:
             max_attempts=max_attempts,
             labels=labels,
             toolkits=toolkits,
+            approval=approval,
             max_turns=max_turns,
             repair_turns=repair_turns,
             structured_output=structured_output,

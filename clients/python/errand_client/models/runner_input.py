@@ -13,6 +13,7 @@ from ..types import UNSET, Unset
 from typing import cast
 
 if TYPE_CHECKING:
+  from ..models.approval import Approval
   from ..models.runner_input_input_schema_type_0 import RunnerInputInputSchemaType0
   from ..models.runner_input_labels import RunnerInputLabels
   from ..models.runner_input_model_settings import RunnerInputModelSettings
@@ -46,6 +47,8 @@ class RunnerInput:
                 Example: 3.
             labels (RunnerInputLabels | Unset):
             toolkits (list[str] | Unset):
+            approval (Approval | Unset): Which of a runner's tools wait for a person's approval before each call runs: those
+                named, and with `non_read_only` every tool not marked read-only. Empty: none do.
             max_turns (int | Unset): Model calls one attempt may make (repair turns not counted); reaching it with
                 tool calls still pending fails the task with `max_turns_exceeded`. Example: 10.
             repair_turns (int | Unset): Extra model calls that feed output-schema violations back to the model before the
@@ -75,6 +78,7 @@ class RunnerInput:
     max_attempts: int | Unset = UNSET
     labels: RunnerInputLabels | Unset = UNSET
     toolkits: list[str] | Unset = UNSET
+    approval: Approval | Unset = UNSET
     max_turns: int | Unset = UNSET
     repair_turns: int | Unset = UNSET
     structured_output: StructuredOutput | Unset = UNSET
@@ -88,6 +92,7 @@ class RunnerInput:
 
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.approval import Approval # noqa: PLC0415
         from ..models.runner_input_input_schema_type_0 import RunnerInputInputSchemaType0 # noqa: PLC0415
         from ..models.runner_input_labels import RunnerInputLabels # noqa: PLC0415
         from ..models.runner_input_model_settings import RunnerInputModelSettings # noqa: PLC0415
@@ -142,6 +147,10 @@ class RunnerInput:
 
 
 
+        approval: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.approval, Unset):
+            approval = self.approval.to_dict()
+
         max_turns = self.max_turns
 
         repair_turns = self.repair_turns
@@ -190,6 +199,8 @@ class RunnerInput:
             field_dict["labels"] = labels
         if toolkits is not UNSET:
             field_dict["toolkits"] = toolkits
+        if approval is not UNSET:
+            field_dict["approval"] = approval
         if max_turns is not UNSET:
             field_dict["max_turns"] = max_turns
         if repair_turns is not UNSET:
@@ -211,6 +222,7 @@ class RunnerInput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.approval import Approval # noqa: PLC0415
         from ..models.runner_input_input_schema_type_0 import RunnerInputInputSchemaType0 # noqa: PLC0415
         from ..models.runner_input_labels import RunnerInputLabels # noqa: PLC0415
         from ..models.runner_input_model_settings import RunnerInputModelSettings # noqa: PLC0415
@@ -298,6 +310,16 @@ class RunnerInput:
         toolkits = cast(list[str], d.pop("toolkits", UNSET))
 
 
+        _approval = d.pop("approval", UNSET)
+        approval: Approval | Unset
+        if isinstance(_approval,  Unset):
+            approval = UNSET
+        else:
+            approval = Approval.from_dict(_approval)
+
+
+
+
         max_turns = d.pop("max_turns", UNSET)
 
         repair_turns = d.pop("repair_turns", UNSET)
@@ -340,6 +362,7 @@ class RunnerInput:
             max_attempts=max_attempts,
             labels=labels,
             toolkits=toolkits,
+            approval=approval,
             max_turns=max_turns,
             repair_turns=repair_turns,
             structured_output=structured_output,

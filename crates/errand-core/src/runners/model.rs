@@ -74,6 +74,10 @@ pub struct RunnerInput {
     #[serde(default)]
     #[schema(example = json!(["calculator"]), schema_with = crate::wire_schema::toolkits)]
     pub toolkits: Vec<String>,
+    /// Tools whose calls wait for a person's approval (the task goes `input_required` with
+    /// an `input_request` of kind `approval`).
+    #[serde(default)]
+    pub approval: Approval,
     /// Model calls one attempt may make (repair turns not counted); reaching it with
     /// tool calls still pending fails the task with `max_turns_exceeded`.
     #[serde(
@@ -224,6 +228,9 @@ pub struct Runner {
     pub labels: BTreeMap<String, String>,
     #[sqlx(json)]
     pub toolkits: Vec<String>,
+    /// Tools whose calls wait for a person's approval.
+    #[sqlx(json)]
+    pub approval: Approval,
     pub max_turns: i32,
     pub repair_turns: i32,
     #[sqlx(try_from = "String")]
@@ -254,6 +261,7 @@ pub struct RunnerDefinition {
     pub max_attempts: i32,
     pub labels: BTreeMap<String, String>,
     pub toolkits: Vec<String>,
+    pub approval: Approval,
     pub max_turns: i32,
     pub repair_turns: i32,
     pub structured_output: StructuredOutput,
@@ -261,6 +269,28 @@ pub struct RunnerDefinition {
     pub context_tokens: i32,
     pub input_timeout_seconds: i32,
     pub queue: Option<String>,
+}
+
+/// Which of a runner's tools wait for a person's approval before each call runs: those
+/// named, and with `non_read_only` every tool not marked read-only. Empty: none do.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    /// Tool names as the model sees them: entries of `toolkits` (`http_fetch`,
+    /// `run_deploy_task`, an HTTP tool's name) or, when `storage` is listed, `storage` (all
+    /// of its tools) or one of them (`write_file`).
+    #[serde(default)]
+    #[schema(max_items = 64, example = json!(["http_fetch", "run_deploy_task"]))]
+    pub tools: Vec<String>,
+    /// Every tool not marked read-only waits too.
+    #[serde(default)]
+    pub non_read_only: bool,
+}
+
+impl Approval {
+    pub fn is_empty(&self) -> bool {
+        self.tools.is_empty() && !self.non_read_only
+    }
 }
 
 impl RunnerInput {
@@ -344,6 +374,7 @@ impl RunnerInput {
             max_attempts: self.max_attempts as i32,
             labels: self.labels,
             toolkits: self.toolkits,
+            approval: self.approval,
             max_turns: self.max_turns as i32,
             repair_turns: self.repair_turns as i32,
             structured_output: self.structured_output,

@@ -11,7 +11,7 @@ use super::model::{Runner, RunnerDefinition};
 
 const SELECT: &str = "SELECT r.id, r.name, v.version, v.title, v.description, v.input_schema,
         v.output_schema, v.rules, v.model, v.model_settings, v.timeout_seconds,
-        v.max_attempts, v.labels, v.toolkits, v.max_turns, v.repair_turns, v.structured_output,
+        v.max_attempts, v.labels, v.toolkits, v.approval, v.max_turns, v.repair_turns, v.structured_output,
         v.tool_timeout_seconds, v.context_tokens, v.input_timeout_seconds, v.queue, r.created_at,
         v.created_at AS updated_at
     FROM runners r JOIN runner_versions v ON v.runner_id = r.id";
@@ -31,6 +31,7 @@ impl Runner {
             max_attempts: self.max_attempts,
             labels: self.labels.clone(),
             toolkits: self.toolkits.clone(),
+            approval: self.approval.clone(),
             max_turns: self.max_turns,
             repair_turns: self.repair_turns,
             structured_output: self.structured_output,
@@ -180,9 +181,9 @@ async fn insert_version(
         "INSERT INTO runner_versions (runner_id, version, title, description, input_schema,
             output_schema, rules, model, model_settings, timeout_seconds, max_attempts, labels,
             toolkits, max_turns, repair_turns, structured_output, tool_timeout_seconds,
-            context_tokens, input_timeout_seconds, queue)
+            context_tokens, input_timeout_seconds, queue, approval)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-            $18, $19, $20)",
+            $18, $19, $20, $21)",
     )
     .bind(id)
     .bind(version)
@@ -204,6 +205,7 @@ async fn insert_version(
     .bind(def.context_tokens)
     .bind(def.input_timeout_seconds)
     .bind(&def.queue)
+    .bind(Json(&def.approval))
     .execute(conn)
     .await?;
     Ok(())

@@ -11,9 +11,9 @@ use uuid::Uuid;
 
 use super::errors::AnswerError;
 use super::journal::{self, NewStep, TOOL_RESULT};
-use super::model::{InputRequest, Task, TaskInput, TaskStatus};
+use super::model::{InputKind, InputRequest, Task, TaskInput, TaskStatus};
 use super::queued::Queued;
-use super::{lifecycle, lookup, question_store, relay};
+use super::{approvals, lifecycle, lookup, question_store, relay};
 use crate::error::{Fault, Violation};
 use crate::events::{self, kind};
 use crate::projects::ProjectId;
@@ -62,7 +62,10 @@ async fn answer_own(
         return not_pending(&mut tx, task, &input).await;
     };
     check(&request, &input.answer, max_violations)?;
-    let resumed = resume(&mut tx, &task, request, input.answer).await?;
+    let resumed = match request.kind {
+        InputKind::Question => resume(&mut tx, &task, request, input.answer).await?,
+        InputKind::Approval => decide(&mut tx, &task, request, input.answer).await?,
+    };
     relay::answered(&mut tx, &ancestors, id, input.request_id).await?;
     tx.commit().await?;
     tracing::info!(task_id = %id, "answer taken; task queued again");
@@ -76,7 +79,11 @@ async fn not_pending(
     task: Task,
     input: &TaskInput,
 ) -> Result<Task, AnswerError> {
-    match journal::recorded_answer(&mut *conn, task.id, input.request_id).await? {
+    let recorded = match journal::recorded_answer(&mut *conn, task.id, input.request_id).await? {
+        Some(answer) => Some(answer),
+        None => approvals::answered(&mut *conn, task.id, input.request_id).await?,
+    };
+    match recorded {
         Some(given) if given == input.answer => Ok(task),
         Some(_) => Err(AnswerError::Conflict(input.request_id)),
         None => Err(not_waiting(&task, input.request_id)),
@@ -93,10 +100,13 @@ fn check(request: &InputRequest, answer: &Value, max_violations: usize) -> Resul
             at: request.expires_at,
         });
     }
-    let Some(schema) = &request.schema else {
-        return Ok(());
+    let mut errors = match &request.schema {
+        Some(schema) => answer_violations(schema, answer, max_violations),
+        None => Vec::new(),
     };
-    let errors = answer_violations(schema, answer, max_violations);
+    if errors.is_empty() {
+        errors = approvals::edited_violations(request, answer, max_violations);
+    }
     if errors.is_empty() {
         return Ok(());
     }
@@ -149,6 +159,28 @@ async fn resume(
         ],
     )
     .await?;
+    Ok(resumed)
+}
+
+/// Keeps the decision on an approval and queues the task to go on: the worker runs the
+/// call (with edited arguments, if given) or tells the model it was denied.
+async fn decide(
+    conn: &mut PgConnection,
+    task: &Task,
+    mut request: InputRequest,
+    answer: Value,
+) -> Result<Task, AnswerError> {
+    let id = task.id;
+    let decision = approvals::Decision::from_answer(&request, &answer);
+    approvals::record(&mut *conn, id, request.step_index, &decision).await?;
+    request.answer = Some(answer);
+    request.answered_at = Some(decision.decided_at);
+    let resumed = lifecycle::resume_answered(&mut *conn, id, &request)
+        .await?
+        .ok_or_else(|| Fault::bug(format!("waiting task {id} vanished")))?;
+    let queued = Queued::answered(resumed.attempts, request.request_id).data();
+    // `task.queued` also wakes the workers.
+    events::append(conn, id, kind::QUEUED, &queued).await?;
     Ok(resumed)
 }
 

@@ -1,6 +1,7 @@
 //! Tasks: submission (with idempotency), listing, cancellation, waiting, and the event log
 //! as a page or a live stream.
 
+pub mod approvals;
 pub mod cancel;
 pub mod children;
 pub mod ending;

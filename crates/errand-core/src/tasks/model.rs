@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-pub use super::questions::{InputRequest, TaskInput};
+pub use super::questions::{InputKind, InputRequest, PendingCall, TaskInput};
 pub use super::status::TaskStatus;
 use crate::error::ErrorCode;
 

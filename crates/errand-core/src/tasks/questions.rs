@@ -1,4 +1,5 @@
-//! The question a task asks a person (`ask_human`) and the answer's body.
+//! What a task asks a person — a question (`ask_human`) or an approval of a tool call (a
+//! runner's `approval`) — and the answer's body.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -6,11 +7,16 @@ use serde_json::Value;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// A question a task asked a person (the `ask_human` tool).
+/// What a task asks a person: a question (the `ask_human` tool), or approval of a tool call
+/// (`kind: approval`, the answer `{"approve": true}`, `{"approve": false, "reason": "…"}` or
+/// `{"approve": true, "arguments": {…}}` to run it with edited arguments).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct InputRequest {
     /// Pass back with the answer.
     pub request_id: Uuid,
+    /// `question` or `approval`.
+    #[serde(default)]
+    pub kind: InputKind,
     pub question: String,
     /// JSON Schema the answer must satisfy; `null`: any JSON.
     #[schema(schema_with = crate::wire_schema::any_value)]
@@ -32,6 +38,33 @@ pub struct InputRequest {
     /// this waiting task. Answer here or on that task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<Uuid>,
+    /// For an approval: the call that waits for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_call: Option<PendingCall>,
+}
+
+/// What a task asks a person.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    /// The model asked a question (`ask_human`): the answer is its result.
+    #[default]
+    Question,
+    /// A call of a tool the runner's `approval` names waits to run.
+    Approval,
+}
+
+/// A tool call that waits for approval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PendingCall {
+    /// The tool, as the model named it.
+    pub name: String,
+    /// The arguments the model gave.
+    #[schema(schema_with = crate::wire_schema::any_value)]
+    pub arguments: Value,
+    /// The tool's input schema: edited arguments must satisfy it.
+    #[schema(schema_with = crate::wire_schema::any_value)]
+    pub input_schema: Value,
 }
 
 impl InputRequest {

@@ -6,6 +6,7 @@
 //! - HTTP tools a project registers (`http_tool.rs`, stored by `store.rs`);
 //! - every runner, as `run_<name>_task` (`runner_tool.rs`).
 
+pub mod approval;
 pub mod ask_human;
 pub mod calculator;
 pub mod catalog;

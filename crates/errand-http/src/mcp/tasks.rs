@@ -19,7 +19,7 @@ use crate::auth::Caller;
 use crate::error::{Coded, Violation};
 use errand_core::config::McpSettings;
 use errand_core::tasks::errors::AnswerError;
-use errand_core::tasks::model::{InputRequest, Task, TaskInput, TaskStatus};
+use errand_core::tasks::model::{InputKind, InputRequest, Task, TaskInput, TaskStatus};
 use errand_core::tasks::{cancel as cancelling, input, store};
 
 /// The seed state of a task, for the answer to `tools/call`.
@@ -116,16 +116,25 @@ fn answer_field(question: &InputRequest) -> (Value, bool) {
     }
 }
 
-/// The question as an `elicitation/create` request, keyed by its request id.
+/// The question as an `elicitation/create` request, keyed by its request id. An approval
+/// is a form of its own: approve (yes/no), a reason, and edited arguments as JSON text.
 fn elicitation(question: &InputRequest) -> Result<InputRequests, McpError> {
     let (field, _) = answer_field(question);
+    let requested = match (question.kind, &question.tool_call) {
+        (InputKind::Approval, Some(call)) => json!({"type": "object", "properties": {
+            "approve": {"type": "boolean", "title": format!("Run {}?", call.name),
+                "description": format!("Arguments: {}", call.arguments)},
+            "reason": {"type": "string", "title": "Why not (the model is told)"},
+            "arguments": {"type": "string", "title": "Run with these arguments instead (JSON)"}
+        }, "required": ["approve"]}),
+        _ => json!({"type": "object", "properties": {"answer": field}, "required": ["answer"]}),
+    };
     let requests = json!({question.request_id.to_string(): {
         "method": "elicitation/create",
         "params": {
             "mode": "form",
             "message": question.question,
-            "requestedSchema": {"type": "object", "properties": {"answer": field},
-                "required": ["answer"]}
+            "requestedSchema": requested
         }
     }});
     serde_json::from_value(requests).map_err(internal)
@@ -142,23 +151,30 @@ pub async fn update(
     for (key, response) in request.input_responses {
         let request_id = Uuid::parse_str(&key)
             .map_err(|_| McpError::invalid_params(format!("no input request {key:?}"), None))?;
-        if response.get("action").and_then(Value::as_str) != Some("accept") {
-            return cancel(mcp, caller, &request.task_id).await;
-        }
-        let given = response
-            .pointer("/content/answer")
-            .cloned()
-            .ok_or_else(|| {
-                McpError::invalid_params("an accepted answer needs content.answer", None)
-            })?;
-        let as_json = task
+        let asked = task
             .input_request
             .as_ref()
-            .filter(|q| q.request_id == request_id)
-            .is_some_and(|q| answer_field(q).1);
-        let answer = match (&given, as_json) {
-            (Value::String(text), true) => serde_json::from_str(text).unwrap_or(given.clone()),
-            _ => given,
+            .filter(|q| q.request_id == request_id);
+        let action = response.get("action").and_then(Value::as_str);
+        let answer = match asked.map(|q| q.kind) {
+            // Declining an approval denies the call; the task goes on.
+            Some(InputKind::Approval) => approval_answer(action, &response)?,
+            _ if action != Some("accept") => return cancel(mcp, caller, &request.task_id).await,
+            _ => {
+                let given = response
+                    .pointer("/content/answer")
+                    .cloned()
+                    .ok_or_else(|| {
+                        McpError::invalid_params("an accepted answer needs content.answer", None)
+                    })?;
+                let as_json = asked.is_some_and(|q| answer_field(q).1);
+                match (&given, as_json) {
+                    (Value::String(text), true) => {
+                        serde_json::from_str(text).unwrap_or(given.clone())
+                    }
+                    _ => given,
+                }
+            }
         };
         let max = mcp.state.core.schemas.max_violations();
         let taken = input::answer(
@@ -184,6 +200,31 @@ pub async fn update(
         }
     }
     Ok(())
+}
+
+/// An approval's answer from its elicitation form: accepted → `{approve, reason?,
+/// arguments?}` (edited arguments given as JSON text); declined or cancelled → denied.
+fn approval_answer(action: Option<&str>, response: &Value) -> Result<Value, McpError> {
+    if action != Some("accept") {
+        return Ok(json!({"approve": false, "reason": "declined in the MCP client"}));
+    }
+    let content = response.get("content").cloned().unwrap_or_default();
+    let mut answer = json!({"approve": content.get("approve").cloned().unwrap_or(json!(false))});
+    if let Some(reason) = content
+        .get("reason")
+        .filter(|r| r.as_str().is_some_and(|t| !t.is_empty()))
+    {
+        answer["reason"] = reason.clone();
+    }
+    if let Some(text) = content
+        .get("arguments")
+        .and_then(Value::as_str)
+        .filter(|t| !t.trim().is_empty())
+    {
+        answer["arguments"] = serde_json::from_str(text)
+            .map_err(|e| McpError::invalid_params(format!("arguments are not JSON: {e}"), None))?;
+    }
+    Ok(answer)
 }
 
 /// Re-asks the question `request_id` of `task` with the answer's violations in it.

@@ -49,6 +49,10 @@ async fn check(
         ),
         Err(e) => errors.push(Violation::new("/model", e)),
     }
+    errors.extend(errand_core::tools::approval::violations(
+        &input.approval,
+        &input.toolkits,
+    ));
     if input.toolkits.len() > MAX_TOOLKITS {
         errors.push(Violation::new(
             "/toolkits",

@@ -50,7 +50,9 @@
       parts.push(h("button", { id: "cancel", on: { click: act(() => api("POST", `/v1/tasks/${enc(task.id)}/cancel`, {})) } }, "Cancel"));
     }
     const q = task.input_request;
-    if (task.status === "input_required" && q) {
+    if (task.status === "input_required" && q && q.kind === "approval" && q.tool_call) {
+      parts.push(approval(task, q, act));
+    } else if (task.status === "input_required" && q) {
       const answer = h("textarea", { id: "answer", "aria-label": "answer" }, q.schema ? "{}" : "");
       const send = () => {
         let value = answer.value;
@@ -62,6 +64,27 @@
         h("form", { on: { submit: act(send) } }, answer, h("button.primary", { type: "submit" }, "Answer")));
     }
     return h("div", {}, parts, out);
+  }
+
+  // A tool call waiting for approval: its arguments (editable), Approve and Deny.
+  function approval(task, q, act) {
+    const shown = JSON.stringify(q.tool_call.arguments, null, 2);
+    const args = h("textarea", { id: "approval-arguments", "aria-label": "arguments" }, shown);
+    const reason = h("input", { id: "approval-reason", "aria-label": "reason", placeholder: "Why not (the model is told)" });
+    const decide = (answer) =>
+      api("POST", `/v1/tasks/${enc(task.id)}/input`, { request_id: q.request_id, answer });
+    const approve = () => {
+      const edited = JSON.parse(args.value);
+      const same = JSON.stringify(edited) === JSON.stringify(q.tool_call.arguments);
+      return decide(same ? { approve: true } : { approve: true, arguments: edited });
+    };
+    const deny = () => decide(reason.value ? { approve: false, reason: reason.value } : { approve: false });
+    return h("div", { id: "approval" },
+      h("h2", {}, "It waits for approval"),
+      h("p", {}, `A call of ${q.tool_call.name}, with these arguments (edit them to run it with others):`),
+      args,
+      h("p", {}, h("button.primary", { id: "approve", on: { click: act(approve) } }, "Approve"), " ",
+        reason, " ", h("button", { id: "deny", on: { click: act(deny) } }, "Deny")));
   }
 
   function steps(page) {
