@@ -12,8 +12,14 @@ use crate::helpers::{TestApp, fake_provider, spawn_api, spawn_with_provider};
 /// operation with a body must be added here, so the NUL walk below covers it.
 fn base(operation_id: &str) -> (&'static str, Value) {
     match operation_id {
-        "createRunner" => ("/v1/runners", json!({"name": "probe-new", "model": "mock"})),
-        "replaceRunner" => ("/v1/runners/probe-put", json!({"model": "mock"})),
+        "createRunner" => (
+            "/v1/runners",
+            json!({"name": "probe-new", "model": "mock", "approval": {}}),
+        ),
+        "replaceRunner" => (
+            "/v1/runners/probe-put",
+            json!({"model": "mock", "approval": {}}),
+        ),
         "createTask" => ("/v1/runners/probe/tasks", json!({"arguments": {}})),
         "createProject" => ("/v1/projects", json!({"name": "probe-project"})),
         "createThread" => ("/v1/threads", json!({"key": "probe/thread"})),
@@ -88,6 +94,10 @@ fn base(operation_id: &str) -> (&'static str, Value) {
         "updateWebhook" => (
             "/v1/webhooks/0190a000-0000-7000-8000-000000000000",
             json!({"description": "d"}),
+        ),
+        "replaceModelAliases" => (
+            "/v1/models/aliases",
+            json!({"aliases": {"quick": "mock"}}),
         ),
         // The URL of a `none` trigger the test makes first.
         "deliverToTrigger" => (HOOK, json!({"a": 1})),
