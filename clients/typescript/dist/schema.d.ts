@@ -2071,7 +2071,8 @@ export interface components {
             /** @description Instructions given to the model as its system prompt, in order. */
             rules?: string[];
             /**
-             * @description `mock`, or `provider/model` for a configured provider.
+             * @description `mock`, `provider/model` for a configured provider, or a model alias (`GET
+             *     /v1/models/aliases`): the runner follows the alias.
              * @example mock
              */
             model?: string;
@@ -2550,7 +2551,8 @@ export interface components {
             /** @description Instructions given to the model as its system prompt, in order. */
             rules?: string[];
             /**
-             * @description `mock`, or `provider/model` for a configured provider.
+             * @description `mock`, `provider/model` for a configured provider, or a model alias (`GET
+             *     /v1/models/aliases`): the runner follows the alias.
              * @example mock
              */
             model?: string;

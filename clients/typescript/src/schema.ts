@@ -2072,7 +2072,8 @@ export interface components {
             /** @description Instructions given to the model as its system prompt, in order. */
             rules?: string[];
             /**
-             * @description `mock`, or `provider/model` for a configured provider.
+             * @description `mock`, `provider/model` for a configured provider, or a model alias (`GET
+             *     /v1/models/aliases`): the runner follows the alias.
              * @example mock
              */
             model?: string;
@@ -2551,7 +2552,8 @@ export interface components {
             /** @description Instructions given to the model as its system prompt, in order. */
             rules?: string[];
             /**
-             * @description `mock`, or `provider/model` for a configured provider.
+             * @description `mock`, `provider/model` for a configured provider, or a model alias (`GET
+             *     /v1/models/aliases`): the runner follows the alias.
              * @example mock
              */
             model?: string;

@@ -40,7 +40,8 @@ class NewRunner:
             output_schema (bool | NewRunnerOutputSchemaType0 | None | Unset): A JSON Schema (draft 4, 6, 7, 2019-09 or
                 2020-12), or null
             rules (list[str] | Unset): Instructions given to the model as its system prompt, in order.
-            model (str | Unset): `mock`, or `provider/model` for a configured provider. Example: mock.
+            model (str | Unset): `mock`, `provider/model` for a configured provider, or a model alias (`GET
+                /v1/models/aliases`): the runner follows the alias. Example: mock.
             model_settings (NewRunnerModelSettings | Unset): Provider settings (temperature, max_tokens, …); a task's keys
                 override these.
                 For `mock`, `model_settings.mock` scripts the reply (see the README).

@@ -38,7 +38,8 @@ class RunnerInput:
             output_schema (bool | None | RunnerInputOutputSchemaType0 | Unset): A JSON Schema (draft 4, 6, 7, 2019-09 or
                 2020-12), or null
             rules (list[str] | Unset): Instructions given to the model as its system prompt, in order.
-            model (str | Unset): `mock`, or `provider/model` for a configured provider. Example: mock.
+            model (str | Unset): `mock`, `provider/model` for a configured provider, or a model alias (`GET
+                /v1/models/aliases`): the runner follows the alias. Example: mock.
             model_settings (RunnerInputModelSettings | Unset): Provider settings (temperature, max_tokens, …); a task's keys
                 override these.
                 For `mock`, `model_settings.mock` scripts the reply (see the README).

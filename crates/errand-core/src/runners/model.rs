@@ -45,7 +45,8 @@ pub struct RunnerInput {
     /// Instructions given to the model as its system prompt, in order.
     #[serde(default)]
     pub rules: Vec<String>,
-    /// `mock`, or `provider/model` for a configured provider.
+    /// `mock`, `provider/model` for a configured provider, or a model alias (`GET
+    /// /v1/models/aliases`): the runner follows the alias.
     #[serde(default = "default_model")]
     #[schema(example = "mock", min_length = 1)]
     pub model: String,

@@ -210,13 +210,25 @@ impl From<&errand_core::config::Settings> for Contract {
 }
 
 impl Contract {
-    /// The pattern every valid `model` matches.
-    fn model_pattern(&self) -> String {
+    /// The pattern every model a provider serves matches: `mock`, `<provider>/<model>`.
+    fn concrete_model_pattern(&self) -> String {
         let mut models: Vec<String> = self.providers.iter().map(|p| format!("{p}/.+")).collect();
         if self.mock {
             models.insert(0, "mock".into());
         }
         format!("^({})$", models.join("|"))
+    }
+
+    /// The pattern every valid runner `model` matches: a provider's model, or a model
+    /// alias (a project's are set at run time, so any alias-shaped name).
+    fn model_pattern(&self) -> String {
+        let concrete = self.concrete_model_pattern();
+        let inner = &concrete[2..concrete.len() - 2];
+        let alias = "[a-z][a-z0-9_.-]{0,63}";
+        match inner.is_empty() {
+            true => format!("^({alias})$"),
+            false => format!("^({inner}|{alias})$"),
+        }
     }
 
     /// Writes this contract into a generated document.
@@ -234,6 +246,15 @@ impl Contract {
                 {
                     model.pattern = Some(pattern.clone());
                 }
+            }
+            // An alias stands for a model a provider serves (never another alias).
+            if let Some(RefOr::T(Schema::Object(set))) = components.schemas.get_mut("AliasSet")
+                && let Some(RefOr::T(Schema::Object(map))) = set.properties.get_mut("aliases")
+                && let Some(utoipa::openapi::schema::AdditionalProperties::RefOr(RefOr::T(
+                    Schema::Object(target),
+                ))) = map.additional_properties.as_deref_mut()
+            {
+                target.pattern = Some(self.concrete_model_pattern());
             }
         }
         for (_, _, operation) in operations_mut(doc) {
