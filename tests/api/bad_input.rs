@@ -95,10 +95,7 @@ fn base(operation_id: &str) -> (&'static str, Value) {
             "/v1/webhooks/0190a000-0000-7000-8000-000000000000",
             json!({"description": "d"}),
         ),
-        "replaceModelAliases" => (
-            "/v1/models/aliases",
-            json!({"aliases": {"quick": "mock"}}),
-        ),
+        "replaceModelAliases" => ("/v1/models/aliases", json!({"aliases": {"quick": "mock"}})),
         // The URL of a `none` trigger the test makes first.
         "deliverToTrigger" => (HOOK, json!({"a": 1})),
         other => panic!("no base body for operation {other}: add one to bad_input.rs"),

@@ -118,8 +118,8 @@ async fn the_served_document_states_this_server_s_models_and_waits() {
     // A provider's model, or a model alias (any alias-shaped name: a project's own are set
     // at run time).
     assert_eq!(model, "^(mock|local/.+|[a-z][a-z0-9_.-]{0,63})$");
-    let target = &doc["components"]["schemas"]["AliasSet"]["properties"]["aliases"]
-        ["additionalProperties"]["pattern"];
+    let target = &doc["components"]["schemas"]["AliasSet"]["properties"]["aliases"]["additionalProperties"]
+        ["pattern"];
     assert_eq!(target, "^(mock|local/.+)$");
     let wait = doc["paths"]["/v1/tasks/{id}"]["get"]["parameters"]
         .as_array()

@@ -41,22 +41,92 @@ async fn health_readiness_and_request_ids() {
 /// Keys a MeshAgent `ServiceSpec` (v1) allows at each level that the file uses: its models
 /// forbid any other (meshagent-api 0.56, `meshagent/api/specs/service.py`).
 const SPEC_KEYS: &[(&str, &[&str])] = &[
-    ("", &["version", "kind", "id", "enabled", "metadata", "agents", "ports", "files", "container", "external"]),
-    ("metadata", &["name", "description", "repo", "icon", "annotations"]),
-    ("agents", &["name", "description", "annotations", "channels", "email", "heartbeat"]),
-    ("ports", &["num", "type", "endpoints", "liveness", "host_port", "published", "public", "annotations"]),
-    ("container", &["image", "command", "working_dir", "run_as", "template", "pull_secret",
-        "environment", "storage", "on_demand", "writable_root_fs", "private"]),
+    (
+        "",
+        &[
+            "version",
+            "kind",
+            "id",
+            "enabled",
+            "metadata",
+            "agents",
+            "ports",
+            "files",
+            "container",
+            "external",
+        ],
+    ),
+    (
+        "metadata",
+        &["name", "description", "repo", "icon", "annotations"],
+    ),
+    (
+        "agents",
+        &[
+            "name",
+            "description",
+            "annotations",
+            "channels",
+            "email",
+            "heartbeat",
+        ],
+    ),
+    (
+        "ports",
+        &[
+            "num",
+            "type",
+            "endpoints",
+            "liveness",
+            "host_port",
+            "published",
+            "public",
+            "annotations",
+        ],
+    ),
+    (
+        "container",
+        &[
+            "image",
+            "command",
+            "working_dir",
+            "run_as",
+            "template",
+            "pull_secret",
+            "environment",
+            "storage",
+            "on_demand",
+            "writable_root_fs",
+            "private",
+        ],
+    ),
     ("environment", &["name", "value", "token", "secret"]),
-    ("storage", &["room", "volumes", "images", "files", "empty_dirs", "configs"]),
+    (
+        "storage",
+        &[
+            "room",
+            "volumes",
+            "images",
+            "files",
+            "empty_dirs",
+            "configs",
+        ],
+    ),
     ("volumes", &["name", "path", "subpath", "read_only"]),
 ];
 
 fn keys_allowed(level: &str, value: &serde_yaml::Value) {
-    let allowed = SPEC_KEYS.iter().find(|(l, _)| *l == level).expect("level").1;
+    let allowed = SPEC_KEYS
+        .iter()
+        .find(|(l, _)| *l == level)
+        .expect("level")
+        .1;
     for key in value.as_mapping().expect("a mapping").keys() {
         let key = key.as_str().expect("a string key");
-        assert!(allowed.contains(&key), "{level}: {key:?} is not a ServiceSpec field");
+        assert!(
+            allowed.contains(&key),
+            "{level}: {key:?} is not a ServiceSpec field"
+        );
     }
 }
 
@@ -87,13 +157,19 @@ fn meshagent_spec_matches_the_binary() {
     let port = &spec["ports"][0];
     keys_allowed("ports", port);
     assert_eq!(port["type"].as_str(), Some("http"));
-    assert_eq!(u64::from(settings.server.port), port["num"].as_u64().unwrap());
+    assert_eq!(
+        u64::from(settings.server.port),
+        port["num"].as_u64().unwrap()
+    );
     assert_eq!(settings.server.bind, "0.0.0.0");
     assert!(matches!(cli.command, Some(errand::cli::Command::Serve)));
     // The liveness probe is a route the binary answers without a key.
     assert_eq!(port["liveness"].as_str(), Some("/healthz"));
     let doc = serde_json::to_value(errand_http::app::openapi()).unwrap();
-    assert!(doc["paths"]["/healthz"]["get"].is_object(), "no /healthz route");
+    assert!(
+        doc["paths"]["/healthz"]["get"].is_object(),
+        "no /healthz route"
+    );
 
     // Every variable is one Errand reads; the key and the database URL come from secrets
     // (never written here), which MeshAgent gives only to a service with `run_as`.
@@ -108,15 +184,24 @@ fn meshagent_spec_matches_the_binary() {
             .count();
         assert_eq!(sources, 1, "{name}: one of value, token or secret");
         if ["ERRAND_ADMIN_KEY", "DATABASE_URL"].contains(&name.as_str()) {
-            assert!(entry.get("value").is_none(), "{name} is written in the file");
+            assert!(
+                entry.get("value").is_none(),
+                "{name} is written in the file"
+            );
             let secret = entry["secret"].as_mapping().expect("from a secret");
             assert_eq!(secret.len(), 1, "{name}: a secret is {{id}} only");
             assert!(entry["secret"]["id"].as_str().is_some());
         }
         names.push(name);
     }
-    assert!(names.contains(&"ERRAND_ADMIN_KEY".to_owned()), "0.0.0.0 needs a key to start");
-    assert!(names.contains(&"DATABASE_URL".to_owned()), "the recommended path");
+    assert!(
+        names.contains(&"ERRAND_ADMIN_KEY".to_owned()),
+        "0.0.0.0 needs a key to start"
+    );
+    assert!(
+        names.contains(&"DATABASE_URL".to_owned()),
+        "the recommended path"
+    );
     let unknown = errand_core::config::env::unknown_variables(names.into_iter());
     assert!(unknown.is_empty(), "{unknown:?}");
     assert!(container["run_as"]["email"].as_str().is_some());

@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::Utc;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -127,8 +126,7 @@ impl Run<'_> {
             (None, Some(runner)) => runner_tool::spec(runner).parameters,
             (None, None) => return Err(format!("there is no tool {:?}", call.name)),
         };
-        let asked_at = Utc::now();
-        let wait = chrono::Duration::seconds(i64::from(self.task.input_timeout_seconds.max(1)));
+        let (asked_at, expires_at) = self.asked_now();
         Ok(InputRequest {
             request_id: Uuid::now_v7(),
             kind: InputKind::Approval,
@@ -142,7 +140,7 @@ impl Run<'_> {
             tool_call_id: call.id.clone(),
             step_index: index,
             asked_at,
-            expires_at: asked_at + wait,
+            expires_at,
             answer: None,
             answered_at: None,
             task_id: None,

@@ -210,8 +210,7 @@ impl Run<'_> {
                 ));
             }
         }
-        let asked_at = Utc::now();
-        let wait = chrono::Duration::seconds(i64::from(self.task.input_timeout_seconds.max(1)));
+        let (asked_at, expires_at) = self.asked_now();
         Ok(InputRequest {
             request_id: Uuid::now_v7(),
             kind: InputKind::Question,
@@ -220,12 +219,20 @@ impl Run<'_> {
             tool_call_id: call.id.clone(),
             step_index: index,
             asked_at,
-            expires_at: asked_at + wait,
+            expires_at,
             answer: None,
             answered_at: None,
             task_id: None,
             tool_call: None,
         })
+    }
+
+    /// When a question asked now is asked, and when it expires (the task's
+    /// `input_timeout_seconds` later).
+    pub(super) fn asked_now(&self) -> (chrono::DateTime<Utc>, chrono::DateTime<Utc>) {
+        let asked_at = Utc::now();
+        let wait = chrono::Duration::seconds(i64::from(self.task.input_timeout_seconds.max(1)));
+        (asked_at, asked_at + wait)
     }
 
     async fn tool_call(
