@@ -41,11 +41,15 @@ impl Client {
             .user_agent(concat!("errand-cli/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ClientError::Failed(format!("HTTP client: {e}")))?;
-        Ok(Self {
-            base,
-            key: args.key.clone().filter(|k| !k.is_empty()),
-            http,
-        })
+        let key = args.key.clone().filter(|k| !k.is_empty());
+        if let Some(key) = &key
+            && reqwest::header::HeaderValue::from_str(&format!("Bearer {key}")).is_err()
+        {
+            return Err(ClientError::Usage(
+                "--key holds characters a header cannot carry (a newline?)".into(),
+            ));
+        }
+        Ok(Self { base, key, http })
     }
 
     /// A request to `path` (which starts with `/`), with the key.
@@ -81,8 +85,10 @@ impl Client {
 
     /// Sends `req`; a success comes back as it is, a failure as an error.
     pub async fn answer(&self, req: RequestBuilder) -> Result<Response, ClientError> {
-        let res = req.send().await.map_err(|e| {
-            ClientError::Failed(format!("cannot reach {}: {}", self.base, root_cause(&e)))
+        let res = req.send().await.map_err(|e| match e.is_builder() {
+            // The request could not be made from what was given (an id too long for a URL).
+            true => ClientError::Usage(format!("cannot make the request: {}", root_cause(&e))),
+            false => ClientError::Failed(format!("cannot reach {}: {}", self.base, root_cause(&e))),
         })?;
         let status = res.status();
         if status.is_success() {

@@ -60,6 +60,15 @@ pub fn outcome(task: &Value, as_json: bool, streamed: bool) -> Exit {
         },
         Exit::InputRequired => {
             let q = &task["input_request"];
+            if q["kind"] == "approval" {
+                let call = &q["tool_call"];
+                eprintln!(
+                    "task {} waits for approval of a call of {} with arguments {}",
+                    q["task_id"].as_str().or(task["id"].as_str()).unwrap_or("?"),
+                    call["name"].as_str().unwrap_or("?"),
+                    call["arguments"],
+                );
+            }
             eprintln!(
                 "task {} asks: {}\nanswer with: errand tasks answer {} --request {} --answer <JSON>",
                 q["task_id"].as_str().or(task["id"].as_str()).unwrap_or("?"),

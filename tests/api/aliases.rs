@@ -174,3 +174,34 @@ async fn a_task_named_by_alias_runs_on_the_model_it_resolved_to() {
     );
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_an_alias_and_saving_a_runner_on_it_never_both_succeed() {
+    let app = crate::helpers::spawn_api().await;
+    for round in 0..20 {
+        assert_eq!(
+            put_aliases(&app, json!({"race": "mock", "keep": "mock"}))
+                .await
+                .status(),
+            200
+        );
+        let name = format!("racer-{round}");
+        let runner = json!({"name": name, "model": "race"});
+        let drop = put_aliases(&app, json!({"keep": "mock"}));
+        let save = app.post("/v1/runners", &runner);
+        let (dropped, saved) = futures::join!(drop, save);
+        let (dropped, saved) = (dropped.status(), saved.status());
+        // One of them loses: a runner never names an alias that is gone.
+        assert!(
+            !(dropped == 200 && saved == 201),
+            "round {round}: the alias was dropped and a runner saved on it"
+        );
+        if saved == 201 {
+            assert_eq!(
+                app.delete(&format!("/v1/runners/{name}")).await.status(),
+                204
+            );
+        }
+    }
+    app.stop().await;
+}

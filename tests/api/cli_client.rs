@@ -182,6 +182,9 @@ async fn cancelled_and_timed_out_exit_3_and_usage_exits_2() {
         (ran.code, problem["errors"][0]["pointer"].as_str()),
         (2, Some("/priority"))
     );
+    // A key no header can carry is a usage error, not an unreachable server.
+    let ran = cli(&app, &["tasks", "get", &id, "--key", "abc\ndef"]).await;
+    assert_eq!(ran.code, 2, "{}", ran.err);
     // Nobody listening: 1.
     let ran = errand("http://127.0.0.1:9", &["tasks", "get", &id], &[], None).await;
     assert_eq!(ran.code, 1);

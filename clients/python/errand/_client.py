@@ -16,7 +16,7 @@ from errand_client.api.tasks import (
     create_task,
     get_task,
 )
-from errand_client.models import CreateTask, Task, TaskEvent, TaskInput
+from errand_client.models import Batch, CreateTask, Task, TaskEvent, TaskInput
 from errand_client.types import UNSET, Response
 
 from errand._sse import follow
@@ -45,11 +45,15 @@ class ErrandError(Exception):
 def _task(response: Response[Any], expected: tuple[int, ...]) -> Task:
     if response.status_code in expected and isinstance(response.parsed, Task):
         return response.parsed
+    raise _refusal(response)
+
+
+def _refusal(response: Response[Any]) -> ErrandError:
     try:
         problem = httpx.Response(response.status_code, content=response.content).json()
     except ValueError:
         problem = {"detail": response.content.decode("utf-8", "replace")}
-    raise ErrandError(response.status_code, problem if isinstance(problem, dict) else {})
+    return ErrandError(response.status_code, problem if isinstance(problem, dict) else {})
 
 
 def awaits_caller(task: Task) -> bool:
@@ -106,15 +110,42 @@ class Errand:
         **options: Any,
     ) -> Task:
         """Queues a task of ``runner``; ``options`` are the other fields of the submission
-        (``thread``, ``priority``, ``rules``, ``model_settings``, ...)."""
+        (``thread``, ``priority``, ``rules``, ``model_settings``, ...). A batch across
+        ``models`` is ``submit_batch``."""
+        if "models" in options:
+            raise ValueError("a submission with models is a batch: use submit_batch")
+        response = self._create(runner, arguments, idempotency_key, options)
+        return _task(response, (200, 202))
+
+    def submit_batch(
+        self,
+        runner: str,
+        arguments: Any,
+        models: list[str],
+        *,
+        idempotency_key: Optional[str] = None,
+        **options: Any,
+    ) -> Batch:
+        """Queues one task of ``runner`` per model, as a batch sharing one ``batch_id``."""
+        response = self._create(runner, arguments, idempotency_key, {**options, "models": models})
+        if response.status_code in (200, 202) and isinstance(response.parsed, Batch):
+            return response.parsed
+        raise _refusal(response)
+
+    def _create(
+        self,
+        runner: str,
+        arguments: Any,
+        idempotency_key: Optional[str],
+        options: dict[str, Any],
+    ) -> Response[Any]:
         body = CreateTask.from_dict({"arguments": {} if arguments is None else arguments, **options})
-        response = create_task.sync_detailed(
+        return create_task.sync_detailed(
             runner,
             client=self.api,  # type: ignore[arg-type]
             body=body,
             idempotency_key=UNSET if idempotency_key is None else idempotency_key,
         )
-        return _task(response, (200, 202))
 
     def get(self, task_id: Union[str, UUID]) -> Task:
         response = get_task.sync_detailed(UUID(str(task_id)), client=self.api)  # type: ignore[arg-type]

@@ -4,6 +4,8 @@ event seen when the connection drops."""
 from __future__ import annotations
 
 import json
+import socket
+import threading
 import time
 from collections.abc import Iterator
 from typing import Optional
@@ -45,22 +47,54 @@ def follow(
                 if res.status_code >= 400:
                     res.read()
                     raise ErrandError(res.status_code, _problem(res))
-                for event in _events(res):
-                    last = event.seq
-                    dropped = 0
-                    yield event
-                    if event.type_ in TERMINAL:
-                        return
-        except (httpx.TransportError, httpx.RemoteProtocolError) as e:
+                # Heartbeats keep every read short: only closing the response from outside
+                # ends a wait at its deadline.
+                timer = _closer(res, deadline)
+                try:
+                    for event in _events(res):
+                        last = event.seq
+                        dropped = 0
+                        yield event
+                        if event.type_ in TERMINAL:
+                            return
+                finally:
+                    if timer is not None:
+                        timer.cancel()
+        except (httpx.TransportError, httpx.StreamError, RuntimeError) as e:
             if deadline is not None and time.monotonic() >= deadline:
                 raise TimeoutError(f"task {task_id} did not end in time") from e
             if dropped >= MAX_RECONNECTS:
                 raise
+        if deadline is not None and time.monotonic() >= deadline:
+            raise TimeoutError(f"task {task_id} did not end in time")
         # Closed (or broken) before the end: resume after the last event.
         dropped += 1
         if dropped > MAX_RECONNECTS:
             raise ErrandError(502, {"detail": f"the event stream of task {task_id} kept dropping"})
         time.sleep(min(0.25 * 2**dropped, 5.0))
+
+
+def _closer(res: httpx.Response, deadline: Optional[float]) -> Optional[threading.Timer]:
+    """Cuts ``res``'s connection at ``deadline``: its reader stops at once with an error."""
+    if deadline is None:
+        return None
+
+    def cut() -> None:
+        stream = res.extensions.get("network_stream")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if sock is not None:
+            # A shutdown wakes a blocked read; closing the response alone would not.
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        else:
+            res.close()
+
+    timer = threading.Timer(max(deadline - time.monotonic(), 0.0), cut)
+    timer.daemon = True
+    timer.start()
+    return timer
 
 
 def _timeout(http: httpx.Client, deadline: Optional[float]) -> httpx.Timeout:

@@ -6,6 +6,7 @@ difference."""
 import socket
 import sys
 import threading
+import time
 
 from errand import Errand, ErrandError
 from errand_client.api.runners import create_runner
@@ -109,6 +110,33 @@ def main(base: str, key: str) -> None:
         errand.answer(asked.id, request["request_id"], "yes")
         done = errand.wait(asked.id, timeout=60)
         assert done.output == "Told yes", done.output
+
+        # A batch is its own call; submit refuses one rather than misread the answer.
+        batch = errand.submit_batch("lib-py", {}, ["mock"], read_only=True)
+        assert len(batch.tasks) == 1 and batch.tasks[0].model == "mock", batch
+        try:
+            errand.submit("lib-py", {}, models=["mock"])
+            raise AssertionError("submit took a batch")
+        except ValueError:
+            pass
+
+        # A wait gives up at its timeout even while heartbeats keep the stream busy (the
+        # server here beats every second).
+        made = create_runner.sync_detailed(
+            client=errand.api,
+            body=NewRunner.from_dict(
+                {"name": "lib-slow", "model": "mock",
+                 "model_settings": {"mock": {"text": "late", "delay_ms": 20000}}}
+            ),
+        )
+        assert made.status_code == 201, made.content
+        started = time.monotonic()
+        try:
+            errand.submit_and_wait("lib-slow", {}, timeout=3)
+            raise AssertionError("the wait outlived its timeout")
+        except TimeoutError:
+            took = time.monotonic() - started
+            assert took < 6, took
 
         # Refusals carry the problem: code and pointers.
         try:

@@ -5,6 +5,7 @@ export type Task = components["schemas"]["Task"];
 export type CreateTask = components["schemas"]["CreateTask"];
 export type InputRequest = components["schemas"]["InputRequest"];
 export type Problem = components["schemas"]["Problem"];
+export type Batch = components["schemas"]["Batch"];
 export type { ErrandEvent, EventType, TerminalType } from "./events.js";
 export { isTerminal, parseEvent } from "./events.js";
 export { watchTask, type WatchHandlers, type WatchOptions } from "./watch.js";
@@ -39,8 +40,16 @@ export declare class Errand {
     private readonly headers;
     private readonly fetcher;
     constructor(options: ErrandOptions);
-    /** Queues a task of `runner` (`body` is the submission: arguments, thread, priority, …). */
+    /**
+     * Queues a task of `runner` (`body` is the submission: arguments, thread, priority, …). A
+     * batch across `models` is `submitBatch`.
+     */
     submit(runner: string, body: CreateTask, idempotencyKey?: string): Promise<Task>;
+    /** Queues one task of `runner` per model in `body.models`, as a batch sharing one `batch_id`. */
+    submitBatch(runner: string, body: CreateTask & {
+        models: string[];
+    }, idempotencyKey?: string): Promise<Batch>;
+    private create;
     get(id: string): Promise<Task>;
     /** The task once it ends or waits for an answer; follows its event stream. */
     wait(id: string, options?: WaitOptions): Promise<Task>;

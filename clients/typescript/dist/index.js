@@ -45,8 +45,29 @@ export class Errand {
             fetch: this.fetcher,
         });
     }
-    /** Queues a task of `runner` (`body` is the submission: arguments, thread, priority, …). */
+    /**
+     * Queues a task of `runner` (`body` is the submission: arguments, thread, priority, …). A
+     * batch across `models` is `submitBatch`.
+     */
     async submit(runner, body, idempotencyKey) {
+        if (body.models != null) {
+            throw new TypeError("a submission with models is a batch: use submitBatch");
+        }
+        const data = await this.create(runner, body, idempotencyKey);
+        if (!("runner_id" in data)) {
+            throw new TypeError("the server answered a batch to a single submission");
+        }
+        return data;
+    }
+    /** Queues one task of `runner` per model in `body.models`, as a batch sharing one `batch_id`. */
+    async submitBatch(runner, body, idempotencyKey) {
+        const data = await this.create(runner, body, idempotencyKey);
+        if ("runner_id" in data) {
+            throw new TypeError("the server answered a single task to a batch");
+        }
+        return data;
+    }
+    async create(runner, body, idempotencyKey) {
         const { data, error, response } = await this.api.POST("/v1/runners/{name}/tasks", {
             params: {
                 path: { name: runner },
@@ -54,10 +75,13 @@ export class Errand {
             },
             body,
         });
-        if (error !== undefined || data === undefined || !("runner_id" in data)) {
+        if (error !== undefined || data === undefined) {
             throw new ErrandError(response.status, (error ?? {}));
         }
-        return data;
+        if ("runner_id" in data || "counts" in data) {
+            return data;
+        }
+        throw new TypeError("the server answered neither a task nor a batch");
     }
     async get(id) {
         const { data, error, response } = await this.api.GET("/v1/tasks/{id}", {

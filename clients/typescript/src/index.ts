@@ -10,6 +10,7 @@ export type Task = components["schemas"]["Task"];
 export type CreateTask = components["schemas"]["CreateTask"];
 export type InputRequest = components["schemas"]["InputRequest"];
 export type Problem = components["schemas"]["Problem"];
+export type Batch = components["schemas"]["Batch"];
 export type { ErrandEvent, EventType, TerminalType } from "./events.js";
 export { isTerminal, parseEvent } from "./events.js";
 export { watchTask, type WatchHandlers, type WatchOptions } from "./watch.js";
@@ -77,8 +78,31 @@ export class Errand {
     });
   }
 
-  /** Queues a task of `runner` (`body` is the submission: arguments, thread, priority, …). */
+  /**
+   * Queues a task of `runner` (`body` is the submission: arguments, thread, priority, …). A
+   * batch across `models` is `submitBatch`.
+   */
   async submit(runner: string, body: CreateTask, idempotencyKey?: string): Promise<Task> {
+    if (body.models != null) {
+      throw new TypeError("a submission with models is a batch: use submitBatch");
+    }
+    const data = await this.create(runner, body, idempotencyKey);
+    if (!("runner_id" in data)) {
+      throw new TypeError("the server answered a batch to a single submission");
+    }
+    return data;
+  }
+
+  /** Queues one task of `runner` per model in `body.models`, as a batch sharing one `batch_id`. */
+  async submitBatch(runner: string, body: CreateTask & { models: string[] }, idempotencyKey?: string): Promise<Batch> {
+    const data = await this.create(runner, body, idempotencyKey);
+    if ("runner_id" in data) {
+      throw new TypeError("the server answered a single task to a batch");
+    }
+    return data;
+  }
+
+  private async create(runner: string, body: CreateTask, idempotencyKey?: string): Promise<Task | Batch> {
     const { data, error, response } = await this.api.POST("/v1/runners/{name}/tasks", {
       params: {
         path: { name: runner },
@@ -86,10 +110,13 @@ export class Errand {
       },
       body,
     });
-    if (error !== undefined || data === undefined || !("runner_id" in data)) {
+    if (error !== undefined || data === undefined) {
       throw new ErrandError(response.status, (error ?? {}) as Record<string, unknown>);
     }
-    return data;
+    if ("runner_id" in data || "counts" in data) {
+      return data;
+    }
+    throw new TypeError("the server answered neither a task nor a batch");
   }
 
   async get(id: string): Promise<Task> {

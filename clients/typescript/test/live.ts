@@ -114,6 +114,30 @@ async function main(base: string, key: string): Promise<void> {
   const told = await errand.wait(asked.id, { timeoutMs: 60_000 });
   check(told.output === "Told yes", `told: ${JSON.stringify(told.output)}`);
 
+  // A batch is its own call; submit refuses one rather than misread the answer.
+  const batch = await errand.submitBatch("lib-ts", { arguments: {}, models: ["mock"], read_only: true });
+  check(batch.tasks.length === 1 && batch.tasks[0].model === "mock", `batch: ${JSON.stringify(batch)}`);
+  try {
+    await errand.submit("lib-ts", { arguments: {}, models: ["mock"] });
+    check(false, "submit took a batch");
+  } catch (e) {
+    check(e instanceof TypeError, `${e}`);
+  }
+
+  // A wait gives up at its timeout even while heartbeats keep the stream busy.
+  const slow = await errand.api.POST("/v1/runners", {
+    body: { name: "lib-ts-slow", model: "mock", model_settings: { mock: { text: "late", delay_ms: 20000 } } },
+  });
+  check(slow.response.status === 201, `createRunner: ${slow.response.status}`);
+  const began = Date.now();
+  try {
+    await errand.submitAndWait("lib-ts-slow", { arguments: {} }, { timeoutMs: 3000 });
+    check(false, "the wait outlived its timeout");
+  } catch (e) {
+    check(e instanceof Error && e.name === "TimeoutError", `${e}`);
+    check(Date.now() - began < 6000, `took ${Date.now() - began} ms`);
+  }
+
   // Refusals carry the problem.
   try {
     await errand.submit("no-such-runner", { arguments: {} });

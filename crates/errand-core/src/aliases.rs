@@ -86,6 +86,25 @@ pub async fn resolve(
     })
 }
 
+/// Whether the runner model `name` still resolves in `project`, under a share lock on the
+/// project's row that `replace` (which takes it exclusively) waits for: a runner saved in
+/// the same transaction cannot end up naming an alias a concurrent replacement dropped.
+pub async fn hold(
+    conn: &mut sqlx::PgConnection,
+    models: &ModelRegistry,
+    project: ProjectId,
+    name: &str,
+) -> Result<bool, Fault> {
+    if models.resolve(name).is_ok() {
+        return Ok(true);
+    }
+    sqlx::query("SELECT 1 FROM projects WHERE id = $1 FOR SHARE")
+        .bind(project)
+        .execute(&mut *conn)
+        .await?;
+    Ok(resolve(&mut *conn, models, project, name).await?.is_ok())
+}
+
 fn concrete(models: &ModelRegistry, name: &str) -> Result<Resolved, UnknownModel> {
     models.resolve(name).map(|_| Resolved {
         model: name.to_owned(),

@@ -114,7 +114,7 @@ pub struct PostMessage {
     /// order with aging, as a task's `priority`.
     #[serde(
         default,
-        deserialize_with = "crate::json::optional_whole_u32",
+        deserialize_with = "crate::tasks::priority::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     #[schema(minimum = 0, maximum = 9)]

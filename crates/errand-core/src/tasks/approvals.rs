@@ -76,7 +76,10 @@ pub fn edited_violations(request: &InputRequest, answer: &Value, max: usize) -> 
         return Vec::new();
     };
     if answer["approve"] != Value::Bool(true) {
-        return Vec::new();
+        return vec![Violation::new(
+            "/answer/arguments",
+            "edited arguments go with approve: true (a denied call does not run)",
+        )];
     }
     let Ok(validator) = jsonschema::validator_for(&call.input_schema) else {
         return Vec::new();

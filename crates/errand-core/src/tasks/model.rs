@@ -191,7 +191,7 @@ pub struct CreateTask {
     /// first: priority orders a project's own tasks.
     #[serde(
         default,
-        deserialize_with = "crate::json::optional_whole_u32",
+        deserialize_with = "crate::tasks::priority::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     #[schema(minimum = 0, maximum = 9)]

@@ -60,6 +60,28 @@ pub fn violation(priority: Option<u32>, pointer: &str) -> Option<Violation> {
     })
 }
 
+/// `priority` of a request body: absent or `null`, or a whole number from 0 to 9 (the error
+/// names that range, not the integer type's).
+pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    use serde::Deserialize;
+    let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
+        return Ok(None);
+    };
+    let whole = n.as_u64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= f64::from(HIGHEST))
+            .map(|f| f as u64)
+    });
+    whole
+        .filter(|w| *w <= u64::from(HIGHEST))
+        .map(|w| Some(w as u32))
+        .ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "expected a whole number from {LOWEST} to {HIGHEST}, not {n}"
+            ))
+        })
+}
+
 /// The priority to store: the one asked for, or the default.
 pub fn or_default(priority: Option<u32>) -> u8 {
     priority

@@ -25,6 +25,8 @@ pub fn violations(approval: &Approval, toolkits: &[String]) -> Vec<Violation> {
         .filter_map(|(i, name)| {
             let why = if name == ask_human::NAME {
                 "ask_human asks a person already; it needs no approval".to_owned()
+            } else if approval.tools[..i].contains(name) {
+                "listed twice".to_owned()
             } else if toolkits.contains(name)
                 || (with_storage && storage::NAMES.contains(&name.as_str()))
             {

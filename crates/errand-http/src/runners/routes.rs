@@ -77,14 +77,25 @@ async fn check(
 /// Tools one runner may offer its model.
 const MAX_TOOLKITS: usize = 64;
 
-/// Makes the queue a runner consumes, so it is listed (with the runner as its consumer)
-/// before any message arrives.
-async fn bind_queue(
+/// What a saved runner holds in its transaction: its model alias, checked again under the
+/// project's share lock (a concurrent `PUT /v1/models/aliases` that drops it waits, or
+/// wins and this save is refused), and the queue it consumes, made so it is listed (with
+/// the runner as its consumer) before any message arrives.
+async fn bind(
     state: &AppState,
     tx: &mut sqlx::PgConnection,
     project: ProjectId,
     def: &RunnerDefinition,
 ) -> Result<(), ApiError> {
+    if !aliases::hold(&mut *tx, &state.core.models, project, &def.model).await? {
+        return Err(invalid_runner(vec![Violation::new(
+            "/model",
+            format!(
+                "the alias {:?} was dropped while the runner was saved",
+                def.model
+            ),
+        )]));
+    }
     if let Some(queue) = &def.queue {
         errand_core::queues::store::ensure(tx, project, queue, &state.core.queues).await?;
     }
@@ -139,7 +150,7 @@ pub async fn create(
         }
         Err(e) => return Err(e.into()),
     };
-    bind_queue(&state, &mut tx, caller.project, &def).await?;
+    bind(&state, &mut tx, caller.project, &def).await?;
     tx.commit().await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/runners/{}", runner.name)))
@@ -239,7 +250,7 @@ pub async fn replace(
     let def = check(&state, caller.project, input, name).await?;
     let mut tx = state.core.pool.begin().await?;
     if let Some((runner, _)) = store::update(&mut tx, caller.project, &def).await? {
-        bind_queue(&state, &mut tx, caller.project, &def).await?;
+        bind(&state, &mut tx, caller.project, &def).await?;
         tx.commit().await?;
         return Ok(HttpResponse::Ok().json(runner));
     }
@@ -254,7 +265,7 @@ pub async fn replace(
         }
         Err(e) => return Err(e.into()),
     };
-    bind_queue(&state, &mut tx, caller.project, &def).await?;
+    bind(&state, &mut tx, caller.project, &def).await?;
     tx.commit().await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/runners/{}", runner.name)))
