@@ -55,7 +55,7 @@ async fn started_at(app: &TestApp, project: &str) -> Vec<Option<chrono::DateTime
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_burst_in_one_project_does_not_starve_another() {
+async fn a_burst_in_one_project_does_not_starve_another_whatever_the_priorities() {
     let mut settings = test_settings();
     settings.worker.concurrency = 4;
     let app = spawn(Mode::ALL, settings).await;
@@ -63,16 +63,30 @@ async fn a_burst_in_one_project_does_not_starve_another() {
     let busy = project(&app, &admin, "busy", json!({}), 50).await;
     let quiet = project(&app, &admin, "quiet", json!({}), 50).await;
 
-    // 500 tasks at once in `busy`: 6 s of work for 4 slots.
+    // 500 tasks at once in `busy`: 6 s of work for 4 slots, at the highest priority; the
+    // quiet project's are at the lowest. Priority orders a project's own tasks only.
     futures::stream::iter(0..500)
-        .map(|_| post(&app, &busy, "/v1/runners/work/tasks", json!({})))
+        .map(|_| {
+            post(
+                &app,
+                &busy,
+                "/v1/runners/work/tasks",
+                json!({"priority": 9}),
+            )
+        })
         .buffer_unordered(32)
         .collect::<Vec<_>>()
         .await;
     let submitted = Instant::now();
     let mut ids = Vec::new();
     for _ in 0..10 {
-        let task = post(&app, &quiet, "/v1/runners/work/tasks", json!({})).await;
+        let task = post(
+            &app,
+            &quiet,
+            "/v1/runners/work/tasks",
+            json!({"priority": 0}),
+        )
+        .await;
         ids.push(task["id"].as_str().expect("id").to_owned());
     }
     // Each of `quiet`'s tasks starts within a few rounds, not after `busy`'s backlog.

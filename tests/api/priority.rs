@@ -89,16 +89,17 @@ async fn higher_priorities_are_claimed_first_and_out_of_range_is_refused() {
 async fn a_stream_of_high_priority_tasks_passes_a_low_one_only_within_the_aging_bound() {
     let mut settings = test_settings();
     settings.worker.concurrency = 1;
-    // Priority 9 passes priority 0 for tasks queued up to 9 x 100 ms after it.
-    settings.worker.priority_aging_ms = 100;
+    // Priority 9 passes priority 0 for tasks queued up to 9 x 50 ms after it.
+    settings.worker.priority_aging_ms = 50;
     let app = spawn(Mode::ALL, settings).await;
     app.create_runner(json!({"name": "work", "model": "mock",
-        "model_settings": {"mock": {"text": "done", "delay_ms": 40}}}))
+        "model_settings": {"mock": {"text": "done", "delay_ms": 100}}}))
         .await;
-    // Priority-9 tasks at about twice the rate one slot runs them: a backlog that grows,
-    // which strict priority would never let a priority-0 task out of.
+    // Priority-9 tasks several times faster than one slot runs them (a task every 20 ms and
+    // its request, each run taking 100 ms): a backlog that grows, which strict priority
+    // would never let a priority-0 task out of.
     let stream = async {
-        for i in 0..150 {
+        for i in 0..250 {
             submit_at(&app, Some(9)).await;
             if i == 25 {
                 submit_at(&app, Some(0)).await;
@@ -113,7 +114,7 @@ async fn a_stream_of_high_priority_tasks_passes_a_low_one_only_within_the_aging_
         .find(|r| r.1 == 0)
         .expect("the low task")
         .clone();
-    let bound = chrono::Duration::milliseconds(900);
+    let bound = chrono::Duration::milliseconds(450);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     let low_started = loop {
         let rows = times(&app).await;
@@ -141,7 +142,7 @@ async fn a_stream_of_high_priority_tasks_passes_a_low_one_only_within_the_aging_
         .collect();
     assert!(
         late.is_empty(),
-        "{} tasks queued > 900 ms later went first",
+        "{} tasks queued > 450 ms later went first",
         late.len()
     );
     // And it was not left until the stream ended.
