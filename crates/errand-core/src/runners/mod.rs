@@ -1,5 +1,6 @@
 //! Runners: named, versioned definitions of a kind of task.
 
+pub mod approval;
 pub mod model;
 pub mod schema;
 pub mod store;
