@@ -32,9 +32,16 @@ pub fn exit_of(task: &Value) -> Option<Exit> {
         "failed" => Some(Exit::Failed),
         "cancelled" | "timed_out" => Some(Exit::CancelledOrTimedOut),
         "input_required" => Some(Exit::InputRequired),
-        "waiting" if task["input_request"].is_object() => Some(Exit::InputRequired),
+        // Waiting for child tasks, one of which asks (an answered or own earlier request
+        // shown there is not a question).
+        "waiting" if asked_below(&task["input_request"]) => Some(Exit::InputRequired),
         _ => None,
     }
+}
+
+/// Whether `request` is an unanswered question of a task below the one showing it.
+fn asked_below(request: &Value) -> bool {
+    request.is_object() && request["task_id"].is_string() && request["answer"].is_null()
 }
 
 /// A task that stopped (ended, or waits for an answer), for a person: the output on

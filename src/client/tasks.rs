@@ -209,7 +209,8 @@ fn show(event: &Event, as_json: bool) -> bool {
             return true;
         }
         "task.started" if data["attempt"].as_i64().is_some_and(|a| a > 1) => {
-            eprintln!("\n[attempt {}: the text before is void]", data["attempt"]);
+            outln!();
+            eprintln!("[attempt {}: the text before is void]", data["attempt"]);
         }
         "tool_call.started" => {
             eprintln!("\n[tool {}]", data["name"].as_str().unwrap_or("?"));

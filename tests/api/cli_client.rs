@@ -261,6 +261,69 @@ async fn stream_prints_text_as_it_comes_and_questions_are_answered() {
         "{}",
         ran.err
     );
+
+    // An approval shows the call it waits on.
+    app.create_runner(
+        json!({"name": "careful", "model": "mock", "toolkits": ["calculator"],
+        "approval": {"tools": ["calculator"]},
+        "model_settings": {"mock": {"turns": [
+            {"tool_calls": [{"name": "calculator", "arguments": {"expression": "2+3"}}]},
+            {"text": "got {{tool_result}}"}]}}}),
+    )
+    .await;
+    let ran = cli(&app, &["tasks", "submit", "careful", "--wait"]).await;
+    assert_eq!(ran.code, 4, "{}", ran.err);
+    assert!(
+        ran.err.contains("approval of a call of calculator") && ran.err.contains("2+3"),
+        "{}",
+        ran.err
+    );
+
+    // Approved, the call of a runner's tool starts a child: the parent waits for it, still
+    // showing its answered approval, which is no question any more.
+    app.create_runner(json!({"name": "kid", "model": "mock",
+        "model_settings": {"mock": {"text": "kid done", "delay_ms": 1500}}}))
+        .await;
+    app.create_runner(
+        json!({"name": "boss", "model": "mock", "toolkits": ["run_kid_task"],
+        "approval": {"tools": ["run_kid_task"]},
+        "model_settings": {"mock": {"turns": [
+            {"tool_calls": [{"name": "run_kid_task", "arguments": {}}]},
+            {"text": "boss: {{tool_result}}"}]}}}),
+    )
+    .await;
+    let id = cli(&app, &["tasks", "submit", "boss"])
+        .await
+        .out
+        .trim()
+        .to_owned();
+    let asked = app.wait_for_status(&id, "input_required").await;
+    let request = asked["input_request"]["request_id"]
+        .as_str()
+        .expect("request");
+    let approve = r#"{"approve": true}"#;
+    let ran = cli(
+        &app,
+        &[
+            "tasks",
+            "answer",
+            &id,
+            "--request",
+            request,
+            "--answer",
+            approve,
+        ],
+    )
+    .await;
+    assert_eq!(ran.code, 0, "{}", ran.err);
+    app.wait_for_status(&id, "waiting").await;
+    let ran = cli(&app, &["tasks", "wait", &id, "--timeout", "30"]).await;
+    assert_eq!(
+        (ran.code, ran.out.as_str()),
+        (0, "boss: kid done\n"),
+        "{}",
+        ran.err
+    );
     app.stop().await;
 }
 

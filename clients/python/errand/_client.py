@@ -57,10 +57,12 @@ def _refusal(response: Response[Any]) -> ErrandError:
 
 
 def awaits_caller(task: Task) -> bool:
-    """Settled, or waiting for an answer (its own question, or one of its children's)."""
+    """Settled, or waiting for an answer (its own question, or one of its children's: a
+    waiting task shows an unanswered one asked below it, with its ``task_id``)."""
     status = str(task.status.value if hasattr(task.status, "value") else task.status)
-    asked = task.to_dict().get("input_request") is not None
-    return status in SETTLED or status == "input_required" or (status == "waiting" and asked)
+    request = task.to_dict().get("input_request") or {}
+    asked_below = request.get("task_id") is not None and request.get("answer") is None
+    return status in SETTLED or status == "input_required" or (status == "waiting" and asked_below)
 
 
 class Errand:

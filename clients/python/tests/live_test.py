@@ -111,6 +111,26 @@ def main(base: str, key: str) -> None:
         done = errand.wait(asked.id, timeout=60)
         assert done.output == "Told yes", done.output
 
+        # An approved call of a runner's tool: the parent waits for its child, still showing
+        # the answered approval, which is no question: wait goes on to the end.
+        for runner in (
+            {"name": "lib-kid", "model": "mock",
+             "model_settings": {"mock": {"text": "kid done", "delay_ms": 1500}}},
+            {"name": "lib-boss", "model": "mock", "toolkits": ["run_lib-kid_task"],
+             "approval": {"tools": ["run_lib-kid_task"]},
+             "model_settings": {"mock": {"turns": [
+                 {"tool_calls": [{"name": "run_lib-kid_task", "arguments": {}}]},
+                 {"text": "boss: {{tool_result}}"}]}}},
+        ):
+            made = create_runner.sync_detailed(client=errand.api, body=NewRunner.from_dict(runner))
+            assert made.status_code == 201, made.content
+        asked = errand.submit_and_wait("lib-boss", {}, timeout=60)
+        request = asked.to_dict()["input_request"]
+        assert request["kind"] == "approval", request
+        errand.answer(asked.id, request["request_id"], {"approve": True})
+        done = errand.wait(asked.id, timeout=60)
+        assert done.output == "boss: kid done", (done.status, done.output)
+
         # A batch is its own call; submit refuses one rather than misread the answer.
         batch = errand.submit_batch("lib-py", {}, ["mock"], read_only=True)
         assert len(batch.tasks) == 1 and batch.tasks[0].model == "mock", batch

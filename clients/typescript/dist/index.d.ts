@@ -31,7 +31,10 @@ export interface WaitOptions {
     timeoutMs?: number;
     signal?: AbortSignal;
 }
-/** Whether a task has ended or waits for an answer (its own question, or a child's). */
+/**
+ * Whether a task has ended or waits for an answer (its own question, or a child's: a waiting
+ * task shows an unanswered one asked below it, with its `task_id`).
+ */
 export declare function awaitsCaller(task: Task): boolean;
 export declare class Errand {
     /** The typed low-level client, for every operation. */

@@ -23,11 +23,14 @@ export class ErrandError extends Error {
     }
 }
 const SETTLED = new Set(["succeeded", "failed", "cancelled", "timed_out"]);
-/** Whether a task has ended or waits for an answer (its own question, or a child's). */
+/**
+ * Whether a task has ended or waits for an answer (its own question, or a child's: a waiting
+ * task shows an unanswered one asked below it, with its `task_id`).
+ */
 export function awaitsCaller(task) {
-    return (SETTLED.has(task.status) ||
-        task.status === "input_required" ||
-        (task.status === "waiting" && task.input_request != null));
+    const request = task.input_request;
+    const askedBelow = request != null && request.task_id != null && request.answer == null;
+    return SETTLED.has(task.status) || task.status === "input_required" || (task.status === "waiting" && askedBelow);
 }
 export class Errand {
     /** The typed low-level client, for every operation. */

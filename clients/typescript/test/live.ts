@@ -114,6 +114,34 @@ async function main(base: string, key: string): Promise<void> {
   const told = await errand.wait(asked.id, { timeoutMs: 60_000 });
   check(told.output === "Told yes", `told: ${JSON.stringify(told.output)}`);
 
+  // An approved call of a runner's tool: the parent waits for its child, still showing the
+  // answered approval, which is no question: wait goes on to the end.
+  for (const body of [
+    { name: "lib-ts-kid", model: "mock", model_settings: { mock: { text: "kid done", delay_ms: 1500 } } },
+    {
+      name: "lib-ts-boss",
+      model: "mock",
+      toolkits: ["run_lib-ts-kid_task"],
+      approval: { tools: ["run_lib-ts-kid_task"] },
+      model_settings: {
+        mock: {
+          turns: [
+            { tool_calls: [{ name: "run_lib-ts-kid_task", arguments: {} }] },
+            { text: "boss: {{tool_result}}" },
+          ],
+        },
+      },
+    },
+  ]) {
+    const made = await errand.api.POST("/v1/runners", { body });
+    check(made.response.status === 201, `createRunner: ${made.response.status}`);
+  }
+  const gate = await errand.submitAndWait("lib-ts-boss", { arguments: {} }, { timeoutMs: 60_000 });
+  check(gate.input_request?.kind === "approval", `gate: ${gate.status}`);
+  await errand.answer(gate.id, gate.input_request.request_id, { approve: true });
+  const boss = await errand.wait(gate.id, { timeoutMs: 60_000 });
+  check(boss.output === "boss: kid done", `boss: ${boss.status} ${JSON.stringify(boss.output)}`);
+
   // A batch is its own call; submit refuses one rather than misread the answer.
   const batch = await errand.submitBatch("lib-ts", { arguments: {}, models: ["mock"], read_only: true });
   check(batch.tasks.length === 1 && batch.tasks[0].model === "mock", `batch: ${JSON.stringify(batch)}`);
