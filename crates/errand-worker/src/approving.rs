@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
 use uuid::Uuid;
 
 use super::steps::Run;
@@ -113,11 +112,9 @@ impl Run<'_> {
         index: i32,
         toolbox: &Toolbox,
     ) -> Result<InputRequest, String> {
-        let arguments: Value = match call.arguments.trim() {
-            "" => Value::Object(Default::default()),
-            text => serde_json::from_str(text)
-                .map_err(|e| format!("not run: the arguments are not valid JSON: {e}"))?,
-        };
+        let arguments = call
+            .parsed_arguments()
+            .map_err(|why| format!("not run: {why}"))?;
         let input_schema = match (
             toolbox.tools.get(&call.name),
             toolbox.runners.get(&call.name),

@@ -4,7 +4,7 @@
 //! result (`tasks::children`).
 
 use errand_core::metrics::Meters;
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 use super::finishing::finish;
@@ -30,12 +30,9 @@ impl Run<'_> {
         runner: &Runner,
     ) -> anyhow::Result<Result<Uuid, String>> {
         let (task, rt) = (self.task, self.rt);
-        let arguments: Value = match call.arguments.trim() {
-            "" => json!({}),
-            text => match serde_json::from_str(text) {
-                Ok(v) => v,
-                Err(e) => return Ok(Err(format!("the arguments are not valid JSON: {e}"))),
-            },
+        let arguments = match call.parsed_arguments() {
+            Ok(arguments) => arguments,
+            Err(why) => return Ok(Err(why)),
         };
         let arguments =
             match errand_core::tools::runner_tool::arguments(&runner.input_schema, arguments) {

@@ -381,12 +381,9 @@ async fn execute(
             known.join(", ")
         ));
     };
-    let arguments: Value = match call.arguments.trim() {
-        "" => json!({}),
-        text => match serde_json::from_str(text) {
-            Ok(v) => v,
-            Err(e) => return ToolResult::Error(format!("the arguments are not valid JSON: {e}")),
-        },
+    let arguments = match call.parsed_arguments() {
+        Ok(arguments) => arguments,
+        Err(why) => return ToolResult::Error(why),
     };
     match tokio::time::timeout(limit, tool.call(arguments)).await {
         Ok(Ok(output)) => ToolResult::Output(output),

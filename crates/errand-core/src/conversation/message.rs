@@ -21,6 +21,17 @@ pub struct ToolCall {
     pub arguments: String,
 }
 
+impl ToolCall {
+    /// The arguments as JSON (none written: `{}`), or what the model is told is wrong.
+    pub fn parsed_arguments(&self) -> Result<serde_json::Value, String> {
+        match self.arguments.trim() {
+            "" => Ok(serde_json::json!({})),
+            text => serde_json::from_str(text)
+                .map_err(|e| format!("the arguments are not valid JSON: {e}")),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChatMessage {
     pub role: Role,
