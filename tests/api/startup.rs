@@ -154,7 +154,7 @@ async fn every_refusal_to_start_exits_at_once_with_one_line() {
                 ("ERRAND_MODELS_ALIASES", "fast=mock,mock=mock"),
             ],
         ),
-        "models.aliases: \"mock\" cannot name an alias",
+        "models.aliases.mock: \"mock\" is a provider's name; an alias cannot shadow it",
     );
     let nobody = format!("postgres://errand@127.0.0.1:{}/errand", free_port());
     assert_refused(

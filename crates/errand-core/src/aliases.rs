@@ -29,22 +29,6 @@ pub struct Resolved {
 
 pub use crate::llm::valid_alias_name as valid_name;
 
-/// What is wrong with aliasing `name` to `model`, if anything.
-pub fn problem(models: &ModelRegistry, name: &str, model: &str) -> Option<String> {
-    if !valid_name(name) {
-        return Some(format!(
-            "{name:?} cannot name an alias: 1 to 64 lowercase letters, digits, '_', '-' or '.', \
-             starting with a letter"
-        ));
-    }
-    if models.has_provider(name) {
-        return Some(format!(
-            "{name:?} is a provider's name; an alias cannot shadow it"
-        ));
-    }
-    models.resolve(model).err().map(|e| e.to_string())
-}
-
 /// A project's own aliases.
 pub async fn of_project(
     db: impl PgExecutor<'_>,
@@ -217,7 +201,9 @@ pub async fn replace(
         .iter()
         .filter_map(|(name, model)| {
             let pointer = format!("/aliases/{}", name.replace('~', "~0").replace('/', "~1"));
-            problem(models, name, model).map(|why| Violation::new(pointer, why))
+            models
+                .alias_problem(name, model)
+                .map(|why| Violation::new(pointer, why))
         })
         .collect();
     if set.aliases.len() > MAX_PROJECT_ALIASES {

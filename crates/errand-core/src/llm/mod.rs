@@ -211,14 +211,8 @@ impl ModelRegistry {
             aliases: BTreeMap::new(),
         };
         for (name, model) in aliases {
-            if !valid_alias_name(name) || registry.has_provider(name) {
-                anyhow::bail!(
-                    "models.aliases: {name:?} cannot name an alias (1 to 64 lowercase letters, \
-                     digits, '_', '-' or '.', starting with a letter, and not a provider's name)"
-                );
-            }
-            if let Err(e) = registry.resolve(model) {
-                anyhow::bail!("models.aliases.{name}: {e}");
+            if let Some(why) = registry.alias_problem(name, model) {
+                anyhow::bail!("models.aliases.{name}: {why}");
             }
         }
         Ok(Self {
@@ -227,9 +221,21 @@ impl ModelRegistry {
         })
     }
 
-    /// Whether a provider is called `name` (`mock` included, unless turned off).
-    pub fn has_provider(&self, name: &str) -> bool {
-        self.providers.contains_key(name)
+    /// What is wrong with aliasing `name` to `model`, if anything: the server's aliases
+    /// and a project's obey the same rules.
+    pub fn alias_problem(&self, name: &str, model: &str) -> Option<String> {
+        if !valid_alias_name(name) {
+            return Some(format!(
+                "{name:?} cannot name an alias: 1 to 64 lowercase letters, digits, '_', '-' or \
+                 '.', starting with a letter"
+            ));
+        }
+        if self.providers.contains_key(name) {
+            return Some(format!(
+                "{name:?} is a provider's name; an alias cannot shadow it"
+            ));
+        }
+        self.resolve(model).err().map(|e| e.to_string())
     }
 
     /// The model the server's alias `name` stands for.
