@@ -27,6 +27,16 @@ pub struct Resolved {
     pub alias: Option<String>,
 }
 
+impl Resolved {
+    /// `name` taken as a model, not an alias.
+    pub fn named(name: &str) -> Self {
+        Self {
+            model: name.to_owned(),
+            alias: None,
+        }
+    }
+}
+
 pub use crate::llm::valid_alias_name as valid_name;
 
 /// A project's own aliases.
@@ -90,10 +100,7 @@ pub async fn hold(
 }
 
 fn concrete(models: &ModelRegistry, name: &str) -> Result<Resolved, UnknownModel> {
-    models.resolve(name).map(|_| Resolved {
-        model: name.to_owned(),
-        alias: None,
-    })
+    models.resolve(name).map(|_| Resolved::named(name))
 }
 
 /// Body of `PUT /v1/models/aliases`, and the project's part of its answer.

@@ -94,17 +94,23 @@ pub fn weight(value: &Value) -> usize {
 /// `integer` includes `19.0`, so a body valid against the document must be accepted.
 pub fn whole_u32<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
     let n = serde_json::Number::deserialize(d)?;
-    let whole = n.as_u64().or_else(|| {
-        n.as_f64()
-            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= f64::from(u32::MAX))
-            .map(|f| f as u64)
-    });
+    let whole = whole_up_to(&n, u64::from(u32::MAX));
     whole.and_then(|w| u32::try_from(w).ok()).ok_or_else(|| {
         serde::de::Error::custom(format!(
             "expected a whole number from 0 to {}, not {n}",
             u32::MAX
         ))
     })
+}
+
+/// `n` as a whole number from 0 to `max` (`7.0` and `7e0` are 7), if it is one.
+pub fn whole_up_to(n: &serde_json::Number, max: u64) -> Option<u64> {
+    let whole = n.as_u64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= max as f64)
+            .map(|f| f as u64)
+    });
+    whole.filter(|w| *w <= max)
 }
 
 /// `whole_u32` for an optional field: `null` or absent is `None`.

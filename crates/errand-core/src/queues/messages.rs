@@ -25,7 +25,6 @@ fn violations(body: &PostMessage) -> Vec<Violation> {
     {
         errors.push(Violation::new("/concurrency_key", "1 to 255 characters"));
     }
-    errors.extend(priority::violation(body.priority, "/priority"));
     errors
 }
 

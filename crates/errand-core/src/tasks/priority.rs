@@ -7,8 +7,6 @@
 
 use std::time::Duration;
 
-use crate::error::Violation;
-
 /// Lowest and highest priority; the default sits between.
 pub const LOWEST: u8 = 0;
 pub const HIGHEST: u8 = 9;
@@ -49,17 +47,6 @@ impl Aging {
     }
 }
 
-/// The priority a submission or message asks for, checked (`pointer` names the field).
-pub fn violation(priority: Option<u32>, pointer: &str) -> Option<Violation> {
-    let p = priority?;
-    (p > u32::from(HIGHEST)).then(|| {
-        Violation::new(
-            pointer,
-            format!("must be between {LOWEST} and {HIGHEST} (default {DEFAULT})"),
-        )
-    })
-}
-
 /// `priority` of a request body: absent or `null`, or a whole number from 0 to 9 (the error
 /// names that range, not the integer type's).
 pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
@@ -67,13 +54,7 @@ pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>
     let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
         return Ok(None);
     };
-    let whole = n.as_u64().or_else(|| {
-        n.as_f64()
-            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= f64::from(HIGHEST))
-            .map(|f| f as u64)
-    });
-    whole
-        .filter(|w| *w <= u64::from(HIGHEST))
+    crate::json::whole_up_to(&n, u64::from(HIGHEST))
         .map(|w| Some(w as u32))
         .ok_or_else(|| {
             serde::de::Error::custom(format!(
@@ -104,10 +85,11 @@ mod tests {
     }
 
     #[test]
-    fn out_of_range_is_a_violation() {
-        assert!(violation(Some(10), "/priority").is_some());
-        assert!(violation(Some(9), "/priority").is_none());
-        assert!(violation(None, "/priority").is_none());
+    fn out_of_range_is_refused() {
+        let read = |text: &str| deserialize(&mut serde_json::Deserializer::from_str(text));
+        assert!(read("10").is_err());
+        assert_eq!(read("9").ok(), Some(Some(9)));
+        assert_eq!(read("null").ok(), Some(None));
         assert_eq!(or_default(None), 5);
         assert_eq!(or_default(Some(0)), 0);
     }

@@ -70,10 +70,7 @@ impl Submitter<'_> {
         let model =
             match aliases::resolve(&mut *tx, self.models, parent.project, &runner.model).await? {
                 Ok(resolved) => resolved,
-                Err(_) => Resolved {
-                    model: runner.model.clone(),
-                    alias: None,
-                },
+                Err(_) => Resolved::named(&runner.model),
             };
         let new = NewTask {
             read_only: parent.read_only,

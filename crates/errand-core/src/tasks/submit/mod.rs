@@ -127,7 +127,6 @@ impl Submitter<'_> {
         {
             errors.push(Violation::new("/callback_url", why));
         }
-        errors.extend(priority::violation(body.priority, "/priority"));
         if let Some(s) = body.input_timeout_seconds
             && !(1..=MAX_INPUT_TIMEOUT_SECONDS).contains(&s)
         {
@@ -150,12 +149,7 @@ impl Submitter<'_> {
         let models: Vec<Resolved> = resolved
             .into_iter()
             .zip(given)
-            .map(|(r, name)| {
-                r.unwrap_or(Resolved {
-                    model: name,
-                    alias: None,
-                })
-            })
+            .map(|(r, name)| r.unwrap_or_else(|_| Resolved::named(&name)))
             .collect();
         if models.len() > 1
             && !body.read_only
@@ -301,6 +295,7 @@ impl Submitter<'_> {
             .input_timeout_seconds
             .map_or(runner.input_timeout_seconds, |s| s as i32);
         let batch_id = body.models.as_ref().map(|_| uuid::Uuid::now_v7());
+        let priority = priority::or_default(body.priority);
         if body.callback_url.is_some() {
             ensure_callback_secret(&mut *tx, self.project).await?;
         }
@@ -325,8 +320,8 @@ impl Submitter<'_> {
                 batch_id,
                 callback_url: body.callback_url.as_deref(),
                 model_alias: model.alias.as_deref(),
-                priority: priority::or_default(body.priority),
-                priority_lead_ms: self.aging.lead_ms(priority::or_default(body.priority)),
+                priority,
+                priority_lead_ms: self.aging.lead_ms(priority),
                 ..NewTask::of_runner(
                     &runner,
                     self.project,
