@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::ClientError;
 use super::http::{Client, segment};
+use errand_core::events::kind;
 
 /// One event of a task's log.
 #[derive(Debug, Clone)]
@@ -71,7 +72,7 @@ pub async fn follow(
                 };
                 last = event.seq;
                 dropped = 0;
-                if on(&event) == Flow::Stop || is_terminal(&event.kind) {
+                if on(&event) == Flow::Stop || kind::is_terminal(&event.kind) {
                     return Ok(Some(event));
                 }
             }
@@ -93,13 +94,6 @@ pub async fn follow(
 
 fn backoff(tries: u32) -> Duration {
     Duration::from_millis((250u64 << tries.min(5)).min(5_000))
-}
-
-pub fn is_terminal(kind: &str) -> bool {
-    matches!(
-        kind,
-        "task.succeeded" | "task.failed" | "task.cancelled" | "task.timed_out"
-    )
 }
 
 /// One SSE block as an event; comments (heartbeats) and blocks without data are none.

@@ -9,6 +9,7 @@ use super::commands::TasksCommand;
 use super::http::{Client, segment};
 use super::sse::{self, Event, Flow};
 use super::{ClientError, Exit, json_arg, print};
+use errand_core::events::kind;
 
 pub async fn run(
     client: &Client,
@@ -160,17 +161,17 @@ async fn await_end(
                     printed |= show(event, as_json);
                 }
                 match event.kind.as_str() {
-                    "task.input_required" => Flow::Stop,
+                    kind::INPUT_REQUIRED => Flow::Stop,
                     _ => Flow::Go,
                 }
             })
             .await?;
             let task = match &stopped {
-                Some(end) if sse::is_terminal(&end.kind) => end.body["data"]["task"].clone(),
+                Some(end) if kind::is_terminal(&end.kind) => end.body["data"]["task"].clone(),
                 _ => client.get(&task_path(id)).await?,
             };
             // A question asked earlier and answered since: follow on after it.
-            if let Some(asked) = stopped.filter(|e| !sse::is_terminal(&e.kind))
+            if let Some(asked) = stopped.filter(|e| !kind::is_terminal(&e.kind))
                 && print::exit_of(&task) != Some(Exit::InputRequired)
             {
                 after = asked.seq;
@@ -204,15 +205,15 @@ fn show(event: &Event, as_json: bool) -> bool {
     }
     let data = &event.body["data"];
     match event.kind.as_str() {
-        "message.delta" => {
+        kind::MESSAGE_DELTA => {
             out!("{}", data["text"].as_str().unwrap_or_default());
             return true;
         }
-        "task.started" if data["attempt"].as_i64().is_some_and(|a| a > 1) => {
+        kind::STARTED if data["attempt"].as_i64().is_some_and(|a| a > 1) => {
             outln!();
             eprintln!("[attempt {}: the text before is void]", data["attempt"]);
         }
-        "tool_call.started" => {
+        kind::TOOL_CALL_STARTED => {
             eprintln!("\n[tool {}]", data["name"].as_str().unwrap_or("?"));
         }
         _ => {}

@@ -19,15 +19,11 @@ from errand_client.api.tasks import (
 from errand_client.models import Batch, CreateTask, Task, TaskEvent, TaskInput
 from errand_client.types import UNSET, Response
 
-from errand._sse import follow
+from errand._sse import follow, is_terminal
 
-TERMINAL = frozenset({"task.succeeded", "task.failed", "task.cancelled", "task.timed_out"})
 SETTLED = frozenset({"succeeded", "failed", "cancelled", "timed_out"})
 
 
-def is_terminal(event_type: str) -> bool:
-    """Whether an event of this type ends its task's stream."""
-    return event_type in TERMINAL
 
 
 class ErrandError(Exception):

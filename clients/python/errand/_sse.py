@@ -21,6 +21,11 @@ MAX_RECONNECTS = 10
 TERMINAL = frozenset({"task.succeeded", "task.failed", "task.cancelled", "task.timed_out"})
 
 
+def is_terminal(event_type: str) -> bool:
+    """Whether an event of this type ends its task's stream."""
+    return event_type in TERMINAL
+
+
 def follow(
     http: httpx.Client,
     task_id: str,
@@ -55,7 +60,7 @@ def follow(
                         last = event.seq
                         dropped = 0
                         yield event
-                        if event.type_ in TERMINAL:
+                        if is_terminal(event.type_):
                             return
                 finally:
                     if timer is not None:
